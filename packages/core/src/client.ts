@@ -1,0 +1,115 @@
+import { type Clock, systemClock } from './clock.js';
+import { type Codec, encodePayload, jsonCodec } from './codec.js';
+import type { Driver, EnqueueResult } from './driver.js';
+import { ValidationError } from './errors.js';
+import type { NewJobRecord } from './job.js';
+import { newJobId } from './job-id.js';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_QUEUE } from './limits.js';
+import { validateCount, validateDuration, validateNewJobRecord, validateTime } from './validate.js';
+
+/** A map from job type to payload type, e.g. `{ 'email.send': { to: string } }`. */
+export type JobMap = Record<string, unknown>;
+
+export interface EnqueueOptions {
+  /** Default `default`. */
+  queue?: string;
+  /** When the job becomes runnable: a Date or an epoch millisecond. Not with delayMs. */
+  runAt?: Date | number;
+  /** Runnable this many milliseconds from now. Not with runAt. */
+  delayMs?: number;
+  /** How long one run may take; unset means no limit. */
+  timeoutMs?: number;
+  /** Runs allowed before the job is dead-lettered; default the client's (25). */
+  maxAttempts?: number;
+  /** Dedupes enqueue per (queue, key) for as long as the first job is kept. */
+  idempotencyKey?: string;
+  /** Use this id instead of a generated one, so a resent enqueue is a no-op. */
+  jobId?: string;
+}
+
+export interface ClientOptions {
+  codec?: Codec;
+  clock?: Clock;
+  /** The queue used when an enqueue names none. Default `default`. */
+  defaultQueue?: string;
+  /** Default 25. */
+  defaultMaxAttempts?: number;
+}
+
+/** One entry of enqueueMany. */
+export type EnqueueManyEntry<Jobs extends JobMap> = {
+  [Type in keyof Jobs & string]: { type: Type; payload: Jobs[Type]; options?: EnqueueOptions };
+}[keyof Jobs & string];
+
+/**
+ * Enqueues jobs through a driver. Give it your map of job types to payload
+ * types and every enqueue is checked at compile time.
+ *
+ * @example
+ * type Jobs = { 'email.send': { to: string } };
+ * const client = new Client<Jobs>(driver);
+ * await client.enqueue('email.send', { to: 'a@b.c' }, { delayMs: 5000 });
+ */
+export class Client<Jobs extends JobMap = JobMap> {
+  readonly driver: Driver;
+  private readonly codec: Codec;
+  private readonly clock: Clock;
+  private readonly defaultQueue: string;
+  private readonly defaultMaxAttempts: number;
+
+  constructor(driver: Driver, options: ClientOptions = {}) {
+    this.driver = driver;
+    this.codec = options.codec ?? jsonCodec;
+    this.clock = options.clock ?? systemClock;
+    this.defaultQueue = options.defaultQueue ?? DEFAULT_QUEUE;
+    this.defaultMaxAttempts = options.defaultMaxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    validateCount('defaultMaxAttempts', this.defaultMaxAttempts, 1);
+  }
+
+  /** Validates, encodes and stores one job. Returns its id, and whether it already existed. */
+  async enqueue<Type extends keyof Jobs & string>(
+    type: Type,
+    payload: Jobs[Type],
+    options: EnqueueOptions = {},
+  ): Promise<EnqueueResult> {
+    const now = this.clock.now();
+    return this.driver.enqueue(this.buildRecord(type, payload, options, now), now);
+  }
+
+  /** Like enqueue for many jobs; everything is validated before anything is stored. */
+  async enqueueMany(entries: readonly EnqueueManyEntry<Jobs>[]): Promise<EnqueueResult[]> {
+    const now = this.clock.now();
+    const records = entries.map((entry) => this.buildRecord(entry.type, entry.payload, entry.options ?? {}, now));
+    return this.driver.enqueueMany(records, now);
+  }
+
+  private buildRecord(type: string, payload: unknown, options: EnqueueOptions, now: number): NewJobRecord {
+    if (options.runAt !== undefined && options.delayMs !== undefined) {
+      throw new ValidationError('runAt', 'give runAt or delayMs, not both');
+    }
+    let runAt: number | undefined;
+    if (options.runAt !== undefined) {
+      runAt = options.runAt instanceof Date ? options.runAt.getTime() : options.runAt;
+      validateTime('runAt', runAt);
+    } else if (options.delayMs !== undefined) {
+      if (typeof options.delayMs !== 'number' || !Number.isInteger(options.delayMs) || options.delayMs < 0) {
+        throw new ValidationError('delayMs', `expected a non-negative integer, got ${String(options.delayMs)}`);
+      }
+      runAt = options.delayMs === 0 ? undefined : now + options.delayMs;
+    }
+    if (options.timeoutMs !== undefined) validateDuration('timeoutMs', options.timeoutMs);
+    const record: NewJobRecord = {
+      id: options.jobId ?? newJobId(now),
+      type,
+      queue: options.queue ?? this.defaultQueue,
+      payload: encodePayload(this.codec, payload),
+      createdAt: now,
+      maxAttempts: options.maxAttempts ?? this.defaultMaxAttempts,
+    };
+    if (runAt !== undefined) record.runAt = runAt;
+    if (options.timeoutMs !== undefined) record.timeoutMs = options.timeoutMs;
+    if (options.idempotencyKey !== undefined) record.idempotencyKey = options.idempotencyKey;
+    validateNewJobRecord(record);
+    return record;
+  }
+}

@@ -1,0 +1,153 @@
+/** Stable codes of every error the behaviour contract names. */
+export const ErrorCode = {
+  LeaseMismatch: 'LEASE_MISMATCH',
+  LeaseExpired: 'LEASE_EXPIRED',
+  JobNotInFlight: 'JOB_NOT_IN_FLIGHT',
+  InvalidLeaseDuration: 'INVALID_LEASE_DURATION',
+  Validation: 'VALIDATION',
+  DriverClosed: 'DRIVER_CLOSED',
+  JobNotFound: 'JOB_NOT_FOUND',
+  Unrecoverable: 'UNRECOVERABLE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const BRAND = Symbol.for('taskharbor.error');
+
+function hasCode(value: unknown, code: string | undefined): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const brand = (value as Record<symbol, unknown>)[BRAND];
+  if (brand !== true) return false;
+  return code === undefined || (value as { code?: unknown }).code === code;
+}
+
+/**
+ * Base of every TaskHarbor error. `instanceof` works by code rather than by
+ * class identity, so it holds when two copies of core are loaded (ESM and
+ * CJS, or two versions in one app).
+ */
+export class TaskHarborError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+    Object.defineProperty(this, BRAND, { value: true, enumerable: false });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    const code = (this as { brandCode?: string }).brandCode;
+    return hasCode(value, code);
+  }
+}
+
+function formatTime(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return String(ms);
+  return new Date(ms).toISOString();
+}
+
+/** The token presented is not the job's current one: another caller holds or held the job. */
+export class LeaseMismatchError extends TaskHarborError {
+  static readonly brandCode = ErrorCode.LeaseMismatch;
+  readonly jobId: string;
+  constructor(jobId: string, detail = 'the token is not the current one') {
+    super(
+      ErrorCode.LeaseMismatch,
+      `lease mismatch for job ${jobId}: ${detail}; the job belongs to another worker now, so this outcome is not written`,
+    );
+    this.jobId = jobId;
+  }
+}
+
+/** The lease presented ran out before the call. */
+export class LeaseExpiredError extends TaskHarborError {
+  static readonly brandCode = ErrorCode.LeaseExpired;
+  readonly jobId: string;
+  readonly expiresAt: number;
+  readonly now: number;
+  constructor(jobId: string, expiresAt: number, now: number) {
+    super(
+      ErrorCode.LeaseExpired,
+      `lease expired for job ${jobId} at ${formatTime(now)} (expired ${formatTime(expiresAt)}); the job may already run elsewhere`,
+    );
+    this.jobId = jobId;
+    this.expiresAt = expiresAt;
+    this.now = now;
+  }
+}
+
+/** The job is not reserved by anyone (ready, scheduled, or finished for this operation). */
+export class JobNotInFlightError extends TaskHarborError {
+  static readonly brandCode = ErrorCode.JobNotInFlight;
+  readonly jobId: string;
+  readonly status: string | undefined;
+  constructor(jobId: string, status: string | undefined) {
+    super(
+      ErrorCode.JobNotInFlight,
+      `job ${jobId} is not in flight (status ${status ?? 'unknown'}); only a reserved job can take this operation`,
+    );
+    this.jobId = jobId;
+    this.status = status;
+  }
+}
+
+/** A lease duration that is not a positive finite number of milliseconds. */
+export class InvalidLeaseDurationError extends TaskHarborError {
+  static readonly brandCode = ErrorCode.InvalidLeaseDuration;
+  constructor(leaseMs: unknown) {
+    super(
+      ErrorCode.InvalidLeaseDuration,
+      `invalid lease duration ${String(leaseMs)}: pass a positive, finite number of milliseconds`,
+    );
+  }
+}
+
+/** Input that breaks a rule of the contract; nothing was written. */
+export class ValidationError extends TaskHarborError {
+  static readonly brandCode = ErrorCode.Validation;
+  readonly field: string;
+  constructor(field: string, problem: string, options?: { cause?: unknown }) {
+    super(ErrorCode.Validation, `invalid ${field}: ${problem}`, options);
+    this.field = field;
+  }
+}
+
+/** The driver was closed; open a new one. */
+export class DriverClosedError extends TaskHarborError {
+  static readonly brandCode = ErrorCode.DriverClosed;
+  constructor(operation: string) {
+    super(ErrorCode.DriverClosed, `driver is closed: cannot ${operation}; create a new driver`);
+  }
+}
+
+/** No job with that id in that queue (never enqueued, or removed by retention). */
+export class JobNotFoundError extends TaskHarborError {
+  static readonly brandCode = ErrorCode.JobNotFound;
+  readonly jobId: string;
+  readonly queue: string;
+  constructor(queue: string, jobId: string) {
+    super(
+      ErrorCode.JobNotFound,
+      `job ${jobId} not found in queue ${queue}; it was never enqueued there or retention removed it`,
+    );
+    this.jobId = jobId;
+    this.queue = queue;
+  }
+}
+
+/**
+ * Thrown by a handler to dead-letter its job at once, without the retries
+ * that are left.
+ */
+export class UnrecoverableError extends TaskHarborError {
+  static readonly brandCode = ErrorCode.Unrecoverable;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.Unrecoverable, message, options);
+  }
+}
+
+/** True when the value is a TaskHarbor error, optionally of one code. */
+export function isTaskHarborError(value: unknown, code?: ErrorCode): value is TaskHarborError {
+  return hasCode(value, code);
+}

@@ -1,0 +1,21 @@
+import type { Codec } from './codec.js';
+import type { Job, JobRecord } from './job.js';
+
+/** Builds the handler's view of a stored job, decoding its payload. */
+export function toJob<Payload = unknown>(record: JobRecord, codec: Codec): Job<Payload> {
+  const job: Job<Payload> = {
+    id: record.id,
+    type: record.type,
+    queue: record.queue,
+    payload: codec.decode(record.payload) as Payload,
+    attempt: record.attempts + 1,
+    maxAttempts: record.maxAttempts,
+    createdAt: record.createdAt,
+    reclaims: record.reclaims,
+  };
+  if (record.runAt !== undefined) job.runAt = record.runAt;
+  if (record.timeoutMs !== undefined) job.timeoutMs = record.timeoutMs;
+  if (record.idempotencyKey !== undefined) job.idempotencyKey = record.idempotencyKey;
+  if (record.lastError !== undefined) job.lastError = record.lastError;
+  return job;
+}
