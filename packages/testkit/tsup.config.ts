@@ -2,7 +2,9 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
+  // ESM only: the suite imports vitest, which cannot be loaded with require().
+  format: ['esm'],
+  external: ['vitest'],
   dts: true,
   sourcemap: true,
   clean: true,

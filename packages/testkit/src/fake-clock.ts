@@ -35,7 +35,9 @@ export class FakeClock implements Clock {
   }
 
   setTimeout(callback: () => void, ms: number): TimerHandle {
-    const timer: FakeTimer = { id: this.nextId++, at: this.current + Math.max(0, Math.floor(ms)), callback };
+    // Like Node, a delay that is not a positive finite number fires at once rather than never.
+    const delay = Number.isFinite(ms) && ms > 0 ? Math.floor(ms) : 0;
+    const timer: FakeTimer = { id: this.nextId++, at: this.current + delay, callback };
     this.timers.push(timer);
     return { id: timer.id };
   }

@@ -1,0 +1,503 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Admin,
+  type BatchOutcome,
+  clipErrorText,
+  type Driver,
+  DriverClosedError,
+  type EnqueueResult,
+  type FailUpdate,
+  type JobRecord,
+  JobNotFoundError,
+  type JobRef,
+  type Lease,
+  type ListPage,
+  type ListRequest,
+  type NewJobRecord,
+  type RequeueOptions,
+  type ReserveRequest,
+  type ReserveResult,
+  type ReservedJob,
+  type RetentionOptions,
+  type RetryUpdate,
+  type StatusCounts,
+  ValidationError,
+  validateLease,
+  validateLeaseMs,
+  validateName,
+  validateNewJobRecord,
+  validateNow,
+  type WaitForWorkRequest,
+} from '@taskharbor/core';
+import {
+  checkArray,
+  checkFailUpdate,
+  checkListRequest,
+  checkRef,
+  checkRequeueOptions,
+  checkReserveRequest,
+  checkRetryUpdate,
+  checkWaitRequest,
+} from './input-checks.js';
+import { checkLease, type LeaseOperation, type LeaseRules } from './lease-checks.js';
+import { decodeListCursor, encodeListCursor } from './list-cursor.js';
+import { QueueState } from './queue-state.js';
+import { type ResolvedRetention, resolveRetention, trimDoneJobs } from './retention.js';
+import { createStoredJob, type StoredJob, toRecord } from './stored-job.js';
+import { WorkWaiters } from './work-waiters.js';
+
+export interface MemoryDriverOptions {
+  /**
+   * How many done jobs each queue keeps, and for how long. Unset settings
+   * take DEFAULT_RETENTION from core: the last 1,000 per queue, none older
+   * than 24 hours. Infinity switches a rule off.
+   */
+  retention?: RetentionOptions;
+}
+
+/** A job on its way from scheduled or in flight to the ready tail, with the time that orders it there. */
+export interface DueJob {
+  job: StoredJob;
+  at: number;
+}
+
+/** A job that passed the lease checks, with the queue that holds it. */
+interface LeasedJob {
+  state: QueueState;
+  job: StoredJob;
+}
+
+const EMPTY_COUNTS: StatusCounts = { ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0 };
+
+function earlier(a: DueJob, b: DueJob): boolean {
+  return a.at !== b.at ? a.at < b.at : a.job.id < b.job.id;
+}
+
+function toOutcome<T>(run: () => T): BatchOutcome<T> {
+  try {
+    return { ok: true, value: run() };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+  }
+}
+
+/**
+ * The in-process driver: every queue lives in this process's memory. It is
+ * the embedded default for tests, demos and single-process apps, and keeps
+ * the same contract as every other driver.
+ *
+ * Every method validates all of its input and then changes state without
+ * awaiting anything, so concurrent callers in one process never see a
+ * half-done change.
+ *
+ * @example
+ * const driver = new MemoryDriver({ retention: { maxDoneCount: 100 } });
+ * const client = new Client(driver);
+ */
+export class MemoryDriver implements Driver, Admin {
+  /** Seam for testing the testkit; not a public extension point. Every queue that holds or held a job. */
+  protected readonly queueStates = new Map<string, QueueState>();
+  private readonly waiters = new WorkWaiters();
+  private readonly retention: ResolvedRetention;
+  private readonly leaseRules: LeaseRules;
+  private closed = false;
+
+  constructor(options: MemoryDriverOptions = {}) {
+    this.retention = resolveRetention(options.retention);
+    this.leaseRules = {
+      tokenMatches: (job, token) => this.tokenMatches(job, token),
+      leaseHasExpired: (job, now) => this.leaseHasExpired(job, now),
+    };
+  }
+
+  // ---- Driver ----
+
+  /** Stores one job, or answers `existed: true` for a known id or idempotency key in its queue. */
+  async enqueue(job: NewJobRecord, now: number): Promise<EnqueueResult> {
+    this.assertOpen('enqueue');
+    validateNow(now);
+    validateNewJobRecord(job);
+    return this.store(job, now);
+  }
+
+  /** Validates every record, then stores them in order; a later duplicate of an earlier one answers `existed: true`. */
+  async enqueueMany(jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
+    this.assertOpen('enqueueMany');
+    validateNow(now);
+    checkArray('jobs', jobs);
+    for (const job of jobs) validateNewJobRecord(job);
+    return jobs.map((job) => this.store(job, now));
+  }
+
+  /** Promotes due jobs, reclaims expired leases, then leases up to `limit` jobs from the head of the ready list. */
+  async reserve(request: ReserveRequest): Promise<ReserveResult> {
+    this.assertOpen('reserve');
+    checkReserveRequest(request);
+    const { queue, limit, leaseMs, now } = request;
+    const state = this.queueStates.get(queue);
+    if (state === undefined) return { jobs: [] };
+    this.moveDueToReady(state, now);
+    const jobs: ReservedJob[] = [];
+    while (jobs.length < limit) {
+      const job = this.takeNextReady(state);
+      if (job === undefined) break;
+      jobs.push(this.grantLease(state, job, leaseMs, now));
+    }
+    const nextDueAt = state.nextDueAt();
+    return nextDueAt === undefined ? { jobs } : { jobs, nextDueAt };
+  }
+
+  /** Moves the lease's expiry to now + leaseMs; the token stays. */
+  async extendLease(lease: Lease, leaseMs: number, now: number): Promise<Lease> {
+    this.assertOpen('extendLease');
+    validateLease(lease);
+    validateLeaseMs(leaseMs);
+    validateNow(now);
+    return this.extendOne(lease, leaseMs, now);
+  }
+
+  /** Marks the job done and applies retention to its queue. A repeat with the same token succeeds. */
+  async ack(lease: Lease, now: number): Promise<void> {
+    this.assertOpen('ack');
+    validateLease(lease);
+    validateNow(now);
+    this.ackOne(lease, now);
+  }
+
+  /** Records the failure and puts the job back: ready tail when runnable now, else scheduled. */
+  async retry(lease: Lease, update: RetryUpdate, now: number): Promise<void> {
+    this.assertOpen('retry');
+    validateLease(lease);
+    checkRetryUpdate(update);
+    validateNow(now);
+    const leased = this.checkLeased(lease, 'retry', now);
+    if (leased === undefined) return;
+    const { state, job } = leased;
+    state.inflight.delete(job.id);
+    job.attempts = update.attempts;
+    job.lastError = update.lastError === undefined ? undefined : clipErrorText(update.lastError);
+    job.failedAt = update.failedAt;
+    job.token = undefined;
+    job.expiresAt = undefined;
+    job.runAt = update.runAt;
+    this.placeByRunAt(state, job, now);
+  }
+
+  /** Records the failure and dead-letters the job. A repeat with the same token succeeds. */
+  async fail(lease: Lease, update: FailUpdate, now: number): Promise<void> {
+    this.assertOpen('fail');
+    validateLease(lease);
+    checkFailUpdate(update);
+    validateNow(now);
+    const leased = this.checkLeased(lease, 'fail', now);
+    if (leased === undefined) return;
+    const { state, job } = leased;
+    state.inflight.delete(job.id);
+    job.attempts = update.attempts;
+    job.lastError = update.lastError === undefined ? undefined : clipErrorText(update.lastError);
+    job.failedAt = update.failedAt;
+    job.dlqReason = clipErrorText(update.reason);
+    job.dlqFailedAt = now;
+    job.expiresAt = undefined;
+    job.status = 'dlq';
+    state.dlq.add(job.id);
+  }
+
+  /** Gives the job back without counting a failure: it goes to the head of the ready list. */
+  async release(lease: Lease, now: number): Promise<void> {
+    this.assertOpen('release');
+    validateLease(lease);
+    validateNow(now);
+    const leased = this.checkLeased(lease, 'release', now);
+    if (leased === undefined) return;
+    const { state, job } = leased;
+    state.inflight.delete(job.id);
+    job.token = undefined;
+    job.expiresAt = undefined;
+    job.runAt = undefined;
+    job.status = 'ready';
+    this.placeReleased(state, job);
+    this.waiters.wake(state.name);
+  }
+
+  /** Resolves when one of the queues may have runnable work, when the signal aborts, or when the driver closes. */
+  async waitForWork(request: WaitForWorkRequest): Promise<void> {
+    this.assertOpen('waitForWork');
+    checkWaitRequest(request);
+    return this.waiters.wait([...new Set(request.queues)], request.signal);
+  }
+
+  /** Drops every queue and resolves pending waits. Idempotent; every later call fails with DriverClosedError. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.queueStates.clear();
+    this.waiters.wakeAll();
+  }
+
+  /** ack for many leases: one outcome per lease, each what ack alone would have done or thrown. */
+  async ackMany(leases: readonly Lease[], now: number): Promise<BatchOutcome<void>[]> {
+    this.assertOpen('ackMany');
+    checkArray('leases', leases);
+    validateNow(now);
+    return leases.map((lease) =>
+      toOutcome(() => {
+        validateLease(lease);
+        this.ackOne(lease, now);
+      }),
+    );
+  }
+
+  /** extendLease for many leases: one outcome per lease, each what extendLease alone would have returned or thrown. */
+  async extendLeases(leases: readonly Lease[], leaseMs: number, now: number): Promise<BatchOutcome<Lease>[]> {
+    this.assertOpen('extendLeases');
+    checkArray('leases', leases);
+    validateLeaseMs(leaseMs);
+    validateNow(now);
+    return leases.map((lease) =>
+      toOutcome(() => {
+        validateLease(lease);
+        return this.extendOne(lease, leaseMs, now);
+      }),
+    );
+  }
+
+  // ---- Admin ----
+
+  /** A copy of the stored job, or undefined when the queue holds no such job. */
+  async inspect(ref: JobRef): Promise<JobRecord | undefined> {
+    this.assertOpen('inspect');
+    checkRef(ref);
+    const job = this.queueStates.get(ref.queue)?.jobs.get(ref.id);
+    return job === undefined ? undefined : toRecord(job);
+  }
+
+  /**
+   * One page of a queue's jobs in ascending id order. Scans the queue's jobs
+   * once per page (O(n + k log k) for k jobs past the cursor): an operator
+   * call, kept simple rather than paying for a sorted index on every write.
+   */
+  async list(request: ListRequest): Promise<ListPage> {
+    this.assertOpen('list');
+    checkListRequest(request);
+    const after = request.cursor === undefined ? undefined : decodeListCursor(request.cursor);
+    const state = this.queueStates.get(request.queue);
+    if (state === undefined) return { jobs: [] };
+    const matches: StoredJob[] = [];
+    for (const job of state.jobs.values()) {
+      if (request.status !== undefined && job.status !== request.status) continue;
+      if (after !== undefined && !(job.id > after)) continue;
+      matches.push(job);
+    }
+    matches.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const page = matches.slice(0, request.limit);
+    const jobs = page.map(toRecord);
+    const last = page[page.length - 1];
+    return matches.length > request.limit && last !== undefined ? { jobs, nextCursor: encodeListCursor(last.id) } : { jobs };
+  }
+
+  /** Moves a dead-lettered job back to the ready tail, or to scheduled when `runAt` is after `now`. */
+  async requeueDlq(ref: JobRef, options: RequeueOptions): Promise<void> {
+    this.assertOpen('requeueDlq');
+    checkRef(ref);
+    checkRequeueOptions(options);
+    const state = this.queueStates.get(ref.queue);
+    const job = state?.jobs.get(ref.id);
+    if (state === undefined || job === undefined) throw new JobNotFoundError(ref.queue, ref.id);
+    if (job.status !== 'dlq') {
+      throw new ValidationError('status', `job ${job.id} is ${job.status}; only a dead-lettered job can be requeued`);
+    }
+    state.dlq.delete(job.id);
+    job.dlqReason = undefined;
+    job.dlqFailedAt = undefined;
+    job.token = undefined;
+    job.expiresAt = undefined;
+    // An operator's requeue is a fresh start for poison detection; a kept
+    // count would make the worker dead-letter the job again at once.
+    job.reclaims = 0;
+    if (options.resetAttempts === true) {
+      job.attempts = 0;
+      job.lastError = undefined;
+      job.failedAt = undefined;
+    }
+    job.runAt = options.runAt;
+    this.placeByRunAt(state, job, options.now);
+  }
+
+  /** The number of jobs in each status; all zero for a queue that never held a job. */
+  async counts(queue: string): Promise<StatusCounts> {
+    this.assertOpen('counts');
+    validateName('queue', queue);
+    return this.queueStates.get(queue)?.counts() ?? { ...EMPTY_COUNTS };
+  }
+
+  /** Every queue that holds or held a job, sorted by name. */
+  async queues(): Promise<string[]> {
+    this.assertOpen('queues');
+    return [...this.queueStates.keys()].sort();
+  }
+
+  // ---- Seams: each is one rule of the contract, small enough to break alone ----
+
+  /** Seam for testing the testkit; not a public extension point. Whether the token is the job's current (or last) one. */
+  protected tokenMatches(job: StoredJob, token: string): boolean {
+    return job.token === token;
+  }
+
+  /** Seam for testing the testkit; not a public extension point. Whether an in-flight job's lease ran out at `now`. */
+  protected leaseHasExpired(job: StoredJob, now: number): boolean {
+    return job.expiresAt === undefined || now >= job.expiresAt;
+  }
+
+  /** Seam for testing the testkit; not a public extension point. Whether a job with this runAt may run at `now`. */
+  protected isRunnable(runAt: number | undefined, now: number): boolean {
+    return runAt === undefined || runAt <= now;
+  }
+
+  /** Seam for testing the testkit; not a public extension point. Takes due scheduled jobs out, in (runAt, id) order, marked ready. */
+  protected promoteDue(state: QueueState, now: number): DueJob[] {
+    const due: DueJob[] = [];
+    for (let entry = state.scheduled.popIfAtMost(now); entry; entry = state.scheduled.popIfAtMost(now)) {
+      entry.item.status = 'ready';
+      due.push({ job: entry.item, at: entry.at });
+    }
+    return due;
+  }
+
+  /** Seam for testing the testkit; not a public extension point. Takes expired leases back, in (expiresAt, id) order. */
+  protected reclaimExpired(state: QueueState, now: number): DueJob[] {
+    const due: DueJob[] = [];
+    for (let entry = state.inflight.popIfAtMost(now); entry; entry = state.inflight.popIfAtMost(now)) {
+      const job = entry.item;
+      job.status = 'ready';
+      job.runAt = undefined;
+      job.token = undefined;
+      job.expiresAt = undefined;
+      job.reclaims++;
+      due.push({ job, at: entry.at });
+    }
+    return due;
+  }
+
+  /** Seam for testing the testkit; not a public extension point. Removes and returns the job at the head of the ready list. */
+  protected takeNextReady(state: QueueState): StoredJob | undefined {
+    return state.ready.popFront();
+  }
+
+  /** Seam for testing the testkit; not a public extension point. The id of the job that holds this key in this queue. */
+  protected lookupIdempotencyKey(queue: string, key: string): string | undefined {
+    return this.queueStates.get(queue)?.idempotencyKeys.get(key);
+  }
+
+  /** Seam for testing the testkit; not a public extension point. Puts a released job back at the head of the ready list. */
+  protected placeReleased(state: QueueState, job: StoredJob): void {
+    state.ready.pushFront(job);
+  }
+
+  /** Seam for testing the testkit; not a public extension point. Removes done jobs past the retention limits. */
+  protected applyRetention(state: QueueState, now: number): void {
+    trimDoneJobs(state, this.retention, now);
+  }
+
+  // ---- Internals ----
+
+  private assertOpen(operation: string): void {
+    if (this.closed) throw new DriverClosedError(operation);
+  }
+
+  private stateFor(queue: string): QueueState {
+    let state = this.queueStates.get(queue);
+    if (state === undefined) {
+      state = new QueueState(queue);
+      this.queueStates.set(queue, state);
+    }
+    return state;
+  }
+
+  /** Stores a validated record unless its id or key is known; wakes the queue for a ready job. */
+  private store(record: NewJobRecord, now: number): EnqueueResult {
+    const existing = this.queueStates.get(record.queue);
+    if (existing?.jobs.has(record.id)) return { id: record.id, existed: true };
+    if (record.idempotencyKey !== undefined) {
+      const firstId = this.lookupIdempotencyKey(record.queue, record.idempotencyKey);
+      if (firstId !== undefined) return { id: firstId, existed: true };
+    }
+    const state = existing ?? this.stateFor(record.queue);
+    const job = createStoredJob(record, 'scheduled');
+    state.jobs.set(job.id, job);
+    if (job.idempotencyKey !== undefined) state.idempotencyKeys.set(job.idempotencyKey, job.id);
+    this.placeByRunAt(state, job, now);
+    return { id: job.id, existed: false };
+  }
+
+  /** Ready tail (waking waiters) when the job's runAt allows it at `now`, else scheduled by runAt. */
+  private placeByRunAt(state: QueueState, job: StoredJob, now: number): void {
+    if (this.isRunnable(job.runAt, now)) {
+      job.status = 'ready';
+      state.ready.pushBack(job);
+      this.waiters.wake(state.name);
+    } else {
+      job.status = 'scheduled';
+      state.scheduled.set(job.id, job, job.runAt as number);
+    }
+  }
+
+  /** Appends promoted and reclaimed jobs to the ready tail, merged by (time, id). */
+  private moveDueToReady(state: QueueState, now: number): void {
+    const promoted = this.promoteDue(state, now);
+    const reclaimed = this.reclaimExpired(state, now);
+    let p = 0;
+    let r = 0;
+    while (p < promoted.length || r < reclaimed.length) {
+      const a = promoted[p];
+      const b = reclaimed[r];
+      if (a !== undefined && (b === undefined || earlier(a, b))) {
+        state.ready.pushBack(a.job);
+        p++;
+      } else if (b !== undefined) {
+        state.ready.pushBack(b.job);
+        r++;
+      }
+    }
+  }
+
+  private grantLease(state: QueueState, job: StoredJob, leaseMs: number, now: number): ReservedJob {
+    const token = randomUUID();
+    const expiresAt = now + leaseMs;
+    job.status = 'inflight';
+    job.token = token;
+    job.expiresAt = expiresAt;
+    state.inflight.set(job.id, job, expiresAt);
+    return { job: toRecord(job), lease: { jobId: job.id, queue: state.name, token, expiresAt } };
+  }
+
+  /** Runs the contract's check order; undefined means a repeated ack or fail that succeeds without a change. */
+  private checkLeased(lease: Lease, operation: LeaseOperation, now: number): LeasedJob | undefined {
+    const state = this.queueStates.get(lease.queue);
+    const outcome = checkLease(state?.jobs.get(lease.jobId), lease, operation, now, this.leaseRules);
+    if (outcome.kind === 'repeat' || state === undefined) return undefined;
+    return { state, job: outcome.job };
+  }
+
+  private ackOne(lease: Lease, now: number): void {
+    const leased = this.checkLeased(lease, 'ack', now);
+    if (leased === undefined) return;
+    const { state, job } = leased;
+    state.inflight.delete(job.id);
+    job.status = 'done';
+    job.finishedAt = now;
+    job.expiresAt = undefined;
+    state.done.set(job.id, job, now);
+    this.applyRetention(state, now);
+  }
+
+  private extendOne(lease: Lease, leaseMs: number, now: number): Lease {
+    const leased = this.checkLeased(lease, 'extendLease', now);
+    // extendLease never repeats, so the checks either threw or found the job in flight.
+    const { state, job } = leased as LeasedJob;
+    const expiresAt = now + leaseMs;
+    job.expiresAt = expiresAt;
+    state.inflight.set(job.id, job, expiresAt);
+    return { jobId: job.id, queue: state.name, token: job.token as string, expiresAt };
+  }
+}

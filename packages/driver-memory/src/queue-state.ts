@@ -1,0 +1,57 @@
+import type { StatusCounts } from '@taskharbor/core';
+import { Deque } from './deque.js';
+import { IndexedHeap } from './indexed-heap.js';
+import type { StoredJob } from './stored-job.js';
+
+/**
+ * Everything one queue holds. Each job sits in exactly one of the five
+ * status structures, matching its status, and in `jobs` for lookup by id.
+ */
+export class QueueState {
+  readonly name: string;
+  /** Every job the queue holds, by id. */
+  readonly jobs = new Map<string, StoredJob>();
+  /** Idempotency key to the id of the job that claimed it. */
+  readonly idempotencyKeys = new Map<string, string>();
+  /** Runnable jobs in hand-out order: reserve pops the front. */
+  readonly ready = new Deque<StoredJob>();
+  /** Jobs waiting for their runAt, ordered by (runAt, id). */
+  readonly scheduled = new IndexedHeap<StoredJob>();
+  /** Reserved jobs, ordered by (lease expiresAt, id). */
+  readonly inflight = new IndexedHeap<StoredJob>();
+  /** Acked jobs, ordered by (finishedAt, id), so retention removes the oldest first. */
+  readonly done = new IndexedHeap<StoredJob>();
+  /** Dead-lettered job ids in the order they arrived. */
+  readonly dlq = new Set<string>();
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  counts(): StatusCounts {
+    return {
+      ready: this.ready.size,
+      scheduled: this.scheduled.size,
+      inflight: this.inflight.size,
+      done: this.done.size,
+      dlq: this.dlq.size,
+    };
+  }
+
+  /** The earliest scheduled runAt or lease expiry: the next change that comes by time alone. */
+  nextDueAt(): number | undefined {
+    const runAt = this.scheduled.peek()?.at;
+    const expiresAt = this.inflight.peek()?.at;
+    if (runAt === undefined) return expiresAt;
+    if (expiresAt === undefined) return runAt;
+    return Math.min(runAt, expiresAt);
+  }
+
+  /** Drops a job and the idempotency mapping that points to it. */
+  forget(job: StoredJob): void {
+    this.jobs.delete(job.id);
+    if (job.idempotencyKey !== undefined && this.idempotencyKeys.get(job.idempotencyKey) === job.id) {
+      this.idempotencyKeys.delete(job.idempotencyKey);
+    }
+  }
+}

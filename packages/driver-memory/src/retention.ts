@@ -1,0 +1,43 @@
+import { DEFAULT_RETENTION, type RetentionOptions, ValidationError } from '@taskharbor/core';
+import type { QueueState } from './queue-state.js';
+
+/** Retention with every setting filled in. */
+export type ResolvedRetention = Required<RetentionOptions>;
+
+function checkLimit(field: string, value: number): void {
+  // Infinity is allowed on purpose: it switches that rule off.
+  const ok = typeof value === 'number' && value >= 0 && (Number.isInteger(value) || value === Number.POSITIVE_INFINITY);
+  if (!ok) throw new ValidationError(field, `expected a non-negative integer or Infinity, got ${String(value)}`);
+}
+
+/** Fills unset settings from DEFAULT_RETENTION and rejects negative or fractional ones. */
+export function resolveRetention(options: RetentionOptions | undefined): ResolvedRetention {
+  const resolved: ResolvedRetention = {
+    maxDoneCount: options?.maxDoneCount ?? DEFAULT_RETENTION.maxDoneCount,
+    maxDoneAgeMs: options?.maxDoneAgeMs ?? DEFAULT_RETENTION.maxDoneAgeMs,
+  };
+  checkLimit('retention.maxDoneCount', resolved.maxDoneCount);
+  checkLimit('retention.maxDoneAgeMs', resolved.maxDoneAgeMs);
+  return resolved;
+}
+
+/**
+ * Removes done jobs, oldest finish time first, while there are more than
+ * maxDoneCount or the oldest finished more than maxDoneAgeMs before `now`.
+ * Only the done index is read, so dead-lettered jobs are never touched.
+ * Returns how many were removed.
+ */
+export function trimDoneJobs(state: QueueState, retention: ResolvedRetention, now: number): number {
+  let removed = 0;
+  for (;;) {
+    const oldest = state.done.peek();
+    if (oldest === undefined) break;
+    const tooMany = state.done.size > retention.maxDoneCount;
+    const tooOld = now - oldest.at > retention.maxDoneAgeMs;
+    if (!tooMany && !tooOld) break;
+    state.done.pop();
+    state.forget(oldest.item);
+    removed++;
+  }
+  return removed;
+}

@@ -1,0 +1,75 @@
+import type { JobRecord, JobStatus, NewJobRecord } from '@taskharbor/core';
+
+/**
+ * A job as the memory driver holds it: one mutable object per job, owned by
+ * its queue's state and never handed out (callers get copies from toRecord).
+ */
+export interface StoredJob {
+  readonly id: string;
+  readonly type: string;
+  readonly queue: string;
+  readonly payload: Uint8Array;
+  runAt?: number;
+  timeoutMs?: number;
+  readonly createdAt: number;
+  readonly maxAttempts: number;
+  idempotencyKey?: string;
+  status: JobStatus;
+  attempts: number;
+  reclaims: number;
+  lastError?: string;
+  failedAt?: number;
+  /** The current token while in flight; the last token once done or dead-lettered. */
+  token?: string;
+  /** Set only while in flight. */
+  expiresAt?: number;
+  finishedAt?: number;
+  dlqReason?: string;
+  dlqFailedAt?: number;
+}
+
+/** Builds the stored form of a validated record, copying the payload so the caller's buffer can change freely. */
+export function createStoredJob(record: NewJobRecord, status: JobStatus): StoredJob {
+  const job: StoredJob = {
+    id: record.id,
+    type: record.type,
+    queue: record.queue,
+    payload: new Uint8Array(record.payload),
+    createdAt: record.createdAt,
+    maxAttempts: record.maxAttempts,
+    status,
+    attempts: 0,
+    reclaims: 0,
+  };
+  if (record.runAt !== undefined) job.runAt = record.runAt;
+  if (record.timeoutMs !== undefined) job.timeoutMs = record.timeoutMs;
+  if (record.idempotencyKey !== undefined) job.idempotencyKey = record.idempotencyKey;
+  return job;
+}
+
+/** A fresh copy for a caller: nothing it does to the copy reaches the stored job. */
+export function toRecord(job: StoredJob): JobRecord {
+  const record: JobRecord = {
+    id: job.id,
+    type: job.type,
+    queue: job.queue,
+    payload: job.payload.slice(),
+    createdAt: job.createdAt,
+    maxAttempts: job.maxAttempts,
+    status: job.status,
+    attempts: job.attempts,
+    reclaims: job.reclaims,
+  };
+  if (job.runAt !== undefined) record.runAt = job.runAt;
+  if (job.timeoutMs !== undefined) record.timeoutMs = job.timeoutMs;
+  if (job.idempotencyKey !== undefined) record.idempotencyKey = job.idempotencyKey;
+  if (job.lastError !== undefined) record.lastError = job.lastError;
+  if (job.failedAt !== undefined) record.failedAt = job.failedAt;
+  if (job.token !== undefined) {
+    record.lease = job.expiresAt === undefined ? { token: job.token } : { token: job.token, expiresAt: job.expiresAt };
+  }
+  if (job.finishedAt !== undefined) record.finishedAt = job.finishedAt;
+  if (job.dlqReason !== undefined) record.dlqReason = job.dlqReason;
+  if (job.dlqFailedAt !== undefined) record.dlqFailedAt = job.dlqFailedAt;
+  return record;
+}

@@ -1,0 +1,129 @@
+/**
+ * For each driver of broken-drivers.ts (and the unbroken memory driver),
+ * the exact conformance cases that must fail, as `block > case`. A case
+ * that newly passes means the suite stopped noticing a broken rule; a case
+ * that newly fails means a case depends on more than its own rule. Either
+ * way, look before updating this list.
+ */
+export const EXPECTED_FAILURES: Record<string, readonly string[]> = {
+  // Every case that presents a token other than the job's current or last one.
+  'accepts-wrong-token': [
+    'reserve > reclaim_issues_a_new_token_and_the_old_one_is_lease_mismatch',
+    'extendLease > extend_lease_with_wrong_token_is_lease_mismatch',
+    'extendLease > extend_lease_with_wrong_token_after_expiry_is_lease_mismatch',
+    'extendLease > extend_lease_after_takeover_is_lease_mismatch',
+    'ack > ack_with_wrong_token_is_lease_mismatch',
+    'ack > ack_with_wrong_token_after_expiry_is_lease_mismatch',
+    'ack > ack_after_takeover_is_lease_mismatch',
+    'ack > ack_of_done_job_with_another_token_is_lease_mismatch',
+    'ack > ack_of_dlq_job_with_another_token_is_lease_mismatch',
+    'retry > retry_with_wrong_token_is_lease_mismatch',
+    'retry > retry_with_wrong_token_after_expiry_is_lease_mismatch',
+    'retry > retry_after_takeover_is_lease_mismatch',
+    'fail > fail_with_wrong_token_is_lease_mismatch',
+    'fail > fail_with_wrong_token_after_expiry_is_lease_mismatch',
+    'fail > fail_after_takeover_is_lease_mismatch',
+    'fail > fail_of_done_job_with_another_token_is_lease_mismatch',
+    'fail > fail_of_dlq_job_with_another_token_is_lease_mismatch',
+    'release > release_with_wrong_token_is_lease_mismatch',
+    'release > release_with_wrong_token_after_expiry_is_lease_mismatch',
+    'release > release_after_takeover_is_lease_mismatch',
+  ],
+  // ack's own expiry cases, and ackMany no longer matching ack (ackMany still checks expiry).
+  'ack-ignores-lease-expiry': [
+    'ack > ack_after_expiry_is_lease_expired',
+    'ack > ack_at_exactly_expires_at_is_lease_expired',
+    'batch > ack_many_gives_each_lease_the_outcome_of_a_single_ack',
+  ],
+  'dedupes-keys-across-queues': [
+    'enqueue > same_idempotency_key_in_another_queue_makes_a_new_job',
+  ],
+  // Only racing reserves expose it: sequential reserves never overlap.
+  'hands-out-twice-under-race': [
+    'reserve > racing_reserves_never_hand_out_a_job_twice',
+  ],
+  // Scheduling, the order promoted jobs take, and every nextDueAt that a scheduled job should set.
+  'ignores-run-at': [
+    'enqueue > scheduled_job_is_not_reservable_before_run_at',
+    'enqueue > ready_job_is_preferred_over_not_yet_due_scheduled_job',
+    'reserve > next_due_at_is_the_earliest_scheduled_run_at',
+    'reserve > next_due_at_includes_the_new_leases',
+    'reserve > next_due_at_includes_leases_of_earlier_reserves',
+    'reserve > next_due_at_ignores_other_queues',
+    'reserve > due_scheduled_jobs_join_the_tail_in_run_at_order',
+    'reserve > due_scheduled_jobs_with_equal_run_at_join_in_id_order',
+    'reserve > promoted_and_reclaimed_jobs_join_the_tail_in_time_order',
+    'retry > retry_with_future_run_at_schedules_the_job',
+    'admin > inspect_shows_a_scheduled_job_with_run_at',
+    'admin > list_filters_by_status',
+    'admin > requeue_dlq_with_future_run_at_schedules_the_job',
+    'admin > counts_match_each_status',
+  ],
+  // The boundary case of each lease operation; reclaim itself still happens at expiresAt.
+  'lease-valid-at-expiry': [
+    'extendLease > extend_lease_at_exactly_expires_at_is_lease_expired',
+    'ack > ack_at_exactly_expires_at_is_lease_expired',
+    'retry > retry_at_exactly_expires_at_is_lease_expired',
+    'fail > fail_at_exactly_expires_at_is_lease_expired',
+    'release > release_at_exactly_expires_at_is_lease_expired',
+  ],
+  'list-cursor-is-an-offset': [
+    'admin > list_cursor_does_not_skip_jobs_when_earlier_ones_leave',
+    'admin > list_cursor_does_not_repeat_jobs_when_earlier_ones_arrive',
+  ],
+  // The unbroken driver.
+  'memory': [
+  ],
+  // Reclaim itself, and every case whose setup needs a second caller to take an expired job over.
+  'never-reclaims': [
+    'reserve > expired_lease_is_reclaimed_and_reservable_again',
+    'reserve > reclaim_happens_at_exactly_expires_at',
+    'reserve > reclaim_clears_run_at',
+    'reserve > reclaim_increments_reclaims',
+    'reserve > reclaim_issues_a_new_token_and_the_old_one_is_lease_mismatch',
+    'reserve > reclaimed_job_not_taken_again_is_ready_without_lease',
+    'reserve > reclaimed_jobs_join_the_tail_in_expiry_order',
+    'reserve > promoted_and_reclaimed_jobs_join_the_tail_in_time_order',
+    'extendLease > extend_lease_after_takeover_is_lease_mismatch',
+    'extendLease > extend_lease_after_reclaim_to_ready_is_job_not_in_flight',
+    'extendLease > extend_lease_of_done_job_with_another_token_is_job_not_in_flight',
+    'extendLease > extend_lease_of_dlq_job_with_another_token_is_job_not_in_flight',
+    'extendLease > extended_lease_keeps_the_job_exclusive_until_the_new_expiry',
+    'ack > ack_after_takeover_is_lease_mismatch',
+    'ack > ack_after_reclaim_to_ready_is_job_not_in_flight',
+    'ack > ack_of_done_job_with_another_token_is_lease_mismatch',
+    'ack > ack_of_dlq_job_with_another_token_is_lease_mismatch',
+    'retry > retry_after_takeover_is_lease_mismatch',
+    'retry > retry_after_reclaim_to_ready_is_job_not_in_flight',
+    'retry > retry_of_done_job_with_another_token_is_job_not_in_flight',
+    'retry > retry_of_dlq_job_with_another_token_is_job_not_in_flight',
+    'retry > retry_keeps_reclaims',
+    'fail > fail_after_takeover_is_lease_mismatch',
+    'fail > fail_after_reclaim_to_ready_is_job_not_in_flight',
+    'fail > fail_of_done_job_with_another_token_is_lease_mismatch',
+    'fail > fail_of_dlq_job_with_another_token_is_lease_mismatch',
+    'release > release_after_takeover_is_lease_mismatch',
+    'release > release_after_reclaim_to_ready_is_job_not_in_flight',
+    'release > release_of_done_job_with_another_token_is_job_not_in_flight',
+    'release > release_of_dlq_job_with_another_token_is_job_not_in_flight',
+    'admin > requeue_dlq_resets_reclaims',
+  ],
+  'reclaim-keeps-run-at': [
+    'reserve > reclaim_clears_run_at',
+  ],
+  'release-to-tail': [
+    'release > release_puts_the_job_at_the_head_of_the_ready_list',
+  ],
+  // Not retention_keeps_a_done_job_exactly_max_done_age_ms_old or retention_never_removes_dlq_jobs: keeping everything keeps those too.
+  'retention-never-runs': [
+    'admin > retention_removes_the_oldest_done_jobs_past_max_done_count',
+    'admin > retention_removes_the_idempotency_mapping_with_the_job',
+    'admin > retention_removes_done_jobs_older_than_max_done_age_ms',
+  ],
+  'retention-removes-at-max-age': [
+    'admin > retention_keeps_a_done_job_exactly_max_done_age_ms_old',
+  ],
+  'wakes-every-queue': [
+    'waitForWork > wait_for_work_does_not_resolve_for_another_queue',
+  ],
+};

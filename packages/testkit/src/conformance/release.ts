@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { enqueueAndReserve, enqueueJob, refOf, reserveIds, retryUpdate } from './fixtures.js';
+import { leaseRuleCases, releaseOperation } from './lease-rules.js';
+import type { Setup } from './setup.js';
+
+export function releaseCases(setup: Setup): void {
+  describe('release', () => {
+    leaseRuleCases(setup, releaseOperation);
+
+    it('release_makes_the_job_ready_with_lease_and_run_at_cleared', async () => {
+      const h = await setup();
+      const { lease } = await enqueueAndReserve(h, { job: { runAt: h.clock.now() } });
+      await h.driver.release(lease, h.clock.now());
+      const record = await h.driver.inspect(refOf(lease));
+      expect(record).toMatchObject({ status: 'ready', reclaims: 0 });
+      expect(record?.lease).toBeUndefined();
+      expect(record?.runAt).toBeUndefined();
+    });
+
+    it('release_puts_the_job_at_the_head_of_the_ready_list', async () => {
+      const h = await setup();
+      const { lease } = await enqueueAndReserve(h);
+      const first = await enqueueJob(h);
+      const second = await enqueueJob(h);
+      await h.driver.release(lease, h.clock.now());
+      expect(await reserveIds(h)).toEqual([lease.jobId, first.id, second.id]);
+    });
+
+    it('release_keeps_attempts_unchanged', async () => {
+      const h = await setup();
+      const { lease: firstRun } = await enqueueAndReserve(h);
+      await h.driver.retry(firstRun, retryUpdate(h, { attempts: 2, lastError: 'e' }), h.clock.now());
+      const { jobs } = await h.driver.reserve({ queue: h.queue, limit: 1, leaseMs: 1000, now: h.clock.now() });
+      await h.driver.release(jobs[0]?.lease ?? expect.fail('not reserved'), h.clock.now());
+      expect(await h.driver.inspect(refOf(firstRun))).toMatchObject({ status: 'ready', attempts: 2, lastError: 'e' });
+    });
+  });
+}
