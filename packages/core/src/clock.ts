@@ -33,15 +33,35 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
   });
 }
 
+/**
+ * Node fires a timer longer than 2^31 - 1 ms (about 24.8 days) after 1 ms,
+ * which would turn a far-off wake-up into a busy loop; longer waits are
+ * chained from timers no longer than this.
+ */
+const MAX_NODE_TIMER_MS = 2 ** 31 - 1;
+
+interface SystemTimer {
+  timer: NodeJS.Timeout;
+}
+
+function armSystemTimer(slot: SystemTimer | undefined, callback: () => void, ms: number): SystemTimer {
+  const step = Math.min(Math.max(0, ms), MAX_NODE_TIMER_MS);
+  const target = slot ?? ({} as SystemTimer);
+  target.timer = setTimeout(() => {
+    if (ms > step) armSystemTimer(target, callback, ms - step);
+    else callback();
+  }, step);
+  target.timer.unref();
+  return target;
+}
+
 /** The real clock: Date.now and Node's timers. Its timers do not keep the process alive. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(callback, ms) {
-    const timer = setTimeout(callback, ms);
-    timer.unref();
-    return { id: timer };
+    return { id: armSystemTimer(undefined, callback, ms) };
   },
   clearTimeout(handle) {
-    clearTimeout(handle.id as NodeJS.Timeout);
+    clearTimeout((handle.id as SystemTimer).timer);
   },
 };

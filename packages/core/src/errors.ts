@@ -8,6 +8,10 @@ export const ErrorCode = {
   DriverClosed: 'DRIVER_CLOSED',
   JobNotFound: 'JOB_NOT_FOUND',
   Unrecoverable: 'UNRECOVERABLE',
+  JobTimeout: 'JOB_TIMEOUT',
+  LeaseLost: 'LEASE_LOST',
+  WorkerShutdown: 'WORKER_SHUTDOWN',
+  MissingHandler: 'MISSING_HANDLER',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

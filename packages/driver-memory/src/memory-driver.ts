@@ -430,16 +430,20 @@ export class MemoryDriver implements Driver, Admin {
     return { id: job.id, existed: false };
   }
 
-  /** Ready tail (waking waiters) when the job's runAt allows it at `now`, else scheduled by runAt. */
+  /**
+   * Ready tail when the job's runAt allows it at `now`, else scheduled by
+   * runAt. Either way waiters wake: a new scheduled job may be due before
+   * the time an idle worker is waiting for.
+   */
   private placeByRunAt(state: QueueState, job: StoredJob, now: number): void {
     if (this.isRunnable(job.runAt, now)) {
       job.status = 'ready';
       state.ready.pushBack(job);
-      this.waiters.wake(state.name);
     } else {
       job.status = 'scheduled';
       state.scheduled.set(job.id, job, job.runAt as number);
     }
+    this.waiters.wake(state.name);
   }
 
   /** Appends promoted and reclaimed jobs to the ready tail, merged by (time, id). */

@@ -78,6 +78,21 @@ export function waitForWorkCases(setup: Setup): void {
       await expectWakes(waiting, 'after a retry that is runnable now');
     });
 
+    it('wait_for_work_resolves_on_scheduled_enqueue', async () => {
+      const h = await setup();
+      const waiting = startWaiting(h, [h.queue]);
+      await h.driver.enqueue(newJob(h.queue, { runAt: h.clock.now() + 60_000 }), h.clock.now());
+      await expectWakes(waiting, 'after a scheduled enqueue, so the caller re-reads nextDueAt');
+    });
+
+    it('wait_for_work_resolves_on_scheduled_retry', async () => {
+      const h = await setup();
+      const { lease } = await enqueueAndReserve(h);
+      const waiting = startWaiting(h, [h.queue]);
+      await h.driver.retry(lease, retryUpdate(h, { runAt: h.clock.now() + 60_000 }), h.clock.now());
+      await expectWakes(waiting, 'after a retry scheduled for later');
+    });
+
     it('wait_for_work_resolves_on_requeue', async () => {
       const h = await setup();
       const { lease } = await deadJob(h);
