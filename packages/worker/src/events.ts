@@ -1,0 +1,49 @@
+import type { Job, JobRecord, Lease } from '@taskharbor/core';
+
+/**
+ * The events a Worker emits, each with one payload object. `job` is the
+ * handler's view of the job (a payload the codec could not decode appears
+ * as its raw bytes).
+ */
+export interface WorkerEvents {
+  /** A handler is about to run. */
+  active: { job: Job<unknown>; lease: Lease };
+  /** The handler succeeded and the ack was written. */
+  completed: { job: Job<unknown>; durationMs: number };
+  /**
+   * A run failed: the handler threw or rejected, timed out, the payload
+   * could not be decoded, or no handler exists. `retrying` or `dead` follows
+   * once the outcome is written.
+   */
+  failed: { job: Job<unknown>; error: Error; attempts: number; willRetry: boolean; durationMs: number };
+  /** A retry was written: the job runs again at `runAt` (unset: at once). */
+  retrying: { job: Job<unknown>; error: Error; attempts: number; runAt: number | undefined };
+  /** The job was dead-lettered (after its last attempt, an unrecoverable error, a missing handler with onMissingHandler 'fail', or as poison). */
+  dead: { job: Job<unknown>; record: JobRecord; reason: string; attempts: number; error: Error | undefined };
+  /**
+   * The lease is no longer ours: another worker may run the job. The
+   * handler's signal was aborted (if it still ran) and no outcome is written.
+   */
+  leaseLost: { job: Job<unknown>; lease: Lease; error: Error; during: 'heartbeat' | 'extendLease' | 'outcome' | 'release' };
+  /**
+   * Something failed that the worker survives: a reserve, a heartbeat or an
+   * outcome whose reply was lost, a throwing listener. `during` names it.
+   */
+  error: { error: Error; during: ErrorSource; jobId?: string; queue?: string };
+  /** Every queue was found empty and no handler is running; once each time the worker becomes idle. */
+  drained: Record<string, never>;
+}
+
+export type ErrorSource =
+  | 'reserve'
+  | 'waitForWork'
+  | 'heartbeat'
+  | 'extendLease'
+  | 'ack'
+  | 'retry'
+  | 'fail'
+  | 'release'
+  | 'listener'
+  | 'run';
+
+export type WorkerEventName = keyof WorkerEvents;

@@ -1,0 +1,61 @@
+import type { Job, JobMap, Lease } from '@taskharbor/core';
+import type { JobLogger } from './logger.js';
+
+/**
+ * A job of any type in the map, narrowed by its `type`:
+ * `if (job.type === 'email.send') job.payload.to`.
+ */
+export type AnyJob<Jobs extends JobMap = JobMap> = {
+  [Type in keyof Jobs & string]: Job<Jobs[Type]> & { type: Type };
+}[keyof Jobs & string];
+
+/** What a handler gets besides the job. */
+export interface JobContext {
+  /**
+   * Aborts when the job times out, when its lease is lost, and when the
+   * worker shuts down after its grace period. `signal.reason` says which
+   * (JobTimeoutError, LeaseLostError, WorkerShutdownError). Pass it on to
+   * fetch, database drivers and timers so a stopped job stops its work.
+   */
+  readonly signal: AbortSignal;
+  /** The job's current lease. */
+  readonly lease: Lease;
+  /**
+   * Extends the lease to `ms` from now (default the worker's leaseMs), and
+   * keeps it that long at later heartbeats. Values below leaseMs are raised
+   * to it, since the heartbeat is paced for leaseMs. Rejects with the
+   * driver's lease error when the lease is already lost (and then aborts
+   * the signal), or with a LeaseLostError when the job is no longer running
+   * here.
+   */
+  extendLease(ms?: number): Promise<Lease>;
+  /** Log lines stamped with the job's id, type, queue and attempt. */
+  readonly log: JobLogger;
+}
+
+/**
+ * Runs one job. Resolve (with anything) for success; throw or reject for a
+ * failure that is retried with backoff; throw an UnrecoverableError to
+ * dead-letter the job at once.
+ */
+export type Handler<Payload = unknown, Type extends string = string> = (
+  job: Job<Payload> & { type: Type },
+  ctx: JobContext,
+) => unknown;
+
+/**
+ * Wraps every handler. Call `next()` to run the rest of the chain and the
+ * handler; skip it to short-circuit (resolving counts as success, throwing as
+ * failure). Middleware run in the order they were added, the first outermost.
+ *
+ * @example
+ * worker.use(async (job, ctx, next) => {
+ *   const start = performance.now();
+ *   try { await next(); } finally { metrics.observe(job.type, performance.now() - start); }
+ * });
+ */
+export type Middleware<Jobs extends JobMap = JobMap> = (
+  job: AnyJob<Jobs>,
+  ctx: JobContext,
+  next: () => Promise<void>,
+) => unknown;

@@ -1,0 +1,291 @@
+import {
+  type Codec,
+  type Driver,
+  type FailUpdate,
+  type Job,
+  type JobRecord,
+  type Lease,
+  type ReservedJob,
+  toJob,
+  validateLeaseMs,
+} from '@taskharbor/core';
+import type { WorkerEvents } from './events.js';
+import {
+  errorMessage,
+  isLeaseError,
+  JobTimeoutError,
+  LeaseLostError,
+  MissingHandlerError,
+  toError,
+  WorkerShutdownError,
+} from './errors.js';
+import type { Handler, JobContext, Middleware } from './handler.js';
+import type { LeaseHolder } from './heartbeat.js';
+import { jobLogger } from './logger.js';
+import { compose } from './middleware.js';
+import type { ResolvedOptions } from './options.js';
+import { decideFailure, poisonUpdate } from './outcome.js';
+import { startTimer } from './timers.js';
+
+/** What a run needs from its worker. */
+export interface RunDeps {
+  driver: Driver;
+  options: ResolvedOptions;
+  emit: <Event extends keyof WorkerEvents>(event: Event, payload: WorkerEvents[Event]) => void;
+  handlerFor(type: string): Handler | undefined;
+  registeredTypes(): string[];
+  middleware(): readonly Middleware[];
+  /** Tells the idle wait about a retry this run scheduled, which no reserve has reported yet. */
+  noteDue(at: number): void;
+}
+
+/**
+ * - running: the handler runs and the heartbeat renews the lease.
+ * - writing: the outcome is being written (the handler settled, or timed out).
+ * - finished: the outcome write ended, written or not.
+ * - lost: the lease is someone else's; nothing will be written.
+ * - released: shut down after the grace period; the job was given back.
+ */
+export type RunState = 'running' | 'writing' | 'finished' | 'lost' | 'released';
+
+/** Shows undecodable bytes as they are, so events can still describe the job. */
+const rawCodec: Codec = { encode: (value) => value as Uint8Array, decode: (bytes) => bytes };
+
+/**
+ * One reserved job, from its start to its outcome. Exactly one outcome is
+ * written per run (ack, retry, fail or release), or none when the lease was
+ * lost; `state` makes the first of handler end, timeout, lease loss and
+ * shutdown win, and the others see it and stand down.
+ */
+export class JobRun implements LeaseHolder {
+  readonly record: JobRecord;
+  readonly job: Job<unknown>;
+  lease: Lease;
+  leaseMs: number;
+  state: RunState = 'running';
+  private readonly deps: RunDeps;
+  private readonly controller = new AbortController();
+  private readonly decodeError: unknown;
+  private readonly startedAt: number;
+  private durationMs = 0;
+  private write: Promise<void> | undefined;
+
+  constructor(reserved: ReservedJob, deps: RunDeps) {
+    this.deps = deps;
+    this.record = reserved.job;
+    this.lease = reserved.lease;
+    this.leaseMs = deps.options.leaseMs;
+    this.startedAt = deps.options.clock.now();
+    let job: Job<unknown>;
+    try {
+      job = toJob(reserved.job, deps.options.codec);
+    } catch (error) {
+      this.decodeError = error;
+      job = toJob(reserved.job, rawCodec);
+    }
+    this.job = job;
+  }
+
+  get renewable(): boolean {
+    return this.state === 'running';
+  }
+
+  leaseExtended(lease: Lease): void {
+    if (this.state === 'running' && lease.token === this.lease.token) this.lease = lease;
+  }
+
+  leaseLost(error: Error): void {
+    this.loseLease(error, 'heartbeat');
+  }
+
+  /**
+   * Runs the job to its end. Resolves (never rejects) once the handler has
+   * settled and every write for the job has finished: then its slot is free.
+   */
+  async run(): Promise<void> {
+    const { options } = this.deps;
+    if (this.record.reclaims > options.maxReclaims) {
+      this.state = 'writing';
+      this.write = this.writeDead(poisonUpdate(this.record, options.maxReclaims, options.clock.now()), undefined);
+      return this.write;
+    }
+    if (this.decodeError !== undefined) return this.failWithoutRunning(this.decodeError, undefined);
+    const handler = this.deps.handlerFor(this.record.type);
+    if (handler === undefined) {
+      const error = new MissingHandlerError(this.record.type, this.deps.registeredTypes());
+      const deadNow = options.onMissingHandler === 'fail' ? "no handler (onMissingHandler 'fail')" : undefined;
+      return this.failWithoutRunning(error, deadNow);
+    }
+
+    this.deps.emit('active', { job: this.job, lease: this.lease });
+    options.logger.debug(this.fields(), 'job started');
+    const timeoutMs = this.record.timeoutMs;
+    const cancelTimeout =
+      timeoutMs === undefined ? undefined : startTimer(options.clock, timeoutMs, () => this.timeOut(timeoutMs));
+    let failure: { error: unknown } | undefined;
+    try {
+      await compose(this.deps.middleware(), handler)(this.job, this.context());
+    } catch (error) {
+      failure = { error };
+    }
+    cancelTimeout?.();
+    this.durationMs = options.clock.now() - this.startedAt;
+    if (this.state === 'running') {
+      this.state = 'writing';
+      this.write = failure === undefined ? this.writeAck() : this.writeFailure(failure.error, undefined);
+    } else if (this.state !== 'writing') {
+      options.logger.debug(this.fields({ state: this.state }), 'handler settled after its job was given up; result ignored');
+    }
+    await this.write;
+  }
+
+  /**
+   * Shutdown after the grace period: aborts a still-running handler and
+   * gives its job back without counting an attempt. Resolves when every
+   * write for the job has finished (the handler may still be running).
+   */
+  release(graceMs: number): Promise<void> {
+    if (this.state !== 'running') return this.write ?? Promise.resolve();
+    this.state = 'released';
+    this.controller.abort(new WorkerShutdownError(this.record.id, graceMs));
+    this.write = this.writeRelease();
+    return this.write;
+  }
+
+  private context(): JobContext {
+    const run = this;
+    return {
+      signal: this.controller.signal,
+      get lease() {
+        return run.lease;
+      },
+      extendLease: (ms) => this.extendByHand(ms),
+      log: jobLogger(this.deps.options.logger, this.fields()),
+    };
+  }
+
+  private async extendByHand(ms = this.deps.options.leaseMs): Promise<Lease> {
+    validateLeaseMs(ms);
+    const { driver, options } = this.deps;
+    if (this.state !== 'running') {
+      throw new LeaseLostError(this.record.id, `the job is no longer running here (${this.state})`);
+    }
+    const length = Math.max(ms, options.leaseMs);
+    try {
+      const lease = await driver.extendLease(this.lease, length, options.clock.now());
+      if (this.state === 'running') {
+        this.lease = lease;
+        this.leaseMs = length;
+      }
+      return lease;
+    } catch (error) {
+      if (isLeaseError(error)) this.loseLease(toError(error), 'extendLease');
+      throw error;
+    }
+  }
+
+  private timeOut(timeoutMs: number): void {
+    if (this.state !== 'running') return;
+    const error = new JobTimeoutError(this.record.id, timeoutMs);
+    this.state = 'writing';
+    this.durationMs = this.deps.options.clock.now() - this.startedAt;
+    this.controller.abort(error);
+    this.write = this.writeFailure(error, undefined);
+  }
+
+  private loseLease(error: Error, during: WorkerEvents['leaseLost']['during']): void {
+    if (this.state !== 'running') return;
+    this.state = 'lost';
+    this.controller.abort(new LeaseLostError(this.record.id, error));
+    this.deps.options.logger.warn(this.fields({ error: error.message, during }), 'lease lost; the job may run elsewhere');
+    this.deps.emit('leaseLost', { job: this.job, lease: this.lease, error, during });
+  }
+
+  private failWithoutRunning(error: unknown, deadNow: string | undefined): Promise<void> {
+    this.state = 'writing';
+    this.write = this.writeFailure(error, deadNow);
+    return this.write;
+  }
+
+  private async writeAck(): Promise<void> {
+    const { driver, options } = this.deps;
+    try {
+      await driver.ack(this.lease, options.clock.now());
+    } catch (error) {
+      return this.writeFailed(error, 'ack');
+    }
+    this.state = 'finished';
+    options.logger.debug(this.fields({ durationMs: this.durationMs }), 'job completed');
+    this.deps.emit('completed', { job: this.job, durationMs: this.durationMs });
+  }
+
+  private async writeFailure(cause: unknown, deadNow: string | undefined): Promise<void> {
+    const { options } = this.deps;
+    const now = options.clock.now();
+    const error = toError(cause);
+    const outcome = decideFailure({
+      record: this.record,
+      error: cause,
+      now,
+      retryPolicy: options.retryPolicy,
+      defaultMaxAttempts: options.defaultMaxAttempts,
+      deadNow,
+    });
+    const attempts = outcome.update.attempts;
+    this.deps.emit('failed', { job: this.job, error, attempts, willRetry: outcome.kind === 'retry', durationMs: this.durationMs });
+    if (outcome.kind === 'dead') return this.writeDead(outcome.update, error);
+    try {
+      await this.deps.driver.retry(this.lease, outcome.update, now);
+    } catch (writeError) {
+      return this.writeFailed(writeError, 'retry');
+    }
+    this.state = 'finished';
+    const runAt = outcome.update.runAt;
+    if (runAt !== undefined) this.deps.noteDue(runAt);
+    options.logger.warn(this.fields({ error: errorMessage(cause), attempts, runAt }), 'job failed; retrying');
+    this.deps.emit('retrying', { job: this.job, error, attempts, runAt });
+  }
+
+  private async writeDead(update: FailUpdate, error: Error | undefined): Promise<void> {
+    const { options } = this.deps;
+    try {
+      await this.deps.driver.fail(this.lease, update, options.clock.now());
+    } catch (writeError) {
+      return this.writeFailed(writeError, 'fail');
+    }
+    this.state = 'finished';
+    options.logger.error(this.fields({ reason: update.reason, attempts: update.attempts }), 'job dead-lettered');
+    this.deps.emit('dead', { job: this.job, record: this.record, reason: update.reason, attempts: update.attempts, error });
+  }
+
+  private async writeRelease(): Promise<void> {
+    try {
+      await this.deps.driver.release(this.lease, this.deps.options.clock.now());
+      this.deps.options.logger.info(this.fields(), 'job released at shutdown');
+    } catch (error) {
+      this.reportWriteError(error, 'release');
+    }
+  }
+
+  /** An outcome write failed. It is never sent again: its reply may be what was lost, and the lease decides. */
+  private writeFailed(error: unknown, operation: 'ack' | 'retry' | 'fail'): void {
+    this.state = isLeaseError(error) ? 'lost' : 'finished';
+    this.reportWriteError(error, operation);
+  }
+
+  private reportWriteError(cause: unknown, operation: 'ack' | 'retry' | 'fail' | 'release'): void {
+    const error = toError(cause);
+    if (isLeaseError(cause)) {
+      const during = operation === 'release' ? 'release' : 'outcome';
+      this.deps.options.logger.warn(this.fields({ error: error.message, operation }), 'outcome not written: lease lost');
+      this.deps.emit('leaseLost', { job: this.job, lease: this.lease, error, during });
+    } else {
+      this.deps.options.logger.error(this.fields({ error: error.message, operation }), 'outcome write failed; not resent');
+      this.deps.emit('error', { error, during: operation, jobId: this.record.id, queue: this.record.queue });
+    }
+  }
+
+  private fields(extra?: Record<string, unknown>): Record<string, unknown> {
+    return { jobId: this.record.id, type: this.record.type, queue: this.record.queue, attempt: this.job.attempt, ...extra };
+  }
+}

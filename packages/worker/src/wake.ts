@@ -1,0 +1,129 @@
+import { type Clock, type Driver, ErrorCode, isTaskHarborError } from '@taskharbor/core';
+import { startTimer } from './timers.js';
+
+export interface WakeInput {
+  driver: Driver;
+  clock: Clock;
+  queues: readonly string[];
+  pollIntervalMs: number;
+  onError: (error: unknown) => void;
+}
+
+/** After waitForWork fails (a dropped connection), look again this soon rather than at once or only at the poll. */
+const WAIT_ERROR_RETRY_MS = 1_000;
+
+/**
+ * The idle wait. An idle worker sleeps until the first of:
+ * - the driver's waitForWork resolves (an enqueue, release or retry);
+ * - the next due time the last reserve reported (a runAt or a lease expiry);
+ * - a due time the worker learned itself since (a retry it scheduled);
+ * - the fallback poll interval, for drivers whose wake-ups can be missed;
+ * - the stop signal.
+ * All the timers are one clock timer at the earliest of those times.
+ *
+ * waitForWork is armed *before* the reserve that finds the queues empty, so
+ * an enqueue landing between that reserve and the wait still wakes it.
+ */
+export class Wake {
+  private readonly input: WakeInput;
+  private controller: AbortController | undefined;
+  private work: Promise<'work' | 'error'> | undefined;
+  /** The earliest due time learned outside a reserve, for the next wait. */
+  private learnedDueAt: number | undefined;
+  /** Moves the running wait's timer earlier; unset when not waiting. */
+  private pullIn: ((at: number) => void) | undefined;
+  /** Ends the running wait; unset when not waiting. */
+  private endWait: (() => void) | undefined;
+
+  constructor(input: WakeInput) {
+    this.input = input;
+  }
+
+  /** Starts listening for work; call before reserving. */
+  arm(): void {
+    this.cancel();
+    const controller = new AbortController();
+    this.controller = controller;
+    const { driver, queues } = this.input;
+    let waiting: Promise<void>;
+    try {
+      // Called synchronously, so the driver registers the waiter before the reserve that follows runs.
+      waiting = driver.waitForWork({ queues, signal: controller.signal });
+    } catch (error) {
+      waiting = Promise.reject(error);
+    }
+    this.work = waiting.then(
+        () => 'work' as const,
+        (error: unknown) => {
+          // A closed driver is reported once, by the reserve that follows.
+          const closed = isTaskHarborError(error, ErrorCode.DriverClosed);
+          if (!controller.signal.aborted && !closed) this.input.onError(error);
+          return 'error' as const;
+        },
+      );
+  }
+
+  /** Stops listening (the reserve found work, or the worker stops). */
+  cancel(): void {
+    this.controller?.abort();
+    this.controller = undefined;
+    this.work = undefined;
+  }
+
+  /**
+   * Records a time at which something becomes due that no reserve has
+   * reported yet, such as a retry this worker scheduled. A running wait
+   * wakes then; otherwise the next wait does.
+   */
+  noteDue(at: number): void {
+    if (this.pullIn !== undefined) this.pullIn(at);
+    else if (this.learnedDueAt === undefined || at < this.learnedDueAt) this.learnedDueAt = at;
+  }
+
+  /** Ends a running wait at once, so the worker looks at its queues again. */
+  poke(): void {
+    this.endWait?.();
+  }
+
+  /** Sleeps until work may be there (see the class comment). Call after arm(). */
+  wait(nextDueAt: number | undefined, stop: AbortSignal): Promise<void> {
+    const { clock, pollIntervalMs } = this.input;
+    const work = this.work;
+    let target = clock.now() + pollIntervalMs;
+    if (nextDueAt !== undefined) target = Math.min(target, nextDueAt);
+    if (this.learnedDueAt !== undefined) target = Math.min(target, this.learnedDueAt);
+    this.learnedDueAt = undefined;
+
+    return new Promise<void>((resolve) => {
+      let cancelTimer: (() => void) | undefined;
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        cancelTimer?.();
+        stop.removeEventListener('abort', finish);
+        this.pullIn = undefined;
+        this.endWait = undefined;
+        this.cancel();
+        resolve();
+      };
+      const schedule = (at: number) => {
+        cancelTimer?.();
+        target = at;
+        cancelTimer = startTimer(clock, at - clock.now(), finish);
+      };
+      this.pullIn = (at) => {
+        if (at < target) schedule(at);
+      };
+      this.endWait = finish;
+      schedule(target);
+      stop.addEventListener('abort', finish, { once: true });
+      if (stop.aborted) finish();
+      work?.then((outcome) => {
+        if (done) return;
+        if (outcome === 'work') finish();
+        else schedule(Math.min(target, clock.now() + Math.min(WAIT_ERROR_RETRY_MS, pollIntervalMs)));
+      });
+    });
+  }
+}

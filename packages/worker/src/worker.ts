@@ -1,0 +1,333 @@
+import {
+  type Driver,
+  ErrorCode,
+  isTaskHarborError,
+  type JobMap,
+  type Lease,
+  type ReservedJob,
+  sleep,
+  validateName,
+} from '@taskharbor/core';
+import { TypedEmitter } from './emitter.js';
+import { isLeaseError, toError } from './errors.js';
+import type { WorkerEvents } from './events.js';
+import type { Handler, Middleware } from './handler.js';
+import { Heartbeat } from './heartbeat.js';
+import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
+import { createPlanner, type QueuePlanner } from './queue-order.js';
+import { reserveRound } from './reserve-round.js';
+import { JobRun, type RunDeps } from './run-job.js';
+import { Slots } from './slots.js';
+import { closeOnSignals } from './signals.js';
+import { MAX_TIMER_MS, startTimer } from './timers.js';
+import { Wake } from './wake.js';
+
+export interface CloseOptions {
+  /** Overrides the worker's shutdownGraceMs for this close. 0 aborts and releases running jobs at once. */
+  graceMs?: number;
+}
+
+/** new: not started. started: taking jobs. closing: finishing what runs. closed: done. */
+export type WorkerStatus = 'new' | 'started' | 'closing' | 'closed';
+
+/** After a failed reserve, wait this long, doubling up to the cap, before trying again. */
+const RESERVE_RETRY_MIN_MS = 100;
+const RESERVE_RETRY_MAX_MS = 5_000;
+
+/**
+ * Runs handlers for the jobs of one or more queues. See docs/worker.md.
+ *
+ * @example
+ * type Jobs = { 'email.send': { to: string } };
+ * const worker = new Worker<Jobs>(driver, { queues: ['default'], concurrency: 10 });
+ * worker.register('email.send', async (job, ctx) => sendMail(job.payload.to, { signal: ctx.signal }));
+ * worker.on('dead', ({ job, reason }) => alert(job.id, reason));
+ * await worker.start();
+ * // later
+ * await worker.close();
+ */
+export class Worker<Jobs extends JobMap = JobMap> {
+  readonly driver: Driver;
+  private readonly options: ResolvedOptions;
+  private readonly emitter: TypedEmitter<WorkerEvents>;
+  private readonly handlers = new Map<string, Handler>();
+  private readonly middlewares: Middleware[] = [];
+  private readonly slots: Slots;
+  private readonly runs = new Set<JobRun>();
+  private readonly strayReleases = new Set<Promise<void>>();
+  private readonly planner: QueuePlanner;
+  private readonly heartbeat: Heartbeat;
+  private readonly wake: Wake;
+  private readonly runDeps: RunDeps;
+  private readonly stop = new AbortController();
+  /** Ends the grace period early (a second SIGINT). */
+  private readonly hurry = new AbortController();
+  private currentStatus: WorkerStatus = 'new';
+  private loopDone: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private keepAliveTimer: NodeJS.Timeout | undefined;
+  private unwireSignals: (() => void) | undefined;
+  /** The last reserve round left a slot unfilled: every queue was empty. */
+  private lastLookEmpty = false;
+  /** `drained` was emitted and no job was reserved since. */
+  private drainedSent = false;
+
+  constructor(driver: Driver, options: WorkerOptions = {}) {
+    this.driver = driver;
+    this.options = resolveOptions(options);
+    const { clock, logger } = this.options;
+    this.emitter = new TypedEmitter<WorkerEvents>((event, error) => {
+      logger.error({ event, error: toError(error).message }, 'an event listener threw');
+      // A throwing error listener is only logged, or one broken listener would loop forever.
+      if (event !== 'error') this.emit('error', { error: toError(error), during: 'listener' });
+    });
+    this.slots = new Slots(this.options.concurrency);
+    this.planner = createPlanner(this.options.queues, this.options.queueOrder);
+    this.heartbeat = new Heartbeat({
+      driver,
+      clock,
+      intervalMs: this.options.heartbeatMs,
+      holders: () => this.runs,
+      onError: (error, lease) => this.reportError(error, 'heartbeat', lease),
+    });
+    this.wake = new Wake({
+      driver,
+      clock,
+      queues: this.planner.names,
+      pollIntervalMs: this.options.pollIntervalMs,
+      onError: (error) => this.reportError(toError(error), 'waitForWork'),
+    });
+    this.runDeps = {
+      driver,
+      options: this.options,
+      emit: (event, payload) => this.emit(event, payload),
+      handlerFor: (type) => this.handlers.get(type),
+      registeredTypes: () => [...this.handlers.keys()],
+      middleware: () => this.middlewares,
+      noteDue: (at) => this.wake.noteDue(at),
+    };
+  }
+
+  /** Where the worker stands in its life. */
+  get status(): WorkerStatus {
+    return this.currentStatus;
+  }
+
+  /** How many jobs this worker holds now (handlers running, or outcomes being written). */
+  get activeCount(): number {
+    return this.slots.inUse;
+  }
+
+  /**
+   * Sets the handler for one job type. The payload type comes from the
+   * worker's job map. Handlers may be registered before or after start().
+   *
+   * @example
+   * worker.register('email.send', async (job) => job.payload.to); // job.payload: { to: string }
+   */
+  register<Type extends keyof Jobs & string>(type: Type, handler: Handler<Jobs[Type], Type>): this {
+    validateName('type', type);
+    if (this.handlers.has(type)) {
+      throw new Error(`a handler for job type "${type}" is already registered; register each type once`);
+    }
+    this.handlers.set(type, handler as Handler);
+    return this;
+  }
+
+  /** Adds a middleware around every handler; the first added runs outermost. */
+  use(middleware: Middleware<Jobs>): this {
+    this.middlewares.push(middleware as Middleware);
+    return this;
+  }
+
+  on<Event extends keyof WorkerEvents>(event: Event, listener: (payload: WorkerEvents[Event]) => unknown): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  once<Event extends keyof WorkerEvents>(event: Event, listener: (payload: WorkerEvents[Event]) => unknown): () => void {
+    return this.emitter.once(event, listener);
+  }
+
+  off<Event extends keyof WorkerEvents>(event: Event, listener: (payload: WorkerEvents[Event]) => unknown): void {
+    this.emitter.off(event, listener);
+  }
+
+  /** Starts taking jobs. Resolves at once; jobs then run in the background until close(). */
+  async start(): Promise<void> {
+    if (this.currentStatus !== 'new') {
+      throw new Error(`worker cannot start: it is ${this.currentStatus}; create a new Worker`);
+    }
+    this.currentStatus = 'started';
+    if (this.options.keepAlive) this.keepAliveTimer = setInterval(() => {}, MAX_TIMER_MS);
+    if (this.options.handleSignals) this.closeOnSignals();
+    this.options.logger.info(
+      { queues: this.planner.names, concurrency: this.options.concurrency, types: [...this.handlers.keys()] },
+      'worker started',
+    );
+    this.loopDone = this.loop();
+  }
+
+  /**
+   * Stops taking jobs, waits up to the grace period for running handlers,
+   * then aborts the rest (ctx.signal) and releases their jobs so another
+   * worker starts them at once without counting an attempt. Resolves when
+   * every outcome and release has been written; a handler that ignores its
+   * signal may still be running then, but nothing it does is recorded.
+   * Calling it again returns the same promise. The driver is not closed.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.closing === undefined) {
+      const graceMs = options.graceMs ?? this.options.shutdownGraceMs;
+      this.closing = this.shutdown(graceMs);
+    }
+    return this.closing;
+  }
+
+  /**
+   * Closes the worker gracefully on SIGINT or SIGTERM; a second signal ends
+   * the grace period at once. Returns a function that removes the listeners
+   * (close() also removes them when it finishes).
+   */
+  closeOnSignals(signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM']): () => void {
+    const unwire = closeOnSignals(signals, () => {
+      if (this.closing === undefined) {
+        this.options.logger.info({}, 'signal received; closing the worker');
+        void this.close();
+      } else {
+        this.options.logger.warn({}, 'second signal; aborting running jobs now');
+        this.hurry.abort();
+      }
+    });
+    const previous = this.unwireSignals;
+    this.unwireSignals = () => {
+      previous?.();
+      unwire();
+    };
+    return unwire;
+  }
+
+  private async loop(): Promise<void> {
+    const { clock } = this.options;
+    const stop = this.stop.signal;
+    let retryMs = 0;
+    while (!stop.aborted) {
+      if (this.slots.free === 0) {
+        await this.slots.whenFree(stop);
+        continue;
+      }
+      this.wake.arm();
+      let round: Awaited<ReturnType<typeof reserveRound>>;
+      try {
+        round = await reserveRound({
+          driver: this.driver,
+          clock,
+          planner: this.planner,
+          leaseMs: this.options.leaseMs,
+          free: this.slots.free,
+          onJobs: (jobs) => this.accept(jobs),
+        });
+        retryMs = 0;
+      } catch (error) {
+        this.wake.cancel();
+        this.reportError(toError(error), 'reserve');
+        if (isTaskHarborError(error, ErrorCode.DriverClosed)) {
+          // Nothing more can be reserved; close() still finishes what runs.
+          this.options.logger.error({}, 'driver closed under the worker; it stops taking jobs');
+          break;
+        }
+        retryMs = Math.min(RESERVE_RETRY_MAX_MS, this.options.pollIntervalMs, Math.max(RESERVE_RETRY_MIN_MS, retryMs * 2));
+        await sleep(clock, retryMs, stop);
+        continue;
+      }
+      this.lastLookEmpty = round.idle;
+      if (!round.idle) {
+        this.wake.cancel();
+        continue;
+      }
+      if (round.reserved === 0 && this.slots.inUse === 0 && !this.drainedSent) {
+        this.drainedSent = true;
+        this.emit('drained', {});
+      }
+      await this.wake.wait(round.nextDueAt, stop);
+    }
+    this.wake.cancel();
+  }
+
+  /** Starts each reserved job, or gives it straight back when close() began while the reserve was in flight. */
+  private accept(jobs: ReservedJob[]): void {
+    for (const reserved of jobs) {
+      if (this.stop.signal.aborted) {
+        this.releaseUnstarted(reserved.lease);
+        continue;
+      }
+      this.slots.take();
+      this.drainedSent = false;
+      const run = new JobRun(reserved, this.runDeps);
+      this.runs.add(run);
+      this.heartbeat.ensure();
+      void run
+        .run()
+        .catch((error: unknown) => this.reportError(toError(error), 'run', reserved.lease))
+        .finally(() => {
+          this.runs.delete(run);
+          if (this.runs.size === 0) this.heartbeat.pause();
+          this.slots.give();
+          // The last job just ended after the queues looked empty: look once more, so that
+          // `drained` means a reserve found nothing while nothing ran (a retry may have just landed).
+          if (this.slots.inUse === 0 && this.lastLookEmpty && !this.drainedSent) this.wake.poke();
+        });
+    }
+  }
+
+  private releaseUnstarted(lease: Lease): void {
+    const release = this.driver
+      .release(lease, this.options.clock.now())
+      .catch((error: unknown) => {
+        if (isLeaseError(error)) return;
+        this.reportError(toError(error), 'release', lease);
+      })
+      .finally(() => this.strayReleases.delete(release));
+    this.strayReleases.add(release);
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    const { clock, logger } = this.options;
+    const wasStarted = this.currentStatus === 'started';
+    this.currentStatus = 'closing';
+    logger.info({ running: this.slots.inUse, graceMs }, 'worker closing');
+    this.stop.abort();
+    this.wake.cancel();
+    await this.loopDone;
+    if (this.slots.inUse > 0 && graceMs > 0) {
+      const graceOver = new AbortController();
+      const cancelGrace = startTimer(clock, graceMs, () => graceOver.abort());
+      const endEarly = () => graceOver.abort();
+      this.hurry.signal.addEventListener('abort', endEarly, { once: true });
+      if (this.hurry.signal.aborted) graceOver.abort();
+      await this.slots.whenIdle(graceOver.signal);
+      cancelGrace();
+      this.hurry.signal.removeEventListener('abort', endEarly);
+    }
+    const writes = [...this.runs].map((run) => run.release(graceMs));
+    await Promise.all([...writes, ...this.strayReleases]);
+    this.heartbeat.stop();
+    if (this.keepAliveTimer !== undefined) clearInterval(this.keepAliveTimer);
+    this.unwireSignals?.();
+    this.currentStatus = 'closed';
+    if (wasStarted) logger.info({}, 'worker closed');
+  }
+
+  private emit<Event extends keyof WorkerEvents>(event: Event, payload: WorkerEvents[Event]): void {
+    this.emitter.emit(event, payload);
+  }
+
+  private reportError(error: Error, during: WorkerEvents['error']['during'], lease?: Lease): void {
+    this.options.logger.error({ error: error.message, during, jobId: lease?.jobId }, `worker error during ${during}`);
+    const payload: WorkerEvents['error'] = { error, during };
+    if (lease !== undefined) {
+      payload.jobId = lease.jobId;
+      payload.queue = lease.queue;
+    }
+    this.emit('error', payload);
+  }
+}

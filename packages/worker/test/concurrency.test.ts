@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { Gate, harness } from './support/harness.js';
+
+describe('concurrency', () => {
+  it('running_handlers_never_exceed_concurrency_and_reach_it', async () => {
+    const h = harness();
+    const { worker, events } = h.worker({ concurrency: 4 });
+    let running = 0;
+    let peak = 0;
+    const gates: Gate[] = [];
+    worker.register('work', async () => {
+      running++;
+      peak = Math.max(peak, running);
+      const gate = new Gate();
+      gates.push(gate);
+      await gate.promise;
+      running--;
+    });
+    for (let i = 0; i < 20; i++) await h.client.enqueue('work', undefined);
+    await worker.start();
+    await h.until(() => running === 4, 'four running');
+    for (let i = 0; i < 10; i++) await h.clock.flush();
+    expect(running).toBe(4);
+
+    // Free the slots one and two at a time; each is refilled, never overfilled.
+    let done = 0;
+    while (done < 20) {
+      const open = gates.splice(0, 2);
+      for (const gate of open) gate.resolve();
+      done += open.length;
+      await h.until(
+        () => events.of('completed').length === done && running === Math.min(4, 20 - done),
+        `${done} done and the slots refilled`,
+      );
+    }
+    expect(peak).toBe(4);
+    expect(worker.activeCount).toBe(0);
+  });
+
+  it('free_slots_are_filled_with_one_batched_reserve', async () => {
+    const h = harness();
+    const gate = new Gate();
+    const { worker, events } = h.worker({ concurrency: 8 });
+    worker.register('work', () => gate.promise);
+    for (let i = 0; i < 20; i++) await h.client.enqueue('work', undefined);
+    await worker.start();
+    await h.until(() => events.of('active').length === 8, 'eight running');
+
+    const reserves = h.driver.calls.filter((call) => call.method === 'reserve');
+    expect(reserves).toHaveLength(1);
+    expect(reserves[0]?.args[0]).toMatchObject({ limit: 8 });
+    gate.resolve();
+    await h.until(() => events.of('completed').length === 20, 'all done');
+    // 8, then whole refills as batches finish, then one empty look: far fewer calls than jobs.
+    expect(h.driver.count('reserve')).toBeLessThan(20);
+  });
+
+  it('concurrency_limit_is_shared_across_all_queues', async () => {
+    const h = harness();
+    const gate = new Gate();
+    const { worker, events } = h.worker({ concurrency: 3, queues: ['a', 'b'] });
+    worker.register('work', () => gate.promise);
+    for (let i = 0; i < 2; i++) await h.client.enqueue('work', undefined, { queue: 'a' });
+    for (let i = 0; i < 5; i++) await h.client.enqueue('work', undefined, { queue: 'b' });
+    await worker.start();
+    await h.until(() => events.of('active').length === 3, 'three running');
+    for (let i = 0; i < 10; i++) await h.clock.flush();
+    expect(events.of('active').map((e) => e.job.queue)).toEqual(['a', 'a', 'b']);
+    gate.resolve();
+  });
+});
