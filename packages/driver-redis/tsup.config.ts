@@ -7,4 +7,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // The Lua scripts stay .lua files in src/lua; the build inlines each one as
+  // a string, so the published package carries them without a file lookup.
+  loader: { '.lua': 'text' },
 });

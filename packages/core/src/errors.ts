@@ -12,6 +12,7 @@ export const ErrorCode = {
   LeaseLost: 'LEASE_LOST',
   WorkerShutdown: 'WORKER_SHUTDOWN',
   MissingHandler: 'MISSING_HANDLER',
+  OutcomeUnknown: 'OUTCOME_UNKNOWN',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -148,6 +149,20 @@ export class UnrecoverableError extends TaskHarborError {
   static readonly brandCode = ErrorCode.Unrecoverable;
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.Unrecoverable, message, options);
+  }
+}
+
+/**
+ * A state-changing call whose reply was lost (a dropped connection or a
+ * timeout): it may or may not have taken effect, and drivers never resend it
+ * on their own. The worker reports it and lets the job's lease decide.
+ */
+export class OutcomeUnknownError extends TaskHarborError {
+  static readonly brandCode = ErrorCode.OutcomeUnknown;
+  readonly operation: string;
+  constructor(operation: string, message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.OutcomeUnknown, message, options);
+    this.operation = operation;
   }
 }
 

@@ -25,6 +25,7 @@ export {
   JobNotInFlightError,
   LeaseExpiredError,
   LeaseMismatchError,
+  OutcomeUnknownError,
   TaskHarborError,
   UnrecoverableError,
   ValidationError,

@@ -8,6 +8,7 @@ import {
   JobNotInFlightError,
   LeaseExpiredError,
   LeaseMismatchError,
+  OutcomeUnknownError,
   TaskHarborError,
   UnrecoverableError,
   ValidationError,
@@ -22,6 +23,7 @@ const samples = [
   [new DriverClosedError('reserve'), DriverClosedError, 'DRIVER_CLOSED'],
   [new JobNotFoundError('default', 'j1'), JobNotFoundError, 'JOB_NOT_FOUND'],
   [new UnrecoverableError('bad input'), UnrecoverableError, 'UNRECOVERABLE'],
+  [new OutcomeUnknownError('ack', 'no reply'), OutcomeUnknownError, 'OUTCOME_UNKNOWN'],
 ] as const;
 
 describe('errors', () => {

@@ -1,0 +1,18 @@
+export {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  RESEND_SAFE_CLUSTER_OPTIONS,
+  RESEND_SAFE_REDIS_OPTIONS,
+  resolveTarget,
+} from './connection.js';
+export type { RedisTarget, TargetOptions } from './connection.js';
+export { RedisConnectError, RedisDataModelError, RedisOutcomeUnknownError } from './errors.js';
+export { DATA_MODEL_VERSION } from './keys.js';
+export type { QueueKeys } from './keys.js';
+export type { RedisClient } from './lua/script.js';
+export { DEFAULT_KEY_PREFIX, RedisDriver } from './redis-driver.js';
+export type {
+  RedisClusterConnectOptions,
+  RedisConnectOptions,
+  RedisDriverCommonOptions,
+  RedisDriverOptions,
+} from './redis-driver.js';

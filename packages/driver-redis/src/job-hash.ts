@@ -1,0 +1,108 @@
+import { JOB_STATUSES, type JobRecord, type JobStatus } from '@taskharbor/core';
+import { nanoToMs } from './nano.js';
+
+/**
+ * The fields of a job hash (`<prefix>:{<queue>}:job:<id>`), named as the
+ * seed's Go driver named them. Which are present in which status is listed
+ * in docs/redis.md; times are nanosecond strings (see nano.ts).
+ */
+export const JobField = {
+  type: 'type',
+  queue: 'queue',
+  payload: 'payload',
+  status: 'status',
+  runAt: 'run_at_nano',
+  timeout: 'timeout_nano',
+  createdAt: 'created_at_nano',
+  attempts: 'attempts',
+  maxAttempts: 'max_attempts',
+  reclaims: 'reclaims',
+  lastError: 'last_error',
+  failedAt: 'failed_at_nano',
+  idempotencyKey: 'idempotency_key',
+  leaseToken: 'lease_token',
+  leaseExpiresAt: 'lease_expires_at_nano',
+  finishedAt: 'finished_at_nano',
+  dlqReason: 'dlq_reason',
+  dlqFailedAt: 'dlq_failed_at_nano',
+} as const;
+
+/** A job hash as Redis returned it: field name to raw bytes. */
+export type JobHash = Map<string, Buffer>;
+
+/** A flat HGETALL reply (`[field, value, field, value, …]`, as Buffers) as a map; a field that appears twice keeps its later value. */
+export function hashFromPairs(pairs: unknown): JobHash {
+  const hash: JobHash = new Map();
+  if (!Array.isArray(pairs)) return hash;
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    hash.set(String(pairs[i]), pairs[i + 1] as Buffer);
+  }
+  return hash;
+}
+
+/** An `hgetallBuffer` reply (an object) as a map. */
+export function hashFromObject(object: Record<string, Buffer>): JobHash {
+  return new Map(Object.entries(object));
+}
+
+function text(hash: JobHash, field: string): string | undefined {
+  return hash.get(field)?.toString('utf8');
+}
+
+function required(hash: JobHash, field: string, id: string): string {
+  const value = text(hash, field);
+  if (value === undefined) throw new Error(`job ${id} is stored without the field ${field}; the hash is not one this driver wrote`);
+  return value;
+}
+
+function integer(value: string, field: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`stored field ${field} is not an integer: ${JSON.stringify(value)}`);
+  return n;
+}
+
+function time(hash: JobHash, field: string): number | undefined {
+  const value = text(hash, field);
+  return value === undefined ? undefined : nanoToMs(value, field);
+}
+
+/** Builds the contract's JobRecord from a stored job hash. */
+export function parseJobHash(id: string, hash: JobHash): JobRecord {
+  const status = required(hash, JobField.status, id) as JobStatus;
+  if (!JOB_STATUSES.includes(status)) throw new Error(`job ${id} has an unknown status ${JSON.stringify(status)}`);
+  const payload = hash.get(JobField.payload);
+  const record: JobRecord = {
+    id,
+    type: required(hash, JobField.type, id),
+    queue: required(hash, JobField.queue, id),
+    // A copy that owns its memory, so the record does not pin ioredis's reply buffer.
+    payload: payload === undefined ? new Uint8Array(0) : new Uint8Array(payload),
+    createdAt: nanoToMs(required(hash, JobField.createdAt, id), JobField.createdAt),
+    maxAttempts: integer(required(hash, JobField.maxAttempts, id), JobField.maxAttempts),
+    status,
+    attempts: integer(text(hash, JobField.attempts) ?? '0', JobField.attempts),
+    reclaims: integer(text(hash, JobField.reclaims) ?? '0', JobField.reclaims),
+  };
+  const runAt = time(hash, JobField.runAt);
+  if (runAt !== undefined) record.runAt = runAt;
+  const timeout = time(hash, JobField.timeout);
+  if (timeout !== undefined) record.timeoutMs = timeout;
+  const idempotencyKey = text(hash, JobField.idempotencyKey);
+  if (idempotencyKey !== undefined) record.idempotencyKey = idempotencyKey;
+  const lastError = text(hash, JobField.lastError);
+  if (lastError !== undefined) record.lastError = lastError;
+  const failedAt = time(hash, JobField.failedAt);
+  if (failedAt !== undefined) record.failedAt = failedAt;
+  const token = text(hash, JobField.leaseToken);
+  if (token !== undefined) {
+    const expiresAt = time(hash, JobField.leaseExpiresAt);
+    record.lease = expiresAt === undefined ? { token } : { token, expiresAt };
+  }
+  const finishedAt = time(hash, JobField.finishedAt);
+  if (finishedAt !== undefined) record.finishedAt = finishedAt;
+  const dlqReason = text(hash, JobField.dlqReason);
+  if (dlqReason !== undefined) record.dlqReason = dlqReason;
+  const dlqFailedAt = time(hash, JobField.dlqFailedAt);
+  if (dlqFailedAt !== undefined) record.dlqFailedAt = dlqFailedAt;
+  return record;
+}

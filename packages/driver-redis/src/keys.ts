@@ -1,0 +1,76 @@
+/**
+ * The key layout. Every key of one queue carries the queue name as a Redis
+ * Cluster hash tag, `<prefix>:{<queue>}:…`, so a queue's keys share one slot
+ * (its scripts can touch them together) and different queues spread over the
+ * shards. core's validateName refuses braces in queue names, so a name can
+ * never break out of its tag. docs/redis.md lists every key.
+ */
+export interface QueueKeys {
+  readonly queue: string;
+  /** `<prefix>:{<queue>}:`; scripts build job and idempotency keys from it. */
+  readonly base: string;
+  /** List of runnable job ids; reserve pops the head, release pushes to it. */
+  readonly ready: string;
+  /** Sorted set: job id by runAt (ms). */
+  readonly scheduled: string;
+  /** Sorted set: job id by lease expiry (ms). */
+  readonly inflight: string;
+  /** Sorted set: job id by finish time (ms); retention trims its oldest end. */
+  readonly done: string;
+  /** List of dead-lettered job ids, oldest first. */
+  readonly dlq: string;
+  /** Sorted set, all scores 0, members `<status>:<id>`: list pages by id through it. */
+  readonly index: string;
+  /** Wake-up list: holds at most one token; waitForWork blocks on it with BLPOP. */
+  readonly signal: string;
+  /** The hash of one job. */
+  job(id: string): string;
+  /** The idempotency mapping of one key: a string holding the job id. */
+  idempotency(key: string): string;
+}
+
+/** The data-model version this driver writes; stored under `<prefix>:version`. */
+export const DATA_MODEL_VERSION = '1';
+
+function makeQueueKeys(prefix: string, queue: string): QueueKeys {
+  const base = `${prefix}:{${queue}}:`;
+  return {
+    queue,
+    base,
+    ready: `${base}ready`,
+    scheduled: `${base}scheduled`,
+    inflight: `${base}inflight`,
+    done: `${base}done`,
+    dlq: `${base}dlq`,
+    index: `${base}index`,
+    signal: `${base}signal`,
+    job: (id) => `${base}job:${id}`,
+    idempotency: (key) => `${base}idem:${key}`,
+  };
+}
+
+/** The keys under one prefix, with the per-queue key sets cached (they are built on every call otherwise). */
+export class KeySpace {
+  readonly prefix: string;
+  /** Set of every queue name that holds or held a job. Not hash-tagged: only plain commands touch it. */
+  readonly queues: string;
+  /** String holding DATA_MODEL_VERSION. */
+  readonly version: string;
+  private readonly cache = new Map<string, QueueKeys>();
+
+  constructor(prefix: string) {
+    this.prefix = prefix;
+    this.queues = `${prefix}:queues`;
+    this.version = `${prefix}:version`;
+  }
+
+  queue(name: string): QueueKeys {
+    let keys = this.cache.get(name);
+    if (keys === undefined) {
+      keys = makeQueueKeys(this.prefix, name);
+      if (this.cache.size >= 10_000) this.cache.clear();
+      this.cache.set(name, keys);
+    }
+    return keys;
+  }
+}

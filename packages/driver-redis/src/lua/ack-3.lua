@@ -1,0 +1,43 @@
+--[[
+  ack: marks one or more reserved jobs of one queue done, then applies retention.
+
+  KEYS[1] inflight   sorted set: job id by lease expiry (ms)
+  KEYS[2] done       sorted set: job id by finish time (ms)
+  KEYS[3] index      sorted set of "<status>:<id>" (scores 0)
+
+  ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
+  ARGV[2] now (ms)
+  ARGV[3] now as a nanosecond string (finished_at_nano)
+  ARGV[4] retention: most done jobs kept ('' = no limit)
+  ARGV[5] retention: remove jobs finished before this ms ('' = no age limit)
+  ARGV[6..] two values per lease: job id, token
+
+  A done job keeps its last token (lease_token) and loses lease_expires_at_nano.
+  Retention runs after each ack, as it would for single acks in a row.
+  Returns one reply per lease, in order: {'OK'}, {'REPEAT'} or a refusal.
+]]
+--- @include "lease-check"
+--- @include "status-index"
+--- @include "done-retention"
+
+local inflight_key, done_key, index_key = KEYS[1], KEYS[2], KEYS[3]
+local base, now, now_nano, max_done, cutoff = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local replies = {}
+
+for i = 6, #ARGV, 2 do
+  local id, token = ARGV[i], ARGV[i + 1]
+  local job_key = base .. 'job:' .. id
+  local refusal = check_lease(job_key, inflight_key, id, token, now, 'ack')
+  if refusal then
+    replies[#replies + 1] = refusal
+  else
+    redis.call('HSET', job_key, 'status', 'done', 'finished_at_nano', now_nano)
+    redis.call('HDEL', job_key, 'lease_expires_at_nano')
+    redis.call('ZREM', inflight_key, id)
+    redis.call('ZADD', done_key, now, id)
+    index_move(index_key, id, 'inflight', 'done')
+    trim_done(base, done_key, index_key, max_done, cutoff)
+    replies[#replies + 1] = { 'OK' }
+  end
+end
+return replies

@@ -1,0 +1,23 @@
+import type { Lease } from '@taskharbor/core';
+import type { QueueKeys } from '../keys.js';
+import { msToNano } from '../nano.js';
+import type { ResolvedRetention } from '../retention.js';
+import source from './ack-3.lua';
+import { type LeaseReply, leasePairs, leaseReplies } from './lease-reply.js';
+import { defineScript, type RedisClient, runScript } from './script.js';
+
+export const ackScript = defineScript('ack', 3, source);
+
+/** Acks leases of one queue and applies retention; one reply per lease, in order. */
+export async function runAck(
+  client: RedisClient,
+  keys: QueueKeys,
+  leases: readonly Lease[],
+  now: number,
+  retention: ResolvedRetention,
+): Promise<LeaseReply[]> {
+  const maxDone = Number.isFinite(retention.maxDoneCount) ? String(retention.maxDoneCount) : '';
+  const cutoff = Number.isFinite(retention.maxDoneAgeMs) ? String(now - retention.maxDoneAgeMs) : '';
+  const args = [keys.base, String(now), msToNano(now), maxDone, cutoff, ...leasePairs(leases)];
+  return leaseReplies(await runScript(client, ackScript, [keys.inflight, keys.done, keys.index], args, 'text'));
+}

@@ -1,0 +1,80 @@
+--[[
+  enqueue: stores new jobs of one queue, all in one atomic step.
+
+  KEYS[1] ready      list of runnable job ids; reserve pops the head
+  KEYS[2] scheduled  sorted set: job id by runAt (ms)
+  KEYS[3] index      sorted set of "<status>:<id>" (scores 0), for list
+  KEYS[4] signal     wake-up list that waitForWork blocks on
+
+  ARGV[1] the queue's key base, "<prefix>:{<queue>}:" (job and idempotency keys hang off it)
+  ARGV[2] the queue name
+  ARGV[3..] ten values per job:
+          id, type, payload, runnable ('1' when runAt is unset or <= now),
+          run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts,
+          idempotency_key ('' for an unset value)
+
+  Every stored job, ready or scheduled, leaves a wake-up token.
+  Returns two entries per job, in order: the id (the first job's id when the
+  id or the idempotency key is already stored) and 1 if it existed, else 0.
+  A job whose id or key is known changes nothing, also within one call.
+]]
+--- @include "status-index"
+--- @include "wake"
+
+local ready_key, scheduled_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local base, queue = ARGV[1], ARGV[2]
+local reply = {}
+local stored = false
+
+for i = 3, #ARGV, 10 do
+  local id, job_type, payload, runnable = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local run_at, run_at_nano, timeout_nano = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
+  local created_at_nano, max_attempts, idempotency_key = ARGV[i + 7], ARGV[i + 8], ARGV[i + 9]
+  local job_key = base .. 'job:' .. id
+  local idem_key = base .. 'idem:' .. idempotency_key
+  local first = false
+  if idempotency_key ~= '' then first = redis.call('GET', idem_key) end
+
+  if redis.call('EXISTS', job_key) == 1 then
+    reply[#reply + 1] = id
+    reply[#reply + 1] = 1
+  elseif first then
+    reply[#reply + 1] = first
+    reply[#reply + 1] = 1
+  else
+    local status = 'scheduled'
+    if runnable == '1' then status = 'ready' end
+    local fields = {
+      'type', job_type, 'queue', queue, 'payload', payload, 'status', status,
+      'created_at_nano', created_at_nano, 'attempts', '0', 'max_attempts', max_attempts, 'reclaims', '0',
+    }
+    if run_at_nano ~= '' then
+      fields[#fields + 1] = 'run_at_nano'
+      fields[#fields + 1] = run_at_nano
+    end
+    if timeout_nano ~= '' then
+      fields[#fields + 1] = 'timeout_nano'
+      fields[#fields + 1] = timeout_nano
+    end
+    if idempotency_key ~= '' then
+      fields[#fields + 1] = 'idempotency_key'
+      fields[#fields + 1] = idempotency_key
+      redis.call('SET', idem_key, id)
+    end
+    redis.call('HSET', job_key, unpack(fields))
+    index_add(index_key, id, status)
+    if status == 'ready' then
+      redis.call('RPUSH', ready_key, id)
+    else
+      redis.call('ZADD', scheduled_key, run_at, id)
+    end
+    reply[#reply + 1] = id
+    reply[#reply + 1] = 0
+    stored = true
+  end
+end
+
+-- Ready or scheduled, a new job wakes waiters: a scheduled one may be due before
+-- the time they wait for, so they re-read nextDueAt.
+if stored then wake(signal_key) end
+return reply

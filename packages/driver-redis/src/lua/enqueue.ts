@@ -1,0 +1,45 @@
+import type { EnqueueResult, NewJobRecord } from '@taskharbor/core';
+import type { QueueKeys } from '../keys.js';
+import { msToNano } from '../nano.js';
+import source from './enqueue-4.lua';
+import { defineScript, type RedisClient, runScript, type ScriptArg } from './script.js';
+
+export const enqueueScript = defineScript('enqueue', 4, source);
+
+/** The ten ARGV values of one job, in enqueue-4.lua's order. */
+function jobArgs(job: NewJobRecord, now: number): ScriptArg[] {
+  const runnable = job.runAt === undefined || job.runAt <= now;
+  return [
+    job.id,
+    job.type,
+    // The caller's bytes as they are; ioredis writes them without copying.
+    Buffer.from(job.payload.buffer, job.payload.byteOffset, job.payload.byteLength),
+    runnable ? '1' : '0',
+    job.runAt === undefined ? '' : String(job.runAt),
+    job.runAt === undefined ? '' : msToNano(job.runAt),
+    job.timeoutMs === undefined ? '' : msToNano(job.timeoutMs),
+    msToNano(job.createdAt),
+    String(job.maxAttempts),
+    job.idempotencyKey ?? '',
+  ];
+}
+
+/** Stores validated jobs of one queue in one atomic step; answers in the same order. */
+export async function runEnqueue(
+  client: RedisClient,
+  keys: QueueKeys,
+  jobs: readonly NewJobRecord[],
+  now: number,
+): Promise<EnqueueResult[]> {
+  const args: ScriptArg[] = [keys.base, keys.queue];
+  for (const job of jobs) args.push(...jobArgs(job, now));
+  const reply = (await runScript(client, enqueueScript, [keys.ready, keys.scheduled, keys.index, keys.signal], args, 'text')) as (
+    | string
+    | number
+  )[];
+  const results: EnqueueResult[] = [];
+  for (let i = 0; i < reply.length; i += 2) {
+    results.push({ id: String(reply[i]), existed: reply[i + 1] === 1 });
+  }
+  return results;
+}

@@ -1,0 +1,44 @@
+--[[
+  fail: records a failure and moves the reserved job to the dead-letter list.
+
+  KEYS[1] inflight   sorted set: job id by lease expiry (ms)
+  KEYS[2] dlq        list of dead-lettered job ids, oldest first
+  KEYS[3] index      sorted set of "<status>:<id>" (scores 0)
+
+  ARGV[1]  the queue's key base, "<prefix>:{<queue>}:"
+  ARGV[2]  now (ms)
+  ARGV[3]  now as a nanosecond string (dlq_failed_at_nano)
+  ARGV[4]  job id
+  ARGV[5]  token
+  ARGV[6]  attempts
+  ARGV[7]  '1' when lastError is given, else '0' (the field is removed)
+  ARGV[8]  lastError (already cut to 64 KiB)
+  ARGV[9]  failed_at_nano
+  ARGV[10] the dead-letter reason (already cut to 64 KiB)
+
+  The job keeps its last token (lease_token) and loses lease_expires_at_nano.
+  Returns {'OK'}, {'REPEAT'} (a repeated fail: nothing changed) or a refusal.
+]]
+--- @include "lease-check"
+--- @include "status-index"
+
+local inflight_key, dlq_key, index_key = KEYS[1], KEYS[2], KEYS[3]
+local base, now, now_nano, id, token = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local attempts, has_last_error, last_error, failed_at_nano, reason = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]
+local job_key = base .. 'job:' .. id
+
+local refusal = check_lease(job_key, inflight_key, id, token, now, 'fail')
+if refusal then return refusal end
+
+redis.call('ZREM', inflight_key, id)
+redis.call('HDEL', job_key, 'lease_expires_at_nano')
+redis.call('HSET', job_key, 'status', 'dlq', 'attempts', attempts, 'failed_at_nano', failed_at_nano,
+  'dlq_reason', reason, 'dlq_failed_at_nano', now_nano)
+if has_last_error == '1' then
+  redis.call('HSET', job_key, 'last_error', last_error)
+else
+  redis.call('HDEL', job_key, 'last_error')
+end
+index_move(index_key, id, 'inflight', 'dlq')
+redis.call('RPUSH', dlq_key, id)
+return { 'OK' }

@@ -1,0 +1,28 @@
+-- check_lease: the contract's checks for an operation that presents a lease,
+-- in its order: the job exists, its status allows the operation, the token
+-- is the current one, the lease has not expired at `now`.
+-- Returns nil when the job is in flight under this lease, else a reply:
+--   {'REPEAT'}                  ack/fail repeated with a finished job's last token: succeed, change nothing
+--   {'NOT_FOUND'}               the queue holds no such job
+--   {'NOT_IN_FLIGHT', status}   the job is ready or scheduled, or finished and the operation cannot repeat
+--   {'MISMATCH', status}        another token (for a finished job: a late writer)
+--   {'EXPIRED', expires_at_ms}  the current token, but now >= the stored expiry
+-- Times are compared as milliseconds (sorted-set scores), never as nanosecond strings.
+local function check_lease(job_key, inflight_key, id, token, now, op)
+  local state = redis.call('HMGET', job_key, 'status', 'lease_token')
+  local status, current = state[1], state[2]
+  if not status then return { 'NOT_FOUND' } end
+  if status == 'done' or status == 'dlq' then
+    local same = current == token
+    local writes_outcome = op == 'ack' or op == 'fail'
+    if same and (op == 'fail' or (op == 'ack' and status == 'done')) then return { 'REPEAT' } end
+    if not same and writes_outcome then return { 'MISMATCH', status } end
+    return { 'NOT_IN_FLIGHT', status }
+  end
+  if status ~= 'inflight' then return { 'NOT_IN_FLIGHT', status } end
+  if current ~= token then return { 'MISMATCH', status } end
+  local expires_at = redis.call('ZSCORE', inflight_key, id)
+  if not expires_at then return { 'EXPIRED', '' } end
+  if tonumber(now) >= tonumber(expires_at) then return { 'EXPIRED', expires_at } end
+  return nil
+end

@@ -1,0 +1,58 @@
+import {
+  JobNotFoundError,
+  JobNotInFlightError,
+  type Lease,
+  LeaseExpiredError,
+  LeaseMismatchError,
+} from '@taskharbor/core';
+
+/**
+ * What a lease script answers for one lease (see includes/lease-check.lua):
+ * `['OK']`, `['REPEAT']` (a repeated ack or fail: success, nothing changed),
+ * or a refusal such as `['EXPIRED', '1893456001000']`.
+ */
+export type LeaseReply = string[];
+
+/** Reads a script's per-lease replies from a text-mode reply. */
+export function leaseReplies(reply: unknown): LeaseReply[] {
+  if (!Array.isArray(reply)) throw new Error(`unexpected reply from a lease script: ${JSON.stringify(reply)}`);
+  return reply.map((entry) => (Array.isArray(entry) ? entry.map(String) : [String(entry)]));
+}
+
+/** The contract's typed error for a refusal, or undefined when the lease was accepted. */
+export function refusalError(reply: LeaseReply, lease: Lease, now: number): Error | undefined {
+  const [code, detail] = reply;
+  switch (code) {
+    case 'OK':
+    case 'REPEAT':
+      return undefined;
+    case 'NOT_FOUND':
+      return new JobNotFoundError(lease.queue, lease.jobId);
+    case 'NOT_IN_FLIGHT':
+      return new JobNotInFlightError(lease.jobId, detail);
+    case 'MISMATCH':
+      return detail === 'done' || detail === 'dlq'
+        ? new LeaseMismatchError(lease.jobId, `the job is ${detail} and was last held under another token`)
+        : new LeaseMismatchError(lease.jobId);
+    case 'EXPIRED': {
+      const expiresAt = detail === undefined || detail === '' ? lease.expiresAt : Number(detail);
+      return new LeaseExpiredError(lease.jobId, expiresAt, now);
+    }
+    default:
+      return new Error(`unexpected reply from a lease script for job ${lease.jobId}: ${JSON.stringify(reply)}`);
+  }
+}
+
+/** Throws the refusal's typed error, if any. */
+export function throwIfRefused(reply: LeaseReply | undefined, lease: Lease, now: number): void {
+  if (reply === undefined) throw new Error(`no reply from a lease script for job ${lease.jobId}`);
+  const error = refusalError(reply, lease, now);
+  if (error !== undefined) throw error;
+}
+
+/** The lease ARGV pairs (job id, token) of a batch script. */
+export function leasePairs(leases: readonly Lease[]): string[] {
+  const pairs: string[] = [];
+  for (const lease of leases) pairs.push(lease.jobId, lease.token);
+  return pairs;
+}

@@ -1,0 +1,35 @@
+--[[
+  release: gives a reserved job back without counting a failure; it goes to
+  the head of the ready list.
+
+  KEYS[1] ready      list of runnable job ids
+  KEYS[2] inflight   sorted set: job id by lease expiry (ms)
+  KEYS[3] index      sorted set of "<status>:<id>" (scores 0)
+  KEYS[4] signal     wake-up list
+
+  ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
+  ARGV[2] now (ms)
+  ARGV[3] job id
+  ARGV[4] token
+
+  The lease and runAt are cleared; attempts and reclaims stay.
+  Returns {'OK'} or a refusal from check_lease.
+]]
+--- @include "lease-check"
+--- @include "status-index"
+--- @include "wake"
+
+local ready_key, inflight_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local base, now, id, token = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local job_key = base .. 'job:' .. id
+
+local refusal = check_lease(job_key, inflight_key, id, token, now, 'release')
+if refusal then return refusal end
+
+redis.call('ZREM', inflight_key, id)
+redis.call('HDEL', job_key, 'lease_token', 'lease_expires_at_nano', 'run_at_nano')
+redis.call('HSET', job_key, 'status', 'ready')
+index_move(index_key, id, 'inflight', 'ready')
+redis.call('LPUSH', ready_key, id)
+wake(signal_key)
+return { 'OK' }

@@ -1,0 +1,55 @@
+--[[
+  requeue: moves a dead-lettered job back to the ready tail, or to scheduled.
+
+  KEYS[1] ready      list of runnable job ids
+  KEYS[2] scheduled  sorted set: job id by runAt (ms)
+  KEYS[3] dlq        list of dead-lettered job ids
+  KEYS[4] index      sorted set of "<status>:<id>" (scores 0)
+  KEYS[5] signal     wake-up list
+
+  ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
+  ARGV[2] job id
+  ARGV[3] '1' to reset attempts to 0 and remove last_error and failed_at_nano
+  ARGV[4] '1' when runnable at now (runAt unset or <= now)
+  ARGV[5] runAt (ms, '' = unset)
+  ARGV[6] run_at_nano ('' = unset: the field is removed)
+
+  The dead-letter reason and time and the last token are removed, reclaims
+  set to 0; the job wakes waiters whether ready or scheduled.
+  Returns {'OK'}, {'NOT_FOUND'} or {'NOT_DLQ', status} (nothing changed).
+]]
+--- @include "status-index"
+--- @include "wake"
+
+local ready_key, scheduled_key, dlq_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local base, id, reset, runnable, run_at, run_at_nano = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local job_key = base .. 'job:' .. id
+
+local status = redis.call('HGET', job_key, 'status')
+if not status then return { 'NOT_FOUND' } end
+if status ~= 'dlq' then return { 'NOT_DLQ', status } end
+
+redis.call('LREM', dlq_key, 1, id)
+redis.call('HDEL', job_key, 'dlq_reason', 'dlq_failed_at_nano', 'lease_token', 'lease_expires_at_nano')
+-- A fresh start for poison detection: the worker dead-letters jobs reclaimed too often.
+redis.call('HSET', job_key, 'reclaims', '0')
+if reset == '1' then
+  redis.call('HSET', job_key, 'attempts', '0')
+  redis.call('HDEL', job_key, 'last_error', 'failed_at_nano')
+end
+if run_at_nano ~= '' then
+  redis.call('HSET', job_key, 'run_at_nano', run_at_nano)
+else
+  redis.call('HDEL', job_key, 'run_at_nano')
+end
+if runnable == '1' then
+  redis.call('HSET', job_key, 'status', 'ready')
+  index_move(index_key, id, 'dlq', 'ready')
+  redis.call('RPUSH', ready_key, id)
+else
+  redis.call('HSET', job_key, 'status', 'scheduled')
+  index_move(index_key, id, 'dlq', 'scheduled')
+  redis.call('ZADD', scheduled_key, run_at, id)
+end
+wake(signal_key)
+return { 'OK' }

@@ -1,0 +1,126 @@
+--[[
+  reserve: hands out up to `limit` jobs of one queue, each under a new lease.
+
+  KEYS[1] ready      list of runnable job ids
+  KEYS[2] scheduled  sorted set: job id by runAt (ms)
+  KEYS[3] inflight   sorted set: job id by lease expiry (ms)
+  KEYS[4] index      sorted set of "<status>:<id>" (scores 0)
+  KEYS[5] signal     wake-up list
+
+  ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
+  ARGV[2] now (ms)
+  ARGV[3] limit
+  ARGV[4] the new leases' expiry (ms, now + leaseMs)
+  ARGV[5] the same as a nanosecond string
+  ARGV[6] a random token base; each lease's token is the base plus its position
+
+  1. Due scheduled jobs (runAt <= now) become ready, and in-flight jobs whose
+     lease expired (expiresAt <= now) are reclaimed (runAt, token and expiry
+     cleared, reclaims + 1). Both join the ready tail merged by (time, id).
+  2. Up to `limit` ids are popped from the ready head; each becomes inflight.
+  3. nextDueAt is the earliest scheduled runAt or lease expiry left.
+  The signal list keeps a token while ready jobs are left over (so another
+  idle worker wakes for them) and loses it when none are.
+
+  Returns { next_due_at ms or '', id, fields, id, fields, ... }, where fields is
+  the job's HGETALL before the lease followed by the fields the lease set
+  (status, lease_token, lease_expires_at_nano): later pairs win.
+]]
+--- @include "byte-order"
+--- @include "status-index"
+--- @include "wake"
+
+local ready_key, scheduled_key, inflight_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local base, now, limit = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local expires_at, expires_at_nano, token_base = ARGV[4], ARGV[5], ARGV[6]
+
+local function promote(id)
+  local job_key = base .. 'job:' .. id
+  if redis.call('HGET', job_key, 'status') ~= 'scheduled' then return end
+  redis.call('HSET', job_key, 'status', 'ready')
+  index_move(index_key, id, 'scheduled', 'ready')
+  redis.call('RPUSH', ready_key, id)
+end
+
+local function reclaim(id)
+  local job_key = base .. 'job:' .. id
+  if redis.call('HGET', job_key, 'status') ~= 'inflight' then return end
+  redis.call('HSET', job_key, 'status', 'ready')
+  redis.call('HDEL', job_key, 'run_at_nano', 'lease_token', 'lease_expires_at_nano')
+  redis.call('HINCRBY', job_key, 'reclaims', 1)
+  index_move(index_key, id, 'inflight', 'ready')
+  redis.call('RPUSH', ready_key, id)
+end
+
+-- 1. Promote and reclaim, merged by (time, id). Both lists come sorted that way already.
+local due = redis.call('ZRANGEBYSCORE', scheduled_key, '-inf', now, 'WITHSCORES')
+local expired = redis.call('ZRANGEBYSCORE', inflight_key, '-inf', now, 'WITHSCORES')
+if #due > 0 then redis.call('ZREMRANGEBYSCORE', scheduled_key, '-inf', now) end
+if #expired > 0 then redis.call('ZREMRANGEBYSCORE', inflight_key, '-inf', now) end
+local d, e = 1, 1
+while d <= #due or e <= #expired do
+  local take_due
+  if d > #due then
+    take_due = false
+  elseif e > #expired then
+    take_due = true
+  else
+    local due_at, expired_at = tonumber(due[d + 1]), tonumber(expired[e + 1])
+    take_due = due_at < expired_at or (due_at == expired_at and byte_less(due[d], expired[e]))
+  end
+  if take_due then
+    promote(due[d])
+    d = d + 2
+  else
+    reclaim(expired[e])
+    e = e + 2
+  end
+end
+
+-- 2. Lease up to `limit` jobs from the head.
+local reply = { '' }
+local ids = redis.call('LPOP', ready_key, limit)
+if ids then
+  for i, id in ipairs(ids) do
+    local job_key = base .. 'job:' .. id
+    -- The hash is read before the update (one call fewer per job); the reply
+    -- appends the fields the update sets, which the reader takes as final.
+    local fields = redis.call('HGETALL', job_key)
+    local status
+    for f = 1, #fields, 2 do
+      if fields[f] == 'status' then
+        status = fields[f + 1]
+        break
+      end
+    end
+    -- An id whose job is gone or moved on is dropped from the list rather than handed out.
+    if status == 'ready' then
+      local token = token_base .. i
+      redis.call('HSET', job_key, 'status', 'inflight', 'lease_token', token, 'lease_expires_at_nano', expires_at_nano)
+      redis.call('ZADD', inflight_key, expires_at, id)
+      index_move(index_key, id, 'ready', 'inflight')
+      fields[#fields + 1] = 'status'
+      fields[#fields + 1] = 'inflight'
+      fields[#fields + 1] = 'lease_token'
+      fields[#fields + 1] = token
+      fields[#fields + 1] = 'lease_expires_at_nano'
+      fields[#fields + 1] = expires_at_nano
+      reply[#reply + 1] = id
+      reply[#reply + 1] = fields
+    end
+  end
+end
+
+-- 3. The next change that comes by time alone.
+local first_run = redis.call('ZRANGE', scheduled_key, 0, 0, 'WITHSCORES')[2]
+local first_expiry = redis.call('ZRANGE', inflight_key, 0, 0, 'WITHSCORES')[2]
+local next_due = first_run
+if first_expiry and (not next_due or tonumber(first_expiry) < tonumber(next_due)) then next_due = first_expiry end
+if next_due then reply[1] = next_due end
+
+if redis.call('LLEN', ready_key) > 0 then
+  wake(signal_key)
+else
+  redis.call('DEL', signal_key)
+end
+return reply

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import type { ReservedJob, ReserveResult } from '@taskharbor/core';
+import { hashFromPairs, parseJobHash } from '../job-hash.js';
+import type { QueueKeys } from '../keys.js';
+import { msToNano } from '../nano.js';
+import source from './reserve-5.lua';
+import { defineScript, type RedisClient, runScript } from './script.js';
+
+export const reserveScript = defineScript('reserve', 5, source);
+
+export interface ReserveArgs {
+  now: number;
+  limit: number;
+  leaseMs: number;
+}
+
+/**
+ * Promotes, reclaims and leases up to `limit` jobs in one script. Tokens are
+ * a random base made here (Lua has no good randomness) plus the job's
+ * position in the call, so every lease gets its own.
+ */
+export async function runReserve(client: RedisClient, keys: QueueKeys, args: ReserveArgs): Promise<ReserveResult> {
+  const expiresAt = args.now + args.leaseMs;
+  const tokenBase = `${randomBytes(12).toString('base64url')}.`;
+  const reply = (await runScript(
+    client,
+    reserveScript,
+    [keys.ready, keys.scheduled, keys.inflight, keys.index, keys.signal],
+    [keys.base, String(args.now), String(args.limit), String(expiresAt), msToNano(expiresAt), tokenBase],
+    'bytes',
+  )) as unknown[];
+  const jobs: ReservedJob[] = [];
+  for (let i = 1; i + 1 < reply.length; i += 2) {
+    const id = String(reply[i]);
+    const job = parseJobHash(id, hashFromPairs(reply[i + 1]));
+    const token = job.lease?.token ?? '';
+    jobs.push({ job, lease: { jobId: id, queue: keys.queue, token, expiresAt } });
+  }
+  const nextDue = String(reply[0] ?? '');
+  return nextDue === '' ? { jobs } : { jobs, nextDueAt: Number(nextDue) };
+}

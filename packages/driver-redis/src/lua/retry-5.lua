@@ -1,0 +1,62 @@
+--[[
+  retry: records a failure and puts the reserved job back, ready or scheduled.
+
+  KEYS[1] ready      list of runnable job ids
+  KEYS[2] scheduled  sorted set: job id by runAt (ms)
+  KEYS[3] inflight   sorted set: job id by lease expiry (ms)
+  KEYS[4] index      sorted set of "<status>:<id>" (scores 0)
+  KEYS[5] signal     wake-up list
+
+  ARGV[1]  the queue's key base, "<prefix>:{<queue>}:"
+  ARGV[2]  now (ms)
+  ARGV[3]  job id
+  ARGV[4]  token
+  ARGV[5]  attempts (as the worker computed it)
+  ARGV[6]  '1' when lastError is given, else '0' (the field is removed)
+  ARGV[7]  lastError (already cut to 64 KiB)
+  ARGV[8]  failed_at_nano
+  ARGV[9]  '1' when runnable at now (runAt unset or <= now)
+  ARGV[10] runAt (ms, '' = unset)
+  ARGV[11] run_at_nano ('' = unset: the field is removed)
+
+  Leaves a wake-up token, ready or scheduled.
+  Returns {'OK'} or a refusal from check_lease.
+]]
+--- @include "lease-check"
+--- @include "status-index"
+--- @include "wake"
+
+local ready_key, scheduled_key, inflight_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local base, now, id, token = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local attempts, has_last_error, last_error, failed_at_nano = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local runnable, run_at, run_at_nano = ARGV[9], ARGV[10], ARGV[11]
+local job_key = base .. 'job:' .. id
+
+local refusal = check_lease(job_key, inflight_key, id, token, now, 'retry')
+if refusal then return refusal end
+
+redis.call('ZREM', inflight_key, id)
+redis.call('HDEL', job_key, 'lease_token', 'lease_expires_at_nano')
+redis.call('HSET', job_key, 'attempts', attempts, 'failed_at_nano', failed_at_nano)
+if has_last_error == '1' then
+  redis.call('HSET', job_key, 'last_error', last_error)
+else
+  redis.call('HDEL', job_key, 'last_error')
+end
+if run_at_nano ~= '' then
+  redis.call('HSET', job_key, 'run_at_nano', run_at_nano)
+else
+  redis.call('HDEL', job_key, 'run_at_nano')
+end
+if runnable == '1' then
+  redis.call('HSET', job_key, 'status', 'ready')
+  index_move(index_key, id, 'inflight', 'ready')
+  redis.call('RPUSH', ready_key, id)
+else
+  redis.call('HSET', job_key, 'status', 'scheduled')
+  index_move(index_key, id, 'inflight', 'scheduled')
+  redis.call('ZADD', scheduled_key, run_at, id)
+end
+-- Scheduled or not, waiters wake: a scheduled job may be due before the time they wait for.
+wake(signal_key)
+return { 'OK' }

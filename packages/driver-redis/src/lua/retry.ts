@@ -1,0 +1,34 @@
+import { clipErrorText, type Lease, type RetryUpdate } from '@taskharbor/core';
+import type { QueueKeys } from '../keys.js';
+import { msToNano } from '../nano.js';
+import source from './retry-5.lua';
+import { type LeaseReply, leaseReplies } from './lease-reply.js';
+import { defineScript, type RedisClient, runScript } from './script.js';
+
+export const retryScript = defineScript('retry', 5, source);
+
+/** Records a failure and puts the job back, ready (runnable at `now`) or scheduled. */
+export async function runRetry(
+  client: RedisClient,
+  keys: QueueKeys,
+  lease: Lease,
+  update: RetryUpdate,
+  now: number,
+): Promise<LeaseReply | undefined> {
+  const runnable = update.runAt === undefined || update.runAt <= now;
+  const args = [
+    keys.base,
+    String(now),
+    lease.jobId,
+    lease.token,
+    String(update.attempts),
+    update.lastError === undefined ? '0' : '1',
+    update.lastError === undefined ? '' : clipErrorText(update.lastError),
+    msToNano(update.failedAt),
+    runnable ? '1' : '0',
+    update.runAt === undefined ? '' : String(update.runAt),
+    update.runAt === undefined ? '' : msToNano(update.runAt),
+  ];
+  const keyList = [keys.ready, keys.scheduled, keys.inflight, keys.index, keys.signal];
+  return leaseReplies([await runScript(client, retryScript, keyList, args, 'text')])[0];
+}

@@ -1,0 +1,62 @@
+import { LeaseMismatchError } from '@taskharbor/core';
+import { describe, expect, it } from 'vitest';
+import { newJob, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
+
+describe.skipIf(SKIP_REDIS)('ack (Redis)', () => {
+  const redis = useRedisFile('ack');
+
+  it('ack_marks_the_job_done_and_keeps_it_for_inspection', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const job = newJob(queue);
+    await driver.enqueue(job, T0);
+    const { lease } = (await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 })).jobs[0]!;
+    await driver.ack(lease, T0 + 10);
+    const record = await driver.inspect({ queue, id: job.id });
+    expect(record).toMatchObject({ status: 'done', finishedAt: T0 + 10, lease: { token: lease.token } });
+    expect(record?.lease?.expiresAt).toBeUndefined();
+    expect(await driver.counts(queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 1, dlq: 0 });
+    expect((await driver.list({ queue, status: 'done', limit: 10 })).jobs.map((j) => j.id)).toEqual([job.id]);
+    await driver.ack(lease, T0 + 20);
+    expect((await driver.inspect({ queue, id: job.id }))?.finishedAt).toBe(T0 + 10);
+  });
+
+  it('ack_with_another_token_is_lease_mismatch_and_changes_nothing', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const job = newJob(queue);
+    await driver.enqueue(job, T0);
+    const { lease } = (await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 })).jobs[0]!;
+    const before = await driver.inspect({ queue, id: job.id });
+    await expect(driver.ack({ ...lease, token: 'someone-else' }, T0)).rejects.toBeInstanceOf(LeaseMismatchError);
+    expect(await driver.inspect({ queue, id: job.id })).toEqual(before);
+  });
+
+  it('ack_many_acks_leases_of_several_queues_in_one_call', async () => {
+    const driver = await redis.driver();
+    const [a, b] = [uniqueQueue(), uniqueQueue()];
+    await driver.enqueueMany([newJob(a), newJob(a), newJob(b)], T0);
+    const leases = [
+      ...(await driver.reserve({ queue: a, limit: 2, leaseMs: 1000, now: T0 })).jobs,
+      ...(await driver.reserve({ queue: b, limit: 2, leaseMs: 1000, now: T0 })).jobs,
+    ].map((r) => r.lease);
+    const outcomes = await driver.ackMany([leases[0]!, { ...leases[1]!, token: 'wrong' }, leases[2]!], T0 + 1);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(outcomes[1]).toMatchObject({ ok: false, error: expect.any(LeaseMismatchError) });
+    expect((await driver.counts(a)).done).toBe(1);
+    expect((await driver.counts(b)).done).toBe(1);
+  });
+
+  it('retention_trims_done_jobs_with_their_idempotency_keys', async () => {
+    const driver = await redis.driver({ retention: { maxDoneCount: 1 } });
+    const queue = uniqueQueue();
+    const first = newJob(queue, { idempotencyKey: 'once' });
+    await driver.enqueueMany([first, newJob(queue)], T0);
+    const leases = (await driver.reserve({ queue, limit: 2, leaseMs: 1000, now: T0 })).jobs.map((r) => r.lease);
+    await driver.ack(leases[0]!, T0 + 1);
+    await driver.ack(leases[1]!, T0 + 2);
+    expect(await driver.inspect({ queue, id: first.id })).toBeUndefined();
+    expect(await redis.raw.exists(`${redis.prefix}:{${queue}}:idem:once`, `${redis.prefix}:{${queue}}:job:${first.id}`)).toBe(0);
+    expect(await redis.raw.zrange(`${redis.prefix}:{${queue}}:index`, 0, -1)).toEqual([`done:${leases[1]!.jobId}`]);
+  });
+});

@@ -1,0 +1,74 @@
+import { runConformance } from '@taskharbor/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisDriver } from '../src/index.js';
+import { type LocalCluster, startLocalCluster } from './support/local-cluster.js';
+import { filePrefix, globEscape, SKIP_REDIS, uniqueQueue } from './support/redis-env.js';
+import { runWorkerScenario } from './support/worker-run.js';
+
+/**
+ * Redis Cluster, for real: three masters started by this file, the
+ * conformance suite through a wrapped ioredis Cluster client, a worker run
+ * through RedisDriver.connectCluster, and a check that the queues used here
+ * landed on more than one master. A cluster has only DB 0, so this file
+ * isolates by prefix. TASKHARBOR_SKIP_REDIS_CLUSTER=1 leaves it out on a
+ * machine without redis-server.
+ */
+const SKIP_CLUSTER = SKIP_REDIS || process.env.TASKHARBOR_SKIP_REDIS_CLUSTER === '1';
+const prefix = filePrefix('cluster');
+
+describe.skipIf(SKIP_CLUSTER)('Redis Cluster (three local masters)', () => {
+  let cluster: LocalCluster | undefined;
+  const local = (): LocalCluster => cluster ?? expect.fail('the cluster starts in beforeAll');
+
+  beforeAll(async () => {
+    cluster = await startLocalCluster();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  runConformance({
+    name: 'RedisDriver on a cluster',
+    createDriver: ({ retention }) => new RedisDriver({ client: local().client, keyPrefix: prefix, retention }),
+  });
+
+  describe('cluster layout', () => {
+    it('a_worker_runs_jobs_of_several_queues_through_connect_cluster', async () => {
+      const driver = await RedisDriver.connectCluster({ nodes: local().nodes.slice(0, 1), keyPrefix: prefix });
+      try {
+        const queues = [uniqueQueue(), uniqueQueue(), uniqueQueue(), uniqueQueue()];
+        const result = await runWorkerScenario(driver, queues, 40);
+        expect(result.runs.size).toBe(161);
+        expect([...result.runs.values()].every((count) => count === 1)).toBe(true);
+        expect(result.flakyAttempts).toBe(2);
+        expect(result.deadReasons).toHaveLength(1);
+        expect(result.counts.get(queues[0]!)).toMatchObject({ ready: 0, inflight: 0, done: 42, dlq: 1 });
+      } finally {
+        await driver.close();
+      }
+    });
+
+    it('every_key_of_a_queue_is_on_one_master_and_queues_spread_over_several', async () => {
+      const client = local().client;
+      const mastersByQueue = new Map<string, Set<string>>();
+      for (const node of client.nodes('master')) {
+        const name = `${node.options.host}:${node.options.port}`;
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', `${globEscape(prefix)}:{*`, 'COUNT', 1000);
+          cursor = next;
+          for (const key of keys) {
+            const queue = key.slice(prefix.length + 2, key.indexOf('}'));
+            const masters = mastersByQueue.get(queue) ?? new Set<string>();
+            masters.add(name);
+            mastersByQueue.set(queue, masters);
+          }
+        } while (cursor !== '0');
+      }
+      expect(mastersByQueue.size).toBeGreaterThan(10);
+      for (const [queue, masters] of mastersByQueue) expect(masters.size, `keys of ${queue}`).toBe(1);
+      const used = new Set([...mastersByQueue.values()].flatMap((masters) => [...masters]));
+      expect(used.size).toBeGreaterThan(1);
+    });
+  });
+});

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { newJob, SKIP_REDIS, scanKeys, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
+
+/**
+ * The keys and hash fields in Redis after each operation are exactly those
+ * docs/redis.md documents ("Key layout" and "Job hash fields"). A change to
+ * the layout must change that page and these lists together.
+ */
+
+/** Fields every job hash holds, in every status. */
+const ALWAYS = ['type', 'queue', 'payload', 'status', 'created_at_nano', 'attempts', 'max_attempts', 'reclaims'];
+
+/** The hash of one job as field names, sorted. */
+async function fieldsOf(raw: import('ioredis').Redis, key: string): Promise<string[]> {
+  return (await raw.hkeys(key)).sort();
+}
+
+function sorted(...fields: string[]): string[] {
+  return [...ALWAYS, ...fields].sort();
+}
+
+describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
+  const redis = useRedisFile('key-layout');
+
+  it('keys_and_hash_fields_after_enqueue_reserve_ack_retry_and_fail_are_the_documented_ones', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const base = `${redis.prefix}:{${queue}}:`;
+    const keysNow = async () => (await scanKeys(redis.raw, redis.prefix)).map((key) => key.slice(redis.prefix.length));
+    const queueKeys = (...names: string[]) => [':queues', ':version', ...names.map((name) => `:{${queue}}:${name}`)].sort();
+
+    // enqueue: a ready job with a timeout and an idempotency key, and a scheduled job.
+    const a = newJob(queue, { timeoutMs: 1500, idempotencyKey: 'a-key' });
+    const b = newJob(queue, { runAt: T0 + 60_000 });
+    await driver.enqueueMany([a, b], T0);
+    expect(await keysNow()).toEqual(queueKeys(`job:${a.id}`, `job:${b.id}`, 'idem:a-key', 'ready', 'scheduled', 'index', 'signal'));
+    expect(await fieldsOf(redis.raw, `${base}job:${a.id}`)).toEqual(sorted('timeout_nano', 'idempotency_key'));
+    expect(await fieldsOf(redis.raw, `${base}job:${b.id}`)).toEqual(sorted('run_at_nano'));
+    expect(await redis.raw.hgetall(`${base}job:${a.id}`)).toMatchObject({
+      type: 'test.job',
+      queue,
+      status: 'ready',
+      created_at_nano: `${T0}000000`,
+      timeout_nano: '1500000000',
+      attempts: '0',
+      max_attempts: '3',
+      reclaims: '0',
+      idempotency_key: 'a-key',
+    });
+    expect(await redis.raw.hget(`${base}job:${b.id}`, 'run_at_nano')).toBe(`${T0 + 60_000}000000`);
+    expect(await redis.raw.get(`${base}idem:a-key`)).toBe(a.id);
+    expect(await redis.raw.get(`${redis.prefix}:version`)).toBe('1');
+    expect(await redis.raw.smembers(`${redis.prefix}:queues`)).toEqual([queue]);
+    expect(await redis.raw.zrange(`${base}index`, 0, -1)).toEqual([`ready:${a.id}`, `scheduled:${b.id}`]);
+    expect(await redis.raw.zrange(`${base}scheduled`, 0, -1, 'WITHSCORES')).toEqual([b.id, String(T0 + 60_000)]);
+
+    // reserve: a goes in flight; the ready list empties and the wake-up token goes with it.
+    const { lease } = (await driver.reserve({ queue, limit: 10, leaseMs: 1000, now: T0 })).jobs[0]!;
+    expect(await keysNow()).toEqual(queueKeys(`job:${a.id}`, `job:${b.id}`, 'idem:a-key', 'scheduled', 'inflight', 'index'));
+    expect(await fieldsOf(redis.raw, `${base}job:${a.id}`)).toEqual(
+      sorted('timeout_nano', 'idempotency_key', 'lease_token', 'lease_expires_at_nano'),
+    );
+    expect(await redis.raw.hmget(`${base}job:${a.id}`, 'status', 'lease_token', 'lease_expires_at_nano')).toEqual([
+      'inflight',
+      lease.token,
+      `${T0 + 1000}000000`,
+    ]);
+    expect(await redis.raw.zrange(`${base}inflight`, 0, -1, 'WITHSCORES')).toEqual([a.id, String(T0 + 1000)]);
+
+    // ack: a is done, keeps its last token, gains finished_at_nano.
+    await driver.ack(lease, T0 + 5);
+    expect(await keysNow()).toEqual(queueKeys(`job:${a.id}`, `job:${b.id}`, 'idem:a-key', 'scheduled', 'done', 'index'));
+    expect(await fieldsOf(redis.raw, `${base}job:${a.id}`)).toEqual(
+      sorted('timeout_nano', 'idempotency_key', 'lease_token', 'finished_at_nano'),
+    );
+    expect(await redis.raw.hget(`${base}job:${a.id}`, 'finished_at_nano')).toBe(`${T0 + 5}000000`);
+    expect(await redis.raw.zrange(`${base}done`, 0, -1, 'WITHSCORES')).toEqual([a.id, String(T0 + 5)]);
+
+    // retry: c goes back to scheduled with the failure recorded; retry leaves a wake-up token.
+    const c = newJob(queue);
+    await driver.enqueue(c, T0);
+    const cLease = (await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 })).jobs[0]!.lease;
+    await driver.retry(cLease, { attempts: 1, lastError: 'boom', failedAt: T0 + 1, runAt: T0 + 30_000 }, T0 + 2);
+    expect(await fieldsOf(redis.raw, `${base}job:${c.id}`)).toEqual(sorted('run_at_nano', 'last_error', 'failed_at_nano'));
+    expect(await keysNow()).toEqual(
+      queueKeys(`job:${a.id}`, `job:${b.id}`, `job:${c.id}`, 'idem:a-key', 'scheduled', 'done', 'index', 'signal'),
+    );
+
+    // fail: d goes to the dead-letter list with reason and time, keeping its last token.
+    const d = newJob(queue);
+    await driver.enqueue(d, T0);
+    const dLease = (await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 })).jobs[0]!.lease;
+    await driver.fail(dLease, { attempts: 3, lastError: 'bad', failedAt: T0 + 3, reason: 'gave up' }, T0 + 4);
+    expect(await fieldsOf(redis.raw, `${base}job:${d.id}`)).toEqual(
+      sorted('last_error', 'failed_at_nano', 'lease_token', 'dlq_reason', 'dlq_failed_at_nano'),
+    );
+    expect(await redis.raw.hmget(`${base}job:${d.id}`, 'status', 'dlq_reason', 'dlq_failed_at_nano', 'failed_at_nano')).toEqual([
+      'dlq',
+      'gave up',
+      `${T0 + 4}000000`,
+      `${T0 + 3}000000`,
+    ]);
+    expect(await keysNow()).toEqual(
+      queueKeys(`job:${a.id}`, `job:${b.id}`, `job:${c.id}`, `job:${d.id}`, 'idem:a-key', 'scheduled', 'done', 'dlq', 'index'),
+    );
+    expect(await redis.raw.lrange(`${base}dlq`, 0, -1)).toEqual([d.id]);
+    expect(await redis.raw.zrange(`${base}index`, 0, -1)).toEqual(
+      [`done:${a.id}`, `scheduled:${b.id}`, `scheduled:${c.id}`, `dlq:${d.id}`].sort(),
+    );
+  });
+});

@@ -1,0 +1,68 @@
+import { InvalidLeaseDurationError } from '@taskharbor/core';
+import { describe, expect, it } from 'vitest';
+import { newJob, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
+
+describe.skipIf(SKIP_REDIS)('reserve (Redis)', () => {
+  const redis = useRedisFile('reserve');
+
+  it('reserve_on_an_empty_queue_returns_no_jobs_and_no_next_due_at', async () => {
+    const driver = await redis.driver();
+    expect(await driver.reserve({ queue: uniqueQueue(), limit: 5, leaseMs: 1000, now: T0 })).toEqual({ jobs: [] });
+  });
+
+  it('reserve_rejects_an_invalid_lease_duration_and_changes_nothing', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    await driver.enqueue(newJob(queue), T0);
+    for (const leaseMs of [0, -5, 1.5, Number.NaN]) {
+      await expect(driver.reserve({ queue, limit: 1, leaseMs, now: T0 })).rejects.toBeInstanceOf(InvalidLeaseDurationError);
+    }
+    expect(await driver.counts(queue)).toMatchObject({ ready: 1, inflight: 0 });
+  });
+
+  it('scheduled_job_is_promoted_at_its_run_at', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const job = newJob(queue, { runAt: T0 + 5000 });
+    await driver.enqueue(job, T0);
+    expect(await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 + 4999 })).toEqual({ jobs: [], nextDueAt: T0 + 5000 });
+    const { jobs } = await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 + 5000 });
+    expect(jobs.map((r) => r.job.id)).toEqual([job.id]);
+    expect(jobs[0]?.job.runAt).toBe(T0 + 5000);
+  });
+
+  it('racing_reserves_from_two_drivers_never_hand_out_a_job_twice', async () => {
+    const [one, two] = [await redis.driver(), await redis.driver()];
+    const queue = uniqueQueue();
+    const jobs = Array.from({ length: 30 }, () => newJob(queue));
+    await one.enqueueMany(jobs, T0);
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? one : two).reserve({ queue, limit: 2, leaseMs: 60_000, now: T0 })),
+    );
+    const handedOut = results.flatMap((r) => r.jobs.map((j) => j.job.id));
+    expect(handedOut).toHaveLength(30);
+    expect(new Set(handedOut).size).toBe(30);
+  });
+
+  it('expired_lease_is_reclaimed_with_a_new_token_and_reclaims_counted', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    await driver.enqueue(newJob(queue), T0);
+    const first = (await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 })).jobs[0]!;
+    expect(await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 + 999 })).toEqual({ jobs: [], nextDueAt: T0 + 1000 });
+    const second = (await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 + 1000 })).jobs[0]!;
+    expect(second.job.id).toBe(first.job.id);
+    expect(second.lease.token).not.toBe(first.lease.token);
+    expect(second.job.reclaims).toBe(1);
+  });
+
+  it('reserve_hands_out_up_to_limit_jobs_in_one_call_in_fifo_order', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const jobs = Array.from({ length: 250 }, () => newJob(queue)).reverse();
+    await driver.enqueueMany(jobs, T0);
+    const { jobs: reserved } = await driver.reserve({ queue, limit: 200, leaseMs: 1000, now: T0 });
+    expect(reserved.map((r) => r.job.id)).toEqual(jobs.slice(0, 200).map((j) => j.id));
+    expect(new Set(reserved.map((r) => r.lease.token)).size).toBe(200);
+  });
+});
