@@ -14,16 +14,17 @@ interface Slot<T> {
   index: number;
 }
 
-function before<T>(a: Slot<T>, b: Slot<T>): boolean {
-  if (a.at !== b.at) return a.at < b.at;
-  return a.id < b.id;
+/** The order of every heap, and of the jobs reserve moves to the ready tail: by time, ties by id. */
+export function orderedBefore(a: { at: number; id: string }, b: { at: number; id: string }): boolean {
+  return a.at < b.at || (a.at === b.at && a.id < b.id);
 }
 
 /**
  * A binary min-heap ordered by (at, id) in which every entry can be found
- * by its id, so one entry can be moved or removed in O(log n). Lease
- * extensions move an entry in place instead of pushing a new one, so no
- * stale entries pile up under frequent heartbeats.
+ * by its id, so one entry can be moved or removed in O(log n). A lease
+ * extension replaces the job's entry (remove, then insert) instead of
+ * pushing a second one, so no stale entries pile up under frequent
+ * heartbeats.
  */
 export class IndexedHeap<T> {
   private readonly slots: Slot<T>[] = [];
@@ -39,15 +40,7 @@ export class IndexedHeap<T> {
 
   /** Inserts the entry, or moves it to the new time when the id is already present. */
   set(id: string, item: T, at: number): void {
-    const existing = this.byId.get(id);
-    if (existing !== undefined) {
-      existing.item = item;
-      const earlier = at < existing.at;
-      existing.at = at;
-      if (earlier) this.siftUp(existing.index);
-      else this.siftDown(existing.index);
-      return;
-    }
+    this.delete(id);
     const slot: Slot<T> = { id, item, at, index: this.slots.length };
     this.slots.push(slot);
     this.byId.set(id, slot);
@@ -56,10 +49,9 @@ export class IndexedHeap<T> {
 
   /** Removes the entry with this id; false when there was none. */
   delete(id: string): boolean {
-    const slot = this.byId.get(id);
-    if (slot === undefined) return false;
-    this.removeAt(slot.index);
-    return true;
+    const found = this.has(id);
+    if (found) this.removeAt((this.byId.get(id) as Slot<T>).index);
+    return found;
   }
 
   peek(): HeapEntry<T> | undefined {
@@ -68,17 +60,15 @@ export class IndexedHeap<T> {
   }
 
   pop(): HeapEntry<T> | undefined {
-    const top = this.slots[0];
-    if (top === undefined) return undefined;
-    this.removeAt(0);
-    return { id: top.id, item: top.item, at: top.at };
+    return this.popIfAtMost(Number.POSITIVE_INFINITY);
   }
 
   /** Removes and returns the top entry when its time is at most `limit`. */
   popIfAtMost(limit: number): HeapEntry<T> | undefined {
-    const top = this.slots[0];
+    const top = this.peek();
     if (top === undefined || top.at > limit) return undefined;
-    return this.pop();
+    this.removeAt(0);
+    return top;
   }
 
   private removeAt(index: number): void {
@@ -99,7 +89,7 @@ export class IndexedHeap<T> {
     while (at > 0) {
       const parentIndex = (at - 1) >> 1;
       const parent = this.slots[parentIndex] as Slot<T>;
-      if (!before(slot, parent)) break;
+      if (!orderedBefore(slot, parent)) break;
       this.slots[at] = parent;
       parent.index = at;
       at = parentIndex;
@@ -117,9 +107,9 @@ export class IndexedHeap<T> {
       if (left >= count) break;
       const right = left + 1;
       let child = left;
-      if (right < count && before(this.slots[right] as Slot<T>, this.slots[left] as Slot<T>)) child = right;
+      if (right < count && orderedBefore(this.slots[right] as Slot<T>, this.slots[left] as Slot<T>)) child = right;
       const childSlot = this.slots[child] as Slot<T>;
-      if (!before(childSlot, slot)) break;
+      if (!orderedBefore(childSlot, slot)) break;
       this.slots[at] = childSlot;
       childSlot.index = at;
       at = child;

@@ -61,8 +61,9 @@ export function checkListRequest(request: ListRequest): void {
   if (request.status !== undefined && !JOB_STATUSES.includes(request.status as JobStatus)) {
     throw new ValidationError('status', `expected one of ${JOB_STATUSES.join(', ')}, got ${String(request.status)}`);
   }
-  const limit: unknown = request.limit;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+  const { limit } = request;
+  // Number.isInteger is false for anything that is not a number.
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
     throw new ValidationError('limit', `expected an integer from 1 to ${MAX_LIST_LIMIT}, got ${String(limit)}`);
   }
 }

@@ -1,6 +1,11 @@
 import { ValidationError } from '@taskharbor/core';
 
-const VERSION = 1;
+/** Marks a cursor as this driver's (and its format as the first one). */
+const PREFIX = 'v1:';
+
+function invalidCursor(): ValidationError {
+  return new ValidationError('cursor', 'not a cursor this driver made; pass the nextCursor of an earlier page');
+}
 
 /**
  * Makes the opaque cursor for list: the last id of a page. Paging by the
@@ -8,29 +13,17 @@ const VERSION = 1;
  * its status on exactly one page while other jobs come and go.
  */
 export function encodeListCursor(lastId: string): string {
-  return Buffer.from(JSON.stringify({ v: VERSION, after: lastId }), 'utf8').toString('base64url');
+  return Buffer.from(PREFIX + lastId).toString('base64url');
 }
 
-/** Reads a cursor made by encodeListCursor; anything else is a ValidationError on `cursor`. */
+/**
+ * Reads a cursor made by encodeListCursor; anything else is a ValidationError
+ * on `cursor`. Only a cursor this driver made encodes back to itself, which
+ * also refuses an empty string, a missing prefix and bytes that are not UTF-8.
+ */
 export function decodeListCursor(cursor: unknown): string {
-  if (typeof cursor !== 'string' || cursor.length === 0) {
-    throw new ValidationError('cursor', 'expected the nextCursor of an earlier page');
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const after = (parsed as { v?: unknown; after?: unknown } | undefined)?.after;
-  if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    (parsed as { v?: unknown }).v !== VERSION ||
-    typeof after !== 'string' ||
-    encodeListCursor(after) !== cursor
-  ) {
-    throw new ValidationError('cursor', 'not a cursor this driver made; pass the nextCursor of an earlier page');
-  }
+  if (typeof cursor !== 'string') throw invalidCursor();
+  const after = Buffer.from(cursor, 'base64url').toString().slice(PREFIX.length);
+  if (encodeListCursor(after) !== cursor) throw invalidCursor();
   return after;
 }

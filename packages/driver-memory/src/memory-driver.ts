@@ -39,7 +39,8 @@ import {
   checkRetryUpdate,
   checkWaitRequest,
 } from './input-checks.js';
-import { checkLease, type LeaseOperation, type LeaseRules } from './lease-checks.js';
+import { type HeapEntry, orderedBefore } from './indexed-heap.js';
+import { checkLease, type FinalStatus, type LeaseRules } from './lease-checks.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
 import { QueueState } from './queue-state.js';
 import { type ResolvedRetention, resolveRetention, trimDoneJobs } from './retention.js';
@@ -55,11 +56,8 @@ export interface MemoryDriverOptions {
   retention?: RetentionOptions;
 }
 
-/** A job on its way from scheduled or in flight to the ready tail, with the time that orders it there. */
-export interface DueJob {
-  job: StoredJob;
-  at: number;
-}
+/** A job on its way from scheduled or in flight to the ready tail (`item`), with the time that orders it there. */
+export type DueJob = HeapEntry<StoredJob>;
 
 /** A job that passed the lease checks, with the queue that holds it. */
 interface LeasedJob {
@@ -68,10 +66,6 @@ interface LeasedJob {
 }
 
 const EMPTY_COUNTS: StatusCounts = { ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0 };
-
-function earlier(a: DueJob, b: DueJob): boolean {
-  return a.at !== b.at ? a.at < b.at : a.job.id < b.job.id;
-}
 
 function toOutcome<T>(run: () => T): BatchOutcome<T> {
   try {
@@ -170,9 +164,7 @@ export class MemoryDriver implements Driver, Admin {
     validateLease(lease);
     checkRetryUpdate(update);
     validateNow(now);
-    const leased = this.checkLeased(lease, 'retry', now);
-    if (leased === undefined) return;
-    const { state, job } = leased;
+    const { state, job } = this.checkInFlight(lease, now);
     state.inflight.delete(job.id);
     job.attempts = update.attempts;
     job.lastError = update.lastError === undefined ? undefined : clipErrorText(update.lastError);
@@ -180,7 +172,8 @@ export class MemoryDriver implements Driver, Admin {
     job.token = undefined;
     job.expiresAt = undefined;
     job.runAt = update.runAt;
-    this.placeByRunAt(state, job, now);
+    job.status = this.statusAt(job.runAt, now);
+    this.place(state, job);
   }
 
   /** Records the failure and dead-letters the job. A repeat with the same token succeeds. */
@@ -189,7 +182,7 @@ export class MemoryDriver implements Driver, Admin {
     validateLease(lease);
     checkFailUpdate(update);
     validateNow(now);
-    const leased = this.checkLeased(lease, 'fail', now);
+    const leased = this.checkLeased(lease, now, 'dlq');
     if (leased === undefined) return;
     const { state, job } = leased;
     state.inflight.delete(job.id);
@@ -208,9 +201,7 @@ export class MemoryDriver implements Driver, Admin {
     this.assertOpen('release');
     validateLease(lease);
     validateNow(now);
-    const leased = this.checkLeased(lease, 'release', now);
-    if (leased === undefined) return;
-    const { state, job } = leased;
+    const { state, job } = this.checkInFlight(lease, now);
     state.inflight.delete(job.id);
     job.token = undefined;
     job.expiresAt = undefined;
@@ -224,12 +215,13 @@ export class MemoryDriver implements Driver, Admin {
   async waitForWork(request: WaitForWorkRequest): Promise<void> {
     this.assertOpen('waitForWork');
     checkWaitRequest(request);
-    return this.waiters.wait([...new Set(request.queues)], request.signal);
+    // A copy, so the caller's array may change while the wait is pending.
+    return this.waiters.wait([...request.queues], request.signal);
   }
 
   /** Drops every queue and resolves pending waits. Idempotent; every later call fails with DriverClosedError. */
   async close(): Promise<void> {
-    if (this.closed) return;
+    // A second close finds nothing to drop and no wait to settle.
     this.closed = true;
     this.queueStates.clear();
     this.waiters.wakeAll();
@@ -283,17 +275,16 @@ export class MemoryDriver implements Driver, Admin {
     const after = request.cursor === undefined ? undefined : decodeListCursor(request.cursor);
     const state = this.queueStates.get(request.queue);
     if (state === undefined) return { jobs: [] };
-    const matches: StoredJob[] = [];
+    const ids: string[] = [];
     for (const job of state.jobs.values()) {
-      if (request.status !== undefined && job.status !== request.status) continue;
-      if (after !== undefined && !(job.id > after)) continue;
-      matches.push(job);
+      const statusMatches = request.status === undefined || job.status === request.status;
+      if (statusMatches && (after === undefined || job.id > after)) ids.push(job.id);
     }
-    matches.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const page = matches.slice(0, request.limit);
-    const jobs = page.map(toRecord);
-    const last = page[page.length - 1];
-    return matches.length > request.limit && last !== undefined ? { jobs, nextCursor: encodeListCursor(last.id) } : { jobs };
+    // The default sort compares UTF-16 code units, as `<` does on strings.
+    ids.sort();
+    const page = ids.slice(0, request.limit);
+    const jobs = page.map((id) => toRecord(state.jobs.get(id) as StoredJob));
+    return ids.length > request.limit ? { jobs, nextCursor: encodeListCursor(page[page.length - 1] as string) } : { jobs };
   }
 
   /** Moves a dead-lettered job back to the ready tail, or to scheduled when `runAt` is after `now`. */
@@ -301,9 +292,11 @@ export class MemoryDriver implements Driver, Admin {
     this.assertOpen('requeueDlq');
     checkRef(ref);
     checkRequeueOptions(options);
-    const state = this.queueStates.get(ref.queue);
-    const job = state?.jobs.get(ref.id);
-    if (state === undefined || job === undefined) throw new JobNotFoundError(ref.queue, ref.id);
+    const found = this.queueStates.get(ref.queue);
+    const job = found?.jobs.get(ref.id);
+    if (job === undefined) throw new JobNotFoundError(ref.queue, ref.id);
+    // Without the queue there is no job either, so the state is there whenever the job is.
+    const state = found as QueueState;
     if (job.status !== 'dlq') {
       throw new ValidationError('status', `job ${job.id} is ${job.status}; only a dead-lettered job can be requeued`);
     }
@@ -321,7 +314,8 @@ export class MemoryDriver implements Driver, Admin {
       job.failedAt = undefined;
     }
     job.runAt = options.runAt;
-    this.placeByRunAt(state, job, options.now);
+    job.status = this.statusAt(job.runAt, options.now);
+    this.place(state, job);
   }
 
   /** The number of jobs in each status; all zero for a queue that never held a job. */
@@ -346,7 +340,8 @@ export class MemoryDriver implements Driver, Admin {
 
   /** Seam for testing the testkit; not a public extension point. Whether an in-flight job's lease ran out at `now`. */
   protected leaseHasExpired(job: StoredJob, now: number): boolean {
-    return job.expiresAt === undefined || now >= job.expiresAt;
+    // Only asked of an in-flight job, which always has an expiry.
+    return now >= (job.expiresAt as number);
   }
 
   /** Seam for testing the testkit; not a public extension point. Whether a job with this runAt may run at `now`. */
@@ -359,7 +354,7 @@ export class MemoryDriver implements Driver, Admin {
     const due: DueJob[] = [];
     for (let entry = state.scheduled.popIfAtMost(now); entry; entry = state.scheduled.popIfAtMost(now)) {
       entry.item.status = 'ready';
-      due.push({ job: entry.item, at: entry.at });
+      due.push(entry);
     }
     return due;
   }
@@ -374,7 +369,7 @@ export class MemoryDriver implements Driver, Admin {
       job.token = undefined;
       job.expiresAt = undefined;
       job.reclaims++;
-      due.push({ job, at: entry.at });
+      due.push(entry);
     }
     return due;
   }
@@ -384,9 +379,9 @@ export class MemoryDriver implements Driver, Admin {
     return state.ready.popFront();
   }
 
-  /** Seam for testing the testkit; not a public extension point. The id of the job that holds this key in this queue. */
-  protected lookupIdempotencyKey(queue: string, key: string): string | undefined {
-    return this.queueStates.get(queue)?.idempotencyKeys.get(key);
+  /** Seam for testing the testkit; not a public extension point. The id of the job that holds this key in this queue; no key (undefined) is never held. */
+  protected lookupIdempotencyKey(queue: string, key: string | undefined): string | undefined {
+    return this.queueStates.get(queue)?.idempotencyKeys.get(key as string);
   }
 
   /** Seam for testing the testkit; not a public extension point. Puts a released job back at the head of the ready list. */
@@ -405,64 +400,44 @@ export class MemoryDriver implements Driver, Admin {
     if (this.closed) throw new DriverClosedError(operation);
   }
 
-  private stateFor(queue: string): QueueState {
-    let state = this.queueStates.get(queue);
-    if (state === undefined) {
-      state = new QueueState(queue);
-      this.queueStates.set(queue, state);
-    }
-    return state;
-  }
-
-  /** Stores a validated record unless its id or key is known; wakes the queue for a ready job. */
+  /** Stores a validated record unless its id or key is known; wakes the queue's waiters. */
   private store(record: NewJobRecord, now: number): EnqueueResult {
-    const existing = this.queueStates.get(record.queue);
-    if (existing?.jobs.has(record.id)) return { id: record.id, existed: true };
-    if (record.idempotencyKey !== undefined) {
-      const firstId = this.lookupIdempotencyKey(record.queue, record.idempotencyKey);
-      if (firstId !== undefined) return { id: firstId, existed: true };
+    let state = this.queueStates.get(record.queue);
+    if (state?.jobs.has(record.id)) return { id: record.id, existed: true };
+    const firstId = this.lookupIdempotencyKey(record.queue, record.idempotencyKey);
+    if (firstId !== undefined) return { id: firstId, existed: true };
+    if (state === undefined) {
+      state = new QueueState(record.queue);
+      this.queueStates.set(record.queue, state);
     }
-    const state = existing ?? this.stateFor(record.queue);
-    const job = createStoredJob(record, 'scheduled');
+    const job = createStoredJob(record, this.statusAt(record.runAt, now));
     state.jobs.set(job.id, job);
     if (job.idempotencyKey !== undefined) state.idempotencyKeys.set(job.idempotencyKey, job.id);
-    this.placeByRunAt(state, job, now);
+    this.place(state, job);
     return { id: job.id, existed: false };
   }
 
+  /** Where a job with this runAt goes at `now`: ready when runnable, else scheduled. */
+  private statusAt(runAt: number | undefined, now: number): 'ready' | 'scheduled' {
+    return this.isRunnable(runAt, now) ? 'ready' : 'scheduled';
+  }
+
   /**
-   * Ready tail when the job's runAt allows it at `now`, else scheduled by
-   * runAt. Either way waiters wake: a new scheduled job may be due before
-   * the time an idle worker is waiting for.
+   * Puts a ready job at the ready tail, a scheduled one in the scheduled
+   * heap by runAt. Either way waiters wake: a new scheduled job may be due
+   * before the time an idle worker is waiting for.
    */
-  private placeByRunAt(state: QueueState, job: StoredJob, now: number): void {
-    if (this.isRunnable(job.runAt, now)) {
-      job.status = 'ready';
-      state.ready.pushBack(job);
-    } else {
-      job.status = 'scheduled';
-      state.scheduled.set(job.id, job, job.runAt as number);
-    }
+  private place(state: QueueState, job: StoredJob): void {
+    if (job.status === 'ready') state.ready.pushBack(job);
+    else state.scheduled.set(job.id, job, job.runAt as number);
     this.waiters.wake(state.name);
   }
 
-  /** Appends promoted and reclaimed jobs to the ready tail, merged by (time, id). */
+  /** Appends promoted and reclaimed jobs to the ready tail, by (time, id) across both. */
   private moveDueToReady(state: QueueState, now: number): void {
-    const promoted = this.promoteDue(state, now);
-    const reclaimed = this.reclaimExpired(state, now);
-    let p = 0;
-    let r = 0;
-    while (p < promoted.length || r < reclaimed.length) {
-      const a = promoted[p];
-      const b = reclaimed[r];
-      if (a !== undefined && (b === undefined || earlier(a, b))) {
-        state.ready.pushBack(a.job);
-        p++;
-      } else if (b !== undefined) {
-        state.ready.pushBack(b.job);
-        r++;
-      }
-    }
+    const due = [...this.promoteDue(state, now), ...this.reclaimExpired(state, now)];
+    due.sort((a, b) => (orderedBefore(a, b) ? -1 : 1));
+    for (const entry of due) state.ready.pushBack(entry.item);
   }
 
   private grantLease(state: QueueState, job: StoredJob, leaseMs: number, now: number): ReservedJob {
@@ -476,15 +451,20 @@ export class MemoryDriver implements Driver, Admin {
   }
 
   /** Runs the contract's check order; undefined means a repeated ack or fail that succeeds without a change. */
-  private checkLeased(lease: Lease, operation: LeaseOperation, now: number): LeasedJob | undefined {
+  private checkLeased(lease: Lease, now: number, writes?: FinalStatus): LeasedJob | undefined {
     const state = this.queueStates.get(lease.queue);
-    const outcome = checkLease(state?.jobs.get(lease.jobId), lease, operation, now, this.leaseRules);
-    if (outcome.kind === 'repeat' || state === undefined) return undefined;
-    return { state, job: outcome.job };
+    const job = checkLease(state?.jobs.get(lease.jobId), lease, now, this.leaseRules, writes);
+    // checkLease threw unless the queue holds the job, so the state is there whenever the job is.
+    return job === undefined ? undefined : { state: state as QueueState, job };
+  }
+
+  /** The checks for extendLease, retry and release, which never repeat: they throw or find the job in flight. */
+  private checkInFlight(lease: Lease, now: number): LeasedJob {
+    return this.checkLeased(lease, now) as LeasedJob;
   }
 
   private ackOne(lease: Lease, now: number): void {
-    const leased = this.checkLeased(lease, 'ack', now);
+    const leased = this.checkLeased(lease, now, 'done');
     if (leased === undefined) return;
     const { state, job } = leased;
     state.inflight.delete(job.id);
@@ -496,9 +476,7 @@ export class MemoryDriver implements Driver, Admin {
   }
 
   private extendOne(lease: Lease, leaseMs: number, now: number): Lease {
-    const leased = this.checkLeased(lease, 'extendLease', now);
-    // extendLease never repeats, so the checks either threw or found the job in flight.
-    const { state, job } = leased as LeasedJob;
+    const { state, job } = this.checkInFlight(lease, now);
     const expiresAt = now + leaseMs;
     job.expiresAt = expiresAt;
     state.inflight.set(job.id, job, expiresAt);

@@ -50,8 +50,7 @@ export class QueueState {
   /** Drops a job and the idempotency mapping that points to it. */
   forget(job: StoredJob): void {
     this.jobs.delete(job.id);
-    if (job.idempotencyKey !== undefined && this.idempotencyKeys.get(job.idempotencyKey) === job.id) {
-      this.idempotencyKeys.delete(job.idempotencyKey);
-    }
+    // A key maps to the one job that holds it until that job is forgotten; a job without a key deletes nothing.
+    this.idempotencyKeys.delete(job.idempotencyKey as string);
   }
 }

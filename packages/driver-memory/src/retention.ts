@@ -5,8 +5,8 @@ import type { QueueState } from './queue-state.js';
 export type ResolvedRetention = Required<RetentionOptions>;
 
 function checkLimit(field: string, value: number): void {
-  // Infinity is allowed on purpose: it switches that rule off.
-  const ok = typeof value === 'number' && value >= 0 && (Number.isInteger(value) || value === Number.POSITIVE_INFINITY);
+  // Infinity is allowed on purpose: it switches that rule off. Anything that is not a number fails both tests.
+  const ok = value >= 0 && (Number.isInteger(value) || value === Number.POSITIVE_INFINITY);
   if (!ok) throw new ValidationError(field, `expected a non-negative integer or Infinity, got ${String(value)}`);
 }
 
@@ -25,19 +25,11 @@ export function resolveRetention(options: RetentionOptions | undefined): Resolve
  * Removes done jobs, oldest finish time first, while there are more than
  * maxDoneCount or the oldest finished more than maxDoneAgeMs before `now`.
  * Only the done index is read, so dead-lettered jobs are never touched.
- * Returns how many were removed.
  */
-export function trimDoneJobs(state: QueueState, retention: ResolvedRetention, now: number): number {
-  let removed = 0;
-  for (;;) {
-    const oldest = state.done.peek();
-    if (oldest === undefined) break;
-    const tooMany = state.done.size > retention.maxDoneCount;
-    const tooOld = now - oldest.at > retention.maxDoneAgeMs;
-    if (!tooMany && !tooOld) break;
+export function trimDoneJobs(state: QueueState, retention: ResolvedRetention, now: number): void {
+  for (let oldest = state.done.peek(); oldest !== undefined; oldest = state.done.peek()) {
+    if (state.done.size <= retention.maxDoneCount && now - oldest.at <= retention.maxDoneAgeMs) return;
     state.done.pop();
     state.forget(oldest.item);
-    removed++;
   }
-  return removed;
 }

@@ -30,7 +30,7 @@ export interface StoredJob {
 
 /** Builds the stored form of a validated record, copying the payload so the caller's buffer can change freely. */
 export function createStoredJob(record: NewJobRecord, status: JobStatus): StoredJob {
-  const job: StoredJob = {
+  return {
     id: record.id,
     type: record.type,
     queue: record.queue,
@@ -40,11 +40,11 @@ export function createStoredJob(record: NewJobRecord, status: JobStatus): Stored
     status,
     attempts: 0,
     reclaims: 0,
+    // Unset ones stay undefined here; toRecord leaves them out of every record handed out.
+    runAt: record.runAt,
+    timeoutMs: record.timeoutMs,
+    idempotencyKey: record.idempotencyKey,
   };
-  if (record.runAt !== undefined) job.runAt = record.runAt;
-  if (record.timeoutMs !== undefined) job.timeoutMs = record.timeoutMs;
-  if (record.idempotencyKey !== undefined) job.idempotencyKey = record.idempotencyKey;
-  return job;
 }
 
 /** A fresh copy for a caller: nothing it does to the copy reaches the stored job. */

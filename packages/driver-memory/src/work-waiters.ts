@@ -4,14 +4,14 @@ interface Waiter {
 }
 
 /**
- * The pending waitForWork calls, in one set per queue. A waiter leaves every
- * set and drops its abort listener the moment it settles, whatever settled
- * it, so nothing piles up across many waits.
+ * The pending waitForWork calls. A waiter leaves the set and drops its abort
+ * listener the moment it settles, whatever settled it, so nothing piles up
+ * across many waits. A wake looks at every pending waiter: there is about
+ * one per idle worker loop, so a scan is cheaper than keeping an index per
+ * queue.
  */
 export class WorkWaiters {
-  private readonly byQueue = new Map<string, Set<Waiter>>();
-  /** Every pending waiter, also one that names no queue, so close reaches them all. */
-  private readonly all = new Set<Waiter>();
+  private readonly waiters = new Set<Waiter>();
 
   /** Resolves on wake of one of the queues, on wakeAll, or when the signal aborts (also when it already has). */
   wait(queues: readonly string[], signal: AbortSignal): Promise<void> {
@@ -21,47 +21,28 @@ export class WorkWaiters {
         queues,
         settle: () => {
           signal.removeEventListener('abort', waiter.settle);
-          this.detach(waiter);
+          this.waiters.delete(waiter);
           resolve();
         },
       };
-      this.all.add(waiter);
-      for (const queue of queues) {
-        let set = this.byQueue.get(queue);
-        if (set === undefined) {
-          set = new Set();
-          this.byQueue.set(queue, set);
-        }
-        set.add(waiter);
-      }
-      signal.addEventListener('abort', waiter.settle, { once: true });
+      this.waiters.add(waiter);
+      signal.addEventListener('abort', waiter.settle);
     });
   }
 
-  /** Settles every waiter of the queue. */
+  /** Settles every waiter that watches the queue. */
   wake(queue: string): void {
-    const set = this.byQueue.get(queue);
-    if (set === undefined) return;
-    for (const waiter of [...set]) waiter.settle();
+    // Deleting the entry being visited is safe while iterating a Set.
+    for (const waiter of this.waiters) if (waiter.queues.includes(queue)) waiter.settle();
   }
 
   /** Settles every waiter (the driver is closing). */
   wakeAll(): void {
-    for (const waiter of [...this.all]) waiter.settle();
+    for (const waiter of this.waiters) waiter.settle();
   }
 
   /** How many waits are pending; for tests that check nothing leaks. */
   get pending(): number {
-    return this.all.size;
-  }
-
-  private detach(waiter: Waiter): void {
-    this.all.delete(waiter);
-    for (const queue of waiter.queues) {
-      const set = this.byQueue.get(queue);
-      if (set === undefined) continue;
-      set.delete(waiter);
-      if (set.size === 0) this.byQueue.delete(queue);
-    }
+    return this.waiters.size;
   }
 }

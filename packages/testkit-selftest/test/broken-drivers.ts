@@ -1,5 +1,7 @@
 import type {
   EnqueueResult,
+  JobRecord,
+  JobRef,
   Lease,
   ListPage,
   ListRequest,
@@ -38,7 +40,8 @@ export class NeverReclaims extends MemoryDriver {
  */
 export class HandsOutTwiceUnderRace extends MemoryDriver {
   override async reserve(request: ReserveRequest): Promise<ReserveResult> {
-    const seen = this.queueStates.get(request.queue)?.ready.peekFront();
+    // `?.` so that a request of the wrong shape still reaches the unbroken checks.
+    const seen = this.queueStates.get(request?.queue)?.ready.peekFront();
     await Promise.resolve();
     const result = await super.reserve(request);
     if (seen?.status === 'inflight' && !result.jobs.some((r) => r.job.id === seen.id) && seen.token !== undefined) {
@@ -56,7 +59,7 @@ export class ReclaimKeepsRunAt extends MemoryDriver {
     const runAts = new Map<string, number | undefined>();
     for (const job of state.jobs.values()) if (job.status === 'inflight') runAts.set(job.id, job.runAt);
     const reclaimed = super.reclaimExpired(state, now);
-    for (const { job } of reclaimed) job.runAt = runAts.get(job.id);
+    for (const { item } of reclaimed) item.runAt = runAts.get(item.id);
     return reclaimed;
   }
 }
@@ -70,7 +73,8 @@ export class IgnoresRunAt extends MemoryDriver {
 
 /** Breaks "the same key in another queue is unrelated": idempotency keys are looked up in every queue. */
 export class DedupesKeysAcrossQueues extends MemoryDriver {
-  protected override lookupIdempotencyKey(_queue: string, key: string): string | undefined {
+  protected override lookupIdempotencyKey(_queue: string, key: string | undefined): string | undefined {
+    if (key === undefined) return undefined;
     for (const state of this.queueStates.values()) {
       const id = state.idempotencyKeys.get(key);
       if (id !== undefined) return id;
@@ -101,7 +105,7 @@ export class AckIgnoresLeaseExpiry extends MemoryDriver {
 /** Breaks "a lease is valid while now < expiresAt": the lease still counts at exactly expiresAt. */
 export class LeaseValidAtExpiry extends MemoryDriver {
   protected override leaseHasExpired(job: StoredJob, now: number): boolean {
-    return job.expiresAt === undefined || now > job.expiresAt;
+    return now > (job.expiresAt as number);
   }
 }
 
@@ -131,8 +135,9 @@ export class RetentionRemovesAtMaxAge extends MemoryDriver {
  */
 export class ListCursorIsAnOffset extends MemoryDriver {
   override async list(request: ListRequest): Promise<ListPage> {
+    // Keeps every check but the cursor's; a request of the wrong shape goes to them as it is.
+    await super.list(typeof request === 'object' && request !== null ? { ...request, cursor: undefined } : request);
     const offset = request.cursor === undefined ? 0 : Number(request.cursor);
-    await super.list({ ...request, cursor: undefined }); // keeps the limit check
     const all = await super.list({ queue: request.queue, status: request.status, limit: 1000 });
     const jobs = all.jobs.slice(offset, offset + request.limit);
     const next = offset + request.limit;
@@ -161,5 +166,29 @@ export class WakesEveryQueue extends MemoryDriver {
     const result = await super.enqueue(job, now);
     for (const wake of this.waiting) wake();
     return result;
+  }
+}
+
+/**
+ * Breaks "a field that is not set is left out of the record": inspect
+ * answers every optional field, the unset ones with the value undefined.
+ */
+export class KeepsUnsetFields extends MemoryDriver {
+  override async inspect(ref: JobRef): Promise<JobRecord | undefined> {
+    const record = await super.inspect(ref);
+    if (record === undefined) return undefined;
+    const unset = { runAt: undefined, timeoutMs: undefined, lastError: undefined, failedAt: undefined, finishedAt: undefined };
+    return { ...unset, ...record };
+  }
+}
+
+/** Breaks "a wait leaves no abort listener on the signal": every wait adds one that stays. */
+export class LeavesAbortListener extends MemoryDriver {
+  override async waitForWork(request: WaitForWorkRequest): Promise<void> {
+    const waiting = super.waitForWork(request);
+    // Only once the unbroken checks passed, so invalid requests still fail as they should.
+    await Promise.race([waiting, Promise.resolve()]);
+    request.signal.addEventListener('abort', () => {});
+    return waiting;
   }
 }

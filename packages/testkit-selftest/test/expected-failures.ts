@@ -44,6 +44,8 @@ export const EXPECTED_FAILURES: Record<string, readonly string[]> = {
   ],
   // Scheduling, the order promoted jobs take, and every nextDueAt that a scheduled job should set.
   'ignores-run-at': [
+    'reserve > many_due_scheduled_jobs_join_the_tail_in_run_at_then_id_order',
+    'reserve > promoted_and_reclaimed_jobs_at_the_same_time_join_in_id_order',
     'enqueue > scheduled_job_is_not_reservable_before_run_at',
     'enqueue > ready_job_is_preferred_over_not_yet_due_scheduled_job',
     'reserve > next_due_at_is_the_earliest_scheduled_run_at',
@@ -59,6 +61,10 @@ export const EXPECTED_FAILURES: Record<string, readonly string[]> = {
     'admin > requeue_dlq_with_future_run_at_schedules_the_job',
     'admin > counts_match_each_status',
   ],
+  // Only the case that looks at which keys a record has: toEqual treats an undefined field as a missing one.
+  'keeps-unset-fields': [
+    'admin > inspect_leaves_unset_fields_out_of_the_record',
+  ],
   // The boundary case of each lease operation; reclaim itself still happens at expiresAt.
   'lease-valid-at-expiry': [
     'extendLease > extend_lease_at_exactly_expires_at_is_lease_expired',
@@ -67,7 +73,12 @@ export const EXPECTED_FAILURES: Record<string, readonly string[]> = {
     'fail > fail_at_exactly_expires_at_is_lease_expired',
     'release > release_at_exactly_expires_at_is_lease_expired',
   ],
+  'leaves-abort-listener': [
+    'waitForWork > wait_for_work_leaves_no_abort_listener_on_the_signal',
+  ],
+  // Paging that shifts, and cursors it never made (an offset reads any text as a number, '' as 0).
   'list-cursor-is-an-offset': [
+    'admin > list_with_unknown_cursor_is_a_validation_error',
     'admin > list_cursor_does_not_skip_jobs_when_earlier_ones_leave',
     'admin > list_cursor_does_not_repeat_jobs_when_earlier_ones_arrive',
   ],
@@ -84,11 +95,14 @@ export const EXPECTED_FAILURES: Record<string, readonly string[]> = {
     'reserve > reclaimed_job_not_taken_again_is_ready_without_lease',
     'reserve > reclaimed_jobs_join_the_tail_in_expiry_order',
     'reserve > promoted_and_reclaimed_jobs_join_the_tail_in_time_order',
+    'reserve > many_expired_leases_are_reclaimed_in_expiry_then_id_order',
+    'reserve > promoted_and_reclaimed_jobs_at_the_same_time_join_in_id_order',
     'extendLease > extend_lease_after_takeover_is_lease_mismatch',
     'extendLease > extend_lease_after_reclaim_to_ready_is_job_not_in_flight',
     'extendLease > extend_lease_of_done_job_with_another_token_is_job_not_in_flight',
     'extendLease > extend_lease_of_dlq_job_with_another_token_is_job_not_in_flight',
     'extendLease > extended_lease_keeps_the_job_exclusive_until_the_new_expiry',
+    'extendLease > extended_leases_are_reclaimed_in_order_of_their_new_expiry',
     'ack > ack_after_takeover_is_lease_mismatch',
     'ack > ack_after_reclaim_to_ready_is_job_not_in_flight',
     'ack > ack_of_done_job_with_another_token_is_lease_mismatch',
@@ -113,12 +127,14 @@ export const EXPECTED_FAILURES: Record<string, readonly string[]> = {
   ],
   'release-to-tail': [
     'release > release_puts_the_job_at_the_head_of_the_ready_list',
+    'release > release_puts_the_job_at_the_head_of_a_long_ready_list',
   ],
   // Not retention_keeps_a_done_job_exactly_max_done_age_ms_old or retention_never_removes_dlq_jobs: keeping everything keeps those too.
   'retention-never-runs': [
     'admin > retention_removes_the_oldest_done_jobs_past_max_done_count',
     'admin > retention_removes_the_idempotency_mapping_with_the_job',
     'admin > retention_removes_done_jobs_older_than_max_done_age_ms',
+    'admin > retention_of_zero_done_jobs_keeps_none',
   ],
   'retention-removes-at-max-age': [
     'admin > retention_keeps_a_done_job_exactly_max_done_age_ms_old',

@@ -1,4 +1,14 @@
-import { type JobStatus, JobNotFoundError, type Lease, type NewJobRecord, ValidationError } from '@taskharbor/core';
+import {
+  type JobRef,
+  type JobStatus,
+  JobNotFoundError,
+  type Lease,
+  type ListRequest,
+  type NewJobRecord,
+  type RequeueOptions,
+  type RetentionOptions,
+  ValidationError,
+} from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
 import { expectError, expectRejectedUnchanged } from './assertions.js';
 import { deadJob, doneJob, enqueueAndReserve, enqueueJob, failUpdate, LEASE_MS, newJob, refOf, reserveIds } from './fixtures.js';
@@ -16,6 +26,9 @@ async function listAll(h: Harness, options: { status?: JobStatus; limit: number 
   }
   return expect.fail('list kept returning a nextCursor after 100 pages');
 }
+
+/** The fields every record has, sorted: a record with nothing optional set has exactly these keys. */
+const REQUIRED_FIELDS = ['attempts', 'createdAt', 'id', 'maxAttempts', 'payload', 'queue', 'reclaims', 'status', 'type'];
 
 /** Jobs with ascending ids, made up front so a case can enqueue them in any order. */
 function jobsWithAscendingIds(h: Harness, count: number): NewJobRecord[] {
@@ -66,6 +79,30 @@ export function adminCases(setup: Setup): void {
       expect(record).toMatchObject({ status: 'dlq', dlqReason: 'poison', dlqFailedAt: h.clock.now() });
       expect(record?.lease).toEqual({ token: lease.token });
       expect(record?.finishedAt).toBeUndefined();
+    });
+
+    it('inspect_leaves_unset_fields_out_of_the_record', async () => {
+      const h = await setup();
+      const { lease } = await doneJob(h);
+      const ready = await enqueueJob(h);
+      const readyRecord = await h.driver.inspect({ queue: h.queue, id: ready.id });
+      expect(Object.keys(readyRecord ?? {}).sort()).toEqual(REQUIRED_FIELDS);
+      const doneRecord = await h.driver.inspect(refOf(lease));
+      expect(Object.keys(doneRecord ?? {}).sort()).toEqual([...REQUIRED_FIELDS, 'finishedAt', 'lease'].sort());
+      expect(Object.keys(doneRecord?.lease ?? {})).toEqual(['token']);
+    });
+
+    it('inspect_rejects_an_invalid_queue_or_id', async () => {
+      const h = await setup();
+      const job = await enqueueJob(h);
+      const invalid: [field: string, ref: JobRef][] = [
+        ['queue', { queue: '', id: job.id }],
+        ['id', { queue: h.queue, id: '' }],
+        ['id', { queue: h.queue, id: `${job.id} ` }],
+      ];
+      for (const [field, ref] of invalid) {
+        expect((await expectError(() => h.driver.inspect(ref), ValidationError)).field).toBe(field);
+      }
     });
 
     it('inspect_of_an_unknown_id_is_undefined', async () => {
@@ -141,6 +178,54 @@ export function adminCases(setup: Setup): void {
       expect(rest.jobs.map((job) => job.id)).toEqual(steady.slice(3).map((job) => job.id));
     });
 
+    it('list_of_an_unknown_queue_is_empty', async () => {
+      const h = await setup();
+      await enqueueJob(h);
+      expect(await h.driver.list({ queue: h.newQueue(), limit: 10 })).toEqual({ jobs: [] });
+    });
+
+    it('list_sets_next_cursor_only_when_more_jobs_follow', async () => {
+      const h = await setup();
+      for (const job of jobsWithAscendingIds(h, 3)) await h.driver.enqueue(job, h.clock.now());
+      expect((await h.driver.list({ queue: h.queue, limit: 3 })).nextCursor).toBeUndefined();
+      const first = await h.driver.list({ queue: h.queue, limit: 2 });
+      expect(first.nextCursor).toEqual(expect.any(String));
+      const last = await h.driver.list({ queue: h.queue, limit: 1, cursor: first.nextCursor });
+      expect(last.jobs).toHaveLength(1);
+      expect(last.nextCursor).toBeUndefined();
+    });
+
+    it('list_accepts_limits_of_1_and_1000', async () => {
+      const h = await setup();
+      const jobs = jobsWithAscendingIds(h, 3);
+      for (const job of jobs) await h.driver.enqueue(job, h.clock.now());
+      expect((await h.driver.list({ queue: h.queue, limit: 1 })).jobs.map((job) => job.id)).toEqual([jobs[0]?.id]);
+      expect((await h.driver.list({ queue: h.queue, limit: 1000 })).jobs).toHaveLength(3);
+    });
+
+    it('list_rejects_an_invalid_queue_name_or_status', async () => {
+      const h = await setup();
+      await enqueueJob(h);
+      const invalid: [field: string, request: ListRequest][] = [
+        ['queue', { queue: '', limit: 10 }],
+        ['status', { queue: h.queue, limit: 10, status: 'running' as JobStatus }],
+        ['status', { queue: h.queue, limit: 10, status: 'READY' as JobStatus }],
+      ];
+      for (const [field, request] of invalid) {
+        expect((await expectError(() => h.driver.list(request), ValidationError)).field).toBe(field);
+      }
+    });
+
+    it('list_with_unknown_cursor_is_a_validation_error', async () => {
+      const h = await setup();
+      await enqueueJob(h);
+      await enqueueJob(h);
+      for (const cursor of ['', 'not-a-cursor', '0', 42 as unknown as string]) {
+        const list = () => h.driver.list({ queue: h.queue, limit: 1, cursor });
+        expect((await expectError(list, ValidationError)).field, String(cursor)).toBe('cursor');
+      }
+    });
+
     it('list_rejects_limit_outside_1_to_1000', async () => {
       const h = await setup();
       for (const limit of [0, 1001, 2.5]) {
@@ -194,6 +279,20 @@ export function adminCases(setup: Setup): void {
       expect(await reserveIds(h)).toEqual([lease.jobId]);
     });
 
+    it('requeue_dlq_rejects_an_invalid_run_at_or_reset_attempts', async () => {
+      const h = await setup();
+      const { lease } = await deadJob(h);
+      const invalid: [field: string, options: RequeueOptions][] = [
+        ['runAt', { now: h.clock.now(), runAt: h.clock.now() + 0.5 }],
+        ['runAt', { now: h.clock.now(), runAt: -1 }],
+        ['resetAttempts', { now: h.clock.now(), resetAttempts: 'yes' as unknown as boolean }],
+      ];
+      for (const [field, options] of invalid) {
+        const requeue = () => h.driver.requeueDlq(refOf(lease), options);
+        expect((await expectRejectedUnchanged(h, refOf(lease), requeue, ValidationError)).field).toBe(field);
+      }
+    });
+
     it('requeue_dlq_rejects_a_job_not_in_dlq', async () => {
       const h = await setup();
       const { lease } = await doneJob(h);
@@ -227,6 +326,13 @@ export function adminCases(setup: Setup): void {
       const h = await setup();
       await enqueueJob(h);
       expect(await h.driver.counts(h.newQueue())).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0 });
+    });
+
+    it('counts_rejects_an_invalid_queue_name', async () => {
+      const h = await setup();
+      for (const queue of ['', `${h.queue}\n`]) {
+        expect((await expectError(() => h.driver.counts(queue), ValidationError)).field).toBe('queue');
+      }
     });
 
     it('queues_lists_every_queue_sorted', async () => {
@@ -291,6 +397,34 @@ export function adminCases(setup: Setup): void {
       await doneJob(h);
       await doneJob(h);
       expect((await h.driver.inspect(refOf(lease)))?.status).toBe('dlq');
+    });
+
+    it('retention_rejects_negative_or_fractional_settings', async () => {
+      const invalid: [field: string, retention: RetentionOptions][] = [
+        ['retention.maxDoneCount', { maxDoneCount: -1 }],
+        ['retention.maxDoneCount', { maxDoneCount: 2.5 }],
+        ['retention.maxDoneAgeMs', { maxDoneAgeMs: -1000 }],
+        ['retention.maxDoneAgeMs', { maxDoneAgeMs: Number.NaN }],
+      ];
+      for (const [field, retention] of invalid) {
+        expect((await expectError(() => setup({ retention }), ValidationError)).field).toBe(field);
+      }
+    });
+
+    it('retention_of_zero_done_jobs_keeps_none', async () => {
+      const h = await setup({ retention: { maxDoneCount: 0 } });
+      const { lease } = await doneJob(h);
+      expect(await h.driver.inspect(refOf(lease))).toBeUndefined();
+      expect((await h.driver.counts(h.queue)).done).toBe(0);
+    });
+
+    it('retention_of_infinity_switches_that_rule_off', async () => {
+      const h = await setup({ retention: { maxDoneCount: Number.POSITIVE_INFINITY, maxDoneAgeMs: Number.POSITIVE_INFINITY } });
+      const { lease } = await doneJob(h);
+      await h.clock.advance(10 * 365 * 24 * 60 * 60 * 1000);
+      await doneJob(h);
+      expect((await h.driver.inspect(refOf(lease)))?.status).toBe('done');
+      expect((await h.driver.counts(h.queue)).done).toBe(2);
     });
 
     it('retention_counts_done_jobs_per_queue', async () => {

@@ -82,6 +82,19 @@ export function enqueueCases(setup: Setup): void {
       expect(await reserveIds(h, { limit: 2 })).toEqual([jobs[2]?.id, jobs[3]?.id]);
     });
 
+    it('ready_jobs_come_out_fifo_across_many_enqueues_and_reserves', async () => {
+      const h = await setup();
+      const enqueued: string[] = [];
+      const handedOut: string[] = [];
+      // Five in, three out per round: the ready list keeps growing while its head moves on.
+      for (let round = 0; round < 20; round++) {
+        for (let i = 0; i < 5; i++) enqueued.push((await enqueueJob(h)).id);
+        handedOut.push(...(await reserveIds(h, { limit: 3 })));
+      }
+      handedOut.push(...(await reserveIds(h)));
+      expect(handedOut).toEqual(enqueued);
+    });
+
     it('ready_job_is_preferred_over_not_yet_due_scheduled_job', async () => {
       const h = await setup();
       await enqueueJob(h, { runAt: h.clock.now() + 1000 });
@@ -96,6 +109,20 @@ export function enqueueCases(setup: Setup): void {
       expectSameBytes((await h.driver.inspect({ queue: h.queue, id: job.id }))?.payload, payload);
       const { jobs } = await h.driver.reserve({ queue: h.queue, limit: 1, leaseMs: 1000, now: h.clock.now() });
       expectSameBytes(jobs[0]?.job.payload, payload);
+    });
+
+    it('stored_payload_does_not_change_with_the_callers_bytes', async () => {
+      const h = await setup();
+      const payload = Uint8Array.of(1, 2, 3);
+      const job = await enqueueJob(h, { payload });
+      payload[0] = 9;
+      const inspected = await h.driver.inspect({ queue: h.queue, id: job.id });
+      expectSameBytes(inspected?.payload, Uint8Array.of(1, 2, 3));
+      (inspected?.payload as Uint8Array)[1] = 9;
+      const { jobs } = await h.driver.reserve({ queue: h.queue, limit: 1, leaseMs: 1000, now: h.clock.now() });
+      expectSameBytes(jobs[0]?.job.payload, Uint8Array.of(1, 2, 3));
+      (jobs[0]?.job.payload as Uint8Array)[2] = 9;
+      expectSameBytes((await h.driver.inspect({ queue: h.queue, id: job.id }))?.payload, Uint8Array.of(1, 2, 3));
     });
 
     it('empty_payload_round_trips', async () => {

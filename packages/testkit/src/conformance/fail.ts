@@ -1,4 +1,4 @@
-import { MAX_ERROR_LENGTH, ValidationError } from '@taskharbor/core';
+import { type FailUpdate, MAX_ERROR_LENGTH, ValidationError } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
 import { expectRejectedUnchanged } from './assertions.js';
 import { enqueueAndReserve, failUpdate, refOf } from './fixtures.js';
@@ -27,6 +27,30 @@ export function failCases(setup: Setup): void {
       const failedAt = h.clock.now() - 5;
       await h.driver.fail(lease, { attempts: 3, lastError: 'bad input', failedAt, reason: 'r' }, h.clock.now());
       expect(await h.driver.inspect(refOf(lease))).toMatchObject({ attempts: 3, lastError: 'bad input', failedAt });
+    });
+
+    it('fail_without_last_error_records_none', async () => {
+      const h = await setup();
+      const { lease } = await enqueueAndReserve(h);
+      await h.driver.fail(lease, { attempts: 1, failedAt: h.clock.now(), reason: 'r' }, h.clock.now());
+      const record = await h.driver.inspect(refOf(lease));
+      expect(record).toMatchObject({ status: 'dlq', attempts: 1, failedAt: h.clock.now(), dlqReason: 'r' });
+      expect(record?.lastError).toBeUndefined();
+    });
+
+    it('fail_rejects_an_invalid_reason_last_error_or_failed_at', async () => {
+      const h = await setup();
+      const { lease } = await enqueueAndReserve(h);
+      const invalid: [field: string, update: FailUpdate][] = [
+        ['reason', failUpdate(h, { reason: undefined as unknown as string })],
+        ['reason', failUpdate(h, { reason: 42 as unknown as string })],
+        ['lastError', failUpdate(h, { lastError: 42 as unknown as string })],
+        ['failedAt', failUpdate(h, { failedAt: 1.5 })],
+      ];
+      for (const [field, update] of invalid) {
+        const fail = () => h.driver.fail(lease, update, h.clock.now());
+        expect((await expectRejectedUnchanged(h, refOf(lease), fail, ValidationError)).field).toBe(field);
+      }
     });
 
     it('fail_cuts_reason_longer_than_64_kib', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enqueueAndReserve, enqueueJob, refOf, reserveIds, retryUpdate } from './fixtures.js';
+import { enqueueAndReserve, enqueueJob, LEASE_MS, refOf, reserveIds, retryUpdate } from './fixtures.js';
 import { leaseRuleCases, releaseOperation } from './lease-rules.js';
 import type { Setup } from './setup.js';
 
@@ -24,6 +24,23 @@ export function releaseCases(setup: Setup): void {
       const second = await enqueueJob(h);
       await h.driver.release(lease, h.clock.now());
       expect(await reserveIds(h)).toEqual([lease.jobId, first.id, second.id]);
+    });
+
+    it('release_puts_the_job_at_the_head_of_a_long_ready_list', async () => {
+      const h = await setup();
+      const { lease: first } = await enqueueAndReserve(h);
+      const waiting: string[] = [];
+      let lease = first;
+      // The ready list grows by one job per round, and the released job always goes back in front of it.
+      for (let round = 0; round < 40; round++) {
+        waiting.push((await enqueueJob(h)).id);
+        await h.driver.release(lease, h.clock.now());
+        const { jobs } = await h.driver.reserve({ queue: h.queue, limit: 1, leaseMs: LEASE_MS, now: h.clock.now() });
+        expect(jobs.map((r) => r.job.id), `round ${round}`).toEqual([first.jobId]);
+        lease = jobs[0]?.lease ?? lease;
+      }
+      await h.driver.release(lease, h.clock.now());
+      expect(await reserveIds(h)).toEqual([first.jobId, ...waiting]);
     });
 
     it('release_keeps_attempts_unchanged', async () => {

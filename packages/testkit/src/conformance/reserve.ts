@@ -1,8 +1,23 @@
-import { InvalidLeaseDurationError, LeaseMismatchError, ValidationError } from '@taskharbor/core';
+import { InvalidLeaseDurationError, type Lease, LeaseMismatchError, type NewJobRecord, ValidationError } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
 import { expectError, expectRejectedUnchanged } from './assertions.js';
 import { deadJob, doneJob, enqueueAndReserve, enqueueJob, LEASE_MS, newJob, refOf, reserveIds } from './fixtures.js';
-import type { Setup } from './setup.js';
+import type { Harness, Setup } from './setup.js';
+
+/** The ids of `jobs` ordered by their time, ties by id: the order due jobs join the ready tail in. */
+function idsInTimeOrder(jobs: { id: string; at: number }[]): string[] {
+  return [...jobs].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1)).map((job) => job.id);
+}
+
+/** `count` jobs with ascending ids, made up front so a case can enqueue them in a scrambled order. */
+function jobsWithAscendingIds(h: Harness, count: number, overrides: (i: number) => Partial<NewJobRecord> = () => ({})): NewJobRecord[] {
+  return Array.from({ length: count }, (_, i) => newJob(h.queue, { createdAt: h.clock.now(), ...overrides(i) }));
+}
+
+/** A fixed scramble of 0..count-1 (count must not be a multiple of 37). */
+function scrambled(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => (i * 37) % count);
+}
 
 const INVALID_LEASE_DURATIONS: [label: string, leaseMs: number][] = [
   ['zero', 0],
@@ -30,6 +45,16 @@ export function reserveCases(setup: Setup): void {
         expect(await reserveIds(h)).toEqual([job.id]);
       });
     }
+
+    it('reserve_rejects_an_invalid_queue_name', async () => {
+      const h = await setup();
+      await enqueueJob(h);
+      for (const queue of ['', `{${h.queue}}`]) {
+        const reserve = () => h.driver.reserve({ queue, limit: 1, leaseMs: LEASE_MS, now: h.clock.now() });
+        expect((await expectError(reserve, ValidationError)).field).toBe('queue');
+      }
+      expect((await h.driver.counts(h.queue)).ready).toBe(1);
+    });
 
     it('reserve_rejects_limit_outside_1_to_10000', async () => {
       const h = await setup();
@@ -184,6 +209,24 @@ export function reserveCases(setup: Setup): void {
       expect(result).toEqual({ jobs: [], nextDueAt: lease.expiresAt });
     });
 
+    it('next_due_at_is_the_earliest_lease_expiry_when_nothing_is_scheduled', async () => {
+      const h = await setup();
+      const now = h.clock.now();
+      await enqueueJob(h);
+      await enqueueJob(h);
+      const first = await h.driver.reserve({ queue: h.queue, limit: 1, leaseMs: 5000, now });
+      expect(first.nextDueAt).toBe(now + 5000);
+      const second = await h.driver.reserve({ queue: h.queue, limit: 1, leaseMs: 2000, now });
+      expect(second.nextDueAt).toBe(now + 2000);
+    });
+
+    it('next_due_at_is_left_out_of_the_result_when_nothing_is_pending', async () => {
+      const h = await setup();
+      await doneJob(h);
+      const result = await h.driver.reserve({ queue: h.queue, limit: 10, leaseMs: LEASE_MS, now: h.clock.now() });
+      expect(Object.keys(result)).toEqual(['jobs']);
+    });
+
     it('next_due_at_is_unset_when_nothing_is_pending', async () => {
       const h = await setup();
       await doneJob(h);
@@ -225,6 +268,82 @@ export function reserveCases(setup: Setup): void {
       await h.driver.enqueue(low, h.clock.now());
       await h.clock.advance(100);
       expect(await reserveIds(h)).toEqual([low.id, high.id]);
+    });
+
+    it('due_scheduled_job_not_taken_is_ready', async () => {
+      const h = await setup();
+      const ready = await enqueueJob(h);
+      const scheduled = await enqueueJob(h, { runAt: h.clock.now() + 100 });
+      await h.clock.advance(100);
+      expect(await reserveIds(h, { limit: 1 })).toEqual([ready.id]);
+      const record = await h.driver.inspect({ queue: h.queue, id: scheduled.id });
+      expect(record?.status).toBe('ready');
+      expect(record?.lease).toBeUndefined();
+      expect(await h.driver.counts(h.queue)).toMatchObject({ ready: 1, scheduled: 0 });
+    });
+
+    it('many_due_scheduled_jobs_join_the_tail_in_run_at_then_id_order', async () => {
+      const h = await setup();
+      const start = h.clock.now();
+      // 60 jobs over 12 run times, enqueued in a scrambled order in two waves, so equal run times meet
+      // ids in every order; the second wave arrives halfway, all of it still in the future.
+      const jobs = jobsWithAscendingIds(h, 60);
+      const order = scrambled(60).map((i) => jobs[i] as NewJobRecord);
+      const firstWave = order.slice(0, 40).map((job, i) => ({ ...job, runAt: start + 100 + ((i * 7) % 12) * 100 }));
+      const secondWave = order.slice(40).map((job, i) => ({ ...job, runAt: start + 700 + ((i * 5) % 6) * 100 }));
+      const pending = firstWave.map((job) => ({ id: job.id, at: job.runAt }));
+      for (const job of firstWave) await h.driver.enqueue(job, h.clock.now());
+      // Reserve once per run time: each round hands out exactly the jobs that fell due since the last.
+      for (let step = 1; step <= 12; step++) {
+        await h.clock.advanceTo(start + step * 100);
+        const due = pending.filter((job) => job.at <= h.clock.now());
+        expect(await reserveIds(h), `at +${step * 100} ms`).toEqual(idsInTimeOrder(due));
+        pending.splice(0, pending.length, ...pending.filter((job) => !due.includes(job)));
+        if (step === 6) {
+          for (const job of secondWave) await h.driver.enqueue(job, h.clock.now());
+          pending.push(...secondWave.map((job) => ({ id: job.id, at: job.runAt })));
+        }
+      }
+      expect(pending).toEqual([]);
+    });
+
+    it('many_expired_leases_are_reclaimed_in_expiry_then_id_order', async () => {
+      const h = await setup();
+      const start = h.clock.now();
+      const jobs = jobsWithAscendingIds(h, 48);
+      for (const i of scrambled(48)) await h.driver.enqueue(jobs[i] as NewJobRecord, start);
+      // One reserve per job, with 8 lease lengths, so expiries interleave with ids and tie.
+      const leases: Lease[] = [];
+      for (let i = 0; i < 48; i++) {
+        const leaseMs = 1000 + ((i * 5) % 8) * 100;
+        const { jobs: reserved } = await h.driver.reserve({ queue: h.queue, limit: 1, leaseMs, now: start });
+        leases.push(reserved[0]?.lease ?? expect.fail('a job should be ready'));
+      }
+      // Acking every fifth lease takes entries out of the middle of the in-flight order.
+      const acked = leases.filter((_, i) => i % 5 === 2);
+      for (const lease of acked) await h.driver.ack(lease, start);
+      const pending = leases.filter((lease) => !acked.includes(lease)).map((lease) => ({ id: lease.jobId, at: lease.expiresAt }));
+      // Reserve once per expiry time: each round reclaims exactly the leases that ran out since the last.
+      for (let step = 0; step < 8; step++) {
+        await h.clock.advanceTo(start + 1000 + step * 100);
+        const expired = pending.filter((lease) => lease.at <= h.clock.now());
+        const { jobs: reclaimed } = await h.driver.reserve({ queue: h.queue, limit: 100, leaseMs: LEASE_MS, now: h.clock.now() });
+        expect(reclaimed.map((r) => r.job.id), `at +${1000 + step * 100} ms`).toEqual(idsInTimeOrder(expired));
+        expect(reclaimed.map((r) => r.job.reclaims)).toEqual(expired.map(() => 1));
+        pending.splice(0, pending.length, ...pending.filter((lease) => !expired.includes(lease)));
+      }
+      expect(pending).toEqual([]);
+    });
+
+    it('promoted_and_reclaimed_jobs_at_the_same_time_join_in_id_order', async () => {
+      const h = await setup();
+      const at = h.clock.now() + 1000;
+      const [a, b, c, d] = jobsWithAscendingIds(h, 4) as [NewJobRecord, NewJobRecord, NewJobRecord, NewJobRecord];
+      await h.driver.enqueueMany([d, b], h.clock.now());
+      expect(await reserveIds(h, { leaseMs: 1000 })).toEqual([d.id, b.id]);
+      await h.driver.enqueueMany([{ ...c, runAt: at }, { ...a, runAt: at }], h.clock.now());
+      await h.clock.advanceTo(at);
+      expect(await reserveIds(h)).toEqual([a.id, b.id, c.id, d.id]);
     });
 
     it('reclaimed_jobs_join_the_tail_in_expiry_order', async () => {

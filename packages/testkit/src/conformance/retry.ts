@@ -1,4 +1,4 @@
-import { MAX_ERROR_LENGTH, ValidationError } from '@taskharbor/core';
+import { MAX_ERROR_LENGTH, type RetryUpdate, ValidationError } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
 import { expectRejectedUnchanged } from './assertions.js';
 import { enqueueAndReserve, enqueueJob, refOf, reserveIds, retryUpdate } from './fixtures.js';
@@ -16,6 +16,15 @@ export function retryCases(setup: Setup): void {
       await h.clock.advance(100);
       await h.driver.retry(lease, { attempts: 7, lastError: 'timed out', failedAt }, h.clock.now());
       expect(await h.driver.inspect(refOf(lease))).toMatchObject({ attempts: 7, lastError: 'timed out', failedAt });
+    });
+
+    it('retry_without_last_error_records_none', async () => {
+      const h = await setup();
+      const { lease } = await enqueueAndReserve(h);
+      await h.driver.retry(lease, { attempts: 1, failedAt: h.clock.now() }, h.clock.now());
+      const record = await h.driver.inspect(refOf(lease));
+      expect(record).toMatchObject({ status: 'ready', attempts: 1, failedAt: h.clock.now() });
+      expect(record?.lastError).toBeUndefined();
     });
 
     it('retry_clears_the_lease', async () => {
@@ -81,6 +90,20 @@ export function retryCases(setup: Setup): void {
       const retry = () => h.driver.retry(lease, retryUpdate(h, { attempts: -1 }), h.clock.now());
       const error = await expectRejectedUnchanged(h, refOf(lease), retry, ValidationError);
       expect(error.field).toBe('attempts');
+    });
+
+    it('retry_rejects_an_invalid_last_error_or_failed_at', async () => {
+      const h = await setup();
+      const { lease } = await enqueueAndReserve(h);
+      const invalid: [field: string, update: RetryUpdate][] = [
+        ['lastError', retryUpdate(h, { lastError: 42 as unknown as string })],
+        ['failedAt', retryUpdate(h, { failedAt: -1 })],
+        ['failedAt', retryUpdate(h, { failedAt: undefined as unknown as number })],
+      ];
+      for (const [field, update] of invalid) {
+        const retry = () => h.driver.retry(lease, update, h.clock.now());
+        expect((await expectRejectedUnchanged(h, refOf(lease), retry, ValidationError)).field).toBe(field);
+      }
     });
 
     it('retry_rejects_fractional_run_at', async () => {

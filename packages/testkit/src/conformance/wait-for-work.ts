@@ -1,4 +1,7 @@
+import { getEventListeners } from 'node:events';
+import { ValidationError, type WaitForWorkRequest } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
+import { expectError } from './assertions.js';
 import { deadJob, enqueueAndReserve, enqueueJob, newJob, retryUpdate } from './fixtures.js';
 import type { Harness, Setup } from './setup.js';
 
@@ -115,6 +118,42 @@ export function waitForWorkCases(setup: Setup): void {
       const controller = new AbortController();
       controller.abort();
       await expectWakes(startWaiting(h, [h.queue], controller), 'when its signal was aborted before the call');
+    });
+
+    it('wait_for_work_rejects_invalid_queues_or_signal', async () => {
+      const h = await setup();
+      // Aborted, so a driver that wrongly accepts the queues resolves at once instead of waiting.
+      const aborted = AbortSignal.abort();
+      const invalid: [field: string, request: unknown][] = [
+        ['queues', { queues: 42, signal: aborted }],
+        ['queues', { queues: [h.queue, ''], signal: aborted }],
+        ['queues', { queues: [`{${h.queue}}`], signal: aborted }],
+        ['signal', { queues: [h.queue] }],
+        ['signal', { queues: [h.queue], signal: { aborted: false } }],
+        ['signal', { queues: [h.queue], signal: { addEventListener: () => {} } }],
+      ];
+      for (const [field, request] of invalid) {
+        const wait = () => h.driver.waitForWork(request as WaitForWorkRequest);
+        expect((await expectError(wait, ValidationError)).field, JSON.stringify(request)).toBe(field);
+      }
+    });
+
+    it('wait_for_work_leaves_no_abort_listener_on_the_signal', async () => {
+      const h = await setup();
+      const controller = new AbortController();
+      const woken = startWaiting(h, [h.queue], controller);
+      await enqueueJob(h);
+      await expectWakes(woken, 'after an enqueue to the watched queue');
+      expect(getEventListeners(controller.signal, 'abort'), 'after a wake').toHaveLength(0);
+      const aborted = startWaiting(h, [h.queue], controller);
+      controller.abort();
+      await expectWakes(aborted, 'when its signal aborts');
+      expect(getEventListeners(controller.signal, 'abort'), 'after an abort').toHaveLength(0);
+      const other = new AbortController();
+      const closed = startWaiting(h, [h.queue], other);
+      await h.driver.close();
+      await expectWakes(closed, 'when the driver closes');
+      expect(getEventListeners(other.signal, 'abort'), 'after close').toHaveLength(0);
     });
 
     it('wait_for_work_resolves_on_close', async () => {
