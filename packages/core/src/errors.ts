@@ -42,6 +42,7 @@ export class TaskHarborError extends Error {
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass being tested against; its own brandCode decides the match.
     const code = (this as { brandCode?: string }).brandCode;
     return hasCode(value, code);
   }
