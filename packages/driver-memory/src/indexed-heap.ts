@@ -1,3 +1,5 @@
+import { idBefore } from './id-order.js';
+
 /** One entry of an IndexedHeap, as peek and pop show it. */
 export interface HeapEntry<T> {
   readonly id: string;
@@ -16,7 +18,7 @@ interface Slot<T> {
 
 /** The order of every heap, and of the jobs reserve moves to the ready tail: by time, ties by id. */
 export function orderedBefore(a: { at: number; id: string }, b: { at: number; id: string }): boolean {
-  return a.at < b.at || (a.at === b.at && a.id < b.id);
+  return a.at < b.at || (a.at === b.at && idBefore(a.id, b.id));
 }
 
 /**

@@ -39,6 +39,7 @@ import {
   checkRetryUpdate,
   checkWaitRequest,
 } from './input-checks.js';
+import { compareIds, idBefore } from './id-order.js';
 import { type HeapEntry, orderedBefore } from './indexed-heap.js';
 import { checkLease, type FinalStatus, type LeaseRules } from './lease-checks.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
@@ -278,10 +279,9 @@ export class MemoryDriver implements Driver, Admin {
     const ids: string[] = [];
     for (const job of state.jobs.values()) {
       const statusMatches = request.status === undefined || job.status === request.status;
-      if (statusMatches && (after === undefined || job.id > after)) ids.push(job.id);
+      if (statusMatches && (after === undefined || idBefore(after, job.id))) ids.push(job.id);
     }
-    // The default sort compares UTF-16 code units, as `<` does on strings.
-    ids.sort();
+    ids.sort(compareIds);
     const page = ids.slice(0, request.limit);
     const jobs = page.map((id) => toRecord(state.jobs.get(id) as StoredJob));
     return ids.length > request.limit ? { jobs, nextCursor: encodeListCursor(page[page.length - 1] as string) } : { jobs };

@@ -126,6 +126,16 @@ export function adminCases(setup: Setup): void {
       expect(page.nextCursor).toBeUndefined();
     });
 
+    it('list_orders_ids_by_code_point_like_their_utf8_bytes', async () => {
+      const h = await setup();
+      // UTF-16 code units would put the emoji (a surrogate pair) first.
+      const ids = ['job-a', 'job-\u{E000}', 'job-\u{1F600}'];
+      for (const id of [...ids].reverse()) await h.driver.enqueue(newJob(h.queue, { id }), h.clock.now());
+      const first = await h.driver.list({ queue: h.queue, limit: 2 });
+      const second = await h.driver.list({ queue: h.queue, limit: 2, cursor: first.nextCursor });
+      expect([...first.jobs, ...second.jobs].map((job) => job.id)).toEqual(ids);
+    });
+
     it('list_filters_by_status', async () => {
       const h = await setup();
       const done = await doneJob(h);
