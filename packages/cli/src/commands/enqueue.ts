@@ -1,0 +1,98 @@
+import { Client, type EnqueueOptions, validateName } from '@taskharbor/core';
+import { durationFlag } from '../args/duration.js';
+import { integerFlag } from '../args/numbers.js';
+import { timeFlag } from '../args/time.js';
+import { UsageError } from '../errors.js';
+import type { Command } from './command.js';
+import { expectPositionals, usage } from './command.js';
+
+/** The payload the flags describe: `--payload` is text (stored as a JSON string), `--payload-json` is JSON as given. */
+export function payloadFromFlags(text: string | undefined, json: string | undefined): unknown {
+  if (text !== undefined && json !== undefined) {
+    throw new UsageError('give --payload (a string) or --payload-json (raw JSON), not both', 'enqueue');
+  }
+  if (json === undefined) return text;
+  try {
+    return JSON.parse(json);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`--payload-json: not valid JSON (${reason})`, 'enqueue');
+  }
+}
+
+export const enqueueCommand: Command = {
+  name: 'enqueue',
+  summary: 'Add a job to a queue and print its id',
+  usage: '--type <type> [--payload <text> | --payload-json <json>] [flags]',
+  help: `Adds one job through the same Client apps use, and prints its id (with
+--json: {"id", "existed"}). An idempotency key or job id already stored in
+the queue enqueues nothing and prints the first job's id (existed: true).
+
+Flags:
+  --type <type>              job type (required)
+  --payload <text>           payload as a string; stored as the JSON string "<text>"
+  --payload-json <json>      payload as raw JSON: '{"to":"a@b.c"}', 42, '[1,2]'
+  --run-at <time>            run no earlier than: RFC 3339 (2025-06-01T09:30:00Z),
+                             unix seconds or unix milliseconds
+  --delay <duration>         run after this long: 10s, 5m, 1h30m (not with --run-at)
+  --timeout <duration>       how long one run may take (default: no limit)
+  --max-attempts <n>         runs allowed before the dead-letter queue (default 25)
+  --idempotency-key <key>    dedupe: a second enqueue with this key is a no-op
+  --job-id <id>              use this id instead of a generated one
+  --queue <queue>            the queue (global flag; default "default")
+
+Example:
+  taskharbor --driver redis enqueue --type email.send --payload-json '{"to":"a@b.c"}' --delay 10s`,
+  options: {
+    type: { type: 'string' },
+    payload: { type: 'string' },
+    'payload-json': { type: 'string' },
+    'run-at': { type: 'string' },
+    delay: { type: 'string' },
+    timeout: { type: 'string' },
+    'max-attempts': { type: 'string' },
+    'idempotency-key': { type: 'string' },
+    'job-id': { type: 'string' },
+  },
+  async run(ctx) {
+    const { args, flags, out } = ctx;
+    expectPositionals(ctx, this, 0, 0);
+    const type = args.string('type');
+    if (type === undefined) throw usage(this, '--type is required');
+    validateName('type', type);
+    const payload = payloadFromFlags(args.string('payload'), args.string('payload-json'));
+    const options: EnqueueOptions = { queue: flags.queue };
+    const runAt = args.string('run-at');
+    const delay = args.string('delay');
+    if (runAt !== undefined && delay !== undefined) throw usage(this, 'give --run-at or --delay, not both');
+    if (runAt !== undefined) options.runAt = timeFlag('run-at', runAt);
+    if (delay !== undefined) options.delayMs = durationFlag('delay', delay);
+    const timeout = args.string('timeout');
+    if (timeout !== undefined) options.timeoutMs = durationFlag('timeout', timeout, { min: 1 });
+    const maxAttempts = args.string('max-attempts');
+    if (maxAttempts !== undefined) options.maxAttempts = integerFlag('max-attempts', maxAttempts, 1);
+    const key = args.string('idempotency-key');
+    if (key !== undefined) {
+      validateName('idempotencyKey', key);
+      options.idempotencyKey = key;
+    }
+    const jobId = args.string('job-id');
+    if (jobId !== undefined) {
+      validateName('id', jobId);
+      options.jobId = jobId;
+    }
+
+    const client = new Client(await ctx.driver());
+    const result = await client.enqueue(type, payload, options);
+    if (out.json) {
+      out.document({ id: result.id, existed: result.existed });
+      return 0;
+    }
+    out.line(result.id);
+    if (result.existed) {
+      const why = key !== undefined ? `idempotency key ${JSON.stringify(key)}` : `job id ${result.id}`;
+      out.note(`queue ${flags.queue} already holds a job with ${why}; nothing was enqueued (the first job's id is printed)`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,46 @@
+import type { Command } from './command.js';
+import { dlqListCommand } from './dlq-list.js';
+import { dlqRequeueCommand, jobRetryCommand } from './dlq-requeue.js';
+import { enqueueCommand } from './enqueue.js';
+import { inspectCommand } from './inspect.js';
+import { listCommand } from './list.js';
+import { queuesCommand } from './queues.js';
+import { statsCommand } from './stats.js';
+import { workerRunCommand } from './worker-run.js';
+
+/** Every command, in the order help lists them. */
+export const COMMANDS: readonly Command[] = [
+  workerRunCommand,
+  enqueueCommand,
+  listCommand,
+  inspectCommand,
+  dlqListCommand,
+  dlqRequeueCommand,
+  jobRetryCommand,
+  queuesCommand,
+  statsCommand,
+];
+
+/** Words that only group subcommands (`dlq list`, `dlq requeue`). */
+export const GROUPS: ReadonlySet<string> = new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] as string));
+
+export type Lookup =
+  | { kind: 'command'; command: Command; rest: string[] }
+  | { kind: 'group'; group: string; rest: string[] }
+  | { kind: 'unknown'; word: string };
+
+/** Finds the command the words after the global flags name. */
+export function findCommand(words: readonly string[]): Lookup {
+  const [first = '', second] = words;
+  if (GROUPS.has(first)) {
+    const command = COMMANDS.find((c) => c.name === `${first} ${second}`);
+    if (command !== undefined) return { kind: 'command', command, rest: words.slice(2) };
+    return { kind: 'group', group: first, rest: words.slice(1) };
+  }
+  const command = COMMANDS.find((c) => c.name === first);
+  return command === undefined ? { kind: 'unknown', word: first } : { kind: 'command', command, rest: words.slice(1) };
+}
+
+export function subcommandsOf(group: string): Command[] {
+  return COMMANDS.filter((c) => c.name.startsWith(`${group} `));
+}
