@@ -59,3 +59,16 @@ export {
   validatePayloadBytes,
   validateTime,
 } from './validate.js';
+export { resolveRetention } from './retention.js';
+export type { ResolvedRetention } from './retention.js';
+export {
+  MAX_LIST_LIMIT,
+  validateArray,
+  validateFailUpdate,
+  validateJobRef,
+  validateListRequest,
+  validateRequeueOptions,
+  validateReserveRequest,
+  validateRetryUpdate,
+  validateWaitRequest,
+} from './validate-requests.js';

@@ -21,30 +21,30 @@ import {
   type RetentionOptions,
   type RetryUpdate,
   type StatusCounts,
+  type ResolvedRetention,
+  resolveRetention,
   ValidationError,
+  validateArray,
+  validateFailUpdate,
+  validateJobRef,
   validateLease,
   validateLeaseMs,
+  validateListRequest,
   validateName,
   validateNewJobRecord,
   validateNow,
+  validateRequeueOptions,
+  validateReserveRequest,
+  validateRetryUpdate,
+  validateWaitRequest,
   type WaitForWorkRequest,
 } from '@taskharbor/core';
-import {
-  checkArray,
-  checkFailUpdate,
-  checkListRequest,
-  checkRef,
-  checkRequeueOptions,
-  checkReserveRequest,
-  checkRetryUpdate,
-  checkWaitRequest,
-} from './input-checks.js';
 import { compareIds, idBefore } from './id-order.js';
 import { type HeapEntry, orderedBefore } from './indexed-heap.js';
 import { checkLease, type FinalStatus, type LeaseRules } from './lease-checks.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
 import { QueueState } from './queue-state.js';
-import { type ResolvedRetention, resolveRetention, trimDoneJobs } from './retention.js';
+import { trimDoneJobs } from './retention.js';
 import { createStoredJob, type StoredJob, toRecord } from './stored-job.js';
 import { WorkWaiters } from './work-waiters.js';
 
@@ -119,7 +119,7 @@ export class MemoryDriver implements Driver, Admin {
   async enqueueMany(jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
     this.assertOpen('enqueueMany');
     validateNow(now);
-    checkArray('jobs', jobs);
+    validateArray('jobs', jobs);
     for (const job of jobs) validateNewJobRecord(job);
     return jobs.map((job) => this.store(job, now));
   }
@@ -127,7 +127,7 @@ export class MemoryDriver implements Driver, Admin {
   /** Promotes due jobs, reclaims expired leases, then leases up to `limit` jobs from the head of the ready list. */
   async reserve(request: ReserveRequest): Promise<ReserveResult> {
     this.assertOpen('reserve');
-    checkReserveRequest(request);
+    validateReserveRequest(request);
     const { queue, limit, leaseMs, now } = request;
     const state = this.queueStates.get(queue);
     if (state === undefined) return { jobs: [] };
@@ -163,7 +163,7 @@ export class MemoryDriver implements Driver, Admin {
   async retry(lease: Lease, update: RetryUpdate, now: number): Promise<void> {
     this.assertOpen('retry');
     validateLease(lease);
-    checkRetryUpdate(update);
+    validateRetryUpdate(update);
     validateNow(now);
     const { state, job } = this.checkInFlight(lease, now);
     state.inflight.delete(job.id);
@@ -181,7 +181,7 @@ export class MemoryDriver implements Driver, Admin {
   async fail(lease: Lease, update: FailUpdate, now: number): Promise<void> {
     this.assertOpen('fail');
     validateLease(lease);
-    checkFailUpdate(update);
+    validateFailUpdate(update);
     validateNow(now);
     const leased = this.checkLeased(lease, now, 'dlq');
     if (leased === undefined) return;
@@ -215,7 +215,7 @@ export class MemoryDriver implements Driver, Admin {
   /** Resolves when one of the queues may have runnable work, when the signal aborts, or when the driver closes. */
   async waitForWork(request: WaitForWorkRequest): Promise<void> {
     this.assertOpen('waitForWork');
-    checkWaitRequest(request);
+    validateWaitRequest(request);
     // A copy, so the caller's array may change while the wait is pending.
     return this.waiters.wait([...request.queues], request.signal);
   }
@@ -231,7 +231,7 @@ export class MemoryDriver implements Driver, Admin {
   /** ack for many leases: one outcome per lease, each what ack alone would have done or thrown. */
   async ackMany(leases: readonly Lease[], now: number): Promise<BatchOutcome<void>[]> {
     this.assertOpen('ackMany');
-    checkArray('leases', leases);
+    validateArray('leases', leases);
     validateNow(now);
     return leases.map((lease) =>
       toOutcome(() => {
@@ -244,7 +244,7 @@ export class MemoryDriver implements Driver, Admin {
   /** extendLease for many leases: one outcome per lease, each what extendLease alone would have returned or thrown. */
   async extendLeases(leases: readonly Lease[], leaseMs: number, now: number): Promise<BatchOutcome<Lease>[]> {
     this.assertOpen('extendLeases');
-    checkArray('leases', leases);
+    validateArray('leases', leases);
     validateLeaseMs(leaseMs);
     validateNow(now);
     return leases.map((lease) =>
@@ -260,7 +260,7 @@ export class MemoryDriver implements Driver, Admin {
   /** A copy of the stored job, or undefined when the queue holds no such job. */
   async inspect(ref: JobRef): Promise<JobRecord | undefined> {
     this.assertOpen('inspect');
-    checkRef(ref);
+    validateJobRef(ref);
     const job = this.queueStates.get(ref.queue)?.jobs.get(ref.id);
     return job === undefined ? undefined : toRecord(job);
   }
@@ -272,7 +272,7 @@ export class MemoryDriver implements Driver, Admin {
    */
   async list(request: ListRequest): Promise<ListPage> {
     this.assertOpen('list');
-    checkListRequest(request);
+    validateListRequest(request);
     const after = request.cursor === undefined ? undefined : decodeListCursor(request.cursor);
     const state = this.queueStates.get(request.queue);
     if (state === undefined) return { jobs: [] };
@@ -290,8 +290,8 @@ export class MemoryDriver implements Driver, Admin {
   /** Moves a dead-lettered job back to the ready tail, or to scheduled when `runAt` is after `now`. */
   async requeueDlq(ref: JobRef, options: RequeueOptions): Promise<void> {
     this.assertOpen('requeueDlq');
-    checkRef(ref);
-    checkRequeueOptions(options);
+    validateJobRef(ref);
+    validateRequeueOptions(options);
     const found = this.queueStates.get(ref.queue);
     const job = found?.jobs.get(ref.id);
     if (job === undefined) throw new JobNotFoundError(ref.queue, ref.id);

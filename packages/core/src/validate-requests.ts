@@ -1,13 +1,8 @@
+import type { ListRequest, RequeueOptions } from './admin.js';
+import type { FailUpdate, ReserveRequest, RetryUpdate, WaitForWorkRequest } from './driver.js';
+import { ValidationError } from './errors.js';
+import { JOB_STATUSES, type JobRef, type JobStatus } from './job.js';
 import {
-  type FailUpdate,
-  JOB_STATUSES,
-  type JobRef,
-  type JobStatus,
-  type ListRequest,
-  type RequeueOptions,
-  type ReserveRequest,
-  type RetryUpdate,
-  ValidationError,
   validateCount,
   validateErrorText,
   validateLeaseMs,
@@ -15,8 +10,13 @@ import {
   validateName,
   validateNow,
   validateTime,
-  type WaitForWorkRequest,
-} from '@taskharbor/core';
+} from './validate.js';
+
+/**
+ * Checks of the argument shapes of driver and admin methods. Drivers call
+ * them first, so every driver rejects the same input with the same error
+ * before anything is written.
+ */
 
 /** The largest page list hands out. */
 export const MAX_LIST_LIMIT = 1000;
@@ -25,7 +25,12 @@ function requireObject(field: string, value: unknown): void {
   if (typeof value !== 'object' || value === null) throw new ValidationError(field, 'expected an object');
 }
 
-export function checkReserveRequest(request: ReserveRequest): void {
+/** An array argument, such as the jobs of enqueueMany or the leases of a batch call. */
+export function validateArray(field: string, value: unknown): void {
+  if (!Array.isArray(value)) throw new ValidationError(field, 'expected an array');
+}
+
+export function validateReserveRequest(request: ReserveRequest): void {
   requireObject('request', request);
   validateName('queue', request.queue);
   validateLimit(request.limit);
@@ -33,13 +38,13 @@ export function checkReserveRequest(request: ReserveRequest): void {
   validateNow(request.now);
 }
 
-export function checkRef(ref: JobRef): void {
+export function validateJobRef(ref: JobRef): void {
   requireObject('ref', ref);
   validateName('queue', ref.queue);
   validateName('id', ref.id);
 }
 
-export function checkRetryUpdate(update: RetryUpdate): void {
+export function validateRetryUpdate(update: RetryUpdate): void {
   requireObject('update', update);
   validateCount('attempts', update.attempts, 0);
   validateErrorText('lastError', update.lastError);
@@ -47,7 +52,7 @@ export function checkRetryUpdate(update: RetryUpdate): void {
   if (update.runAt !== undefined) validateTime('runAt', update.runAt);
 }
 
-export function checkFailUpdate(update: FailUpdate): void {
+export function validateFailUpdate(update: FailUpdate): void {
   requireObject('update', update);
   validateCount('attempts', update.attempts, 0);
   validateErrorText('lastError', update.lastError);
@@ -55,7 +60,7 @@ export function checkFailUpdate(update: FailUpdate): void {
   if (typeof update.reason !== 'string') throw new ValidationError('reason', 'expected a string');
 }
 
-export function checkListRequest(request: ListRequest): void {
+export function validateListRequest(request: ListRequest): void {
   requireObject('request', request);
   validateName('queue', request.queue);
   if (request.status !== undefined && !JOB_STATUSES.includes(request.status as JobStatus)) {
@@ -68,7 +73,7 @@ export function checkListRequest(request: ListRequest): void {
   }
 }
 
-export function checkRequeueOptions(options: RequeueOptions): void {
+export function validateRequeueOptions(options: RequeueOptions): void {
   requireObject('options', options);
   validateNow(options.now);
   if (options.runAt !== undefined) validateTime('runAt', options.runAt);
@@ -77,7 +82,7 @@ export function checkRequeueOptions(options: RequeueOptions): void {
   }
 }
 
-export function checkWaitRequest(request: WaitForWorkRequest): void {
+export function validateWaitRequest(request: WaitForWorkRequest): void {
   requireObject('request', request);
   if (!Array.isArray(request.queues)) throw new ValidationError('queues', 'expected an array of queue names');
   for (const queue of request.queues) validateName('queues', queue);
@@ -86,8 +91,4 @@ export function checkWaitRequest(request: WaitForWorkRequest): void {
   if (typeof signal?.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
     throw new ValidationError('signal', 'expected an AbortSignal');
   }
-}
-
-export function checkArray(field: string, value: unknown): void {
-  if (!Array.isArray(value)) throw new ValidationError(field, 'expected an array');
 }
