@@ -30,7 +30,10 @@ export interface QueueKeys {
 }
 
 /** The data-model version this driver writes; stored under `<prefix>:version`. */
-export const DATA_MODEL_VERSION = '1';
+export const DATA_MODEL_VERSION = '2';
+
+/** The version a driver migrates from at connect (see docs/redis.md, "Data-model versions"). */
+export const PREVIOUS_DATA_MODEL_VERSION = '1';
 
 function makeQueueKeys(prefix: string, queue: string): QueueKeys {
   const base = `${prefix}:{${queue}}:`;

@@ -18,29 +18,29 @@ import {
   type RetentionOptions,
   type RetryUpdate,
   type StatusCounts,
+  type ResolvedRetention,
+  resolveRetention,
   ValidationError,
+  validateArray,
+  validateFailUpdate,
+  validateJobRef,
   validateLease,
   validateLeaseMs,
+  validateListRequest,
   validateName,
   validateNewJobRecord,
   validateNow,
+  validateRequeueOptions,
+  validateReserveRequest,
+  validateRetryUpdate,
+  validateWaitRequest,
   type WaitForWorkRequest,
 } from '@taskharbor/core';
 import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
 import { openCluster, openStandalone, warnIfResendUnsafe } from './connection.js';
 import { RedisDataModelError, RedisOutcomeUnknownError } from './errors.js';
-import {
-  checkArray,
-  checkFailUpdate,
-  checkListRequest,
-  checkRef,
-  checkRequeueOptions,
-  checkReserveRequest,
-  checkRetryUpdate,
-  checkWaitRequest,
-} from './input-checks.js';
 import { hashFromObject, parseJobHash } from './job-hash.js';
-import { DATA_MODEL_VERSION, KeySpace } from './keys.js';
+import { DATA_MODEL_VERSION, KeySpace, PREVIOUS_DATA_MODEL_VERSION } from './keys.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
 import { runAck } from './lua/ack.js';
 import { runEnqueue } from './lua/enqueue.js';
@@ -48,12 +48,12 @@ import { runExtend } from './lua/extend.js';
 import { runFail } from './lua/fail.js';
 import { type LeaseReply, refusalError, throwIfRefused } from './lua/lease-reply.js';
 import { runList } from './lua/list.js';
+import { runMigrateIndex } from './lua/migrate.js';
 import { runRelease } from './lua/release.js';
 import { runRequeue } from './lua/requeue.js';
 import { runReserve } from './lua/reserve.js';
 import { runRetry } from './lua/retry.js';
 import type { RedisClient } from './lua/script.js';
-import { type ResolvedRetention, resolveRetention } from './retention.js';
 import { WakeListeners } from './wake-listeners.js';
 
 /** Only connect and connectCluster can pass it: they hand over a client the driver then owns and closes. */
@@ -248,7 +248,7 @@ export class RedisDriver implements Driver, Admin {
   async enqueueMany(jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
     this.assertOpen('enqueueMany');
     validateNow(now);
-    checkArray('jobs', jobs);
+    validateArray('jobs', jobs);
     for (const job of jobs) validateNewJobRecord(job);
     if (jobs.length === 0) return [];
     return this.storeJobs(jobs, now);
@@ -257,7 +257,7 @@ export class RedisDriver implements Driver, Admin {
   /** Promotes due jobs, reclaims expired leases and leases up to `limit` jobs, in one script. */
   async reserve(request: ReserveRequest): Promise<ReserveResult> {
     this.assertOpen('reserve');
-    checkReserveRequest(request);
+    validateReserveRequest(request);
     await this.prepare();
     const keys = this.keys.queue(request.queue);
     return this.write(`reserve on queue ${request.queue}`, () =>
@@ -296,7 +296,7 @@ export class RedisDriver implements Driver, Admin {
   async retry(lease: Lease, update: RetryUpdate, now: number): Promise<void> {
     this.assertOpen('retry');
     validateLease(lease);
-    checkRetryUpdate(update);
+    validateRetryUpdate(update);
     validateNow(now);
     await this.prepare();
     const reply = await this.write(`retry of job ${lease.jobId}`, () =>
@@ -309,7 +309,7 @@ export class RedisDriver implements Driver, Admin {
   async fail(lease: Lease, update: FailUpdate, now: number): Promise<void> {
     this.assertOpen('fail');
     validateLease(lease);
-    checkFailUpdate(update);
+    validateFailUpdate(update);
     validateNow(now);
     await this.prepare();
     const reply = await this.write(`fail of job ${lease.jobId}`, () =>
@@ -337,7 +337,7 @@ export class RedisDriver implements Driver, Admin {
    */
   async waitForWork(request: WaitForWorkRequest): Promise<void> {
     this.assertOpen('waitForWork');
-    checkWaitRequest(request);
+    validateWaitRequest(request);
     return this.wakeups.wait(request.queues, request.signal);
   }
 
@@ -358,7 +358,7 @@ export class RedisDriver implements Driver, Admin {
    */
   async ackMany(leases: readonly Lease[], now: number): Promise<BatchOutcome<void>[]> {
     this.assertOpen('ackMany');
-    checkArray('leases', leases);
+    validateArray('leases', leases);
     validateNow(now);
     await this.prepare();
     return this.leaseBatch(leases, now, 'ackMany', (queue, group) =>
@@ -369,7 +369,7 @@ export class RedisDriver implements Driver, Admin {
   /** extendLease for many leases, in one round trip; each outcome is what extendLease alone would have returned or thrown. */
   async extendLeases(leases: readonly Lease[], leaseMs: number, now: number): Promise<BatchOutcome<Lease>[]> {
     this.assertOpen('extendLeases');
-    checkArray('leases', leases);
+    validateArray('leases', leases);
     validateLeaseMs(leaseMs);
     validateNow(now);
     await this.prepare();
@@ -390,7 +390,7 @@ export class RedisDriver implements Driver, Admin {
   /** The stored job, or undefined when the queue holds no such job. */
   async inspect(ref: JobRef): Promise<JobRecord | undefined> {
     this.assertOpen('inspect');
-    checkRef(ref);
+    validateJobRef(ref);
     await this.prepare();
     const hash = await this.client.hgetallBuffer(this.keys.queue(ref.queue).job(ref.id));
     if (Object.keys(hash).length === 0) return undefined;
@@ -403,7 +403,7 @@ export class RedisDriver implements Driver, Admin {
    */
   async list(request: ListRequest): Promise<ListPage> {
     this.assertOpen('list');
-    checkListRequest(request);
+    validateListRequest(request);
     const after = request.cursor === undefined ? undefined : decodeListCursor(request.cursor);
     await this.prepare();
     const { jobs, more } = await runList(this.client, this.keys.queue(request.queue), {
@@ -418,8 +418,8 @@ export class RedisDriver implements Driver, Admin {
   /** Moves a dead-lettered job back to the ready tail, or to scheduled when `runAt` is after `now`. */
   async requeueDlq(ref: JobRef, options: RequeueOptions): Promise<void> {
     this.assertOpen('requeueDlq');
-    checkRef(ref);
-    checkRequeueOptions(options);
+    validateJobRef(ref);
+    validateRequeueOptions(options);
     await this.prepare();
     const [code, status] = await this.write(`requeueDlq of job ${ref.id}`, () =>
       runRequeue(this.client, this.keys.queue(ref.queue), ref.id, options),
@@ -483,7 +483,21 @@ export class RedisDriver implements Driver, Admin {
   private async checkDataModel(): Promise<void> {
     const key = this.keys.version;
     const [, stored] = await Promise.all([this.client.set(key, DATA_MODEL_VERSION, 'NX'), this.client.get(key)]);
+    if (stored === PREVIOUS_DATA_MODEL_VERSION) return this.migrateFromVersion1();
     if (stored !== DATA_MODEL_VERSION) throw new RedisDataModelError(key, stored, DATA_MODEL_VERSION);
+  }
+
+  /**
+   * Version 1 differs from version 2 only in the queue index (`<status>:<id>`
+   * members then, `<id>` now): each queue's index is rewritten by one script,
+   * then the version key moves on. Run again after an interruption, it
+   * finishes the queues left. Stop workers of the old version first: they
+   * would keep writing version-1 members.
+   */
+  private async migrateFromVersion1(): Promise<void> {
+    const queues = await this.client.smembers(this.keys.queues);
+    for (const queue of queues) await runMigrateIndex(this.client, this.keys.queue(queue));
+    await this.client.set(this.keys.version, DATA_MODEL_VERSION);
   }
 
   /**

@@ -57,6 +57,24 @@ describe.skipIf(SKIP_REDIS)('ack (Redis)', () => {
     await driver.ack(leases[1]!, T0 + 2);
     expect(await driver.inspect({ queue, id: first.id })).toBeUndefined();
     expect(await redis.raw.exists(`${redis.prefix}:{${queue}}:idem:once`, `${redis.prefix}:{${queue}}:job:${first.id}`)).toBe(0);
-    expect(await redis.raw.zrange(`${redis.prefix}:{${queue}}:index`, 0, -1)).toEqual([`done:${leases[1]!.jobId}`]);
+    expect(await redis.raw.zrange(`${redis.prefix}:{${queue}}:index`, 0, -1)).toEqual([leases[1]!.jobId]);
+  });
+
+  it('a_retention_of_zero_removes_each_job_at_its_ack_with_its_key_and_index_member', async () => {
+    const driver = await redis.driver({ retention: { maxDoneCount: 0 } });
+    const queue = uniqueQueue();
+    const first = newJob(queue, { idempotencyKey: 'gone' });
+    const second = newJob(queue);
+    await driver.enqueueMany([first, second], T0);
+    const leases = (await driver.reserve({ queue, limit: 2, leaseMs: 1000, now: T0 })).jobs.map((r) => r.lease);
+    const outcomes = await driver.ackMany(leases, T0 + 1);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
+    expect(await driver.inspect({ queue, id: first.id })).toBeUndefined();
+    expect(await driver.inspect({ queue, id: second.id })).toBeUndefined();
+    expect(await driver.counts(queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0 });
+    expect(await redis.raw.exists(`${redis.prefix}:{${queue}}:idem:gone`, `${redis.prefix}:{${queue}}:index`)).toBe(0);
+    // The key is free again.
+    const again = newJob(queue, { idempotencyKey: 'gone' });
+    expect(await driver.enqueue(again, T0 + 2)).toEqual({ id: again.id, existed: false });
   });
 });

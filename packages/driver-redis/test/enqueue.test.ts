@@ -124,6 +124,28 @@ describe.skipIf(SKIP_REDIS)('enqueue (Redis)', () => {
     expect(error).toBeInstanceOf(RedisDataModelError);
   });
 
+  it('a_prefix_of_data_model_version_1_is_migrated_at_connect', async () => {
+    const prefix = `${redis.prefix}:v1`;
+    const queue = uniqueQueue();
+    const first = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
+    const job = newJob(queue);
+    await first.enqueue(job, T0);
+    await first.close();
+    // Turn the stored layout back into version 1: a status-prefixed index member.
+    const index = `${prefix}:{${queue}}:index`;
+    await redis.raw.zrem(index, job.id);
+    await redis.raw.zadd(index, 0, `ready:${job.id}`);
+    await redis.raw.set(`${prefix}:version`, '1');
+    const driver = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
+    try {
+      expect(await redis.raw.get(`${prefix}:version`)).toBe('2');
+      expect(await redis.raw.zrange(index, 0, -1)).toEqual([job.id]);
+      expect((await driver.list({ queue, status: 'ready', limit: 10 })).jobs.map((j) => j.id)).toEqual([job.id]);
+    } finally {
+      await driver.close();
+    }
+  });
+
   it('wrapping_a_client_that_would_resend_commands_warns_once', async () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     const client = new Redis({ lazyConnect: true });

@@ -49,9 +49,9 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     });
     expect(await redis.raw.hget(`${base}job:${b.id}`, 'run_at_nano')).toBe(`${T0 + 60_000}000000`);
     expect(await redis.raw.get(`${base}idem:a-key`)).toBe(a.id);
-    expect(await redis.raw.get(`${redis.prefix}:version`)).toBe('1');
+    expect(await redis.raw.get(`${redis.prefix}:version`)).toBe('2');
     expect(await redis.raw.smembers(`${redis.prefix}:queues`)).toEqual([queue]);
-    expect(await redis.raw.zrange(`${base}index`, 0, -1)).toEqual([`ready:${a.id}`, `scheduled:${b.id}`]);
+    expect(await redis.raw.zrange(`${base}index`, 0, -1)).toEqual([a.id, b.id].sort());
     expect(await redis.raw.zrange(`${base}scheduled`, 0, -1, 'WITHSCORES')).toEqual([b.id, String(T0 + 60_000)]);
 
     // reserve: a goes in flight; the ready list empties and the wake-up token goes with it.
@@ -105,7 +105,7 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     );
     expect(await redis.raw.lrange(`${base}dlq`, 0, -1)).toEqual([d.id]);
     expect(await redis.raw.zrange(`${base}index`, 0, -1)).toEqual(
-      [`done:${a.id}`, `scheduled:${b.id}`, `scheduled:${c.id}`, `dlq:${d.id}`].sort(),
+      [a.id, b.id, c.id, d.id].sort(),
     );
   });
 });

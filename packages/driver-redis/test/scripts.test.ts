@@ -6,6 +6,7 @@ import { enqueueScript } from '../src/lua/enqueue.js';
 import { extendScript } from '../src/lua/extend.js';
 import { failScript } from '../src/lua/fail.js';
 import { listScript } from '../src/lua/list.js';
+import { migrateIndexScript } from '../src/lua/migrate.js';
 import { releaseScript } from '../src/lua/release.js';
 import { requeueScript } from '../src/lua/requeue.js';
 import { reserveScript } from '../src/lua/reserve.js';
@@ -13,7 +14,7 @@ import { retryScript } from '../src/lua/retry.js';
 import { defineScript, runScript } from '../src/lua/script.js';
 import { newJob, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
 
-const SCRIPTS = [enqueueScript, reserveScript, extendScript, ackScript, retryScript, failScript, releaseScript, requeueScript, listScript];
+const SCRIPTS = [enqueueScript, reserveScript, extendScript, ackScript, retryScript, failScript, releaseScript, requeueScript, listScript, migrateIndexScript];
 
 describe('Lua scripts', () => {
   it('every_script_file_is_named_after_its_script_and_key_count', () => {

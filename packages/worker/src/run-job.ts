@@ -37,6 +37,8 @@ export interface RunDeps {
   middleware(): readonly Middleware[];
   /** Tells the idle wait about a retry this run scheduled, which no reserve has reported yet. */
   noteDue(at: number): void;
+  /** Writes an ack; acks of jobs that finish together go out as one batch. */
+  ack(lease: Lease): Promise<void>;
 }
 
 /**
@@ -154,13 +156,18 @@ export class JobRun implements LeaseHolder {
 
   private context(): JobContext {
     const run = this;
+    let log: JobContext['log'] | undefined;
     return {
       signal: this.controller.signal,
       get lease() {
         return run.lease;
       },
       extendLease: (ms) => this.extendByHand(ms),
-      log: jobLogger(this.deps.options.logger, this.fields()),
+      // Made on first use: most handlers never log, and a busy worker starts thousands of jobs a second.
+      get log() {
+        log ??= jobLogger(run.deps.options.logger, run.fields());
+        return log;
+      },
     };
   }
 
@@ -208,9 +215,9 @@ export class JobRun implements LeaseHolder {
   }
 
   private async writeAck(): Promise<void> {
-    const { driver, options } = this.deps;
+    const { options } = this.deps;
     try {
-      await driver.ack(this.lease, options.clock.now());
+      await this.deps.ack(this.lease);
     } catch (error) {
       return this.writeFailed(error, 'ack');
     }

@@ -8,6 +8,7 @@ import {
   sleep,
   validateName,
 } from '@taskharbor/core';
+import { AckBatcher } from './ack-batch.js';
 import { TypedEmitter } from './emitter.js';
 import { isLeaseError, toError } from './errors.js';
 import type { WorkerEvents } from './events.js';
@@ -97,8 +98,10 @@ export class Worker<Jobs extends JobMap = JobMap> {
       pollIntervalMs: this.options.pollIntervalMs,
       onError: (error) => this.reportError(toError(error), 'waitForWork'),
     });
+    const acks = new AckBatcher(driver, clock);
     this.runDeps = {
       driver,
+      ack: (lease) => acks.ack(lease),
       options: this.options,
       emit: (event, payload) => this.emit(event, payload),
       handlerFor: (type) => this.handlers.get(type),
@@ -213,9 +216,16 @@ export class Worker<Jobs extends JobMap = JobMap> {
     while (!stop.aborted) {
       if (this.slots.free === 0) {
         await this.slots.whenFree(stop);
+        // Let the other jobs that finish in this turn give their slots back too, so one
+        // reserve fills them all instead of one reserve per slot.
+        for (let hop = 0; hop < 4; hop++) await Promise.resolve();
         continue;
       }
-      this.wake.arm();
+      // The wake-up is armed only for a reserve that may lead to a wait (the last round came up
+      // short): armed before that reserve, it cannot miss an enqueue that lands in between. A busy
+      // worker reserves without arming, so it sends nothing to waitForWork while jobs keep coming.
+      const armed = this.lastLookEmpty;
+      if (armed) this.wake.arm();
       let round: Awaited<ReturnType<typeof reserveRound>>;
       try {
         round = await reserveRound({
@@ -241,9 +251,11 @@ export class Worker<Jobs extends JobMap = JobMap> {
       }
       this.lastLookEmpty = round.idle;
       if (!round.idle) {
-        this.wake.cancel();
+        if (armed) this.wake.cancel();
         continue;
       }
+      // Came up short without a wake-up armed: look once more with it armed before waiting.
+      if (!armed) continue;
       if (round.reserved === 0 && this.slots.inUse === 0 && !this.drainedSent) {
         this.drainedSent = true;
         this.emit('drained', {});

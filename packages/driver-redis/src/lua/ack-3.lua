@@ -3,7 +3,7 @@
 
   KEYS[1] inflight   sorted set: job id by lease expiry (ms)
   KEYS[2] done       sorted set: job id by finish time (ms)
-  KEYS[3] index      sorted set of "<status>:<id>" (scores 0)
+  KEYS[3] index      sorted set of every job id (scores 0), for list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
   ARGV[2] now (ms)
@@ -30,14 +30,28 @@ for i = 6, #ARGV, 2 do
   local refusal = check_lease(job_key, inflight_key, id, token, now, 'ack')
   if refusal then
     replies[#replies + 1] = refusal
+  elseif max_done == '0' then
+    -- A retention of zero done jobs: the job would be trimmed the moment it is done,
+    -- so it goes at once (hash, index member, idempotency mapping) without the detour
+    -- through the done set.
+    redis.call('ZREM', inflight_key, id)
+    redis.call('ZREM', index_key, id)
+    local key = redis.call('HGET', job_key, 'idempotency_key')
+    if key then
+      local idem_key = base .. 'idem:' .. key
+      if redis.call('GET', idem_key) == id then redis.call('DEL', idem_key) end
+    end
+    redis.call('DEL', job_key)
+    replies[#replies + 1] = { 'OK' }
   else
     redis.call('HSET', job_key, 'status', 'done', 'finished_at_nano', now_nano)
     redis.call('HDEL', job_key, 'lease_expires_at_nano')
     redis.call('ZREM', inflight_key, id)
     redis.call('ZADD', done_key, now, id)
-    index_move(index_key, id, 'inflight', 'done')
     trim_done(base, done_key, index_key, max_done, cutoff)
     replies[#replies + 1] = { 'OK' }
   end
 end
+-- Done jobs left from an earlier, larger retention still go (ZCARD alone when there are none).
+if max_done == '0' then trim_done(base, done_key, index_key, max_done, cutoff) end
 return replies

@@ -1,7 +1,6 @@
-import type { Lease } from '@taskharbor/core';
+import type { Lease, ResolvedRetention } from '@taskharbor/core';
 import type { QueueKeys } from '../keys.js';
 import { msToNano } from '../nano.js';
-import type { ResolvedRetention } from '../retention.js';
 import source from './ack-3.lua';
 import { type LeaseReply, leasePairs, leaseReplies } from './lease-reply.js';
 import { defineScript, type RedisClient, runScript } from './script.js';

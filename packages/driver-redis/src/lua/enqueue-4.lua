@@ -3,7 +3,7 @@
 
   KEYS[1] ready      list of runnable job ids; reserve pops the head
   KEYS[2] scheduled  sorted set: job id by runAt (ms)
-  KEYS[3] index      sorted set of "<status>:<id>" (scores 0), for list
+  KEYS[3] index      sorted set of every job id (scores 0), for list
   KEYS[4] signal     wake-up list that waitForWork blocks on
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:" (job and idempotency keys hang off it)
@@ -62,7 +62,7 @@ for i = 3, #ARGV, 10 do
       redis.call('SET', idem_key, id)
     end
     redis.call('HSET', job_key, unpack(fields))
-    index_add(index_key, id, status)
+    index_add(index_key, id)
     if status == 'ready' then
       redis.call('RPUSH', ready_key, id)
     else

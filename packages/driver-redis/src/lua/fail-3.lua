@@ -3,7 +3,7 @@
 
   KEYS[1] inflight   sorted set: job id by lease expiry (ms)
   KEYS[2] dlq        list of dead-lettered job ids, oldest first
-  KEYS[3] index      sorted set of "<status>:<id>" (scores 0)
+  KEYS[3] index      sorted set of every job id (scores 0), for list
 
   ARGV[1]  the queue's key base, "<prefix>:{<queue>}:"
   ARGV[2]  now (ms)
@@ -39,6 +39,5 @@ if has_last_error == '1' then
 else
   redis.call('HDEL', job_key, 'last_error')
 end
-index_move(index_key, id, 'inflight', 'dlq')
 redis.call('RPUSH', dlq_key, id)
 return { 'OK' }

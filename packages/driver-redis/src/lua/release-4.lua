@@ -4,7 +4,7 @@
 
   KEYS[1] ready      list of runnable job ids
   KEYS[2] inflight   sorted set: job id by lease expiry (ms)
-  KEYS[3] index      sorted set of "<status>:<id>" (scores 0)
+  KEYS[3] index      sorted set of every job id (scores 0), for list
   KEYS[4] signal     wake-up list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
@@ -29,7 +29,6 @@ if refusal then return refusal end
 redis.call('ZREM', inflight_key, id)
 redis.call('HDEL', job_key, 'lease_token', 'lease_expires_at_nano', 'run_at_nano')
 redis.call('HSET', job_key, 'status', 'ready')
-index_move(index_key, id, 'inflight', 'ready')
 redis.call('LPUSH', ready_key, id)
 wake(signal_key)
 return { 'OK' }

@@ -4,7 +4,7 @@
   KEYS[1] ready      list of runnable job ids
   KEYS[2] scheduled  sorted set: job id by runAt (ms)
   KEYS[3] dlq        list of dead-lettered job ids
-  KEYS[4] index      sorted set of "<status>:<id>" (scores 0)
+  KEYS[4] index      sorted set of every job id (scores 0), for list
   KEYS[5] signal     wake-up list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
@@ -44,11 +44,9 @@ else
 end
 if runnable == '1' then
   redis.call('HSET', job_key, 'status', 'ready')
-  index_move(index_key, id, 'dlq', 'ready')
   redis.call('RPUSH', ready_key, id)
 else
   redis.call('HSET', job_key, 'status', 'scheduled')
-  index_move(index_key, id, 'dlq', 'scheduled')
   redis.call('ZADD', scheduled_key, run_at, id)
 end
 wake(signal_key)

@@ -4,7 +4,7 @@
   KEYS[1] ready      list of runnable job ids
   KEYS[2] scheduled  sorted set: job id by runAt (ms)
   KEYS[3] inflight   sorted set: job id by lease expiry (ms)
-  KEYS[4] index      sorted set of "<status>:<id>" (scores 0)
+  KEYS[4] index      sorted set of every job id (scores 0), for list
   KEYS[5] signal     wake-up list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
@@ -38,7 +38,6 @@ local function promote(id)
   local job_key = base .. 'job:' .. id
   if redis.call('HGET', job_key, 'status') ~= 'scheduled' then return end
   redis.call('HSET', job_key, 'status', 'ready')
-  index_move(index_key, id, 'scheduled', 'ready')
   redis.call('RPUSH', ready_key, id)
 end
 
@@ -48,7 +47,6 @@ local function reclaim(id)
   redis.call('HSET', job_key, 'status', 'ready')
   redis.call('HDEL', job_key, 'run_at_nano', 'lease_token', 'lease_expires_at_nano')
   redis.call('HINCRBY', job_key, 'reclaims', 1)
-  index_move(index_key, id, 'inflight', 'ready')
   redis.call('RPUSH', ready_key, id)
 end
 
@@ -98,7 +96,6 @@ if ids then
       local token = token_base .. i
       redis.call('HSET', job_key, 'status', 'inflight', 'lease_token', token, 'lease_expires_at_nano', expires_at_nano)
       redis.call('ZADD', inflight_key, expires_at, id)
-      index_move(index_key, id, 'ready', 'inflight')
       fields[#fields + 1] = 'status'
       fields[#fields + 1] = 'inflight'
       fields[#fields + 1] = 'lease_token'

@@ -10,7 +10,7 @@ local function forget_done(base, done_key, index_key, id)
     if redis.call('GET', idem_key) == id then redis.call('DEL', idem_key) end
   end
   redis.call('DEL', job_key)
-  redis.call('ZREM', index_key, 'done:' .. id)
+  redis.call('ZREM', index_key, id)
 end
 
 -- max_done: keep at most this many ('' = no limit).

@@ -1,0 +1,336 @@
+/**
+ * TaskHarbor against BullMQ and bee-queue on the same Redis (and TaskHarbor on
+ * the memory driver where it applies). `pnpm bench` runs the full benchmark;
+ * `--quick` runs every scenario once with tiny sizes (CI: proves the
+ * benchmark still works, asserts nothing about speed). See docs/benchmarks.md.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { type Contender, type ContenderKind, contenderKinds, type JobData, type RunOptions } from './contenders.js';
+import { clientAddresses, monitorCommands, redisTarget, type StatsDelta, serverStats, statsDelta, usedMemory } from './redis-stats.js';
+import { formatTable, type Row } from './table.js';
+
+const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+
+const sizes = quick
+  ? { rounds: 1, enqueue: 300, process: 300, processC1: 100, latency: 30, memory: 1000, idleMs: 300 }
+  : { rounds: 3, enqueue: 20_000, process: 20_000, processC1: 5_000, latency: 500, memory: 100_000, idleMs: 10_000 };
+const roundsArg = process.argv.find((a) => a.startsWith('--rounds='));
+if (roundsArg !== undefined) sizes.rounds = Number(roundsArg.slice('--rounds='.length));
+const CHUNK = 1000;
+const IN_FLIGHT = 50;
+const PROCESS_TIMEOUT_MS = 180_000;
+
+// As in the Redis tests: the CI run (--quick) skips without a configured Redis unless TASKHARBOR_REQUIRE_REDIS=1.
+const redisConfigured = Boolean(process.env.REDIS_URL || process.env.REDIS_ADDR);
+if (quick && !redisConfigured && process.env.TASKHARBOR_REQUIRE_REDIS !== '1') {
+  process.stdout.write('bench --quick skipped: set REDIS_URL (or REDIS_ADDR) to run it\n');
+  process.exit(0);
+}
+const target = redisTarget();
+const admin = new Redis({ host: target.host, port: target.port, db: target.db, lazyConnect: true });
+await admin.connect();
+const pick = process.argv.find((a) => a.startsWith('--contenders='))?.slice('--contenders='.length).split(',');
+const kinds = contenderKinds(target, admin).filter((k) => pick === undefined || pick.includes(k.name));
+const redisKinds = kinds.filter((k) => k.redis);
+const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+let queueCounter = 0;
+const nextPrefix = (name: string) => `bench-${runId}-${name}-${queueCounter++}`;
+
+/** results[row][contender] = one value per round. */
+const results = new Map<string, Map<string, number[]>>();
+const extra: Record<string, unknown[]> = {};
+const rowMeta = new Map<string, { unit: string; better: 'higher' | 'lower' }>();
+
+function record(row: string, contender: string, value: number, unit: string, better: 'higher' | 'lower'): void {
+  rowMeta.set(row, { unit, better });
+  let byContender = results.get(row);
+  if (byContender === undefined) {
+    byContender = new Map();
+    results.set(row, byContender);
+  }
+  const values = byContender.get(contender) ?? [];
+  values.push(value);
+  byContender.set(contender, values);
+}
+
+function log(message: string): void {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
+}
+
+async function withContender<T>(kind: ContenderKind, options: RunOptions, body: (c: Contender) => Promise<T>): Promise<T> {
+  const contender = await kind.create(options, nextPrefix(kind.name));
+  try {
+    return await body(contender);
+  } finally {
+    await contender.close();
+  }
+}
+
+const noop: JobData = {};
+const payloads = (n: number, data: JobData = noop) => Array.from({ length: n }, () => data);
+
+async function enqueueBulk(c: Contender, n: number, data: JobData = noop): Promise<void> {
+  for (let done = 0; done < n; done += CHUNK) await c.enqueueBulk(payloads(Math.min(CHUNK, n - done), data));
+}
+
+function shouldRun(scenario: string): boolean {
+  return only === undefined || only.includes(scenario);
+}
+
+// ---- 1. enqueue ----
+async function scenarioEnqueue(): Promise<void> {
+  for (let round = 0; round < sizes.rounds; round++) {
+    for (const kind of kinds) {
+      await withContender(kind, { removeDone: true }, async (c) => {
+        const n = sizes.enqueue;
+        let next = 0;
+        const t0 = performance.now();
+        const lane = async () => {
+          while (next < n) {
+            next++;
+            await c.enqueueOne(noop);
+          }
+        };
+        await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+        const one = n / ((performance.now() - t0) / 1000);
+        record('1. enqueue one at a time, 50 in flight', kind.name, one, 'jobs/s', 'higher');
+      });
+      await withContender(kind, { removeDone: true }, async (c) => {
+        const t0 = performance.now();
+        await enqueueBulk(c, sizes.enqueue);
+        const bulk = sizes.enqueue / ((performance.now() - t0) / 1000);
+        record('1. enqueue bulk, chunks of 1000', kind.name, bulk, 'jobs/s', 'higher');
+      });
+      log(`enqueue round ${round + 1} ${kind.name} done`);
+    }
+  }
+}
+
+// ---- 2 + 4. processing, with the Redis cost per job ----
+async function processOnce(kind: ContenderKind, concurrency: number, n: number, removeDone: boolean): Promise<void> {
+  await withContender(kind, { removeDone }, async (c) => {
+    await enqueueBulk(c, n);
+    let done = 0;
+    let finish: () => void = () => {};
+    const finished = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    await c.prepareWorker(
+      concurrency,
+      () => {},
+      () => {
+        done++;
+        if (done === n) finish();
+      },
+    );
+    const before = kind.redis ? await serverStats(admin) : undefined;
+    const t0 = performance.now();
+    c.startWorker();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      finished,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${kind.name}: ${done}/${n} jobs after ${PROCESS_TIMEOUT_MS} ms`)), PROCESS_TIMEOUT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    const elapsed = performance.now() - t0;
+    const after = kind.redis ? await serverStats(admin) : undefined;
+    await c.stopWorker();
+    const mode = removeDone ? 'done removed' : 'done kept';
+    record(`2. process ${n} jobs, concurrency ${concurrency}, ${mode}`, kind.name, n / (elapsed / 1000), 'jobs/s', 'higher');
+    if (before !== undefined && after !== undefined) {
+      const delta: StatsDelta = statsDelta(before, after);
+      const label = `concurrency ${concurrency}, ${mode}`;
+      record(`4. Redis command µs per job (commandstats), ${label}`, kind.name, delta.commandUsec / n, 'µs', 'lower');
+      record(`4. Redis server CPU µs per job (used_cpu), ${label}`, kind.name, delta.cpuUsec / n, 'µs', 'lower');
+      record(`4. Redis commands per job, ${label}`, kind.name, delta.calls / n, 'cmds', 'lower');
+      const breakdown = extra[`commands ${kind.name} ${label}`] ?? [];
+      breakdown.push(delta.perCommand);
+      extra[`commands ${kind.name} ${label}`] = breakdown;
+    }
+  });
+}
+
+async function scenarioProcess(): Promise<void> {
+  const cases: [number, number][] = [
+    [50, sizes.process],
+    [200, sizes.process],
+    [1, sizes.processC1],
+  ];
+  for (const removeDone of [true, false]) {
+    for (const [concurrency, n] of cases) {
+      for (let round = 0; round < sizes.rounds; round++) {
+        for (const kind of kinds) {
+          await processOnce(kind, concurrency, n, removeDone);
+        }
+        log(`process c${concurrency} ${removeDone ? 'removed' : 'kept'} round ${round + 1} done`);
+      }
+    }
+  }
+}
+
+// ---- 3. add-to-start latency ----
+function percentile(sorted: number[], p: number): number {
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+async function scenarioLatency(): Promise<void> {
+  for (let round = 0; round < sizes.rounds; round++) {
+    for (const kind of kinds) {
+      await withContender(kind, { removeDone: true }, async (c) => {
+        const latencies: number[] = [];
+        let onDone: () => void = () => {};
+        await c.prepareWorker(
+          1,
+          (data) => {
+            if (data.t !== undefined) latencies.push(performance.now() - data.t);
+          },
+          () => onDone(),
+        );
+        c.startWorker();
+        await new Promise((r) => setTimeout(r, 200)); // let the worker go idle
+        for (let i = 0; i < sizes.latency; i++) {
+          const completed = new Promise<void>((resolve) => {
+            onDone = resolve;
+          });
+          await c.enqueueOne({ t: performance.now() });
+          await completed;
+          await new Promise((r) => setImmediate(r));
+        }
+        await c.stopWorker();
+        latencies.sort((a, b) => a - b);
+        for (const p of [50, 95, 99]) {
+          record(`3. add-to-start latency p${p}`, kind.name, percentile(latencies, p), 'ms', 'lower');
+        }
+      });
+    }
+    log(`latency round ${round + 1} done`);
+  }
+}
+
+// ---- 5. memory per waiting job ----
+async function scenarioMemory(): Promise<void> {
+  const data: JobData = { pad: 'x'.repeat(91) }; // {"pad":"xxx…"} is 100 bytes of JSON
+  for (let round = 0; round < sizes.rounds; round++) {
+    for (const kind of redisKinds) {
+      await withContender(kind, { removeDone: true }, async (c) => {
+        await c.enqueueBulk(payloads(1, data)); // creates the queue's own fixed keys first
+        const before = await usedMemory(admin);
+        await enqueueBulk(c, sizes.memory, data);
+        const after = await usedMemory(admin);
+        record('5. Redis memory per waiting job (100-byte payload)', kind.name, (after - before) / sizes.memory, 'bytes', 'lower');
+      });
+    }
+    log(`memory round ${round + 1} done`);
+  }
+}
+
+// ---- 6. idle cost ----
+async function scenarioIdle(): Promise<void> {
+  for (let round = 0; round < sizes.rounds; round++) {
+    for (const kind of kinds) {
+      // Taken before the contender connects, so every connection it opens (TaskHarbor's worker
+      // shares the client's driver connection) counts as its own.
+      const clientsBefore = kind.redis ? await clientAddresses(admin) : new Map<string, string>();
+      await withContender(kind, { removeDone: true }, async (c) => {
+        await c.prepareWorker(1, () => {}, () => {});
+        c.startWorker();
+        await new Promise((r) => setTimeout(r, 500));
+        let monitor: Awaited<ReturnType<typeof monitorCommands>> | undefined;
+        if (kind.redis) {
+          const clientsAfter = await clientAddresses(admin);
+          const addresses = new Set<string>();
+          for (const [id, addr] of clientsAfter) if (!clientsBefore.has(id)) addresses.add(addr);
+          monitor = await monitorCommands(target, addresses);
+        }
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        await new Promise((r) => setTimeout(r, sizes.idleMs));
+        const cpu = process.cpuUsage(cpu0);
+        const elapsed = performance.now() - t0;
+        const commands = monitor?.count() ?? 0;
+        monitor?.stop();
+        await c.stopWorker();
+        const cpuPercent = ((cpu.user + cpu.system) / 1000 / elapsed) * 100;
+        record('6. idle worker: CPU, % of one core', kind.name, cpuPercent, '%', 'lower');
+        if (kind.redis) record('6. idle worker: commands sent per 10 s', kind.name, (commands * 10_000) / elapsed, 'cmds', 'lower');
+      });
+    }
+    log(`idle round ${round + 1} done`);
+  }
+}
+
+// ---- run ----
+const started = new Date();
+log(`bench ${quick ? '(quick) ' : ''}on ${target.host}:${target.port} db ${target.db}, run ${runId}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+const scenarios: [string, () => Promise<void>][] = [
+  ['enqueue', scenarioEnqueue],
+  ['process', scenarioProcess],
+  ['latency', scenarioLatency],
+  ['memory', scenarioMemory],
+  ['idle', scenarioIdle],
+];
+try {
+  for (const [name, run] of scenarios) {
+    if (!shouldRun(name)) continue;
+    log(`scenario ${name}`);
+    await run();
+  }
+} finally {
+  admin.disconnect();
+}
+
+const scenarioNumber = (name: string) => Number.parseInt(name, 10);
+const rows: Row[] = [...results]
+  .sort(([a], [b]) => scenarioNumber(a) - scenarioNumber(b))
+  .map(([name, byContender]) => {
+  const meta = rowMeta.get(name) ?? { unit: '', better: 'higher' as const };
+  return { name, unit: meta.unit, better: meta.better, values: Object.fromEntries(byContender) };
+});
+const contenderNames = kinds.map((k) => k.name);
+process.stdout.write(`${formatTable(rows, contenderNames)}\n`);
+
+const here = dirname(fileURLToPath(import.meta.url));
+const benchRoot = join(here, '..');
+const versions = (name: string) => {
+  try {
+    return (JSON.parse(readFileSync(join(benchRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+};
+const redisInfo = await (async () => {
+  const r = new Redis({ host: target.host, port: target.port, lazyConnect: true });
+  await r.connect();
+  const text = await r.info('server');
+  r.disconnect();
+  return /redis_version:(\S+)/.exec(text)?.[1] ?? 'unknown';
+})();
+const report = {
+  startedAt: started.toISOString(),
+  finishedAt: new Date().toISOString(),
+  quick,
+  sizes,
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version, loadAvgAtEnd: loadavg() },
+  versions: {
+    redis: redisInfo,
+    bullmq: versions('bullmq'),
+    'bee-queue': versions('bee-queue'),
+    ioredis: versions('ioredis'),
+  },
+  rows,
+  commandBreakdown: extra,
+};
+const outDir = join(benchRoot, 'bench-results');
+mkdirSync(outDir, { recursive: true });
+const outFile = join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
+writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+log(`wrote ${outFile}`);
+process.exit(0);
