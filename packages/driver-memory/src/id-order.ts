@@ -5,20 +5,19 @@
  * pair) meets one from U+E000 to U+FFFF.
  */
 export function idBefore(a: string, b: string): boolean {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
+  for (let i = 0; i < b.length; i++) {
+    if (i === a.length) return true;
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
     if (x !== y) return codePointRank(x) < codePointRank(y);
   }
-  return a.length < b.length;
+  return false;
 }
 
-/** Moves surrogates above U+E000–U+FFFF, keeping every other unit's order. */
+/** Moves surrogates (D800–DFFF) above E000–FFFF, keeping every other unit's order. */
 function codePointRank(unit: number): number {
-  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
-  if (unit >= 0xe000) return unit - 0x800;
-  return unit;
+  if (unit < 0xd800) return unit;
+  return unit < 0xe000 ? unit + 0x2000 : unit - 0x800;
 }
 
 /** A sort comparator in code-point order. */

@@ -54,6 +54,7 @@ export const EXPECTED_FAILURES: Record<string, readonly string[]> = {
     'reserve > next_due_at_ignores_other_queues',
     'reserve > due_scheduled_jobs_join_the_tail_in_run_at_order',
     'reserve > due_scheduled_jobs_with_equal_run_at_join_in_id_order',
+    'reserve > due_scheduled_jobs_with_equal_run_at_join_in_code_point_id_order',
     'reserve > promoted_and_reclaimed_jobs_join_the_tail_in_time_order',
     'retry > retry_with_future_run_at_schedules_the_job',
     'admin > inspect_shows_a_scheduled_job_with_run_at',

@@ -143,3 +143,21 @@ export function patternBytes(length: number): Uint8Array {
   for (let i = 0; i < length; i++) bytes[i] = (i * 31 + 0xc3) & 0xff;
   return bytes;
 }
+
+/**
+ * Ids in code-point order (the order of their UTF-8 bytes), chosen across
+ * the boundaries where UTF-16 code-unit order differs: a prefix, the last
+ * character before the surrogate range, private use, and characters above
+ * U+FFFF. Sorting them with `<` on strings would put the last three first.
+ */
+export const CODE_POINT_ORDERED_IDS: readonly string[] = [
+  'job-',
+  'job-a',
+  'job-ab',
+  'job-\u{D7FF}',
+  'job-\u{E000}',
+  'job-\u{FFFD}',
+  'job-\u{10000}',
+  'job-\u{1F600}',
+  'job-\u{10FFFD}',
+];

@@ -1,7 +1,7 @@
 import { InvalidLeaseDurationError, type Lease, LeaseMismatchError, type NewJobRecord, ValidationError } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
 import { expectError, expectRejectedUnchanged } from './assertions.js';
-import { deadJob, doneJob, enqueueAndReserve, enqueueJob, LEASE_MS, newJob, refOf, reserveIds } from './fixtures.js';
+import { CODE_POINT_ORDERED_IDS, deadJob, doneJob, enqueueAndReserve, enqueueJob, LEASE_MS, newJob, refOf, reserveIds } from './fixtures.js';
 import type { Harness, Setup } from './setup.js';
 
 /** The ids of `jobs` ordered by their time, ties by id: the order due jobs join the ready tail in. */
@@ -268,6 +268,14 @@ export function reserveCases(setup: Setup): void {
       await h.driver.enqueue(low, h.clock.now());
       await h.clock.advance(100);
       expect(await reserveIds(h)).toEqual([low.id, high.id]);
+    });
+
+    it('due_scheduled_jobs_with_equal_run_at_join_in_code_point_id_order', async () => {
+      const h = await setup();
+      const runAt = h.clock.now() + 100;
+      for (const id of [...CODE_POINT_ORDERED_IDS].reverse()) await h.driver.enqueue(newJob(h.queue, { id, runAt }), h.clock.now());
+      await h.clock.advance(100);
+      expect(await reserveIds(h, { limit: CODE_POINT_ORDERED_IDS.length })).toEqual(CODE_POINT_ORDERED_IDS);
     });
 
     it('due_scheduled_job_not_taken_is_ready', async () => {
