@@ -1,0 +1,134 @@
+/**
+ * A worker process for the fault tests. The parent starts it with
+ * `node --import tsx fault-worker.ts` and the configuration as JSON in
+ * FAULT_CONFIG, kills it, and reads its stdout (one JSON object per line).
+ *
+ * Every handler first appends `{ id, pid, token, attempt, reclaims }` to the
+ * start log (a Redis list on the shared test Redis, on a connection of its
+ * own, never the driver's), then works. The outcome itself is not logged
+ * here: the tests read it from the job record (status, final lease token).
+ */
+import { RetryPolicy, UnrecoverableError } from '@taskharbor/core';
+import { RedisDriver } from '@taskharbor/driver-redis';
+import { Worker } from '@taskharbor/worker';
+import { Redis } from 'ioredis';
+
+export interface FaultWorkerConfig {
+  /** The Redis the driver uses (the shared one, a proxy, or a test server). */
+  url: string;
+  db: number;
+  keyPrefix: string;
+  queue: string;
+  leaseMs: number;
+  concurrency: number;
+  /** CLIENT SETNAME of the driver's connections (ioredis `connectionName`). */
+  connectionName: string;
+  /** Where the start log lives (always the shared Redis). */
+  logUrl: string;
+  logDb: number;
+  startsKey: string;
+  workMinMs: number;
+  workMaxMs: number;
+  /** How long the `stall-*` handlers block the event loop on a job's first run. */
+  stallMs?: number;
+  /** `work` jobs throw on attempt 1 and succeed on attempt 2. */
+  failFirstAttempt?: boolean;
+  maxReclaims?: number;
+}
+
+function out(event: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ pid: process.pid, ...event })}\n`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function busyWait(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // Blocks the event loop: no timer, heartbeat or reply is handled meanwhile.
+  }
+}
+
+async function main(): Promise<void> {
+  const raw = process.env.FAULT_CONFIG;
+  if (raw === undefined) throw new Error('FAULT_CONFIG is not set');
+  const config = JSON.parse(raw) as FaultWorkerConfig;
+
+  const log = new Redis(config.logUrl, { db: config.logDb, connectionName: 'thfault-startlog' });
+  log.on('error', () => {});
+  const driver = await RedisDriver.connect({
+    url: config.url,
+    db: config.db,
+    keyPrefix: config.keyPrefix,
+    retention: { maxDoneCount: 1_000_000_000, maxDoneAgeMs: 1_000_000_000_000 },
+    redisOptions: { connectionName: config.connectionName, connectTimeout: 3000 },
+  });
+  const worker = new Worker(driver, {
+    queues: [config.queue],
+    concurrency: config.concurrency,
+    leaseMs: config.leaseMs,
+    pollIntervalMs: 500,
+    retryPolicy: RetryPolicy.fixed(0),
+    maxReclaims: config.maxReclaims ?? 1000,
+  });
+
+  const recordStart = async (job: { id: string; attempt: number; reclaims: number }, token: string): Promise<void> => {
+    await log.rpush(
+      config.startsKey,
+      JSON.stringify({ id: job.id, pid: process.pid, token, attempt: job.attempt, reclaims: job.reclaims }),
+    );
+  };
+
+  worker.register('work', async (job, ctx) => {
+    await recordStart(job, ctx.lease.token);
+    const span = config.workMaxMs - config.workMinMs;
+    await sleep(config.workMinMs + Math.floor(Math.random() * (span + 1)));
+    if (config.failFirstAttempt === true && job.attempt === 1) throw new Error('planned failure on attempt 1');
+  });
+
+  const stall = (type: 'stall-ack' | 'stall-retry' | 'stall-fail') =>
+    worker.register(type, async (job, ctx) => {
+      await recordStart(job, ctx.lease.token);
+      if (job.reclaims > 0) return; // the run that takes over succeeds at once
+      out({ event: 'stalling', id: job.id, token: ctx.lease.token });
+      busyWait(config.stallMs ?? 800);
+      out({ event: 'stallEnded', id: job.id });
+      if (type === 'stall-retry') throw new Error('late failure: asks for a retry');
+      if (type === 'stall-fail') throw new UnrecoverableError('late failure: asks for the dead-letter queue');
+    });
+  stall('stall-ack');
+  stall('stall-retry');
+  stall('stall-fail');
+
+  worker.on('leaseLost', ({ job, lease, error, during }) => {
+    out({ event: 'leaseLost', id: job.id, token: lease.token, during, code: (error as { code?: string }).code });
+  });
+  worker.on('completed', ({ job }) => out({ event: 'completed', id: job.id }));
+  worker.on('retrying', ({ job }) => out({ event: 'retrying', id: job.id }));
+  worker.on('dead', ({ job }) => out({ event: 'dead', id: job.id }));
+  worker.on('error', ({ error, during, jobId }) => {
+    out({ event: 'error', during, id: jobId, code: (error as { code?: string }).code, message: error.message });
+  });
+
+  let closing = false;
+  process.on('SIGTERM', () => {
+    if (closing) return;
+    closing = true;
+    void (async () => {
+      await worker.close({ graceMs: 2000 });
+      await driver.close();
+      log.disconnect();
+      process.exit(0);
+    })();
+  });
+
+  await worker.start();
+  out({ event: 'ready' });
+}
+
+main().catch((error: unknown) => {
+  out({ event: 'fatal', message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});
