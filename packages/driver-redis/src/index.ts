@@ -8,6 +8,7 @@ export type { RedisTarget, TargetOptions } from './connection.js';
 export { RedisConnectError, RedisDataModelError, RedisOutcomeUnknownError } from './errors.js';
 export { DATA_MODEL_VERSION } from './keys.js';
 export type { QueueKeys } from './keys.js';
+export type { LeaseClock } from './lease-clock.js';
 export type { RedisClient } from './lua/script.js';
 export { DEFAULT_KEY_PREFIX, RedisDriver } from './redis-driver.js';
 export type {

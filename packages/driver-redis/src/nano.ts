@@ -2,7 +2,9 @@
  * The job hash keeps times as integer nanosecond strings, as the original Go
  * driver wrote them. They are built and read here, in TypeScript, so Lua
  * never does arithmetic or comparisons on them (a double cannot hold every
- * nanosecond value of the contract's time range exactly).
+ * nanosecond value of the contract's time range exactly). The scripts' own
+ * times (leaseClock 'server') get the same form from `ms_to_nano` in
+ * lua/includes/clock.lua, which only appends digits.
  */
 
 /** `ms` (a validated non-negative integer) as a nanosecond string: `1700000000000` → `"1700000000000000000"`. */

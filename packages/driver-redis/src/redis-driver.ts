@@ -41,6 +41,7 @@ import { openCluster, openStandalone, warnIfResendUnsafe } from './connection.js
 import { RedisDataModelError, RedisOutcomeUnknownError } from './errors.js';
 import { hashFromObject, parseJobHash } from './job-hash.js';
 import { DATA_MODEL_VERSION, KeySpace, PREVIOUS_DATA_MODEL_VERSION } from './keys.js';
+import { type LeaseClock, nowArg, validateLeaseClock } from './lease-clock.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
 import { runAck } from './lua/ack.js';
 import { runEnqueue } from './lua/enqueue.js';
@@ -72,6 +73,15 @@ export interface RedisDriverCommonOptions {
    * switches a rule off.
    */
   retention?: RetentionOptions;
+  /**
+   * The clock leases follow. `caller` (default): the `now` each call passes,
+   * as the contract says. `server`: Redis's TIME, read inside every lease
+   * script (reserve, extend, ack, retry, fail, release), so that workers
+   * whose clocks are skewed cannot take each other's valid leases. Lease
+   * expiries and nextDueAt handed back stay on the caller's clock; runAt and
+   * createdAt are always the caller's. See docs/redis.md.
+   */
+  leaseClock?: LeaseClock;
 }
 
 /** `new RedisDriver(...)`: wrap an ioredis client (or Cluster) that you made and will close yourself. */
@@ -152,6 +162,7 @@ export class RedisDriver implements Driver, Admin {
   /** The client the driver sends its commands on. */
   readonly client: RedisClient;
   readonly keyPrefix: string;
+  readonly leaseClock: LeaseClock;
   private readonly keys: KeySpace;
   private readonly retention: ResolvedRetention;
   private readonly ownsClient: boolean;
@@ -189,6 +200,7 @@ export class RedisDriver implements Driver, Admin {
     // Checked before connecting, so bad options never open a connection.
     if (options.keyPrefix !== undefined) validateName('keyPrefix', options.keyPrefix);
     resolveRetention(options.retention);
+    validateLeaseClock(options.leaseClock);
     return options;
   }
 
@@ -220,6 +232,7 @@ export class RedisDriver implements Driver, Admin {
     this.keyPrefix = keyPrefix;
     this.keys = new KeySpace(keyPrefix);
     this.retention = resolveRetention(options.retention);
+    this.leaseClock = validateLeaseClock(options.leaseClock);
     this.ownsClient = ownsClient;
     if (!ownsClient) warnIfResendUnsafe(client);
     this.wakeups = new WakeListeners(
@@ -261,7 +274,12 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const keys = this.keys.queue(request.queue);
     return this.write(`reserve on queue ${request.queue}`, () =>
-      runReserve(this.client, keys, { now: request.now, limit: request.limit, leaseMs: request.leaseMs }),
+      runReserve(this.client, keys, {
+        now: request.now,
+        scriptNow: nowArg(this.leaseClock, request.now),
+        limit: request.limit,
+        leaseMs: request.leaseMs,
+      }),
     );
   }
 
@@ -274,7 +292,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const expiresAt = now + leaseMs;
     const [reply] = await this.write(`extendLease of job ${lease.jobId}`, () =>
-      runExtend(this.client, this.keys.queue(lease.queue), [lease], now, expiresAt),
+      runExtend(this.client, this.keys.queue(lease.queue), [lease], nowArg(this.leaseClock, now), leaseMs),
     );
     throwIfRefused(reply, lease, now);
     return { jobId: lease.jobId, queue: lease.queue, token: lease.token, expiresAt };
@@ -287,7 +305,7 @@ export class RedisDriver implements Driver, Admin {
     validateNow(now);
     await this.prepare();
     const [reply] = await this.write(`ack of job ${lease.jobId}`, () =>
-      runAck(this.client, this.keys.queue(lease.queue), [lease], now, this.retention),
+      runAck(this.client, this.keys.queue(lease.queue), [lease], nowArg(this.leaseClock, now), this.retention),
     );
     throwIfRefused(reply, lease, now);
   }
@@ -300,7 +318,7 @@ export class RedisDriver implements Driver, Admin {
     validateNow(now);
     await this.prepare();
     const reply = await this.write(`retry of job ${lease.jobId}`, () =>
-      runRetry(this.client, this.keys.queue(lease.queue), lease, update, now),
+      runRetry(this.client, this.keys.queue(lease.queue), lease, update, now, nowArg(this.leaseClock, now)),
     );
     throwIfRefused(reply, lease, now);
   }
@@ -313,7 +331,7 @@ export class RedisDriver implements Driver, Admin {
     validateNow(now);
     await this.prepare();
     const reply = await this.write(`fail of job ${lease.jobId}`, () =>
-      runFail(this.client, this.keys.queue(lease.queue), lease, update, now),
+      runFail(this.client, this.keys.queue(lease.queue), lease, update, nowArg(this.leaseClock, now)),
     );
     throwIfRefused(reply, lease, now);
   }
@@ -325,7 +343,7 @@ export class RedisDriver implements Driver, Admin {
     validateNow(now);
     await this.prepare();
     const reply = await this.write(`release of job ${lease.jobId}`, () =>
-      runRelease(this.client, this.keys.queue(lease.queue), lease, now),
+      runRelease(this.client, this.keys.queue(lease.queue), lease, nowArg(this.leaseClock, now)),
     );
     throwIfRefused(reply, lease, now);
   }
@@ -362,7 +380,7 @@ export class RedisDriver implements Driver, Admin {
     validateNow(now);
     await this.prepare();
     return this.leaseBatch(leases, now, 'ackMany', (queue, group) =>
-      runAck(this.client, this.keys.queue(queue), group, now, this.retention),
+      runAck(this.client, this.keys.queue(queue), group, nowArg(this.leaseClock, now), this.retention),
     ).then((outcomes) => outcomes.map((outcome) => (outcome.ok ? toOutcome(undefined) : outcome)));
   }
 
@@ -375,7 +393,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const expiresAt = now + leaseMs;
     return this.leaseBatch(leases, now, 'extendLeases', (queue, group) =>
-      runExtend(this.client, this.keys.queue(queue), group, now, expiresAt),
+      runExtend(this.client, this.keys.queue(queue), group, nowArg(this.leaseClock, now), leaseMs),
     ).then((outcomes) =>
       outcomes.map((outcome, i) => {
         if (!outcome.ok) return outcome;

@@ -6,25 +6,28 @@
   KEYS[3] index      sorted set of every job id (scores 0), for list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
-  ARGV[2] now (ms)
-  ARGV[3] now as a nanosecond string (finished_at_nano)
-  ARGV[4] retention: most done jobs kept ('' = no limit)
-  ARGV[5] retention: remove jobs finished before this ms ('' = no age limit)
-  ARGV[6..] two values per lease: job id, token
+  ARGV[2] now (ms), or '' for Redis's TIME; also the finish time
+  ARGV[3] retention: most done jobs kept ('' = no limit)
+  ARGV[4] retention: remove jobs finished more than this many ms before now ('' = no age limit)
+  ARGV[5..] two values per lease: job id, token
 
   A done job keeps its last token (lease_token) and loses lease_expires_at_nano.
   Retention runs after each ack, as it would for single acks in a row.
   Returns one reply per lease, in order: {'OK'}, {'REPEAT'} or a refusal.
 ]]
+--- @include "clock"
 --- @include "lease-check"
 --- @include "status-index"
 --- @include "done-retention"
 
 local inflight_key, done_key, index_key = KEYS[1], KEYS[2], KEYS[3]
-local base, now, now_nano, max_done, cutoff = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local base, now, max_done, max_age = ARGV[1], script_now(ARGV[2]), ARGV[3], ARGV[4]
+local now_nano = ms_to_nano(now)
+local cutoff = ''
+if max_age ~= '' then cutoff = add_ms(now, -tonumber(max_age)) end
 local replies = {}
 
-for i = 6, #ARGV, 2 do
+for i = 5, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
   local job_key = base .. 'job:' .. id
   local refusal = check_lease(job_key, inflight_key, id, token, now, 'ack')

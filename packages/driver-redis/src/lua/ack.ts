@@ -1,6 +1,5 @@
 import type { Lease, ResolvedRetention } from '@taskharbor/core';
 import type { QueueKeys } from '../keys.js';
-import { msToNano } from '../nano.js';
 import source from './ack-3.lua';
 import { type LeaseReply, leasePairs, leaseReplies } from './lease-reply.js';
 import { defineScript, type RedisClient, runScript } from './script.js';
@@ -12,11 +11,11 @@ export async function runAck(
   client: RedisClient,
   keys: QueueKeys,
   leases: readonly Lease[],
-  now: number,
+  scriptNow: string,
   retention: ResolvedRetention,
 ): Promise<LeaseReply[]> {
   const maxDone = Number.isFinite(retention.maxDoneCount) ? String(retention.maxDoneCount) : '';
-  const cutoff = Number.isFinite(retention.maxDoneAgeMs) ? String(now - retention.maxDoneAgeMs) : '';
-  const args = [keys.base, String(now), msToNano(now), maxDone, cutoff, ...leasePairs(leases)];
+  const maxAge = Number.isFinite(retention.maxDoneAgeMs) ? String(retention.maxDoneAgeMs) : '';
+  const args = [keys.base, scriptNow, maxDone, maxAge, ...leasePairs(leases)];
   return leaseReplies(await runScript(client, ackScript, [keys.inflight, keys.done, keys.index], args, 'text'));
 }

@@ -4,21 +4,23 @@
   KEYS[1] inflight   sorted set: job id by lease expiry (ms)
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
-  ARGV[2] now (ms)
-  ARGV[3] the new expiry (ms)
-  ARGV[4] the same as a nanosecond string
-  ARGV[5..] two values per lease: job id, token
+  ARGV[2] now (ms), or '' for Redis's TIME
+  ARGV[3] leaseMs; the leases expire at now + leaseMs
+  ARGV[4..] two values per lease: job id, token
 
   Returns one reply per lease, in order: {'OK'} or a refusal from check_lease
   (that lease changed nothing; the others go on).
 ]]
+--- @include "clock"
 --- @include "lease-check"
 
 local inflight_key = KEYS[1]
-local base, now, expires_at, expires_at_nano = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local base, now = ARGV[1], script_now(ARGV[2])
+local expires_at = add_ms(now, ARGV[3])
+local expires_at_nano = ms_to_nano(expires_at)
 local replies = {}
 
-for i = 5, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
   local job_key = base .. 'job:' .. id
   local refusal = check_lease(job_key, inflight_key, id, token, now, 'extendLease')

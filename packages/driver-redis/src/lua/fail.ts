@@ -7,18 +7,17 @@ import { defineScript, type RedisClient, runScript } from './script.js';
 
 export const failScript = defineScript('fail', 3, source);
 
-/** Records a failure and dead-letters the job, with the reason and `now` as its dead-letter time. */
+/** Records a failure and dead-letters the job, with the reason and the script's now as its dead-letter time. */
 export async function runFail(
   client: RedisClient,
   keys: QueueKeys,
   lease: Lease,
   update: FailUpdate,
-  now: number,
+  scriptNow: string,
 ): Promise<LeaseReply | undefined> {
   const args = [
     keys.base,
-    String(now),
-    msToNano(now),
+    scriptNow,
     lease.jobId,
     lease.token,
     String(update.attempts),

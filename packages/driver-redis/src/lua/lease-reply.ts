@@ -35,8 +35,10 @@ export function refusalError(reply: LeaseReply, lease: Lease, now: number): Erro
         ? new LeaseMismatchError(lease.jobId, `the job is ${detail} and was last held under another token`)
         : new LeaseMismatchError(lease.jobId);
     case 'EXPIRED': {
+      // The script's own now: the server's when leases follow Redis's clock.
       const expiresAt = detail === undefined || detail === '' ? lease.expiresAt : Number(detail);
-      return new LeaseExpiredError(lease.jobId, expiresAt, now);
+      const scriptNow = reply[2];
+      return new LeaseExpiredError(lease.jobId, expiresAt, scriptNow === undefined || scriptNow === '' ? now : Number(scriptNow));
     }
     default:
       return new Error(`unexpected reply from a lease script for job ${lease.jobId}: ${JSON.stringify(reply)}`);

@@ -8,19 +8,20 @@
   KEYS[4] signal     wake-up list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
-  ARGV[2] now (ms)
+  ARGV[2] now (ms), or '' for Redis's TIME
   ARGV[3] job id
   ARGV[4] token
 
   The lease and runAt are cleared; attempts and reclaims stay.
   Returns {'OK'} or a refusal from check_lease.
 ]]
+--- @include "clock"
 --- @include "lease-check"
 --- @include "status-index"
 --- @include "wake"
 
 local ready_key, inflight_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local base, now, id, token = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local base, now, id, token = ARGV[1], script_now(ARGV[2]), ARGV[3], ARGV[4]
 local job_key = base .. 'job:' .. id
 
 local refusal = check_lease(job_key, inflight_key, id, token, now, 'release')

@@ -11,9 +11,9 @@ export async function runRelease(
   client: RedisClient,
   keys: QueueKeys,
   lease: Lease,
-  now: number,
+  scriptNow: string,
 ): Promise<LeaseReply | undefined> {
-  const args = [keys.base, String(now), lease.jobId, lease.token];
+  const args = [keys.base, scriptNow, lease.jobId, lease.token];
   const keyList = [keys.ready, keys.inflight, keys.index, keys.signal];
   return leaseReplies([await runScript(client, releaseScript, keyList, args, 'text')])[0];
 }

@@ -8,11 +8,10 @@
   KEYS[5] signal     wake-up list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
-  ARGV[2] now (ms)
+  ARGV[2] now (ms), or '' for Redis's TIME
   ARGV[3] limit
-  ARGV[4] the new leases' expiry (ms, now + leaseMs)
-  ARGV[5] the same as a nanosecond string
-  ARGV[6] a random token base; each lease's token is the base plus its position
+  ARGV[4] leaseMs; the new leases expire at now + leaseMs
+  ARGV[5] a random token base; each lease's token is the base plus its position
 
   1. Due scheduled jobs (runAt <= now) become ready, and in-flight jobs whose
      lease expired (expiresAt <= now) are reclaimed (runAt, token and expiry
@@ -22,17 +21,19 @@
   The signal list keeps a token while ready jobs are left over (so another
   idle worker wakes for them) and loses it when none are.
 
-  Returns { next_due_at ms or '', id, fields, id, fields, ... }, where fields is
+  Returns { next_due_at ms or '', now, id, fields, id, fields, ... }, where fields is
   the job's HGETALL before the lease followed by the fields the lease set
   (status, lease_token, lease_expires_at_nano): later pairs win.
 ]]
 --- @include "byte-order"
+--- @include "clock"
 --- @include "status-index"
 --- @include "wake"
 
 local ready_key, scheduled_key, inflight_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local base, now, limit = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local expires_at, expires_at_nano, token_base = ARGV[4], ARGV[5], ARGV[6]
+local base, now, limit = ARGV[1], script_now(ARGV[2]), tonumber(ARGV[3])
+local expires_at = add_ms(now, ARGV[4])
+local expires_at_nano, token_base = ms_to_nano(expires_at), ARGV[5]
 
 local function promote(id)
   local job_key = base .. 'job:' .. id
@@ -76,7 +77,7 @@ while d <= #due or e <= #expired do
 end
 
 -- 2. Lease up to `limit` jobs from the head.
-local reply = { '' }
+local reply = { '', now }
 local ids = redis.call('LPOP', ready_key, limit)
 if ids then
   for i, id in ipairs(ids) do

@@ -2,14 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { ReservedJob, ReserveResult } from '@taskharbor/core';
 import { hashFromPairs, parseJobHash } from '../job-hash.js';
 import type { QueueKeys } from '../keys.js';
-import { msToNano } from '../nano.js';
 import source from './reserve-5.lua';
 import { defineScript, type RedisClient, runScript } from './script.js';
 
 export const reserveScript = defineScript('reserve', 5, source);
 
 export interface ReserveArgs {
+  /** The caller's now: the returned lease expiry and nextDueAt are on its clock. */
   now: number;
+  /** The script's now: the caller's as a string, or '' for Redis's TIME. */
+  scriptNow: string;
   limit: number;
   leaseMs: number;
 }
@@ -17,7 +19,9 @@ export interface ReserveArgs {
 /**
  * Promotes, reclaims and leases up to `limit` jobs in one script. Tokens are
  * a random base made here (Lua has no good randomness) plus the job's
- * position in the call, so every lease gets its own.
+ * position in the call, so every lease gets its own. Times in the result are
+ * on the caller's clock: when the script ran on Redis's, nextDueAt keeps its
+ * distance from the script's now.
  */
 export async function runReserve(client: RedisClient, keys: QueueKeys, args: ReserveArgs): Promise<ReserveResult> {
   const expiresAt = args.now + args.leaseMs;
@@ -26,16 +30,16 @@ export async function runReserve(client: RedisClient, keys: QueueKeys, args: Res
     client,
     reserveScript,
     [keys.ready, keys.scheduled, keys.inflight, keys.index, keys.signal],
-    [keys.base, String(args.now), String(args.limit), String(expiresAt), msToNano(expiresAt), tokenBase],
+    [keys.base, args.scriptNow, String(args.limit), String(args.leaseMs), tokenBase],
     'bytes',
   )) as unknown[];
   const jobs: ReservedJob[] = [];
-  for (let i = 1; i + 1 < reply.length; i += 2) {
+  for (let i = 2; i + 1 < reply.length; i += 2) {
     const id = String(reply[i]);
     const job = parseJobHash(id, hashFromPairs(reply[i + 1]));
     const token = job.lease?.token ?? '';
     jobs.push({ job, lease: { jobId: id, queue: keys.queue, token, expiresAt } });
   }
   const nextDue = String(reply[0] ?? '');
-  return nextDue === '' ? { jobs } : { jobs, nextDueAt: Number(nextDue) };
+  return nextDue === '' ? { jobs } : { jobs, nextDueAt: args.now + (Number(nextDue) - Number(String(reply[1]))) };
 }

@@ -8,7 +8,7 @@
   KEYS[5] signal     wake-up list
 
   ARGV[1]  the queue's key base, "<prefix>:{<queue>}:"
-  ARGV[2]  now (ms)
+  ARGV[2]  now (ms), or '' for Redis's TIME; the lease is checked at it
   ARGV[3]  job id
   ARGV[4]  token
   ARGV[5]  attempts (as the worker computed it)
@@ -22,12 +22,13 @@
   Leaves a wake-up token, ready or scheduled.
   Returns {'OK'} or a refusal from check_lease.
 ]]
+--- @include "clock"
 --- @include "lease-check"
 --- @include "status-index"
 --- @include "wake"
 
 local ready_key, scheduled_key, inflight_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local base, now, id, token = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local base, now, id, token = ARGV[1], script_now(ARGV[2]), ARGV[3], ARGV[4]
 local attempts, has_last_error, last_error, failed_at_nano = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local runnable, run_at, run_at_nano = ARGV[9], ARGV[10], ARGV[11]
 local job_key = base .. 'job:' .. id

@@ -7,18 +7,22 @@ import { defineScript, type RedisClient, runScript } from './script.js';
 
 export const retryScript = defineScript('retry', 5, source);
 
-/** Records a failure and puts the job back, ready (runnable at `now`) or scheduled. */
+/**
+ * Records a failure and puts the job back, ready (runnable at the caller's
+ * `now`) or scheduled. The lease is checked at the script's now.
+ */
 export async function runRetry(
   client: RedisClient,
   keys: QueueKeys,
   lease: Lease,
   update: RetryUpdate,
   now: number,
+  scriptNow: string,
 ): Promise<LeaseReply | undefined> {
   const runnable = update.runAt === undefined || update.runAt <= now;
   const args = [
     keys.base,
-    String(now),
+    scriptNow,
     lease.jobId,
     lease.token,
     String(update.attempts),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import byteOrder from './includes/byte-order.lua';
+import clock from './includes/clock.lua';
 import doneRetention from './includes/done-retention.lua';
 import leaseCheck from './includes/lease-check.lua';
 import statusIndex from './includes/status-index.lua';
@@ -15,6 +16,7 @@ export type ScriptArg = string | Buffer | number;
 /** The shared fragments a script pulls in with a line `--- @include "<name>"`. */
 const INCLUDES: Readonly<Record<string, string>> = {
   'byte-order': byteOrder,
+  clock,
   'done-retention': doneRetention,
   'lease-check': leaseCheck,
   'status-index': statusIndex,

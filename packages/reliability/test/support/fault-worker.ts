@@ -8,8 +8,8 @@
  * own, never the driver's), then works. The outcome itself is not logged
  * here: the tests read it from the job record (status, final lease token).
  */
-import { RetryPolicy, UnrecoverableError } from '@taskharbor/core';
-import { RedisDriver } from '@taskharbor/driver-redis';
+import { type Clock, RetryPolicy, systemClock, UnrecoverableError } from '@taskharbor/core';
+import { type LeaseClock, RedisDriver } from '@taskharbor/driver-redis';
 import { Worker } from '@taskharbor/worker';
 import { Redis } from 'ioredis';
 
@@ -34,6 +34,19 @@ export interface FaultWorkerConfig {
   /** `work` jobs throw on attempt 1 and succeed on attempt 2. */
   failFirstAttempt?: boolean;
   maxReclaims?: number;
+  /** How far this worker's clock runs ahead of the machine's (ms; negative: behind). */
+  clockSkewMs?: number;
+  /** The driver's leaseClock option. */
+  leaseClock?: LeaseClock;
+}
+
+/** The machine's clock moved by `skewMs`, as on a host whose time is off; timers are unchanged. */
+function skewedClock(skewMs: number): Clock {
+  return {
+    now: () => systemClock.now() + skewMs,
+    setTimeout: (callback, ms) => systemClock.setTimeout(callback, ms),
+    clearTimeout: (handle) => systemClock.clearTimeout(handle),
+  };
 }
 
 function out(event: Record<string, unknown>): void {
@@ -63,6 +76,7 @@ async function main(): Promise<void> {
     db: config.db,
     keyPrefix: config.keyPrefix,
     retention: { maxDoneCount: 1_000_000_000, maxDoneAgeMs: 1_000_000_000_000 },
+    leaseClock: config.leaseClock ?? 'caller',
     redisOptions: { connectionName: config.connectionName, connectTimeout: 3000 },
   });
   const worker = new Worker(driver, {
@@ -72,6 +86,7 @@ async function main(): Promise<void> {
     pollIntervalMs: 500,
     retryPolicy: RetryPolicy.fixed(0),
     maxReclaims: config.maxReclaims ?? 1000,
+    clock: skewedClock(config.clockSkewMs ?? 0),
   });
 
   const recordStart = async (job: { id: string; attempt: number; reclaims: number }, token: string): Promise<void> => {

@@ -6,7 +6,7 @@
 --   {'NOT_FOUND'}               the queue holds no such job
 --   {'NOT_IN_FLIGHT', status}   the job is ready or scheduled, or finished and the operation cannot repeat
 --   {'MISMATCH', status}        another token (for a finished job: a late writer)
---   {'EXPIRED', expires_at_ms}  the current token, but now >= the stored expiry
+--   {'EXPIRED', expires_at_ms, now}  the current token, but now >= the stored expiry
 -- Times are compared as milliseconds (sorted-set scores), never as nanosecond strings.
 local function check_lease(job_key, inflight_key, id, token, now, op)
   local state = redis.call('HMGET', job_key, 'status', 'lease_token')
@@ -22,7 +22,7 @@ local function check_lease(job_key, inflight_key, id, token, now, op)
   if status ~= 'inflight' then return { 'NOT_IN_FLIGHT', status } end
   if current ~= token then return { 'MISMATCH', status } end
   local expires_at = redis.call('ZSCORE', inflight_key, id)
-  if not expires_at then return { 'EXPIRED', '' } end
-  if tonumber(now) >= tonumber(expires_at) then return { 'EXPIRED', expires_at } end
+  if not expires_at then return { 'EXPIRED', '', now } end
+  if tonumber(now) >= tonumber(expires_at) then return { 'EXPIRED', expires_at, now } end
   return nil
 end
