@@ -101,15 +101,17 @@ export class JobRun implements LeaseHolder {
   }
 
   /**
-   * Runs the job to its end. Resolves (never rejects) once the handler has
-   * settled and every write for the job has finished: then its slot is free.
+   * Runs the job. Resolves (never rejects) once the handler has settled, or
+   * at once when the job cannot run (poison, undecodable, no handler): then
+   * its slot is free. The outcome write may still be in flight; written()
+   * tells when it ends.
    */
   async run(): Promise<void> {
     const { options } = this.deps;
     if (this.record.reclaims > options.maxReclaims) {
       this.state = 'writing';
       this.write = this.writeDead(poisonUpdate(this.record, options.maxReclaims, options.clock.now()), undefined);
-      return this.write;
+      return;
     }
     if (this.decodeError !== undefined) return this.failWithoutRunning(this.decodeError, undefined);
     const handler = this.deps.handlerFor(this.record.type);
@@ -138,7 +140,11 @@ export class JobRun implements LeaseHolder {
     } else if (this.state !== 'writing') {
       options.logger.debug(this.fields({ state: this.state }), 'handler settled after its job was given up; result ignored');
     }
-    await this.write;
+  }
+
+  /** Resolves when every write started for the job so far has finished (at once when none was). */
+  written(): Promise<void> {
+    return this.write ?? Promise.resolve();
   }
 
   /**
@@ -208,10 +214,9 @@ export class JobRun implements LeaseHolder {
     this.deps.emit('leaseLost', { job: this.job, lease: this.lease, error, during });
   }
 
-  private failWithoutRunning(error: unknown, deadNow: string | undefined): Promise<void> {
+  private failWithoutRunning(error: unknown, deadNow: string | undefined): void {
     this.state = 'writing';
     this.write = this.writeFailure(error, deadNow);
-    return this.write;
   }
 
   private async writeAck(): Promise<void> {

@@ -1,12 +1,16 @@
 /**
  * Counts the jobs this worker holds against its concurrency. A slot is taken
- * when a job is reserved and given back only when its handler has settled
- * and its outcome write has finished, so a timed-out handler that ignores
- * its signal still counts, and slow outcome writes push back on reserving.
+ * when a job is reserved and freed when its handler settles, so a timed-out
+ * handler that ignores its signal still counts. The job's outcome write may
+ * still be in flight then: a freed slot can take the next job while the
+ * last one's ack travels, so a busy worker's ack and its next reserve share
+ * one round trip. At most `limit` such writes may be outstanding on top of
+ * the running handlers; beyond that, slow writes push back on reserving.
  */
 export class Slots {
   readonly limit: number;
-  private used = 0;
+  private running = 0;
+  private writing = 0;
   private waiters: (() => void)[] = [];
 
   constructor(limit: number) {
@@ -14,34 +18,52 @@ export class Slots {
   }
 
   get free(): number {
-    return this.limit - this.used;
+    return Math.max(0, Math.min(this.limit - this.running, 2 * this.limit - this.running - this.writing));
   }
 
+  /** Handlers running. */
   get inUse(): number {
-    return this.used;
+    return this.running;
+  }
+
+  /** Jobs held: handlers running plus outcome writes in flight. */
+  get held(): number {
+    return this.running + this.writing;
   }
 
   take(): void {
     // Only the reserve loop takes slots, and it asks for at most `free` jobs.
-    if (this.used >= this.limit) throw new Error(`all ${this.limit} slots are in use; this is a bug in the worker`);
-    this.used++;
+    if (this.free === 0) throw new Error(`all ${this.limit} slots are in use; this is a bug in the worker`);
+    this.running++;
   }
 
-  give(): void {
-    this.used--;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
+  /** The handler settled; the job's outcome write (if any) is still to finish. */
+  settle(): void {
+    this.running--;
+    this.writing++;
+    this.notify();
+  }
+
+  /** The job's outcome write finished (written or not). */
+  written(): void {
+    this.writing--;
+    this.notify();
   }
 
   /** Resolves once a slot is free (at once if one is), or when the signal aborts. */
   whenFree(signal: AbortSignal): Promise<void> {
-    return this.until(() => this.used < this.limit, signal);
+    return this.until(() => this.free > 0, signal);
   }
 
-  /** Resolves once every slot is free, or when the signal aborts. */
+  /** Resolves once no handler runs, or when the signal aborts. */
   whenIdle(signal: AbortSignal): Promise<void> {
-    return this.until(() => this.used === 0, signal);
+    return this.until(() => this.running === 0, signal);
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
   }
 
   private until(condition: () => boolean, signal: AbortSignal): Promise<void> {

@@ -118,7 +118,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
 
   /** How many jobs this worker holds now (handlers running, or outcomes being written). */
   get activeCount(): number {
-    return this.slots.inUse;
+    return this.slots.held;
   }
 
   /**
@@ -256,7 +256,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
       }
       // Came up short without a wake-up armed: look once more with it armed before waiting.
       if (!armed) continue;
-      if (round.reserved === 0 && this.slots.inUse === 0 && !this.drainedSent) {
+      if (round.reserved === 0 && this.slots.held === 0 && !this.drainedSent) {
         this.drainedSent = true;
         this.emit('drained', {});
       }
@@ -280,13 +280,17 @@ export class Worker<Jobs extends JobMap = JobMap> {
       void run
         .run()
         .catch((error: unknown) => this.reportError(toError(error), 'run', reserved.lease))
+        .then(() => {
+          this.slots.settle();
+          return run.written();
+        })
         .finally(() => {
           this.runs.delete(run);
           if (this.runs.size === 0) this.heartbeat.pause();
-          this.slots.give();
+          this.slots.written();
           // The last job just ended after the queues looked empty: look once more, so that
           // `drained` means a reserve found nothing while nothing ran (a retry may have just landed).
-          if (this.slots.inUse === 0 && this.lastLookEmpty && !this.drainedSent) this.wake.poke();
+          if (this.slots.held === 0 && this.lastLookEmpty && !this.drainedSent) this.wake.poke();
         });
     }
   }

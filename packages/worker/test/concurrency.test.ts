@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Lease } from '@taskharbor/core';
 import { Gate, harness } from './support/harness.js';
 
 describe('concurrency', () => {
@@ -67,5 +68,41 @@ describe('concurrency', () => {
     for (let i = 0; i < 10; i++) await h.clock.flush();
     expect(events.of('active').map((e) => e.job.queue)).toEqual(['a', 'a', 'b']);
     gate.resolve();
+  });
+
+  it('a_freed_slot_takes_the_next_job_while_the_last_ack_is_in_flight_up_to_concurrency_writes', async () => {
+    const h = harness();
+    const acks = new Gate();
+    h.driver.override('ack', async (real, lease: Lease, now: number) => {
+      await acks.promise;
+      return real.ack(lease, now);
+    });
+    h.driver.override('ackMany', async (real, leases: Lease[], now: number) => {
+      await acks.promise;
+      return real.ackMany(leases, now);
+    });
+    const { worker, events } = h.worker({ concurrency: 2 });
+    let running = 0;
+    let peak = 0;
+    worker.register('work', async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await Promise.resolve();
+      running--;
+    });
+    for (let i = 0; i < 10; i++) await h.client.enqueue('work', undefined);
+    await worker.start();
+    // Two ran and their acks hang; their slots took two more, whose acks hang too: then reserving stops.
+    await h.until(() => events.of('active').length === 4, 'four started');
+    for (let i = 0; i < 10; i++) await h.clock.flush();
+    expect(events.of('active')).toHaveLength(4);
+    expect(events.of('completed')).toHaveLength(0);
+    expect(worker.activeCount).toBe(4);
+    expect(await h.memory.counts('default')).toMatchObject({ inflight: 4, ready: 6 });
+
+    acks.resolve();
+    await h.until(() => events.of('completed').length === 10, 'all done');
+    expect(peak).toBeLessThanOrEqual(2);
+    expect(worker.activeCount).toBe(0);
   });
 });
