@@ -28,11 +28,47 @@ export const JobField = {
 } as const;
 
 /** A job hash as Redis returned it: field name to raw bytes. */
-export type JobHash = Map<string, Buffer>;
+export interface JobHash {
+  get(field: string): Buffer | undefined;
+}
+
+/**
+ * The fields reserve-5.lua reads with HMGET, in its order. A reserved job is
+ * ready before its lease, so the fields it cannot have (lease, finish and
+ * dead-letter fields) are not read.
+ */
+export const RESERVE_FIELDS = [
+  JobField.type,
+  JobField.queue,
+  JobField.payload,
+  JobField.status,
+  JobField.runAt,
+  JobField.timeout,
+  JobField.createdAt,
+  JobField.attempts,
+  JobField.maxAttempts,
+  JobField.reclaims,
+  JobField.lastError,
+  JobField.failedAt,
+  JobField.idempotencyKey,
+] as const;
+
+const RESERVE_INDEX: ReadonlyMap<string, number> = new Map(RESERVE_FIELDS.map((field, i) => [field, i]));
+
+/** An HMGET reply of RESERVE_FIELDS (Buffers, null when absent) read by field name, without copying. */
+export function hashFromReserveValues(values: readonly unknown[]): JobHash {
+  return {
+    get(field) {
+      const index = RESERVE_INDEX.get(field);
+      const value = index === undefined ? undefined : values[index];
+      return value === null || value === undefined ? undefined : (value as Buffer);
+    },
+  };
+}
 
 /** A flat HGETALL reply (`[field, value, field, value, …]`, as Buffers) as a map; a field that appears twice keeps its later value. */
 export function hashFromPairs(pairs: unknown): JobHash {
-  const hash: JobHash = new Map();
+  const hash = new Map<string, Buffer>();
   if (!Array.isArray(pairs)) return hash;
   for (let i = 0; i + 1 < pairs.length; i += 2) {
     hash.set(String(pairs[i]), pairs[i + 1] as Buffer);

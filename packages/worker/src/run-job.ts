@@ -66,7 +66,9 @@ export class JobRun implements LeaseHolder {
   leaseMs: number;
   state: RunState = 'running';
   private readonly deps: RunDeps;
-  private readonly controller = new AbortController();
+  /** Made when the handler first reads ctx.signal: most never do, and a busy worker starts thousands of jobs a second. */
+  private controller: AbortController | undefined;
+  private abortReason: { reason: unknown } | undefined;
   private readonly decodeError: unknown;
   private readonly startedAt: number;
   private durationMs = 0;
@@ -155,16 +157,33 @@ export class JobRun implements LeaseHolder {
   release(graceMs: number): Promise<void> {
     if (this.state !== 'running') return this.write ?? Promise.resolve();
     this.state = 'released';
-    this.controller.abort(new WorkerShutdownError(this.record.id, graceMs));
+    this.abort(new WorkerShutdownError(this.record.id, graceMs));
     this.write = this.writeRelease();
     return this.write;
+  }
+
+  /** The run's abort signal; an abort that came before it was made is already on it. */
+  private signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason.reason);
+    }
+    return this.controller.signal;
+  }
+
+  private abort(reason: unknown): void {
+    if (this.abortReason !== undefined) return;
+    this.abortReason = { reason };
+    this.controller?.abort(reason);
   }
 
   private context(): JobContext {
     const run = this;
     let log: JobContext['log'] | undefined;
     return {
-      signal: this.controller.signal,
+      get signal() {
+        return run.signal();
+      },
       get lease() {
         return run.lease;
       },
@@ -202,14 +221,14 @@ export class JobRun implements LeaseHolder {
     const error = new JobTimeoutError(this.record.id, timeoutMs);
     this.state = 'writing';
     this.durationMs = this.deps.options.clock.now() - this.startedAt;
-    this.controller.abort(error);
+    this.abort(error);
     this.write = this.writeFailure(error, undefined);
   }
 
   private loseLease(error: Error, during: WorkerEvents['leaseLost']['during']): void {
     if (this.state !== 'running') return;
     this.state = 'lost';
-    this.controller.abort(new LeaseLostError(this.record.id, error));
+    this.abort(new LeaseLostError(this.record.id, error));
     this.deps.options.logger.warn(this.fields({ error: error.message, during }), 'lease lost; the job may run elsewhere');
     this.deps.emit('leaseLost', { job: this.job, lease: this.lease, error, during });
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Lease } from '@taskharbor/core';
+import type { MemoryDriver } from '@taskharbor/driver-memory';
 import { Gate, harness } from './support/harness.js';
 
 describe('concurrency', () => {
@@ -104,5 +105,36 @@ describe('concurrency', () => {
     await h.until(() => events.of('completed').length === 10, 'all done');
     expect(peak).toBeLessThanOrEqual(2);
     expect(worker.activeCount).toBe(0);
+  });
+
+  it('a_large_refill_goes_out_as_two_concurrent_reserves_and_keeps_fifo_order', async () => {
+    const h = harness();
+    const gate = new Gate();
+    let inFlight = 0;
+    let peakInFlight = 0;
+    h.driver.override('reserve', async (real, request: Parameters<MemoryDriver['reserve']>[0]) => {
+      inFlight++;
+      peakInFlight = Math.max(peakInFlight, inFlight);
+      await Promise.resolve();
+      await Promise.resolve();
+      try {
+        return await real.reserve(request);
+      } finally {
+        inFlight--;
+      }
+    });
+    const { worker, events } = h.worker({ concurrency: 40 });
+    worker.register('work', () => gate.promise);
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) ids.push((await h.client.enqueue('work', undefined)).id);
+    await worker.start();
+    await h.until(() => events.of('active').length === 40, 'forty running');
+
+    const limits = h.driver.calls.filter((call) => call.method === 'reserve').map((call) => (call.args[0] as { limit: number }).limit);
+    expect(limits).toEqual([20, 20]);
+    expect(peakInFlight).toBe(2);
+    expect(events.of('active').map((e) => e.job.id)).toEqual(ids.slice(0, 40));
+    gate.resolve();
+    await h.until(() => events.of('completed').length === 60, 'all done');
   });
 });

@@ -32,6 +32,26 @@ describe('timeouts', () => {
     gate.resolve();
   });
 
+  it('a_signal_first_read_after_the_timeout_is_already_aborted', async () => {
+    const h = harness();
+    const { worker, events } = h.worker({ retryPolicy: RetryPolicy.fixed(1_000) });
+    const gate = new Gate();
+    let seen: { aborted: boolean; reason: unknown } | undefined;
+    worker.register('slow', async (_job, ctx) => {
+      await gate.promise;
+      seen = { aborted: ctx.signal.aborted, reason: ctx.signal.reason };
+    });
+    await h.client.enqueue('slow', undefined, { timeoutMs: 5_000 });
+    await worker.start();
+    await h.until(() => events.of('active').length === 1, 'started');
+    await h.clock.advance(5_000);
+    await h.until(() => events.of('retrying').length === 1, 'retry written');
+    gate.resolve();
+    await h.until(() => seen !== undefined, 'handler read its signal');
+    expect(seen?.aborted).toBe(true);
+    expect(seen?.reason).toBeInstanceOf(JobTimeoutError);
+  });
+
   it('timed_out_handler_keeps_its_slot_until_its_promise_settles', async () => {
     const h = harness();
     const { worker, events } = h.worker({ concurrency: 1, retryPolicy: RetryPolicy.fixed(60_000) });

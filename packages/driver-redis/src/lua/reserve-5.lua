@@ -21,9 +21,12 @@
   The signal list keeps a token while ready jobs are left over (so another
   idle worker wakes for them) and loses it when none are.
 
-  Returns { next_due_at ms or '', now, id, fields, id, fields, ... }, where fields is
-  the job's HGETALL before the lease followed by the fields the lease set
-  (status, lease_token, lease_expires_at_nano): later pairs win.
+  Returns { next_due_at ms or '', now, id, values, id, values, ... }, where
+  values are the job's fields before the lease, by position (HMGET, nil when
+  absent): type, queue, payload, status, run_at_nano, timeout_nano,
+  created_at_nano, attempts, max_attempts, reclaims, last_error,
+  failed_at_nano, idempotency_key; then the new lease's token. The order is
+  RESERVE_FIELDS in job-hash.ts. The lease's expiry is now + leaseMs.
 ]]
 --- @include "byte-order"
 --- @include "clock"
@@ -82,29 +85,18 @@ local ids = redis.call('LPOP', ready_key, limit)
 if ids then
   for i, id in ipairs(ids) do
     local job_key = base .. 'job:' .. id
-    -- The hash is read before the update (one call fewer per job); the reply
-    -- appends the fields the update sets, which the reader takes as final.
-    local fields = redis.call('HGETALL', job_key)
-    local status
-    for f = 1, #fields, 2 do
-      if fields[f] == 'status' then
-        status = fields[f + 1]
-        break
-      end
-    end
+    -- The hash is read before the update (one call fewer per job); the reader
+    -- knows what the update sets: status inflight, the token, the expiry.
+    local values = redis.call('HMGET', job_key, 'type', 'queue', 'payload', 'status', 'run_at_nano', 'timeout_nano',
+      'created_at_nano', 'attempts', 'max_attempts', 'reclaims', 'last_error', 'failed_at_nano', 'idempotency_key')
     -- An id whose job is gone or moved on is dropped from the list rather than handed out.
-    if status == 'ready' then
+    if values[4] == 'ready' then
       local token = token_base .. i
       redis.call('HSET', job_key, 'status', 'inflight', 'lease_token', token, 'lease_expires_at_nano', expires_at_nano)
       redis.call('ZADD', inflight_key, expires_at, id)
-      fields[#fields + 1] = 'status'
-      fields[#fields + 1] = 'inflight'
-      fields[#fields + 1] = 'lease_token'
-      fields[#fields + 1] = token
-      fields[#fields + 1] = 'lease_expires_at_nano'
-      fields[#fields + 1] = expires_at_nano
+      values[14] = token
       reply[#reply + 1] = id
-      reply[#reply + 1] = fields
+      reply[#reply + 1] = values
     end
   end
 end

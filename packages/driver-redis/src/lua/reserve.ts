@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ReservedJob, ReserveResult } from '@taskharbor/core';
-import { hashFromPairs, parseJobHash } from '../job-hash.js';
+import { hashFromReserveValues, parseJobHash, RESERVE_FIELDS } from '../job-hash.js';
 import type { QueueKeys } from '../keys.js';
 import source from './reserve-5.lua';
 import { defineScript, type RedisClient, runScript } from './script.js';
@@ -33,11 +33,16 @@ export async function runReserve(client: RedisClient, keys: QueueKeys, args: Res
     [keys.base, args.scriptNow, String(args.limit), String(args.leaseMs), tokenBase],
     'bytes',
   )) as unknown[];
+  // The stored expiry is on the script's clock (the server's with leaseClock 'server').
+  const storedExpiresAt = Number(String(reply[1])) + args.leaseMs;
   const jobs: ReservedJob[] = [];
   for (let i = 2; i + 1 < reply.length; i += 2) {
     const id = String(reply[i]);
-    const job = parseJobHash(id, hashFromPairs(reply[i + 1]));
-    const token = job.lease?.token ?? '';
+    const values = reply[i + 1] as unknown[];
+    const token = String(values[RESERVE_FIELDS.length]);
+    const job = parseJobHash(id, hashFromReserveValues(values));
+    job.status = 'inflight';
+    job.lease = { token, expiresAt: storedExpiresAt };
     jobs.push({ job, lease: { jobId: id, queue: keys.queue, token, expiresAt } });
   }
   const nextDue = String(reply[0] ?? '');
