@@ -41,6 +41,11 @@ export class TypedEmitter<Events extends object> {
     if (set.size === 0) this.listeners.delete(event);
   }
 
+  /** Whether the event has a listener. */
+  has(event: keyof Events): boolean {
+    return this.listeners.has(event);
+  }
+
   emit<Event extends keyof Events>(event: Event, payload: Events[Event]): void {
     const set = this.listeners.get(event);
     if (set === undefined) return;

@@ -26,6 +26,22 @@ type Level = keyof Logger;
 
 const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error'];
 
+/**
+ * Whether per-job debug lines are worth building: not without a logger, and
+ * not when it says (pino's `isLevelEnabled`) that debug is off. A busy
+ * worker would otherwise make two field objects per job for nothing.
+ */
+export function debugEnabled(logger: Logger | undefined): boolean {
+  if (logger === undefined || logger === silentLogger) return false;
+  const probe = (logger as { isLevelEnabled?: unknown }).isLevelEnabled;
+  if (typeof probe !== 'function') return true;
+  try {
+    return Boolean(probe.call(logger, 'debug'));
+  } catch {
+    return true;
+  }
+}
+
 /** The default: the worker is quiet unless given a logger. */
 export const silentLogger: Logger = {
   debug() {},

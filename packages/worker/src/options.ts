@@ -12,7 +12,7 @@ import {
   validateLeaseMs,
   validateName,
 } from '@taskharbor/core';
-import { guardLogger, type Logger, silentLogger } from './logger.js';
+import { debugEnabled, guardLogger, type Logger, silentLogger } from './logger.js';
 import { MAX_TIMER_MS } from './timers.js';
 
 /** A queue with its share of the free slots, for `queueOrder: 'weighted'`. */
@@ -79,6 +79,8 @@ export interface ResolvedOptions {
   defaultMaxAttempts: number;
   shutdownGraceMs: number;
   logger: Logger;
+  /** Per-job debug lines are written (see debugEnabled). */
+  logDebug: boolean;
   clock: Clock;
   codec: Codec;
   maxReclaims: number;
@@ -162,6 +164,7 @@ export function resolveOptions(options: WorkerOptions): ResolvedOptions {
     defaultMaxAttempts,
     shutdownGraceMs,
     logger: guardLogger(options.logger ?? silentLogger),
+    logDebug: debugEnabled(options.logger),
     clock: options.clock ?? systemClock,
     codec: options.codec ?? jsonCodec,
     maxReclaims,

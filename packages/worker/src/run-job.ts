@@ -32,6 +32,8 @@ export interface RunDeps {
   driver: Driver;
   options: ResolvedOptions;
   emit: <Event extends keyof WorkerEvents>(event: Event, payload: WorkerEvents[Event]) => void;
+  /** Whether anyone listens for the event: payloads of per-job events are only built then. */
+  listening(event: keyof WorkerEvents): boolean;
   handlerFor(type: string): Handler | undefined;
   registeredTypes(): string[];
   middleware(): readonly Middleware[];
@@ -123,8 +125,8 @@ export class JobRun implements LeaseHolder {
       return this.failWithoutRunning(error, deadNow);
     }
 
-    this.deps.emit('active', { job: this.job, lease: this.lease });
-    options.logger.debug(this.fields(), 'job started');
+    if (this.deps.listening('active')) this.deps.emit('active', { job: this.job, lease: this.lease });
+    if (options.logDebug) options.logger.debug(this.fields(), 'job started');
     const timeoutMs = this.record.timeoutMs;
     const cancelTimeout =
       timeoutMs === undefined ? undefined : startTimer(options.clock, timeoutMs, () => this.timeOut(timeoutMs));
@@ -246,8 +248,8 @@ export class JobRun implements LeaseHolder {
       return this.writeFailed(error, 'ack');
     }
     this.state = 'finished';
-    options.logger.debug(this.fields({ durationMs: this.durationMs }), 'job completed');
-    this.deps.emit('completed', { job: this.job, durationMs: this.durationMs });
+    if (options.logDebug) options.logger.debug(this.fields({ durationMs: this.durationMs }), 'job completed');
+    if (this.deps.listening('completed')) this.deps.emit('completed', { job: this.job, durationMs: this.durationMs });
   }
 
   private async writeFailure(cause: unknown, deadNow: string | undefined): Promise<void> {

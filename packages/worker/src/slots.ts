@@ -1,6 +1,7 @@
 /**
- * Counts the jobs this worker holds against its concurrency. A slot is taken
- * when a job is reserved and freed when its handler settles, so a timed-out
+ * Counts the jobs this worker holds against its concurrency. A reserve books
+ * the slots it asks for; each job it brings takes one of them, and the rest
+ * are unbooked when it answers. A slot is freed when its handler settles, so a timed-out
  * handler that ignores its signal still counts. The job's outcome write may
  * still be in flight then: a freed slot can take the next job while the
  * last one's ack travels, so a busy worker's ack and its next reserve share
@@ -11,6 +12,7 @@ export class Slots {
   readonly limit: number;
   private running = 0;
   private writing = 0;
+  private booked = 0;
   private waiters: (() => void)[] = [];
 
   constructor(limit: number) {
@@ -18,7 +20,8 @@ export class Slots {
   }
 
   get free(): number {
-    return Math.max(0, Math.min(this.limit - this.running, 2 * this.limit - this.running - this.writing));
+    const taken = this.running + this.booked;
+    return Math.max(0, Math.min(this.limit - taken, 2 * this.limit - taken - this.writing));
   }
 
   /** Handlers running. */
@@ -31,10 +34,25 @@ export class Slots {
     return this.running + this.writing;
   }
 
-  take(): void {
-    // Only the reserve loop takes slots, and it asks for at most `free` jobs.
-    if (this.free === 0) throw new Error(`all ${this.limit} slots are in use; this is a bug in the worker`);
+  /** A reserve asks for `count` jobs: their slots are held until it answers. */
+  book(count: number): void {
+    // Only the reserve loop books slots, and it asks for at most `free` jobs.
+    if (count > this.free) throw new Error(`${count} slots asked for, ${this.free} free; this is a bug in the worker`);
+    this.booked += count;
+  }
+
+  /** A booked slot gets its job. */
+  takeBooked(): void {
+    if (this.booked === 0) throw new Error('a job arrived for no booked slot; this is a bug in the worker');
+    this.booked--;
     this.running++;
+  }
+
+  /** Booked slots a reserve did not fill. */
+  unbook(count: number): void {
+    if (count === 0) return;
+    this.booked -= count;
+    this.notify();
   }
 
   /** The handler settled; the job's outcome write (if any) is still to finish. */

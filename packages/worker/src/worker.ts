@@ -16,7 +16,7 @@ import type { Handler, Middleware } from './handler.js';
 import { Heartbeat } from './heartbeat.js';
 import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
 import { createPlanner, type QueuePlanner } from './queue-order.js';
-import { reserveRound } from './reserve-round.js';
+import { type RoundResult, reserveRound } from './reserve-round.js';
 import { JobRun, type RunDeps } from './run-job.js';
 import { Slots } from './slots.js';
 import { closeOnSignals } from './signals.js';
@@ -72,6 +72,11 @@ export class Worker<Jobs extends JobMap = JobMap> {
   private lastLookEmpty = false;
   /** `drained` was emitted and no job was reserved since. */
   private drainedSent = false;
+  /** Rounds sent by a busy worker without waiting for their answer. */
+  private readonly sentRounds = new Set<Promise<unknown>>();
+  /** The failure of a sent round, for the loop to back off on. */
+  private roundError: { error: unknown } | undefined;
+  private retryMs = 0;
 
   constructor(driver: Driver, options: WorkerOptions = {}) {
     this.driver = driver;
@@ -104,6 +109,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
       ack: (lease) => acks.ack(lease),
       options: this.options,
       emit: (event, payload) => this.emit(event, payload),
+      listening: (event) => this.emitter.has(event),
       handlerFor: (type) => this.handlers.get(type),
       registeredTypes: () => [...this.handlers.keys()],
       middleware: () => this.middlewares,
@@ -210,9 +216,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
   }
 
   private async loop(): Promise<void> {
-    const { clock } = this.options;
     const stop = this.stop.signal;
-    let retryMs = 0;
     while (!stop.aborted) {
       if (this.slots.free === 0) {
         await this.slots.whenFree(stop);
@@ -221,42 +225,37 @@ export class Worker<Jobs extends JobMap = JobMap> {
         for (let hop = 0; hop < 4; hop++) await Promise.resolve();
         continue;
       }
-      // The wake-up is armed only for a reserve that may lead to a wait (the last round came up
-      // short): armed before that reserve, it cannot miss an enqueue that lands in between. A busy
-      // worker reserves without arming, so it sends nothing to waitForWork while jobs keep coming.
-      const armed = this.lastLookEmpty;
-      if (armed) this.wake.arm();
-      let round: Awaited<ReturnType<typeof reserveRound>>;
+      if (this.roundError !== undefined) {
+        const { error } = this.roundError;
+        this.roundError = undefined;
+        if (!(await this.backOff(error))) break;
+        continue;
+      }
+      if (!this.lastLookEmpty) {
+        // Busy: send the round and go on filling slots as they free, without waiting for its
+        // answer, so the next round is on its way while this one's jobs run. No wake-up is
+        // armed: a busy worker sends nothing to waitForWork while jobs keep coming.
+        this.sendRound();
+        continue;
+      }
+      // The last round came up short: arm the wake-up before the reserve that may lead to a
+      // wait, so it cannot miss an enqueue that lands in between, and wait for the answer.
+      this.wake.arm();
+      let round: RoundResult;
       try {
-        round = await reserveRound({
-          driver: this.driver,
-          clock,
-          planner: this.planner,
-          leaseMs: this.options.leaseMs,
-          free: this.slots.free,
-          onJobs: (jobs) => this.accept(jobs),
-        });
-        retryMs = 0;
+        round = await this.startRound();
+        this.retryMs = 0;
       } catch (error) {
         this.wake.cancel();
-        this.reportError(toError(error), 'reserve');
-        if (isTaskHarborError(error, ErrorCode.DriverClosed)) {
-          // Nothing more can be reserved; close() still finishes what runs.
-          this.options.logger.error({}, 'driver closed under the worker; it stops taking jobs');
-          break;
-        }
-        retryMs = Math.min(RESERVE_RETRY_MAX_MS, this.options.pollIntervalMs, Math.max(RESERVE_RETRY_MIN_MS, retryMs * 2));
-        await sleep(clock, retryMs, stop);
+        if (!(await this.backOff(error))) break;
         continue;
       }
       this.lastLookEmpty = round.idle;
       if (!round.idle) {
-        if (armed) this.wake.cancel();
+        this.wake.cancel();
         continue;
       }
-      // Came up short without a wake-up armed: look once more with it armed before waiting.
-      if (!armed) continue;
-      if (round.reserved === 0 && this.slots.held === 0 && !this.drainedSent) {
+      if (round.reserved === 0 && this.slots.held === 0 && this.sentRounds.size === 0 && !this.drainedSent) {
         this.drainedSent = true;
         this.emit('drained', {});
       }
@@ -265,14 +264,63 @@ export class Worker<Jobs extends JobMap = JobMap> {
     this.wake.cancel();
   }
 
+  /** One reserve round for every free slot; the slots stay booked until it answers. */
+  private startRound(): Promise<RoundResult> {
+    const free = this.slots.free;
+    this.slots.book(free);
+    let delivered = 0;
+    return reserveRound({
+      driver: this.driver,
+      clock: this.options.clock,
+      planner: this.planner,
+      leaseMs: this.options.leaseMs,
+      free,
+      onJobs: (jobs) => {
+        delivered += jobs.length;
+        this.accept(jobs);
+      },
+    }).finally(() => this.slots.unbook(free - delivered));
+  }
+
+  /** Sends a round without waiting for it; its outcome reaches the loop through lastLookEmpty or roundError. */
+  private sendRound(): void {
+    const round = this.startRound().then(
+      (result) => {
+        this.retryMs = 0;
+        // Every queue came up short: the loop looks once more, armed, before it waits.
+        if (result.idle) this.lastLookEmpty = true;
+      },
+      (error: unknown) => {
+        this.roundError = { error };
+      },
+    );
+    this.sentRounds.add(round);
+    void round.finally(() => this.sentRounds.delete(round));
+  }
+
+  /** Reports a failed reserve and waits before the next; false when the driver is closed for good. */
+  private async backOff(error: unknown): Promise<boolean> {
+    this.reportError(toError(error), 'reserve');
+    if (isTaskHarborError(error, ErrorCode.DriverClosed)) {
+      // Nothing more can be reserved; close() still finishes what runs.
+      this.options.logger.error({}, 'driver closed under the worker; it stops taking jobs');
+      return false;
+    }
+    const { pollIntervalMs, clock } = this.options;
+    this.retryMs = Math.min(RESERVE_RETRY_MAX_MS, pollIntervalMs, Math.max(RESERVE_RETRY_MIN_MS, this.retryMs * 2));
+    await sleep(clock, this.retryMs, this.stop.signal);
+    return true;
+  }
+
   /** Starts each reserved job, or gives it straight back when close() began while the reserve was in flight. */
   private accept(jobs: ReservedJob[]): void {
     for (const reserved of jobs) {
       if (this.stop.signal.aborted) {
+        this.slots.unbook(1);
         this.releaseUnstarted(reserved.lease);
         continue;
       }
-      this.slots.take();
+      this.slots.takeBooked();
       this.drainedSent = false;
       const run = new JobRun(reserved, this.runDeps);
       this.runs.add(run);
@@ -314,6 +362,8 @@ export class Worker<Jobs extends JobMap = JobMap> {
     this.stop.abort();
     this.wake.cancel();
     await this.loopDone;
+    // Rounds still on their way give back what they bring (stop is aborted), before the releases are gathered.
+    await Promise.allSettled([...this.sentRounds]);
     if (this.slots.inUse > 0 && graceMs > 0) {
       const graceOver = new AbortController();
       const cancelGrace = startTimer(clock, graceMs, () => graceOver.abort());

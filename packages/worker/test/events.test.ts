@@ -104,6 +104,25 @@ describe('events and logging', () => {
     });
   });
 
+  it('per_job_debug_lines_follow_the_loggers_debug_level', async () => {
+    const run = async (isLevelEnabled?: (level: string) => boolean) => {
+      const h = harness();
+      const debug: string[] = [];
+      const noop = () => {};
+      const logger = { debug: (_fields: Record<string, unknown>, message: string) => debug.push(message), info: noop, warn: noop, error: noop };
+      const { worker, events } = h.worker({ logger: isLevelEnabled === undefined ? logger : { ...logger, isLevelEnabled } });
+      worker.register('work', () => {});
+      await h.client.enqueue('work', undefined);
+      await worker.start();
+      await h.until(() => events.of('completed').length === 1, 'completed');
+      return debug;
+    };
+    // A console-like logger (no level query) gets them; a pino-like one with debug off does not.
+    expect(await run()).toEqual(['job started', 'job completed']);
+    expect(await run((level) => level !== 'debug')).toEqual([]);
+    expect(await run(() => true)).toEqual(['job started', 'job completed']);
+  });
+
   it('listener_can_be_removed', async () => {
     const h = harness();
     const { worker, events } = h.worker();

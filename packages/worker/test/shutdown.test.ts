@@ -1,3 +1,4 @@
+import type { MemoryDriver } from '@taskharbor/driver-memory';
 import { describe, expect, it } from 'vitest';
 import { WorkerShutdownError } from '../src/index.js';
 import { Gate, harness } from './support/harness.js';
@@ -25,6 +26,34 @@ describe('graceful shutdown', () => {
     expect(events.of('completed')).toHaveLength(2);
     expect(h.driver.count('release')).toBe(0);
     expect(worker.status).toBe('closed');
+  });
+
+  it('close_gives_back_the_jobs_of_a_reserve_still_on_its_way_before_it_resolves', async () => {
+    const h = harness();
+    const reply = new Gate();
+    h.driver.override('reserve', async (real, request: Parameters<MemoryDriver['reserve']>[0]) => {
+      const result = await real.reserve(request);
+      await reply.promise;
+      return result;
+    });
+    const { worker, events } = h.worker({ concurrency: 4 });
+    worker.register('work', () => {});
+    for (let i = 0; i < 3; i++) await h.client.enqueue('work', undefined);
+    await worker.start();
+    await h.until(() => h.driver.count('reserve') === 1, 'a reserve on its way');
+    expect(await h.memory.counts('default')).toMatchObject({ inflight: 3 });
+
+    let closed = false;
+    const closing = worker.close().then(() => {
+      closed = true;
+    });
+    for (let i = 0; i < 10; i++) await h.clock.flush();
+    expect(closed).toBe(false);
+    reply.resolve();
+    await closing;
+    expect(events.of('active')).toHaveLength(0);
+    expect(h.driver.count('release')).toBe(3);
+    expect(await h.memory.counts('default')).toMatchObject({ ready: 3, inflight: 0 });
   });
 
   it('close_aborts_handlers_still_running_after_the_grace_period_and_releases_their_jobs', async () => {
