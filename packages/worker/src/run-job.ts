@@ -131,8 +131,11 @@ export class JobRun implements LeaseHolder {
     const cancelTimeout =
       timeoutMs === undefined ? undefined : startTimer(options.clock, timeoutMs, () => this.timeOut(timeoutMs));
     let failure: { error: unknown } | undefined;
+    const steps = this.deps.middleware();
     try {
-      await compose(this.deps.middleware(), handler)(this.job, this.context());
+      // Without middleware the handler is called as is (a synchronous throw lands in the catch all the same).
+      if (steps.length === 0) await handler(this.job, this.context());
+      else await compose(steps, handler)(this.job, this.context());
     } catch (error) {
       failure = { error };
     }

@@ -325,21 +325,27 @@ export class Worker<Jobs extends JobMap = JobMap> {
       const run = new JobRun(reserved, this.runDeps);
       this.runs.add(run);
       this.heartbeat.ensure();
-      void run
-        .run()
-        .catch((error: unknown) => this.reportError(toError(error), 'run', reserved.lease))
-        .then(() => {
-          this.slots.settle();
-          return run.written();
-        })
-        .finally(() => {
-          this.runs.delete(run);
-          if (this.runs.size === 0) this.heartbeat.pause();
-          this.slots.written();
-          // The last job just ended after the queues looked empty: look once more, so that
-          // `drained` means a reserve found nothing while nothing ran (a retry may have just landed).
-          if (this.slots.held === 0 && this.lastLookEmpty && !this.drainedSent) this.wake.poke();
-        });
+      void this.runToEnd(run, reserved.lease);
+    }
+  }
+
+  /** Runs the job, frees its slot when the handler settles, and lets go of it once its outcome is written. */
+  private async runToEnd(run: JobRun, lease: Lease): Promise<void> {
+    try {
+      await run.run();
+    } catch (error) {
+      this.reportError(toError(error), 'run', lease);
+    }
+    this.slots.settle();
+    try {
+      await run.written();
+    } finally {
+      this.runs.delete(run);
+      if (this.runs.size === 0) this.heartbeat.pause();
+      this.slots.written();
+      // The last job just ended after the queues looked empty: look once more, so that
+      // `drained` means a reserve found nothing while nothing ran (a retry may have just landed).
+      if (this.slots.held === 0 && this.lastLookEmpty && !this.drainedSent) this.wake.poke();
     }
   }
 

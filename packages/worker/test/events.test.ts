@@ -110,7 +110,9 @@ describe('events and logging', () => {
       const debug: string[] = [];
       const noop = () => {};
       const logger = { debug: (_fields: Record<string, unknown>, message: string) => debug.push(message), info: noop, warn: noop, error: noop };
-      const { worker, events } = h.worker({ logger: isLevelEnabled === undefined ? logger : { ...logger, isLevelEnabled } });
+      // pino's loggers carry isLevelEnabled beside the four methods the Logger interface names.
+      const pinoLike: Logger = Object.assign({ ...logger }, { isLevelEnabled });
+      const { worker, events } = h.worker({ logger: isLevelEnabled === undefined ? logger : pinoLike });
       worker.register('work', () => {});
       await h.client.enqueue('work', undefined);
       await worker.start();
