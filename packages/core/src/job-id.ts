@@ -12,11 +12,13 @@ const RANDOM_CHARS = 16;
  */
 export class JobIdGenerator {
   private lastTime = -1;
+  private timePart = '';
   private readonly random = new Uint8Array(RANDOM_CHARS);
 
   next(now: number): string {
     if (now > this.lastTime) {
       this.lastTime = now;
+      this.timePart = encodeTime(now);
       getRandomValues(this.random);
       for (let i = 0; i < RANDOM_CHARS; i++) this.random[i] = (this.random[i] as number) & 31;
       // Leave headroom so the counter below cannot overflow within one millisecond.
@@ -24,7 +26,9 @@ export class JobIdGenerator {
     } else {
       this.increment();
     }
-    return encodeTime(this.lastTime) + Array.from(this.random, (d) => ALPHABET[d]).join('');
+    let id = this.timePart;
+    for (let i = 0; i < RANDOM_CHARS; i++) id += ALPHABET[this.random[i] as number];
+    return id;
   }
 
   private increment(): void {

@@ -7,6 +7,22 @@ import { newJob, SKIP_REDIS, scanKeys, T0, TEST_DB, testTarget, uniqueQueue, use
 describe.skipIf(SKIP_REDIS)('enqueue (Redis)', () => {
   const redis = useRedisFile('enqueue');
 
+  it('ascii_and_binary_payloads_round_trip_byte_for_byte', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const every = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const ascii = new TextEncoder().encode('{"a":"x\\r\\n"}\r\n\u0000*3\r\n$1\r\n');
+    // A view into a larger buffer: only the viewed bytes are stored.
+    const view = new Uint8Array([0xff, 0x41, 0x42, 0x43, 0xff]).subarray(1, 4);
+    const jobs = [every, ascii, view, new Uint8Array(0)].map((payload) => newJob(queue, { payload }));
+    await driver.enqueueMany(jobs, T0);
+    for (const job of jobs) {
+      expect((await driver.inspect({ queue, id: job.id }))?.payload).toEqual(new Uint8Array(job.payload));
+    }
+    const { jobs: reserved } = await driver.reserve({ queue, limit: 4, leaseMs: 1000, now: T0 });
+    expect(reserved.map((r) => r.job.payload)).toEqual(jobs.map((job) => new Uint8Array(job.payload)));
+  });
+
   it('connect_to_a_refused_address_fails_fast_with_a_clear_error', async () => {
     const started = Date.now();
     const error = await RedisDriver.connect({ url: 'redis://127.0.0.1:1', db: TEST_DB }).catch((e: unknown) => e);

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { EnqueueResult, NewJobRecord } from '@taskharbor/core';
 import type { QueueKeys } from '../keys.js';
 import { msToNano } from '../nano.js';
@@ -6,14 +7,24 @@ import { defineScript, type RedisClient, runScript, type ScriptArg } from './scr
 
 export const enqueueScript = defineScript('enqueue', 4, source);
 
+/**
+ * The payload as a script argument. ASCII bytes (most JSON) go as a string,
+ * which UTF-8 writes back byte for byte and which lets ioredis write the
+ * whole command as one string; other bytes go as a Buffer over the caller's
+ * memory, without copying.
+ */
+function payloadArg(payload: Uint8Array): string | Buffer {
+  const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes;
+}
+
 /** The ten ARGV values of one job, in enqueue-4.lua's order. */
 function jobArgs(job: NewJobRecord, now: number): ScriptArg[] {
   const runnable = job.runAt === undefined || job.runAt <= now;
   return [
     job.id,
     job.type,
-    // The caller's bytes as they are; ioredis writes them without copying.
-    Buffer.from(job.payload.buffer, job.payload.byteOffset, job.payload.byteLength),
+    payloadArg(job.payload),
     runnable ? '1' : '0',
     job.runAt === undefined ? '' : String(job.runAt),
     job.runAt === undefined ? '' : msToNano(job.runAt),
