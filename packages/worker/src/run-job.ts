@@ -21,7 +21,8 @@ import {
 } from './errors.js';
 import type { Handler, JobContext, Middleware } from './handler.js';
 import type { LeaseHolder } from './heartbeat.js';
-import { jobLogger } from './logger.js';
+import { type ContextSource, RunContext } from './job-context.js';
+import type { Logger } from './logger.js';
 import { compose } from './middleware.js';
 import type { ResolvedOptions } from './options.js';
 import { decideFailure, poisonUpdate } from './outcome.js';
@@ -61,7 +62,7 @@ const rawCodec: Codec = { encode: (value) => value as Uint8Array, decode: (bytes
  * lost; `state` makes the first of handler end, timeout, lease loss and
  * shutdown win, and the others see it and stand down.
  */
-export class JobRun implements LeaseHolder {
+export class JobRun implements LeaseHolder, ContextSource {
   readonly record: JobRecord;
   readonly job: Job<unknown>;
   lease: Lease;
@@ -168,7 +169,7 @@ export class JobRun implements LeaseHolder {
   }
 
   /** The run's abort signal; an abort that came before it was made is already on it. */
-  private signal(): AbortSignal {
+  abortSignal(): AbortSignal {
     if (this.controller === undefined) {
       this.controller = new AbortController();
       if (this.abortReason !== undefined) this.controller.abort(this.abortReason.reason);
@@ -183,25 +184,21 @@ export class JobRun implements LeaseHolder {
   }
 
   private context(): JobContext {
-    const run = this;
-    let log: JobContext['log'] | undefined;
-    return {
-      get signal() {
-        return run.signal();
-      },
-      get lease() {
-        return run.lease;
-      },
-      extendLease: (ms) => this.extendByHand(ms),
-      // Made on first use: most handlers never log, and a busy worker starts thousands of jobs a second.
-      get log() {
-        log ??= jobLogger(run.deps.options.logger, run.fields());
-        return log;
-      },
-    };
+    return new RunContext(this);
   }
 
-  private async extendByHand(ms = this.deps.options.leaseMs): Promise<Lease> {
+  /** For RunContext: the fields every log line of the job carries. */
+  logFields(): Record<string, unknown> {
+    return this.fields();
+  }
+
+  /** For RunContext: the worker's logger. */
+  get logger(): Logger {
+    return this.deps.options.logger;
+  }
+
+  /** ctx.extendLease. */
+  async extendByHand(ms = this.deps.options.leaseMs): Promise<Lease> {
     validateLeaseMs(ms);
     const { driver, options } = this.deps;
     if (this.state !== 'running') {
