@@ -23,10 +23,6 @@ export interface RoundInput {
   onJobs: (jobs: ReservedJob[]) => void;
 }
 
-/** An ask for at least this many jobs is split in two concurrent reserves. */
-export const SPLIT_AT = 16;
-const MAX_PARTS = 2;
-
 /**
  * Fills free slots with one reserve per queue (batched: limit = the slots it
  * may fill), not one call per slot. First the planner's asks; then slots an
@@ -41,7 +37,7 @@ export async function reserveRound(input: RoundInput): Promise<RoundResult> {
   let nextDueAt: number | undefined;
   const empty = new Set<string>();
 
-  const reserveSome = async (queue: string, limit: number) => {
+  const ask = async (queue: string, limit: number) => {
     const result = await driver.reserve({ queue, limit, leaseMs, now: clock.now() });
     const due = result.nextDueAt;
     if (due !== undefined && (nextDueAt === undefined || due < nextDueAt)) nextDueAt = due;
@@ -51,22 +47,6 @@ export async function reserveRound(input: RoundInput): Promise<RoundResult> {
     reserved += jobs.length;
     remaining -= jobs.length;
     if (jobs.length > 0) input.onJobs(jobs);
-  };
-
-  // A large ask goes out as two reserves at once: the worker starts the first
-  // half's jobs while the store still works on the second, instead of the
-  // two taking turns to wait for each other.
-  const ask = async (queue: string, limit: number) => {
-    const parts = Math.min(MAX_PARTS, Math.max(1, Math.floor(limit / SPLIT_AT)));
-    if (parts === 1) return reserveSome(queue, limit);
-    const calls: Promise<void>[] = [];
-    let left = limit;
-    for (let i = parts; i > 0; i--) {
-      const part = Math.ceil(left / i);
-      left -= part;
-      calls.push(reserveSome(queue, part));
-    }
-    await Promise.all(calls);
   };
 
   const first = planner.plan(remaining);

@@ -107,34 +107,49 @@ describe('concurrency', () => {
     expect(worker.activeCount).toBe(0);
   });
 
-  it('a_large_refill_goes_out_as_two_concurrent_reserves_and_keeps_fifo_order', async () => {
+  it('a_busy_worker_sends_its_next_round_while_the_last_is_still_on_its_way', async () => {
     const h = harness();
-    const gate = new Gate();
+    const held: Gate[] = [];
     let inFlight = 0;
     let peakInFlight = 0;
     h.driver.override('reserve', async (real, request: Parameters<MemoryDriver['reserve']>[0]) => {
       inFlight++;
       peakInFlight = Math.max(peakInFlight, inFlight);
-      await Promise.resolve();
-      await Promise.resolve();
+      // The first round answers at once; the next two wait until the test lets them go.
+      const call = h.driver.count('reserve');
+      if (call === 2 || call === 3) {
+        const gate = new Gate();
+        held.push(gate);
+        await gate.promise;
+      }
       try {
         return await real.reserve(request);
       } finally {
         inFlight--;
       }
     });
-    const { worker, events } = h.worker({ concurrency: 40 });
-    worker.register('work', () => gate.promise);
+    const { worker, events } = h.worker({ concurrency: 2 });
+    const handlers: Gate[] = [];
+    worker.register('work', () => {
+      const gate = new Gate();
+      handlers.push(gate);
+      return gate.promise;
+    });
     const ids: string[] = [];
-    for (let i = 0; i < 60; i++) ids.push((await h.client.enqueue('work', undefined)).id);
+    for (let i = 0; i < 4; i++) ids.push((await h.client.enqueue('work', undefined)).id);
     await worker.start();
-    await h.until(() => events.of('active').length === 40, 'forty running');
+    await h.until(() => events.of('active').length === 2, 'two running');
 
-    const limits = h.driver.calls.filter((call) => call.method === 'reserve').map((call) => (call.args[0] as { limit: number }).limit);
-    expect(limits).toEqual([20, 20]);
+    // Each freed slot sends a round at once, though the round before it has not answered.
+    handlers[0]?.resolve();
+    await h.until(() => held.length === 1, 'a second round on its way');
+    handlers[1]?.resolve();
+    await h.until(() => held.length === 2, 'a third round on its way');
     expect(peakInFlight).toBe(2);
-    expect(events.of('active').map((e) => e.job.id)).toEqual(ids.slice(0, 40));
-    gate.resolve();
-    await h.until(() => events.of('completed').length === 60, 'all done');
+    for (const gate of held) gate.resolve();
+    await h.until(() => events.of('active').length === 4, 'all four started');
+    expect(events.of('active').map((e) => e.job.id)).toEqual(ids);
+    for (const gate of handlers) gate.resolve();
+    await h.until(() => events.of('completed').length === 4, 'all done');
   });
 });
