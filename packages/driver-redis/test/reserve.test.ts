@@ -1,9 +1,53 @@
 import { InvalidLeaseDurationError } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
+import { MAX_MOVES_PER_RESERVE } from '../src/lua/reserve.js';
 import { newJob, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
 
 describe.skipIf(SKIP_REDIS)('reserve (Redis)', () => {
   const redis = useRedisFile('reserve');
+
+  it('a_large_due_backlog_moves_a_bounded_number_per_call_and_sends_the_caller_back', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const total = MAX_MOVES_PER_RESERVE * 2 + 500;
+    // Scheduled one ms apart, all due at T0 + total.
+    const jobs = Array.from({ length: total }, (_, i) => newJob(queue, { runAt: T0 + 1 + i }));
+    for (let i = 0; i < total; i += 1000) await driver.enqueueMany(jobs.slice(i, i + 1000), T0);
+    const now = T0 + total + 1;
+
+    const first = await driver.reserve({ queue, limit: 1, leaseMs: 60_000, now });
+    expect(first.jobs.map((r) => r.job.id)).toEqual([jobs[0]?.id]);
+    // Work is left that is already due: nextDueAt is the earliest of it, not in the future.
+    expect(first.nextDueAt).toBe(jobs[MAX_MOVES_PER_RESERVE]?.runAt);
+    expect(await driver.counts(queue)).toMatchObject({ ready: MAX_MOVES_PER_RESERVE - 1, scheduled: total - MAX_MOVES_PER_RESERVE, inflight: 1 });
+
+    // Later calls move the rest, in runAt order.
+    const seen = [jobs[0]?.id];
+    while (seen.length < total) {
+      const result = await driver.reserve({ queue, limit: 1000, leaseMs: 60_000, now });
+      expect(result.jobs.length).toBeGreaterThan(0);
+      seen.push(...result.jobs.map((r) => r.job.id));
+    }
+    expect(seen).toEqual(jobs.map((job) => job.id));
+    expect(await driver.counts(queue)).toMatchObject({ ready: 0, scheduled: 0, inflight: total });
+  });
+
+  it('a_large_expired_lease_backlog_is_reclaimed_a_bounded_number_per_call', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const total = MAX_MOVES_PER_RESERVE + 200;
+    const jobs = Array.from({ length: total }, () => newJob(queue));
+    for (let i = 0; i < total; i += 1000) await driver.enqueueMany(jobs.slice(i, i + 1000), T0);
+    await driver.reserve({ queue, limit: total, leaseMs: 10, now: T0 });
+
+    const first = await driver.reserve({ queue, limit: 1, leaseMs: 60_000, now: T0 + 100 });
+    expect(first.jobs.map((r) => [r.job.id, r.job.reclaims])).toEqual([[jobs[0]?.id, 1]]);
+    expect(first.nextDueAt).toBe(T0 + 10);
+    expect(await driver.counts(queue)).toMatchObject({ ready: MAX_MOVES_PER_RESERVE - 1, inflight: 201 });
+    const second = await driver.reserve({ queue, limit: total, leaseMs: 60_000, now: T0 + 100 });
+    expect(second.jobs).toHaveLength(total - 1);
+    expect(await driver.counts(queue)).toMatchObject({ ready: 0, inflight: total });
+  });
 
   it('reserve_on_an_empty_queue_returns_no_jobs_and_no_next_due_at', async () => {
     const driver = await redis.driver();

@@ -12,10 +12,14 @@
   ARGV[3] limit
   ARGV[4] leaseMs; the new leases expire at now + leaseMs
   ARGV[5] a random token base; each lease's token is the base plus its position
+  ARGV[6] the most due jobs, and the most expired leases, one call moves
 
   1. Due scheduled jobs (runAt <= now) become ready, and in-flight jobs whose
      lease expired (expiresAt <= now) are reclaimed (runAt, token and expiry
      cleared, reclaims + 1). Both join the ready tail merged by (time, id).
+     At most ARGV[6] of each per call, the earliest first, so a large backlog
+     cannot hold Redis in one long script; what is left is still due, so
+     nextDueAt (<= now) sends the caller straight back.
   2. Up to `limit` ids are popped from the ready head; each becomes inflight.
   3. nextDueAt is the earliest scheduled runAt or lease expiry left.
   The signal list keeps a token while ready jobs are left over (so another
@@ -37,6 +41,7 @@ local ready_key, scheduled_key, inflight_key, index_key, signal_key = KEYS[1], K
 local base, now, limit = ARGV[1], script_now(ARGV[2]), tonumber(ARGV[3])
 local expires_at = add_ms(now, ARGV[4])
 local expires_at_nano, token_base = ms_to_nano(expires_at), ARGV[5]
+local max_moves = tonumber(ARGV[6])
 
 local function promote(id)
   local job_key = base .. 'job:' .. id
@@ -55,10 +60,11 @@ local function reclaim(id)
 end
 
 -- 1. Promote and reclaim, merged by (time, id). Both lists come sorted that way already.
-local due = redis.call('ZRANGEBYSCORE', scheduled_key, '-inf', now, 'WITHSCORES')
-local expired = redis.call('ZRANGEBYSCORE', inflight_key, '-inf', now, 'WITHSCORES')
-if #due > 0 then redis.call('ZREMRANGEBYSCORE', scheduled_key, '-inf', now) end
-if #expired > 0 then redis.call('ZREMRANGEBYSCORE', inflight_key, '-inf', now) end
+-- The first max_moves by (score, member) are also the first max_moves by rank.
+local due = redis.call('ZRANGEBYSCORE', scheduled_key, '-inf', now, 'WITHSCORES', 'LIMIT', 0, max_moves)
+local expired = redis.call('ZRANGEBYSCORE', inflight_key, '-inf', now, 'WITHSCORES', 'LIMIT', 0, max_moves)
+if #due > 0 then redis.call('ZREMRANGEBYRANK', scheduled_key, 0, #due / 2 - 1) end
+if #expired > 0 then redis.call('ZREMRANGEBYRANK', inflight_key, 0, #expired / 2 - 1) end
 local d, e = 1, 1
 while d <= #due or e <= #expired do
   local take_due

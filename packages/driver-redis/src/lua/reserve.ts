@@ -7,6 +7,14 @@ import { defineScript, type RedisClient, runScript } from './script.js';
 
 export const reserveScript = defineScript('reserve', 5, source);
 
+/**
+ * The most due scheduled jobs, and the most expired leases, one reserve
+ * moves to the ready list. Each move is a few commands inside the script,
+ * so this bounds a reserve's time in Redis (a few milliseconds) however
+ * large a backlog has grown; the rest moves on the next calls.
+ */
+export const MAX_MOVES_PER_RESERVE = 1000;
+
 export interface ReserveArgs {
   /** The caller's now: the returned lease expiry and nextDueAt are on its clock. */
   now: number;
@@ -30,7 +38,7 @@ export async function runReserve(client: RedisClient, keys: QueueKeys, args: Res
     client,
     reserveScript,
     [keys.ready, keys.scheduled, keys.inflight, keys.index, keys.signal],
-    [keys.base, args.scriptNow, String(args.limit), String(args.leaseMs), tokenBase],
+    [keys.base, args.scriptNow, String(args.limit), String(args.leaseMs), tokenBase, String(MAX_MOVES_PER_RESERVE)],
     'bytes',
   )) as unknown[];
   // The stored expiry is on the script's clock (the server's with leaseClock 'server').
