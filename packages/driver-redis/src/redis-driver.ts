@@ -122,6 +122,10 @@ function toOutcome<T>(value: T): BatchOutcome<T> {
   return { ok: true, value };
 }
 
+/** Shared by every accepted lease of a batch: a busy worker acks thousands a second. */
+const ACCEPTED: BatchOutcome<true> = Object.freeze({ ok: true, value: true });
+const ACKED: BatchOutcome<void> = Object.freeze({ ok: true, value: undefined });
+
 function toFailure<T>(error: unknown): BatchOutcome<T> {
   return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
 }
@@ -381,7 +385,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     return this.leaseBatch(leases, now, 'ackMany', (queue, group) =>
       runAck(this.client, this.keys.queue(queue), group, nowArg(this.leaseClock, now), this.retention),
-    ).then((outcomes) => outcomes.map((outcome) => (outcome.ok ? toOutcome(undefined) : outcome)));
+    ).then((outcomes) => outcomes.map((outcome) => (outcome.ok ? ACKED : outcome)));
   }
 
   /** extendLease for many leases, in one round trip; each outcome is what extendLease alone would have returned or thrown. */
@@ -606,7 +610,7 @@ export class RedisDriver implements Driver, Admin {
             const reply = replies[i];
             const error =
               reply === undefined ? new Error(`${operation}: no reply for job ${entry.item.jobId}`) : refusalError(reply, entry.item, now);
-            outcomes[positions[i] as number] = error === undefined ? toOutcome(true) : toFailure(error);
+            outcomes[positions[i] as number] = error === undefined ? ACCEPTED : toFailure(error);
           });
         } catch (error) {
           for (const position of positions) outcomes[position] = toFailure(error);

@@ -13,10 +13,16 @@ import {
  */
 export type LeaseReply = string[];
 
+const OK: LeaseReply = Object.freeze(['OK']) as LeaseReply;
+
 /** Reads a script's per-lease replies from a text-mode reply. */
 export function leaseReplies(reply: unknown): LeaseReply[] {
   if (!Array.isArray(reply)) throw new Error(`unexpected reply from a lease script: ${JSON.stringify(reply)}`);
-  return reply.map((entry) => (Array.isArray(entry) ? entry.map(String) : [String(entry)]));
+  return reply.map((entry) => {
+    if (!Array.isArray(entry)) return [String(entry)];
+    // The common answer, shared rather than copied.
+    return entry.length === 1 && entry[0] === 'OK' ? OK : entry.map(String);
+  });
 }
 
 /** The contract's typed error for a refusal, or undefined when the lease was accepted. */
