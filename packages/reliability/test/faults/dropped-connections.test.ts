@@ -8,25 +8,19 @@
  * that ran twice would leave attempts = 2: attempts must be exactly 1.
  */
 import { Client } from '@taskharbor/core';
-import { RedisDriver } from '@taskharbor/driver-redis';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   baseWorkerConfig,
-  deleteKeys,
   FaultWorker,
   inspectAll,
-  killAllWorkers,
   LARGE,
-  openShared,
   readStarts,
-  requireSharedRedisUrl,
   SKIP_SHARED,
-  TEST_DB,
   TEST_TIMEOUT_MS,
-  uniqueName,
   waitFor,
 } from '../support/fault-harness.js';
+import { useSharedFaultRedis } from '../support/fault-shared-redis.js';
 
 const JOBS = LARGE ? 10_000 : 1_000;
 const WORKERS = 3;
@@ -55,34 +49,12 @@ async function killConnectionsNamed(redis: Redis, name: string): Promise<number>
 }
 
 describe.skipIf(SKIP_SHARED)('dropped connections (CLIENT KILL of the workers connections)', () => {
-  const prefix = uniqueName('drop');
-  const startsKey = `${prefix}:starts`;
+  const shared = useSharedFaultRedis('drop');
+  const { prefix, startsKey } = shared;
   const connectionName = `${prefix}-drv`;
-  let url: string;
-  let redis: Redis;
-  let driver: RedisDriver;
-
-  beforeAll(async () => {
-    url = requireSharedRedisUrl();
-    redis = openShared(url);
-    driver = await RedisDriver.connect({
-      url,
-      db: TEST_DB,
-      keyPrefix: prefix,
-      retention: { maxDoneCount: 1_000_000_000, maxDoneAgeMs: 1_000_000_000_000 },
-    });
-  });
-
-  afterAll(async () => {
-    await killAllWorkers();
-    await driver?.close();
-    if (redis !== undefined) {
-      await deleteKeys(redis, `${prefix}:*`);
-      redis.disconnect();
-    }
-  });
 
   it(`runs ${JOBS} jobs (each retried once) through ${KILL_ROUNDS} rounds of CLIENT KILL: none lost, no outcome written twice`, async () => {
+    const { url, redis, driver } = shared;
     const began = Date.now();
     const queue = 'faults';
     const client = new Client(driver);

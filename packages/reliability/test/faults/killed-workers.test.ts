@@ -4,26 +4,19 @@
  * or left behind, and the only repeated runs are those of killed processes.
  */
 import { Client } from '@taskharbor/core';
-import { RedisDriver } from '@taskharbor/driver-redis';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   baseWorkerConfig,
   checkDeliveries,
-  deleteKeys,
   FaultWorker,
   inspectAll,
-  killAllWorkers,
   LARGE,
-  openShared,
   readStarts,
-  requireSharedRedisUrl,
   SKIP_SHARED,
-  TEST_DB,
   TEST_TIMEOUT_MS,
-  uniqueName,
   waitFor,
 } from '../support/fault-harness.js';
+import { useSharedFaultRedis } from '../support/fault-shared-redis.js';
 
 const JOBS = LARGE ? 20_000 : 2_000;
 const WORKERS = 3;
@@ -32,33 +25,11 @@ const KILLS = LARGE ? 30 : 6;
 const LEASE_MS = 1500;
 
 describe.skipIf(SKIP_SHARED)('killed workers (SIGKILL mid-run, replacements started)', () => {
-  const prefix = uniqueName('kill');
-  const startsKey = `${prefix}:starts`;
-  let url: string;
-  let redis: Redis;
-  let driver: RedisDriver;
-
-  beforeAll(async () => {
-    url = requireSharedRedisUrl();
-    redis = openShared(url);
-    driver = await RedisDriver.connect({
-      url,
-      db: TEST_DB,
-      keyPrefix: prefix,
-      retention: { maxDoneCount: 1_000_000_000, maxDoneAgeMs: 1_000_000_000_000 },
-    });
-  });
-
-  afterAll(async () => {
-    await killAllWorkers();
-    await driver?.close();
-    if (redis !== undefined) {
-      await deleteKeys(redis, `${prefix}:*`);
-      redis.disconnect();
-    }
-  });
+  const shared = useSharedFaultRedis('kill');
+  const { prefix, startsKey } = shared;
 
   it(`runs ${JOBS} jobs on ${WORKERS} workers through ${KILLS} kills (${LEASE_MS} ms lease): none lost, repeats only by killed workers`, async () => {
+    const { url, redis, driver } = shared;
     const began = Date.now();
     const queue = 'faults';
     const client = new Client(driver);

@@ -15,7 +15,19 @@ import { Client } from '@taskharbor/core';
 import { RedisDriver } from '@taskharbor/driver-redis';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { baseWorkerConfig, FaultWorker, inspectAll, killAllWorkers, LARGE, REQUIRE_REDIS, readStarts, sleep, TEST_TIMEOUT_MS, waitFor } from '../support/fault-harness.js';
+import {
+  baseWorkerConfig,
+  FaultWorker,
+  inspectAll,
+  KEEP_DONE_JOBS,
+  killAllWorkers,
+  LARGE,
+  readStarts,
+  REQUIRE_REDIS,
+  sleep,
+  TEST_TIMEOUT_MS,
+  waitFor,
+} from '../support/fault-harness.js';
 import { HAVE_REDIS_SERVER, TestRedisServer } from '../support/fault-redis-server.js';
 
 const SKIP = !HAVE_REDIS_SERVER && !REQUIRE_REDIS;
@@ -44,7 +56,7 @@ async function crashRun(fsync: 'always' | 'everysec', initialJobs: number, produ
     const queue = 'faults';
     const prefix = 'thfault-restart';
     const startsKey = `${prefix}:starts`;
-    const retention = { maxDoneCount: 1_000_000_000, maxDoneAgeMs: 1_000_000_000_000 };
+    const retention = KEEP_DONE_JOBS;
     driver = await RedisDriver.connect({ url: server.url, db: 0, keyPrefix: prefix, retention });
     const client = new Client(driver);
     const acknowledged: string[] = [];

@@ -4,26 +4,19 @@
  * heartbeat renews them well within the lease), no job runs twice.
  */
 import { Client } from '@taskharbor/core';
-import { RedisDriver } from '@taskharbor/driver-redis';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   baseWorkerConfig,
   checkDeliveries,
-  deleteKeys,
   FaultWorker,
   inspectAll,
-  killAllWorkers,
   LARGE,
-  openShared,
   readStarts,
-  requireSharedRedisUrl,
   SKIP_SHARED,
-  TEST_DB,
   TEST_TIMEOUT_MS,
-  uniqueName,
   waitFor,
 } from '../support/fault-harness.js';
+import { useSharedFaultRedis } from '../support/fault-shared-redis.js';
 import { LatencyProxy } from '../support/fault-proxy.js';
 
 const JOBS = LARGE ? 10_000 : 1_000;
@@ -31,37 +24,22 @@ const WORKERS = 3;
 const LEASE_MS = 1000;
 
 describe.skipIf(SKIP_SHARED)('slow Redis (5-20 ms added each way by a TCP proxy)', () => {
-  const prefix = uniqueName('slow');
-  const startsKey = `${prefix}:starts`;
-  let url: string;
-  let redis: Redis;
-  let driver: RedisDriver;
+  const shared = useSharedFaultRedis('slow');
+  const { prefix, startsKey } = shared;
+
   let proxy: LatencyProxy | undefined;
 
   beforeAll(async () => {
-    url = requireSharedRedisUrl();
-    redis = openShared(url);
-    driver = await RedisDriver.connect({
-      url,
-      db: TEST_DB,
-      keyPrefix: prefix,
-      retention: { maxDoneCount: 1_000_000_000, maxDoneAgeMs: 1_000_000_000_000 },
-    });
-    const upstream = new URL(url);
+    const upstream = new URL(shared.url);
     proxy = await LatencyProxy.start(upstream.hostname, Number(upstream.port || 6379), 5, 20);
   });
 
   afterAll(async () => {
-    await killAllWorkers();
     await proxy?.close();
-    await driver?.close();
-    if (redis !== undefined) {
-      await deleteKeys(redis, `${prefix}:*`);
-      redis.disconnect();
-    }
   });
 
   it(`runs ${JOBS} jobs on ${WORKERS} workers through the proxy (${LEASE_MS} ms lease): every job runs exactly once`, async () => {
+    const { url, redis, driver } = shared;
     const began = Date.now();
     const queue = 'faults';
     const client = new Client(driver);

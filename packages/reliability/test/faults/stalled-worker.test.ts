@@ -5,24 +5,17 @@
  * Real processes, real time, short leases.
  */
 import { Client } from '@taskharbor/core';
-import { RedisDriver } from '@taskharbor/driver-redis';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   baseWorkerConfig,
-  deleteKeys,
   FaultWorker,
-  killAllWorkers,
-  openShared,
   readStarts,
-  requireSharedRedisUrl,
   SKIP_SHARED,
   sleep,
-  TEST_DB,
   TEST_TIMEOUT_MS,
-  uniqueName,
   waitFor,
 } from '../support/fault-harness.js';
+import { useSharedFaultRedis } from '../support/fault-shared-redis.js';
 
 const LEASE_MS = 300;
 const STALL_MS = 1500;
@@ -30,28 +23,11 @@ const ROUNDS = 2;
 const VARIANTS = ['stall-ack', 'stall-retry', 'stall-fail'] as const;
 
 describe.skipIf(SKIP_SHARED)('stalled event loop (handler blocks longer than its lease)', () => {
-  const prefix = uniqueName('stall');
-  const startsKey = `${prefix}:starts`;
-  let url: string;
-  let redis: Redis;
-  let driver: RedisDriver;
-
-  beforeAll(async () => {
-    url = requireSharedRedisUrl();
-    redis = openShared(url);
-    driver = await RedisDriver.connect({ url, db: TEST_DB, keyPrefix: prefix });
-  });
-
-  afterAll(async () => {
-    await killAllWorkers();
-    await driver?.close();
-    if (redis !== undefined) {
-      await deleteKeys(redis, `${prefix}:*`);
-      redis.disconnect();
-    }
-  });
+  const shared = useSharedFaultRedis('stall');
+  const { prefix, startsKey } = shared;
 
   it(`rejects the stalled worker's late ack, retry and fail (${ROUNDS * VARIANTS.length} jobs, ${LEASE_MS} ms lease, ${STALL_MS} ms stall)`, async () => {
+    const { url, redis, driver } = shared;
     const began = Date.now();
     const queue = 'faults';
     const client = new Client(driver);

@@ -17,6 +17,9 @@ export const LARGE = process.env.RELIABILITY_SIZE === 'large';
 export const TEST_TIMEOUT_MS = LARGE ? 900_000 : 120_000;
 export const REQUIRE_REDIS = process.env.TASKHARBOR_REQUIRE_REDIS === '1';
 
+/** Retention that keeps every done job for the length of any test: the checks read each job's final record. */
+export const KEEP_DONE_JOBS = { maxDoneCount: 1_000_000_000, maxDoneAgeMs: 1_000_000_000_000 };
+
 /** The shared Redis from REDIS_URL, else REDIS_ADDR, else undefined. */
 export function sharedRedisUrl(): string | undefined {
   const url = process.env.REDIS_URL;
