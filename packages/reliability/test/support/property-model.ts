@@ -181,35 +181,42 @@ export class QueueModel {
   retry(id: string, handle: number, update: { attempts: number; lastError?: string; runAt?: number }): Outcome {
     const job = this.leased('retry', id, handle);
     if (!('id' in job)) return job;
-    job.attempts = update.attempts;
-    if (update.lastError === undefined) delete job.lastError;
-    else job.lastError = update.lastError;
-    job.failedAt = this.now;
+    this.recordFailure(job, update);
     delete job.handle;
     delete job.expiresAt;
-    if (update.runAt === undefined) delete job.runAt;
-    else job.runAt = update.runAt;
-    if (job.runAt === undefined || job.runAt <= this.now) {
-      job.status = 'ready';
-      this.ready.push(id);
-    } else {
-      job.status = 'scheduled';
-    }
+    this.placeAt(job, update.runAt);
     return ok();
   }
 
   fail(id: string, handle: number, update: { attempts: number; lastError?: string; reason: string }): Outcome {
     const job = this.leased('fail', id, handle);
     if (!('id' in job)) return job;
-    job.attempts = update.attempts;
-    if (update.lastError === undefined) delete job.lastError;
-    else job.lastError = update.lastError;
-    job.failedAt = this.now;
+    this.recordFailure(job, update);
     job.dlqReason = update.reason;
     job.dlqFailedAt = this.now;
     delete job.expiresAt;
     job.status = 'dlq';
     return ok();
+  }
+
+  /** A retry or fail: the attempts and error the worker computed, failed now. */
+  private recordFailure(job: ModelJob, update: { attempts: number; lastError?: string }): void {
+    job.attempts = update.attempts;
+    if (update.lastError === undefined) delete job.lastError;
+    else job.lastError = update.lastError;
+    job.failedAt = this.now;
+  }
+
+  /** Back in the queue: ready tail when runnable now (runAt unset or due), else scheduled for runAt. */
+  private placeAt(job: ModelJob, runAt: number | undefined): void {
+    if (runAt === undefined) delete job.runAt;
+    else job.runAt = runAt;
+    if (job.runAt === undefined || job.runAt <= this.now) {
+      job.status = 'ready';
+      this.ready.push(job.id);
+    } else {
+      job.status = 'scheduled';
+    }
   }
 
   release(id: string, handle: number): Outcome {
@@ -237,14 +244,7 @@ export class QueueModel {
       delete job.lastError;
       delete job.failedAt;
     }
-    if (options.runAt === undefined) delete job.runAt;
-    else job.runAt = options.runAt;
-    if (job.runAt === undefined || job.runAt <= this.now) {
-      job.status = 'ready';
-      this.ready.push(id);
-    } else {
-      job.status = 'scheduled';
-    }
+    this.placeAt(job, options.runAt);
     return ok();
   }
 
