@@ -38,6 +38,7 @@ import {
 } from '@taskharbor/core';
 import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
 import { openCluster, openStandalone, warnIfResendUnsafe } from './connection.js';
+import { EnqueueBatcher } from './enqueue-batch.js';
 import { RedisDataModelError, RedisOutcomeUnknownError } from './errors.js';
 import { hashFromObject, parseJobHash } from './job-hash.js';
 import { DATA_MODEL_VERSION, KeySpace, PREVIOUS_DATA_MODEL_VERSION } from './keys.js';
@@ -171,6 +172,7 @@ export class RedisDriver implements Driver, Admin {
   private readonly retention: ResolvedRetention;
   private readonly ownsClient: boolean;
   private readonly wakeups: WakeListeners;
+  private readonly enqueues = new EnqueueBatcher((jobs, nows) => this.storeEach(jobs, nows));
   /** Queues this driver already added to the `queues` set. */
   private readonly registeredQueues = new Set<string>();
   private modelChecked = false;
@@ -247,14 +249,17 @@ export class RedisDriver implements Driver, Admin {
 
   // ---- Driver ----
 
-  /** Stores one job, or answers `existed: true` for a known id or idempotency key in its queue. */
+  /**
+   * Stores one job, or answers `existed: true` for a known id or idempotency
+   * key in its queue. Enqueues made in the same turn of the event loop go to
+   * Redis together, one script per queue (see EnqueueBatcher).
+   */
   async enqueue(job: NewJobRecord, now: number): Promise<EnqueueResult> {
     this.assertOpen('enqueue');
     validateNow(now);
     validateNewJobRecord(job);
-    const [result] = await this.storeJobs([job], now);
-    if (result === undefined) throw new Error(`enqueue of job ${job.id}: no answer from the enqueue script`);
-    return result;
+    await this.prepare();
+    return this.enqueues.add(job, now);
   }
 
   /**
@@ -537,28 +542,66 @@ export class RedisDriver implements Driver, Admin {
     }
   }
 
+  /**
+   * Adds queue names this driver has not recorded yet to the `queues` set.
+   * Sent before the enqueue scripts, so all go out in one round trip; SADD is
+   * idempotent, so it is safe even when the enqueue turns out to be a repeat.
+   */
+  private registerQueues(queues: readonly string[]): Promise<void> | undefined {
+    const fresh = queues.filter((queue) => !this.registeredQueues.has(queue));
+    if (fresh.length === 0) return undefined;
+    return this.write(`enqueue: registering queues ${fresh.join(', ')}`, () => this.client.sadd(this.keys.queues, ...fresh)).then(() => {
+      for (const queue of fresh) this.registeredQueues.add(queue);
+    });
+  }
+
+  /** For the enqueue batcher: one script per queue; each job gets its own queue's outcome. */
+  private async storeEach(jobs: readonly NewJobRecord[], nows: readonly number[]): Promise<BatchOutcome<EnqueueResult>[]> {
+    const groups = byQueue(jobs, (job) => job.queue);
+    const registering = this.registerQueues([...groups.keys()]);
+    const outcomes: BatchOutcome<EnqueueResult>[] = new Array(jobs.length);
+    await Promise.all(
+      [...groups].map(async ([queue, group]) => {
+        try {
+          const [results] = await Promise.all([
+            this.write(`enqueue into queue ${queue}`, () =>
+              runEnqueue(
+                this.client,
+                this.keys.queue(queue),
+                group.map((entry) => entry.item),
+                group.map((entry) => nows[entry.index] as number),
+              ),
+            ),
+            registering,
+          ]);
+          group.forEach((entry, i) => {
+            const result = results[i];
+            outcomes[entry.index] =
+              result === undefined ? toFailure(new Error(`enqueue of job ${entry.item.id}: no answer from the enqueue script`)) : toOutcome(result);
+          });
+        } catch (error) {
+          for (const entry of group) outcomes[entry.index] = toFailure(error);
+        }
+      }),
+    );
+    return outcomes;
+  }
+
   private async storeJobs(jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
     await this.prepare();
     const groups = byQueue(jobs, (job) => job.queue);
-    const newQueues = [...groups.keys()].filter((queue) => !this.registeredQueues.has(queue));
-    // All commands go out before any answer is awaited: one round trip. SADD is
-    // idempotent, so it is safe even when the enqueue turns out to be a repeat.
-    const registering =
-      newQueues.length > 0
-        ? this.write(`enqueue: registering queues ${newQueues.join(', ')}`, () => this.client.sadd(this.keys.queues, ...newQueues))
-        : undefined;
+    const registering = this.registerQueues([...groups.keys()]);
     const storing = [...groups].map(([queue, group]) =>
       this.write(`enqueue into queue ${queue}`, () =>
         runEnqueue(
           this.client,
           this.keys.queue(queue),
           group.map((entry) => entry.item),
-          now,
+          group.map(() => now),
         ),
       ).then((results) => ({ group, results })),
     );
     const [stored] = await Promise.all([Promise.all(storing), registering]);
-    for (const queue of newQueues) this.registeredQueues.add(queue);
     const answers: EnqueueResult[] = new Array(jobs.length);
     for (const { group, results } of stored) {
       group.forEach((entry, i) => {

@@ -35,15 +35,21 @@ function jobArgs(job: NewJobRecord, now: number): ScriptArg[] {
   ];
 }
 
-/** Stores validated jobs of one queue in one atomic step; answers in the same order. */
+/**
+ * Stores validated jobs of one queue in one atomic step; answers in the same
+ * order. `nows[i]` is the caller's now for jobs[i] (gathered single enqueues
+ * each bring their own).
+ */
 export async function runEnqueue(
   client: RedisClient,
   keys: QueueKeys,
   jobs: readonly NewJobRecord[],
-  now: number,
+  nows: readonly number[],
 ): Promise<EnqueueResult[]> {
   const args: ScriptArg[] = [keys.base, keys.queue];
-  for (const job of jobs) args.push(...jobArgs(job, now));
+  jobs.forEach((job, i) => {
+    args.push(...jobArgs(job, nows[i] as number));
+  });
   const reply = (await runScript(client, enqueueScript, [keys.ready, keys.scheduled, keys.index, keys.signal], args, 'text')) as (
     | string
     | number

@@ -1,0 +1,81 @@
+import type { BatchOutcome, EnqueueResult, NewJobRecord } from '@taskharbor/core';
+
+/** The most jobs one gathered enqueue script carries. */
+export const ENQUEUE_BATCH_MAX_JOBS = 500;
+/** The most payload bytes one gathered enqueue script carries (a lone larger job still goes, alone). */
+export const ENQUEUE_BATCH_MAX_BYTES = 1024 * 1024;
+
+interface PendingEnqueue {
+  job: NewJobRecord;
+  now: number;
+  resolve: (result: EnqueueResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Stores jobs of any queues; each job is answered with its own queue's outcome. */
+export type StoreEach = (jobs: readonly NewJobRecord[], nows: readonly number[]) => Promise<BatchOutcome<EnqueueResult>[]>;
+
+/**
+ * Gathers the single enqueues that callers make in the same turn of the
+ * event loop (an HTTP server under load, a loop with many in flight) into
+ * one script per queue, as enqueueMany would send them: one write and one
+ * script call instead of one each. Nothing waits for a timer: the batch
+ * goes out once the current microtasks have run, or as soon as it reaches
+ * ENQUEUE_BATCH_MAX_JOBS or ENQUEUE_BATCH_MAX_BYTES. Each caller gets its
+ * own job's answer, or its own queue's error; jobs keep their call order.
+ */
+export class EnqueueBatcher {
+  private readonly store: StoreEach;
+  private pending: PendingEnqueue[] = [];
+  private bytes = 0;
+  private scheduled = false;
+
+  constructor(store: StoreEach) {
+    this.store = store;
+  }
+
+  add(job: NewJobRecord, now: number): Promise<EnqueueResult> {
+    return new Promise<EnqueueResult>((resolve, reject) => {
+      this.pending.push({ job, now, resolve, reject });
+      this.bytes += job.payload.byteLength;
+      if (this.pending.length >= ENQUEUE_BATCH_MAX_JOBS || this.bytes >= ENQUEUE_BATCH_MAX_BYTES) {
+        this.flush();
+      } else if (!this.scheduled) {
+        this.scheduled = true;
+        queueMicrotask(() => {
+          this.scheduled = false;
+          this.flush();
+        });
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    this.bytes = 0;
+    let stored: Promise<BatchOutcome<EnqueueResult>[]>;
+    try {
+      stored = this.store(
+        batch.map((entry) => entry.job),
+        batch.map((entry) => entry.now),
+      );
+    } catch (error) {
+      stored = Promise.reject(error);
+    }
+    stored.then(
+      (outcomes) => {
+        batch.forEach((entry, i) => {
+          const outcome = outcomes[i];
+          if (outcome === undefined) entry.reject(new Error(`enqueue of job ${entry.job.id}: no answer from the enqueue script`));
+          else if (outcome.ok) entry.resolve(outcome.value);
+          else entry.reject(outcome.error);
+        });
+      },
+      (error: unknown) => {
+        for (const entry of batch) entry.reject(error);
+      },
+    );
+  }
+}
