@@ -24,7 +24,7 @@
 local ready_key, scheduled_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local base, queue = ARGV[1], ARGV[2]
 local reply = {}
-local stored = false
+local stored_ids, ready_ids, scheduled_args = {}, {}, {}
 
 for i = 3, #ARGV, 10 do
   local id, job_type, payload, runnable = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
@@ -62,17 +62,29 @@ for i = 3, #ARGV, 10 do
       redis.call('SET', idem_key, id)
     end
     redis.call('HSET', job_key, unpack(fields))
-    index_add(index_key, id)
+    stored_ids[#stored_ids + 1] = id
     if status == 'ready' then
-      redis.call('RPUSH', ready_key, id)
+      ready_ids[#ready_ids + 1] = id
     else
-      redis.call('ZADD', scheduled_key, run_at, id)
+      scheduled_args[#scheduled_args + 1] = run_at
+      scheduled_args[#scheduled_args + 1] = id
     end
     reply[#reply + 1] = id
     reply[#reply + 1] = 0
-    stored = true
   end
 end
+
+-- The list, set and index writes go out in bulk, in the jobs' order, a
+-- thousand at a time; a later duplicate in the same call already met the
+-- job's hash above.
+index_add_many(index_key, stored_ids)
+for first = 1, #ready_ids, 1000 do
+  redis.call('RPUSH', ready_key, unpack(ready_ids, first, math.min(first + 999, #ready_ids)))
+end
+for first = 1, #scheduled_args, 2000 do
+  redis.call('ZADD', scheduled_key, unpack(scheduled_args, first, math.min(first + 1999, #scheduled_args)))
+end
+local stored = #stored_ids > 0
 
 -- Ready or scheduled, a new job wakes waiters: a scheduled one may be due before
 -- the time they wait for, so they re-read nextDueAt.
