@@ -26,6 +26,8 @@ local now_nano = ms_to_nano(now)
 local cutoff = ''
 if max_age ~= '' then cutoff = add_ms(now, -tonumber(max_age)) end
 local replies = {}
+-- Acked ids leave the inflight set (and with retention 0 the index) in bulk at the end.
+local acked = {}
 
 for i = 5, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
@@ -37,8 +39,7 @@ for i = 5, #ARGV, 2 do
     -- A retention of zero done jobs: the job would be trimmed the moment it is done,
     -- so it goes at once (hash, index member, idempotency mapping) without the detour
     -- through the done set.
-    redis.call('ZREM', inflight_key, id)
-    redis.call('ZREM', index_key, id)
+    acked[#acked + 1] = id
     local key = redis.call('HGET', job_key, 'idempotency_key')
     if key then
       local idem_key = base .. 'idem:' .. key
@@ -49,11 +50,16 @@ for i = 5, #ARGV, 2 do
   else
     redis.call('HSET', job_key, 'status', 'done', 'finished_at_nano', now_nano)
     redis.call('HDEL', job_key, 'lease_expires_at_nano')
-    redis.call('ZREM', inflight_key, id)
+    acked[#acked + 1] = id
     redis.call('ZADD', done_key, now, id)
     trim_done(base, done_key, index_key, max_done, cutoff)
     replies[#replies + 1] = { 'OK' }
   end
+end
+for first = 1, #acked, 1000 do
+  local last = math.min(first + 999, #acked)
+  redis.call('ZREM', inflight_key, unpack(acked, first, last))
+  if max_done == '0' then redis.call('ZREM', index_key, unpack(acked, first, last)) end
 end
 -- Done jobs left from an earlier, larger retention still go (ZCARD alone when there are none).
 if max_done == '0' then trim_done(base, done_key, index_key, max_done, cutoff) end

@@ -87,6 +87,7 @@ end
 
 -- 2. Lease up to `limit` jobs from the head.
 local reply = { '', now }
+local leased = {}
 local ids = redis.call('LPOP', ready_key, limit)
 if ids then
   for i, id in ipairs(ids) do
@@ -99,12 +100,18 @@ if ids then
     if values[4] == 'ready' then
       local token = token_base .. i
       redis.call('HSET', job_key, 'status', 'inflight', 'lease_token', token, 'lease_expires_at_nano', expires_at_nano)
-      redis.call('ZADD', inflight_key, expires_at, id)
+      leased[#leased + 1] = expires_at
+      leased[#leased + 1] = id
       values[14] = token
       reply[#reply + 1] = id
       reply[#reply + 1] = values
     end
   end
+end
+
+-- The new leases join the inflight set in bulk, a thousand per command.
+for first = 1, #leased, 2000 do
+  redis.call('ZADD', inflight_key, unpack(leased, first, math.min(first + 1999, #leased)))
 end
 
 -- 3. The next change that comes by time alone.
