@@ -285,7 +285,7 @@ export class RedisDriver implements Driver, Admin {
     return this.write(`reserve on queue ${request.queue}`, () =>
       runReserve(this.client, keys, {
         now: request.now,
-        scriptNow: nowArg(this.leaseClock, request.now),
+        scriptNow: this.scriptNow(request.now),
         limit: request.limit,
         leaseMs: request.leaseMs,
       }),
@@ -301,7 +301,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const expiresAt = now + leaseMs;
     const [reply] = await this.write(`extendLease of job ${lease.jobId}`, () =>
-      runExtend(this.client, this.keys.queue(lease.queue), [lease], nowArg(this.leaseClock, now), leaseMs),
+      runExtend(this.client, this.keys.queue(lease.queue), [lease], this.scriptNow(now), leaseMs),
     );
     throwIfRefused(reply, lease, now);
     return { jobId: lease.jobId, queue: lease.queue, token: lease.token, expiresAt };
@@ -314,7 +314,7 @@ export class RedisDriver implements Driver, Admin {
     validateNow(now);
     await this.prepare();
     const [reply] = await this.write(`ack of job ${lease.jobId}`, () =>
-      runAck(this.client, this.keys.queue(lease.queue), [lease], nowArg(this.leaseClock, now), this.retention),
+      runAck(this.client, this.keys.queue(lease.queue), [lease], this.scriptNow(now), this.retention),
     );
     throwIfRefused(reply, lease, now);
   }
@@ -327,7 +327,7 @@ export class RedisDriver implements Driver, Admin {
     validateNow(now);
     await this.prepare();
     const reply = await this.write(`retry of job ${lease.jobId}`, () =>
-      runRetry(this.client, this.keys.queue(lease.queue), lease, update, now, nowArg(this.leaseClock, now)),
+      runRetry(this.client, this.keys.queue(lease.queue), lease, update, now, this.scriptNow(now)),
     );
     throwIfRefused(reply, lease, now);
   }
@@ -340,7 +340,7 @@ export class RedisDriver implements Driver, Admin {
     validateNow(now);
     await this.prepare();
     const reply = await this.write(`fail of job ${lease.jobId}`, () =>
-      runFail(this.client, this.keys.queue(lease.queue), lease, update, nowArg(this.leaseClock, now)),
+      runFail(this.client, this.keys.queue(lease.queue), lease, update, this.scriptNow(now)),
     );
     throwIfRefused(reply, lease, now);
   }
@@ -352,7 +352,7 @@ export class RedisDriver implements Driver, Admin {
     validateNow(now);
     await this.prepare();
     const reply = await this.write(`release of job ${lease.jobId}`, () =>
-      runRelease(this.client, this.keys.queue(lease.queue), lease, nowArg(this.leaseClock, now)),
+      runRelease(this.client, this.keys.queue(lease.queue), lease, this.scriptNow(now)),
     );
     throwIfRefused(reply, lease, now);
   }
@@ -389,7 +389,7 @@ export class RedisDriver implements Driver, Admin {
     validateNow(now);
     await this.prepare();
     return this.leaseBatch(leases, now, 'ackMany', (queue, group) =>
-      runAck(this.client, this.keys.queue(queue), group, nowArg(this.leaseClock, now), this.retention),
+      runAck(this.client, this.keys.queue(queue), group, this.scriptNow(now), this.retention),
     ).then((outcomes) => outcomes.map((outcome) => (outcome.ok ? ACKED : outcome)));
   }
 
@@ -402,7 +402,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const expiresAt = now + leaseMs;
     return this.leaseBatch(leases, now, 'extendLeases', (queue, group) =>
-      runExtend(this.client, this.keys.queue(queue), group, nowArg(this.leaseClock, now), leaseMs),
+      runExtend(this.client, this.keys.queue(queue), group, this.scriptNow(now), leaseMs),
     ).then((outcomes) =>
       outcomes.map((outcome, i) => {
         if (!outcome.ok) return outcome;
@@ -555,7 +555,7 @@ export class RedisDriver implements Driver, Admin {
     });
   }
 
-  /** For the enqueue batcher: one script per queue; each job gets its own queue's outcome. */
+  /** Stores jobs of any queues, one script per queue (sent together with any new queue names); each job gets its own queue's outcome. */
   private async storeEach(jobs: readonly NewJobRecord[], nows: readonly number[]): Promise<BatchOutcome<EnqueueResult>[]> {
     const groups = byQueue(jobs, (job) => job.queue);
     const registering = this.registerQueues([...groups.keys()]);
@@ -587,30 +587,17 @@ export class RedisDriver implements Driver, Admin {
     return outcomes;
   }
 
+  /** enqueueMany's store: as storeEach, but any queue's failure is the whole call's. */
   private async storeJobs(jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
     await this.prepare();
-    const groups = byQueue(jobs, (job) => job.queue);
-    const registering = this.registerQueues([...groups.keys()]);
-    const storing = [...groups].map(([queue, group]) =>
-      this.write(`enqueue into queue ${queue}`, () =>
-        runEnqueue(
-          this.client,
-          this.keys.queue(queue),
-          group.map((entry) => entry.item),
-          group.map(() => now),
-        ),
-      ).then((results) => ({ group, results })),
+    const outcomes = await this.storeEach(
+      jobs,
+      jobs.map(() => now),
     );
-    const [stored] = await Promise.all([Promise.all(storing), registering]);
-    const answers: EnqueueResult[] = new Array(jobs.length);
-    for (const { group, results } of stored) {
-      group.forEach((entry, i) => {
-        const result = results[i];
-        if (result === undefined) throw new Error(`enqueue of job ${entry.item.id}: no answer from the enqueue script`);
-        answers[entry.index] = result;
-      });
-    }
-    return answers;
+    return outcomes.map((outcome) => {
+      if (!outcome.ok) throw outcome.error;
+      return outcome.value;
+    });
   }
 
   /**
@@ -661,6 +648,11 @@ export class RedisDriver implements Driver, Admin {
       }),
     );
     return outcomes;
+  }
+
+  /** The `now` argument of a lease script (see leaseClock). */
+  private scriptNow(now: number): string {
+    return nowArg(this.leaseClock, now);
   }
 
   private openListenerConnection(): RedisClient {

@@ -15,9 +15,9 @@
   Retention runs after each ack, as it would for single acks in a row.
   Returns one reply per lease, in order: {'OK'}, {'REPEAT'} or a refusal.
 ]]
+--- @include "bulk"
 --- @include "clock"
 --- @include "lease-check"
---- @include "status-index"
 --- @include "done-retention"
 
 local inflight_key, done_key, index_key = KEYS[1], KEYS[2], KEYS[3]
@@ -56,11 +56,8 @@ for i = 5, #ARGV, 2 do
     replies[#replies + 1] = { 'OK' }
   end
 end
-for first = 1, #acked, 1000 do
-  local last = math.min(first + 999, #acked)
-  redis.call('ZREM', inflight_key, unpack(acked, first, last))
-  if max_done == '0' then redis.call('ZREM', index_key, unpack(acked, first, last)) end
-end
+call_in_pieces('ZREM', inflight_key, acked)
+if max_done == '0' then call_in_pieces('ZREM', index_key, acked) end
 -- Done jobs left from an earlier, larger retention still go (ZCARD alone when there are none).
 if max_done == '0' then trim_done(base, done_key, index_key, max_done, cutoff) end
 return replies

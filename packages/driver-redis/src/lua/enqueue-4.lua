@@ -18,13 +18,13 @@
   id or the idempotency key is already stored) and 1 if it existed, else 0.
   A job whose id or key is known changes nothing, also within one call.
 ]]
---- @include "status-index"
+--- @include "bulk"
 --- @include "wake"
 
 local ready_key, scheduled_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local base, queue = ARGV[1], ARGV[2]
 local reply = {}
-local stored_ids, ready_ids, scheduled_args = {}, {}, {}
+local index_args, ready_ids, scheduled_args = {}, {}, {}
 
 for i = 3, #ARGV, 10 do
   local id, job_type, payload, runnable = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
@@ -62,7 +62,8 @@ for i = 3, #ARGV, 10 do
       redis.call('SET', idem_key, id)
     end
     redis.call('HSET', job_key, unpack(fields))
-    stored_ids[#stored_ids + 1] = id
+    index_args[#index_args + 1] = 0
+    index_args[#index_args + 1] = id
     if status == 'ready' then
       ready_ids[#ready_ids + 1] = id
     else
@@ -74,17 +75,15 @@ for i = 3, #ARGV, 10 do
   end
 end
 
--- The list, set and index writes go out in bulk, in the jobs' order, a
--- thousand at a time; a later duplicate in the same call already met the
--- job's hash above.
-index_add_many(index_key, stored_ids)
-for first = 1, #ready_ids, 1000 do
-  redis.call('RPUSH', ready_key, unpack(ready_ids, first, math.min(first + 999, #ready_ids)))
-end
-for first = 1, #scheduled_args, 2000 do
-  redis.call('ZADD', scheduled_key, unpack(scheduled_args, first, math.min(first + 1999, #scheduled_args)))
-end
-local stored = #stored_ids > 0
+-- The list, set and index writes go out in bulk, in the jobs' order; a later
+-- duplicate in the same call already met the job's hash above. The index is
+-- the queue's sorted set of every job id it holds (scores all 0, so list
+-- walks it in id order with ZRANGEBYLEX); a job leaves it only when it is
+-- removed, so status changes on the hot path never touch it.
+call_in_pieces('ZADD', index_key, index_args)
+call_in_pieces('RPUSH', ready_key, ready_ids)
+call_in_pieces('ZADD', scheduled_key, scheduled_args)
+local stored = #index_args > 0
 
 -- Ready or scheduled, a new job wakes waiters: a scheduled one may be due before
 -- the time they wait for, so they re-read nextDueAt.

@@ -20,7 +20,6 @@
 ]]
 --- @include "clock"
 --- @include "lease-check"
---- @include "status-index"
 
 local inflight_key, dlq_key, index_key = KEYS[1], KEYS[2], KEYS[3]
 local base, now, id, token = ARGV[1], script_now(ARGV[2]), ARGV[3], ARGV[4]

@@ -17,7 +17,6 @@
 ]]
 --- @include "clock"
 --- @include "lease-check"
---- @include "status-index"
 --- @include "wake"
 
 local ready_key, inflight_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]

@@ -18,7 +18,6 @@
   set to 0; the job wakes waiters whether ready or scheduled.
   Returns {'OK'}, {'NOT_FOUND'} or {'NOT_DLQ', status} (nothing changed).
 ]]
---- @include "status-index"
 --- @include "wake"
 
 local ready_key, scheduled_key, dlq_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]

@@ -32,9 +32,9 @@
   failed_at_nano, idempotency_key; then the new lease's token. The order is
   RESERVE_FIELDS in job-hash.ts. The lease's expiry is now + leaseMs.
 ]]
+--- @include "bulk"
 --- @include "byte-order"
 --- @include "clock"
---- @include "status-index"
 --- @include "wake"
 
 local ready_key, scheduled_key, inflight_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
@@ -109,10 +109,8 @@ if ids then
   end
 end
 
--- The new leases join the inflight set in bulk, a thousand per command.
-for first = 1, #leased, 2000 do
-  redis.call('ZADD', inflight_key, unpack(leased, first, math.min(first + 1999, #leased)))
-end
+-- The new leases join the inflight set in bulk.
+call_in_pieces('ZADD', inflight_key, leased)
 
 -- 3. The next change that comes by time alone.
 local first_run = redis.call('ZRANGE', scheduled_key, 0, 0, 'WITHSCORES')[2]

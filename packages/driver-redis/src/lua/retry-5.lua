@@ -24,7 +24,6 @@
 ]]
 --- @include "clock"
 --- @include "lease-check"
---- @include "status-index"
 --- @include "wake"
 
 local ready_key, scheduled_key, inflight_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]

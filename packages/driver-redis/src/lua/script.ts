@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
+import bulk from './includes/bulk.lua';
 import byteOrder from './includes/byte-order.lua';
 import clock from './includes/clock.lua';
 import doneRetention from './includes/done-retention.lua';
 import leaseCheck from './includes/lease-check.lua';
-import statusIndex from './includes/status-index.lua';
 import wake from './includes/wake.lua';
 
 /** A standalone client or a cluster client; the driver uses only what both have. */
@@ -15,11 +15,11 @@ export type ScriptArg = string | Buffer | number;
 
 /** The shared fragments a script pulls in with a line `--- @include "<name>"`. */
 const INCLUDES: Readonly<Record<string, string>> = {
+  bulk,
   'byte-order': byteOrder,
   clock,
   'done-retention': doneRetention,
   'lease-check': leaseCheck,
-  'status-index': statusIndex,
   wake,
 };
 

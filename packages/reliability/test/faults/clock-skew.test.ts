@@ -25,6 +25,7 @@ import {
   readStarts,
   requireSharedRedisUrl,
   SKIP_SHARED,
+  startsKeyOf,
   TEST_DB,
   TEST_TIMEOUT_MS,
   uniqueName,
@@ -68,7 +69,7 @@ describe.skipIf(SKIP_SHARED)('clock skew (one of three workers runs ahead)', () 
   async function skewRun(leaseClock: LeaseClock, skewMs: number): Promise<SkewRun> {
     const prefix = uniqueName(`skew-${leaseClock}-${skewMs}`);
     prefixes.push(prefix);
-    const startsKey = `${prefix}:starts`;
+    const startsKey = startsKeyOf(prefix);
     const queue = 'faults';
     const driver = await RedisDriver.connect({
       url,
@@ -84,10 +85,7 @@ describe.skipIf(SKIP_SHARED)('clock skew (one of three workers runs ahead)', () 
       const ids = results.map((result) => result.id);
       const config = baseWorkerConfig({
         url,
-        keyPrefix: prefix,
-        connectionName: `${prefix}-drv`,
-        logUrl: url,
-        startsKey,
+        prefix,
         leaseMs: LEASE_MS,
         concurrency: 8,
         workMinMs: 50,

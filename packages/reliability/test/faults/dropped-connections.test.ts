@@ -12,6 +12,7 @@ import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import {
   baseWorkerConfig,
+  connectionNameOf,
   FaultWorker,
   inspectAll,
   LARGE,
@@ -51,7 +52,7 @@ async function killConnectionsNamed(redis: Redis, name: string): Promise<number>
 describe.skipIf(SKIP_SHARED)('dropped connections (CLIENT KILL of the workers connections)', () => {
   const shared = useSharedFaultRedis('drop');
   const { prefix, startsKey } = shared;
-  const connectionName = `${prefix}-drv`;
+  const connectionName = connectionNameOf(prefix);
 
   it(`runs ${JOBS} jobs (each retried once) through ${KILL_ROUNDS} rounds of CLIENT KILL: none lost, no outcome written twice`, async () => {
     const { url, redis, driver } = shared;
@@ -70,10 +71,7 @@ describe.skipIf(SKIP_SHARED)('dropped connections (CLIENT KILL of the workers co
 
     const config = baseWorkerConfig({
       url,
-      keyPrefix: prefix,
-      connectionName,
-      logUrl: url,
-      startsKey,
+      prefix,
       leaseMs: 1000,
       concurrency: 4,
       workMinMs: 10,

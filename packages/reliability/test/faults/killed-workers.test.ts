@@ -47,10 +47,7 @@ describe.skipIf(SKIP_SHARED)('killed workers (SIGKILL mid-run, replacements star
 
     const config = baseWorkerConfig({
       url,
-      keyPrefix: prefix,
-      connectionName: `${prefix}-drv`,
-      logUrl: url,
-      startsKey,
+      prefix,
       leaseMs: LEASE_MS,
       concurrency: 4,
       workMinMs: 20,

@@ -25,6 +25,7 @@ import {
   readStarts,
   REQUIRE_REDIS,
   sleep,
+  startsKeyOf,
   TEST_TIMEOUT_MS,
   waitFor,
 } from '../support/fault-harness.js';
@@ -55,7 +56,7 @@ async function crashRun(fsync: 'always' | 'everysec', initialJobs: number, produ
     const began = Date.now();
     const queue = 'faults';
     const prefix = 'thfault-restart';
-    const startsKey = `${prefix}:starts`;
+    const startsKey = startsKeyOf(prefix);
     const retention = KEEP_DONE_JOBS;
     driver = await RedisDriver.connect({ url: server.url, db: 0, keyPrefix: prefix, retention });
     const client = new Client(driver);
@@ -80,11 +81,8 @@ async function crashRun(fsync: 'always' | 'everysec', initialJobs: number, produ
     const config = baseWorkerConfig({
       url: server.url,
       db: 0,
-      keyPrefix: prefix,
-      connectionName: `${prefix}-drv`,
-      logUrl: server.url,
+      prefix,
       logDb: 0,
-      startsKey,
       leaseMs: 1000,
       concurrency: 4,
       workMinMs: 20,

@@ -53,10 +53,8 @@ describe.skipIf(SKIP_SHARED)('slow Redis (5-20 ms added each way by a TCP proxy)
     proxied.port = String(proxy?.port);
     const config = baseWorkerConfig({
       url: proxied.toString(),
-      keyPrefix: prefix,
-      connectionName: `${prefix}-drv`,
+      prefix,
       logUrl: url,
-      startsKey,
       leaseMs: LEASE_MS,
       concurrency: 8,
       workMinMs: 20,

@@ -33,10 +33,7 @@ describe.skipIf(SKIP_SHARED)('stalled event loop (handler blocks longer than its
     const client = new Client(driver);
     const config = baseWorkerConfig({
       url,
-      keyPrefix: prefix,
-      connectionName: `${prefix}-drv`,
-      logUrl: url,
-      startsKey,
+      prefix,
       leaseMs: LEASE_MS,
       concurrency: 1,
       stallMs: STALL_MS,

@@ -276,17 +276,37 @@ export function checkDeliveries(
   return report;
 }
 
+/** The start-log list of the workers under `prefix`. */
+export function startsKeyOf(prefix: string): string {
+  return `${prefix}:starts`;
+}
+
+/** The CLIENT SETNAME of the workers' driver connections under `prefix`. */
+export function connectionNameOf(prefix: string): string {
+  return `${prefix}-drv`;
+}
+
+/**
+ * A worker configuration for the keys under `prefix` on `url`: the driver's
+ * connection name and the start log follow from the prefix, and the start
+ * log sits on the same Redis unless `logUrl` says otherwise.
+ */
 export function baseWorkerConfig(
-  overrides: Partial<FaultWorkerConfig> & Pick<FaultWorkerConfig, 'url' | 'keyPrefix' | 'connectionName' | 'logUrl' | 'startsKey'>,
+  settings: Partial<Omit<FaultWorkerConfig, 'keyPrefix' | 'connectionName' | 'startsKey'>> & { url: string; prefix: string },
 ): FaultWorkerConfig {
+  const { prefix, ...overrides } = settings;
   return {
     db: TEST_DB,
     queue: 'faults',
     leaseMs: 1000,
     concurrency: 4,
+    logUrl: settings.url,
     logDb: TEST_DB,
     workMinMs: 10,
     workMaxMs: 30,
+    keyPrefix: prefix,
+    connectionName: connectionNameOf(prefix),
+    startsKey: startsKeyOf(prefix),
     ...overrides,
   };
 }

@@ -8,7 +8,16 @@
 import { RedisDriver } from '@taskharbor/driver-redis';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
-import { deleteKeys, KEEP_DONE_JOBS, killAllWorkers, openShared, requireSharedRedisUrl, TEST_DB, uniqueName } from './fault-harness.js';
+import {
+  deleteKeys,
+  KEEP_DONE_JOBS,
+  killAllWorkers,
+  openShared,
+  requireSharedRedisUrl,
+  startsKeyOf,
+  TEST_DB,
+  uniqueName,
+} from './fault-harness.js';
 
 export interface SharedFaultRedis {
   readonly prefix: string;
@@ -48,7 +57,7 @@ export function useSharedFaultRedis(kind: string): SharedFaultRedis {
   };
   return {
     prefix,
-    startsKey: `${prefix}:starts`,
+    startsKey: startsKeyOf(prefix),
     get url() {
       return ready(url, 'url');
     },
