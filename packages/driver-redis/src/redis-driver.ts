@@ -426,7 +426,8 @@ export class RedisDriver implements Driver, Admin {
 
   /**
    * One page of a queue's jobs in ascending id order, read in one script from
-   * the queue's status index (`<status>:<id>` members of one sorted set).
+   * the queue's id index (a sorted set of ids); a status filter is applied
+   * to each job's hash while walking it.
    */
   async list(request: ListRequest): Promise<ListPage> {
     this.assertOpen('list');
