@@ -4,17 +4,15 @@ import { ENQUEUE_BATCH_MAX_BYTES } from '../src/enqueue-batch.js';
 import { RedisDriver } from '../src/index.js';
 import { newJob, openRawClient, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
 
-/** A real client whose script calls are counted: each `evalsha` or `eval` is one script sent. */
+/** A real client whose script calls are counted: each `evalsha` or `eval` command sent is one script. */
 function countingClient(): { client: Redis; scripts: () => number } {
   const client = openRawClient();
   let scripts = 0;
-  for (const method of ['call', 'callBuffer'] as const) {
-    const original = client[method].bind(client) as (...args: unknown[]) => Promise<unknown>;
-    (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
-      if (args[0] === 'evalsha' || args[0] === 'eval') scripts++;
-      return original(...args);
-    };
-  }
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = (command, ...rest) => {
+    if (command.name === 'evalsha' || command.name === 'eval') scripts++;
+    return send(command, ...rest);
+  };
   return { client, scripts: () => scripts };
 }
 

@@ -12,7 +12,8 @@ import { requeueScript } from '../src/lua/requeue.js';
 import { reserveScript } from '../src/lua/reserve.js';
 import { retryScript } from '../src/lua/retry.js';
 import { defineScript, runScript } from '../src/lua/script.js';
-import { newJob, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
+import { RedisDriver } from '../src/index.js';
+import { newJob, openRawClient, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
 
 const SCRIPTS = [enqueueScript, reserveScript, extendScript, ackScript, retryScript, failScript, releaseScript, requeueScript, listScript, migrateIndexScript];
 
@@ -61,5 +62,39 @@ describe.skipIf(SKIP_REDIS)('Lua scripts on Redis', () => {
     expect(await noscriptErrors()).toBeGreaterThan(before);
     expect(await redis.raw.script('EXISTS', probe.sha)).toEqual([1]);
     expect(await runScript(redis.raw, probe, [key], [], 'text')).toBe(2);
+  });
+
+  it('script_arguments_arrive_as_sent_strings_numbers_binary_and_thousands_of_them', async () => {
+    const echo = defineScript('echo', 1, "return ARGV");
+    const binary = Buffer.from([0, 0xff, 0x0d, 0x0a, 0x80]);
+    const many = Array.from({ length: 12_000 }, (_, i) => `a${i}`);
+    const args = ['plain', 42, binary, '', 'é', ...many];
+    const asBytes = (await runScript(redis.raw, echo, [`${redis.prefix}:{echo}:k`], args, 'bytes')) as Buffer[];
+    expect(asBytes).toHaveLength(args.length);
+    expect(asBytes[0]).toEqual(Buffer.from('plain'));
+    expect(asBytes[1]).toEqual(Buffer.from('42'));
+    expect(asBytes[2]).toEqual(binary);
+    expect(asBytes[3]).toEqual(Buffer.alloc(0));
+    expect(asBytes[4]).toEqual(Buffer.from('é'));
+    expect(asBytes.at(-1)).toEqual(Buffer.from('a11999'));
+    const asText = (await runScript(redis.raw, echo, [`${redis.prefix}:{echo}:k`], ['plain', 7], 'text')) as string[];
+    expect(asText).toEqual(['plain', '7']);
+  });
+
+  it('a_client_with_auto_pipelining_runs_the_scripts_too', async () => {
+    const client = openRawClient();
+    client.options.enableAutoPipelining = true;
+    try {
+      const driver = new RedisDriver({ client, keyPrefix: redis.prefix });
+      const queue = uniqueQueue();
+      const binary = newJob(queue, { payload: new Uint8Array([0xff, 0, 0xfe]) });
+      const [stored, again] = await Promise.all([driver.enqueue(binary, T0), driver.enqueue(binary, T0)]);
+      expect([stored.existed, again.existed].sort()).toEqual([false, true]);
+      const { jobs } = await driver.reserve({ queue, limit: 10, leaseMs: 1000, now: T0 });
+      expect(jobs.map((job) => [...job.job.payload])).toEqual([[0xff, 0, 0xfe]]);
+      await driver.close();
+    } finally {
+      client.disconnect();
+    }
   });
 });

@@ -14,9 +14,11 @@
           idempotency_key ('' for an unset value)
 
   Every stored job, ready or scheduled, leaves a wake-up token.
-  Returns two entries per job, in order: the id (the first job's id when the
-  id or the idempotency key is already stored) and 1 if it existed, else 0.
-  A job whose id or key is known changes nothing, also within one call.
+  Returns two entries for each job that already existed, in order: its
+  position in the call (1-based) and the id of the stored job (its own id,
+  or the id of the job that holds its idempotency key). Jobs not named were
+  stored, so the usual reply is empty. A job whose id or key is known
+  changes nothing, also within one call.
 ]]
 --- @include "bulk"
 --- @include "wake"
@@ -36,11 +38,11 @@ for i = 3, #ARGV, 10 do
   if idempotency_key ~= '' then first = redis.call('GET', idem_key) end
 
   if redis.call('EXISTS', job_key) == 1 then
+    reply[#reply + 1] = (i - 3) / 10 + 1
     reply[#reply + 1] = id
-    reply[#reply + 1] = 1
   elseif first then
+    reply[#reply + 1] = (i - 3) / 10 + 1
     reply[#reply + 1] = first
-    reply[#reply + 1] = 1
   else
     local status = 'scheduled'
     if runnable == '1' then status = 'ready' end
@@ -70,8 +72,6 @@ for i = 3, #ARGV, 10 do
       scheduled_args[#scheduled_args + 1] = run_at
       scheduled_args[#scheduled_args + 1] = id
     end
-    reply[#reply + 1] = id
-    reply[#reply + 1] = 0
   end
 end
 

@@ -54,9 +54,9 @@ export async function runEnqueue(
     | string
     | number
   )[];
-  const results: EnqueueResult[] = [];
+  const results: EnqueueResult[] = jobs.map((job) => ({ id: job.id, existed: false }));
   for (let i = 0; i < reply.length; i += 2) {
-    results.push({ id: String(reply[i]), existed: reply[i + 1] === 1 });
+    results[Number(reply[i]) - 1] = { id: String(reply[i + 1]), existed: true };
   }
   return results;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
+import { type Cluster, Command, type Redis } from 'ioredis';
 import bulk from './includes/bulk.lua';
 import byteOrder from './includes/byte-order.lua';
 import clock from './includes/clock.lua';
@@ -69,13 +69,39 @@ export async function runScript(
   if (keys.length !== script.numKeys) {
     throw new Error(`Lua script ${script.name} takes ${script.numKeys} keys, got ${keys.length}`);
   }
-  const call = replies === 'bytes' ? client.callBuffer.bind(client) : client.call.bind(client);
-  // The array form of call(): a large enqueueMany can pass more ARGV than a spread call allows.
-  const tail: ScriptArg[] = [script.numKeys, ...keys, ...args];
+  const head = [script.numKeys, ...keys];
   try {
-    return await call('evalsha', [script.sha, ...tail]);
+    return await sendScript(client, 'evalsha', script.sha, head, args, replies);
   } catch (error) {
     if (!isNoScript(error)) throw error;
   }
-  return call('eval', [script.source, ...tail]);
+  return sendScript(client, 'eval', script.source, head, args, replies);
+}
+
+/**
+ * Sends one EVALSHA or EVAL. ioredis's own call() flattens every argument
+ * list with Array.prototype.flat, about 85 ns an argument, which was most of
+ * the client's cost for an enqueueMany of 1,000 jobs (10,000 arguments).
+ * So the command is built from its name, script and keys (a client's
+ * keyPrefix and the cluster slot work on those as in call()), and the ARGV,
+ * already flat, are appended after. The command goes straight to the
+ * connection, also on a client with auto-pipelining, whose pipeline cannot
+ * take call()'s array form (the driver batches its own work anyway).
+ */
+function sendScript(
+  client: RedisClient,
+  command: 'evalsha' | 'eval',
+  script: string,
+  head: readonly (string | number)[],
+  args: readonly ScriptArg[],
+  replies: 'text' | 'bytes',
+): Promise<unknown> {
+  const built = new Command(command, [script, ...head], {
+    keyPrefix: (client.options as { keyPrefix?: string }).keyPrefix,
+    replyEncoding: replies === 'bytes' ? null : 'utf8',
+  });
+  built.args = built.args.concat(args);
+  // What the constructor does for its own arguments: numbers become strings, a Buffer switches on binary writing.
+  built.stringifyArguments();
+  return client.sendCommand(built) as Promise<unknown>;
 }
