@@ -13,7 +13,10 @@
 
   A done job keeps its last token (lease_token) and loses lease_expires_at_nano.
   Retention runs after each ack, as it would for single acks in a row.
-  Returns one reply per lease, in order: {'OK'}, {'REPEAT'} or a refusal.
+  Returns two entries for each lease not simply acked, in order: its position
+  in the call (1-based) and its reply, {'REPEAT'} (a repeated ack: success,
+  nothing changed) or a refusal. Leases not named were acked ({'OK'}), so the
+  usual reply is empty.
 ]]
 --- @include "bulk"
 --- @include "clock"
@@ -29,31 +32,34 @@ local replies = {}
 -- Acked ids leave the inflight set (and with retention 0 the index) in bulk at the end.
 local acked = {}
 
+-- Every lease's expiry in one read; this script changes inflight only at the end.
+local ids = {}
+for i = 5, #ARGV, 2 do ids[#ids + 1] = ARGV[i] end
+local expiries = read_in_pieces('ZMSCORE', inflight_key, ids)
+
 for i = 5, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
   local job_key = base .. 'job:' .. id
-  local refusal = check_lease(job_key, inflight_key, id, token, now, 'ack')
+  local refusal, key = check_lease(job_key, inflight_key, id, token, now, 'ack', expiries[(i - 5) / 2 + 1])
   if refusal then
+    replies[#replies + 1] = (i - 5) / 2 + 1
     replies[#replies + 1] = refusal
   elseif max_done == '0' then
     -- A retention of zero done jobs: the job would be trimmed the moment it is done,
     -- so it goes at once (hash, index member, idempotency mapping) without the detour
     -- through the done set.
     acked[#acked + 1] = id
-    local key = redis.call('HGET', job_key, 'idempotency_key')
     if key then
       local idem_key = base .. 'idem:' .. key
       if redis.call('GET', idem_key) == id then redis.call('DEL', idem_key) end
     end
     redis.call('DEL', job_key)
-    replies[#replies + 1] = { 'OK' }
   else
     redis.call('HSET', job_key, 'status', 'done', 'finished_at_nano', now_nano)
     redis.call('HDEL', job_key, 'lease_expires_at_nano')
     acked[#acked + 1] = id
     redis.call('ZADD', done_key, now, id)
     trim_done(base, done_key, index_key, max_done, cutoff)
-    replies[#replies + 1] = { 'OK' }
   end
 end
 call_in_pieces('ZREM', inflight_key, acked)

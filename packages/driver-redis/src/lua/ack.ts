@@ -1,7 +1,7 @@
 import type { Lease, ResolvedRetention } from '@taskharbor/core';
 import type { QueueKeys } from '../keys.js';
 import source from './ack-3.lua';
-import { type LeaseReply, leasePairs, leaseReplies } from './lease-reply.js';
+import { type LeaseReply, leasePairs, sparseLeaseReplies } from './lease-reply.js';
 import { defineScript, type RedisClient, runScript } from './script.js';
 
 export const ackScript = defineScript('ack', 3, source);
@@ -17,5 +17,5 @@ export async function runAck(
   const maxDone = Number.isFinite(retention.maxDoneCount) ? String(retention.maxDoneCount) : '';
   const maxAge = Number.isFinite(retention.maxDoneAgeMs) ? String(retention.maxDoneAgeMs) : '';
   const args = [keys.base, scriptNow, maxDone, maxAge, ...leasePairs(leases)];
-  return leaseReplies(await runScript(client, ackScript, [keys.inflight, keys.done, keys.index], args, 'text'));
+  return sparseLeaseReplies(await runScript(client, ackScript, [keys.inflight, keys.done, keys.index], args, 'text'), leases.length);
 }

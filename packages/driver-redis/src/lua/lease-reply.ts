@@ -25,6 +25,24 @@ export function leaseReplies(reply: unknown): LeaseReply[] {
   });
 }
 
+/**
+ * Reads a sparse reply, one that names only the leases not answered OK:
+ * (1-based position, reply) pairs. The others, the usual case, are OK.
+ */
+export function sparseLeaseReplies(reply: unknown, count: number): LeaseReply[] {
+  if (!Array.isArray(reply) || reply.length % 2 !== 0) throw new Error(`unexpected reply from a lease script: ${JSON.stringify(reply)}`);
+  const replies = new Array<LeaseReply>(count).fill(OK);
+  for (let i = 0; i < reply.length; i += 2) {
+    const position = Number(reply[i]);
+    if (!Number.isInteger(position) || position < 1 || position > count) {
+      throw new Error(`unexpected reply from a lease script: position ${String(reply[i])} of ${count}`);
+    }
+    const [entry] = leaseReplies([reply[i + 1]]);
+    replies[position - 1] = entry as LeaseReply;
+  }
+  return replies;
+}
+
 /** The contract's typed error for a refusal, or undefined when the lease was accepted. */
 export function refusalError(reply: LeaseReply, lease: Lease, now: number): Error | undefined {
   const [code, detail] = reply;

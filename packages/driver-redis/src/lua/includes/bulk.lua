@@ -6,3 +6,14 @@ local function call_in_pieces(command, key, values)
     redis.call(command, key, unpack(values, first, math.min(first + 1999, #values)))
   end
 end
+
+-- The replies of `command key values...` sent in pieces as above, joined in
+-- order: for commands that answer one entry per value (ZMSCORE, HMGET).
+local function read_in_pieces(command, key, values)
+  local replies = {}
+  for first = 1, #values, 2000 do
+    local part = redis.call(command, key, unpack(values, first, math.min(first + 1999, #values)))
+    for i = 1, #part do replies[first + i - 1] = part[i] end
+  end
+  return replies
+end

@@ -7,9 +7,13 @@
 --   {'NOT_IN_FLIGHT', status}   the job is ready or scheduled, or finished and the operation cannot repeat
 --   {'MISMATCH', status}        another token (for a finished job: a late writer)
 --   {'EXPIRED', expires_at_ms, now}  the current token, but now >= the stored expiry
+-- On success it returns nil and, second, the job's idempotency key (false
+-- when it has none), read in the same call for the ack that removes the job.
+-- `known_expiry` is the job's inflight score when the caller read it already
+-- (false: not in the set), or nil to read it here.
 -- Times are compared as milliseconds (sorted-set scores), never as nanosecond strings.
-local function check_lease(job_key, inflight_key, id, token, now, op)
-  local state = redis.call('HMGET', job_key, 'status', 'lease_token')
+local function check_lease(job_key, inflight_key, id, token, now, op, known_expiry)
+  local state = redis.call('HMGET', job_key, 'status', 'lease_token', 'idempotency_key')
   local status, current = state[1], state[2]
   if not status then return { 'NOT_FOUND' } end
   if status == 'done' or status == 'dlq' then
@@ -21,8 +25,9 @@ local function check_lease(job_key, inflight_key, id, token, now, op)
   end
   if status ~= 'inflight' then return { 'NOT_IN_FLIGHT', status } end
   if current ~= token then return { 'MISMATCH', status } end
-  local expires_at = redis.call('ZSCORE', inflight_key, id)
+  local expires_at = known_expiry
+  if expires_at == nil then expires_at = redis.call('ZSCORE', inflight_key, id) end
   if not expires_at then return { 'EXPIRED', '', now } end
   if tonumber(now) >= tonumber(expires_at) then return { 'EXPIRED', expires_at, now } end
-  return nil
+  return nil, state[3]
 end
