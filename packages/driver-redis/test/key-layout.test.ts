@@ -7,8 +7,8 @@ import { newJob, SKIP_REDIS, scanKeys, T0, uniqueQueue, useRedisFile } from './s
  * the layout must change that page and these lists together.
  */
 
-/** Fields every job hash holds, in every status. */
-const ALWAYS = ['type', 'queue', 'payload', 'status', 'created_at_nano', 'attempts', 'max_attempts', 'reclaims'];
+/** Fields every job hash holds, in every status (attempts and reclaims only once they are not 0). */
+const ALWAYS = ['type', 'queue', 'payload', 'status', 'created_at_nano', 'max_attempts'];
 
 /** The hash of one job as field names, sorted. */
 async function fieldsOf(raw: import('ioredis').Redis, key: string): Promise<string[]> {
@@ -42,9 +42,7 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
       status: 'ready',
       created_at_nano: `${T0}000000`,
       timeout_nano: '1500000000',
-      attempts: '0',
       max_attempts: '3',
-      reclaims: '0',
       idempotency_key: 'a-key',
     });
     expect(await redis.raw.hget(`${base}job:${b.id}`, 'run_at_nano')).toBe(`${T0 + 60_000}000000`);
@@ -81,7 +79,8 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     await driver.enqueue(c, T0);
     const cLease = (await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 })).jobs[0]!.lease;
     await driver.retry(cLease, { attempts: 1, lastError: 'boom', failedAt: T0 + 1, runAt: T0 + 30_000 }, T0 + 2);
-    expect(await fieldsOf(redis.raw, `${base}job:${c.id}`)).toEqual(sorted('run_at_nano', 'last_error', 'failed_at_nano'));
+    expect(await fieldsOf(redis.raw, `${base}job:${c.id}`)).toEqual(sorted('attempts', 'run_at_nano', 'last_error', 'failed_at_nano'));
+    expect(await redis.raw.hget(`${base}job:${c.id}`, 'attempts')).toBe('1');
     expect(await keysNow()).toEqual(
       queueKeys(`job:${a.id}`, `job:${b.id}`, `job:${c.id}`, 'idem:a-key', 'scheduled', 'done', 'index', 'signal'),
     );
@@ -92,7 +91,7 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     const dLease = (await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 })).jobs[0]!.lease;
     await driver.fail(dLease, { attempts: 3, lastError: 'bad', failedAt: T0 + 3, reason: 'gave up' }, T0 + 4);
     expect(await fieldsOf(redis.raw, `${base}job:${d.id}`)).toEqual(
-      sorted('last_error', 'failed_at_nano', 'lease_token', 'dlq_reason', 'dlq_failed_at_nano'),
+      sorted('attempts', 'last_error', 'failed_at_nano', 'lease_token', 'dlq_reason', 'dlq_failed_at_nano'),
     );
     expect(await redis.raw.hmget(`${base}job:${d.id}`, 'status', 'dlq_reason', 'dlq_failed_at_nano', 'failed_at_nano')).toEqual([
       'dlq',
@@ -104,6 +103,18 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
       queueKeys(`job:${a.id}`, `job:${b.id}`, `job:${c.id}`, `job:${d.id}`, 'idem:a-key', 'scheduled', 'done', 'dlq', 'index'),
     );
     expect(await redis.raw.lrange(`${base}dlq`, 0, -1)).toEqual([d.id]);
+
+    // requeue with resetAttempts: d is ready again, its counters gone (read as 0) with the dead-letter fields.
+    await driver.requeueDlq({ queue, id: d.id }, { resetAttempts: true, now: T0 + 5 });
+    expect(await fieldsOf(redis.raw, `${base}job:${d.id}`)).toEqual(sorted());
+    expect(await driver.inspect({ queue, id: d.id })).toMatchObject({ attempts: 0, reclaims: 0, status: 'ready' });
+
+    // reclaim: d's lease expires and the next reserve takes it back, counting the reclaim.
+    const dAgain = (await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 + 6 })).jobs[0]!;
+    expect(dAgain.job.id).toBe(d.id);
+    const reclaimed = (await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 + 2000 })).jobs[0]!;
+    expect(reclaimed.job).toMatchObject({ id: d.id, reclaims: 1 });
+    expect(await redis.raw.hget(`${base}job:${d.id}`, 'reclaims')).toBe('1');
     expect(await redis.raw.zrange(`${base}index`, 0, -1)).toEqual(
       [a.id, b.id, c.id, d.id].sort(),
     );

@@ -48,8 +48,10 @@ for i = 3, #ARGV, 10 do
     if runnable == '1' then status = 'ready' end
     local fields = {
       'type', job_type, 'queue', queue, 'payload', payload, 'status', status,
-      'created_at_nano', created_at_nano, 'attempts', '0', 'max_attempts', max_attempts, 'reclaims', '0',
+      'created_at_nano', created_at_nano, 'max_attempts', max_attempts,
     }
+    -- attempts and reclaims are written once they are not 0 (a missing one reads as 0): with a
+    -- payload over Redis's listpack limit the hash is a hashtable, where each field costs ~60 bytes.
     if run_at_nano ~= '' then
       fields[#fields + 1] = 'run_at_nano'
       fields[#fields + 1] = run_at_nano

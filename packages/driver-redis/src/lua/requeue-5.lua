@@ -31,10 +31,10 @@ if status ~= 'dlq' then return { 'NOT_DLQ', status } end
 redis.call('LREM', dlq_key, 1, id)
 redis.call('HDEL', job_key, 'dlq_reason', 'dlq_failed_at_nano', 'lease_token', 'lease_expires_at_nano')
 -- A fresh start for poison detection: the worker dead-letters jobs reclaimed too often.
-redis.call('HSET', job_key, 'reclaims', '0')
+-- (A missing reclaims or attempts field reads as 0.)
+redis.call('HDEL', job_key, 'reclaims')
 if reset == '1' then
-  redis.call('HSET', job_key, 'attempts', '0')
-  redis.call('HDEL', job_key, 'last_error', 'failed_at_nano')
+  redis.call('HDEL', job_key, 'attempts', 'last_error', 'failed_at_nano')
 end
 if run_at_nano ~= '' then
   redis.call('HSET', job_key, 'run_at_nano', run_at_nano)
