@@ -34,6 +34,8 @@ export type WorkerStatus = 'new' | 'started' | 'closing' | 'closed';
 /** After a failed reserve, wait this long, doubling up to the cap, before trying again. */
 const RESERVE_RETRY_MIN_MS = 100;
 const RESERVE_RETRY_MAX_MS = 5_000;
+/** The most jobs of one reserve reply started in one turn of the event loop (see startJobs). */
+export const START_CHUNK = 25;
 
 /**
  * Runs handlers for the jobs of one or more queues. See docs/worker.md.
@@ -74,6 +76,8 @@ export class Worker<Jobs extends JobMap = JobMap> {
   private drainedSent = false;
   /** Rounds sent by a busy worker without waiting for their answer. */
   private readonly sentRounds = new Set<Promise<unknown>>();
+  /** Parts of reserve replies waiting for their turn to start (see startJobs). */
+  private readonly pendingStarts = new Set<Promise<void>>();
   /** The failure of a sent round, for the loop to back off on. */
   private roundError: { error: unknown } | undefined;
   private retryMs = 0;
@@ -255,7 +259,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
         this.wake.cancel();
         continue;
       }
-      if (round.reserved === 0 && this.slots.held === 0 && this.sentRounds.size === 0 && !this.drainedSent) {
+      if (round.reserved === 0 && this.slots.held === 0 && this.sentRounds.size === 0 && this.pendingStarts.size === 0 && !this.drainedSent) {
         this.drainedSent = true;
         this.emit('drained', {});
       }
@@ -314,7 +318,32 @@ export class Worker<Jobs extends JobMap = JobMap> {
 
   /** Starts each reserved job, or gives it straight back when close() began while the reserve was in flight. */
   private accept(jobs: ReservedJob[]): void {
-    for (const reserved of jobs) {
+    this.startJobs(jobs, 0);
+  }
+
+  /**
+   * Starts jobs[from..] in turns of at most START_CHUNK. A large reply started
+   * all at once would keep Node busy while Redis idles, and then Redis busy
+   * with the acks and the next reserve while Node idles; starting the rest in
+   * the next turn lets the first jobs' acks and the reserve for their slots
+   * go out first, so both sides work at the same time. The later jobs keep
+   * their booked slots while they wait; a close() in between releases them.
+   */
+  private startJobs(jobs: ReservedJob[], from: number): void {
+    // Once close() began, the rest are given back at once.
+    const end = this.stop.signal.aborted ? jobs.length : Math.min(jobs.length, from + START_CHUNK);
+    if (end < jobs.length) {
+      const later: Promise<void> = new Promise((resolve) => {
+        setImmediate(() => {
+          this.pendingStarts.delete(later);
+          this.startJobs(jobs, end);
+          resolve();
+        });
+      });
+      this.pendingStarts.add(later);
+    }
+    for (let i = from; i < end; i++) {
+      const reserved = jobs[i] as ReservedJob;
       if (this.stop.signal.aborted) {
         this.slots.unbook(1);
         this.releaseUnstarted(reserved.lease);
@@ -370,6 +399,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
     await this.loopDone;
     // Rounds still on their way give back what they bring (stop is aborted), before the releases are gathered.
     await Promise.allSettled([...this.sentRounds]);
+    await Promise.allSettled([...this.pendingStarts]);
     if (this.slots.inUse > 0 && graceMs > 0) {
       const graceOver = new AbortController();
       const cancelGrace = startTimer(clock, graceMs, () => graceOver.abort());

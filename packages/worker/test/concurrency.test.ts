@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Lease } from '@taskharbor/core';
 import type { MemoryDriver } from '@taskharbor/driver-memory';
+import { START_CHUNK } from '../src/worker.js';
 import { Gate, harness } from './support/harness.js';
 
 describe('concurrency', () => {
@@ -55,6 +56,30 @@ describe('concurrency', () => {
     await h.until(() => events.of('completed').length === 20, 'all done');
     // 8, then whole refills as batches finish, then one empty look: far fewer calls than jobs.
     expect(h.driver.count('reserve')).toBeLessThan(20);
+  });
+
+  it('a_large_reply_starts_in_parts_and_the_first_part_acks_and_reserves_before_the_rest_starts', async () => {
+    const h = harness();
+    const { worker, events } = h.worker({ concurrency: 200 });
+    // What the driver had been asked when each job started, in start order.
+    const seen: { reserves: number; acks: number }[] = [];
+    worker.register('work', () => {
+      seen.push({ reserves: h.driver.count('reserve'), acks: h.driver.count('ack') + h.driver.count('ackMany') });
+    });
+    for (let i = 0; i < 120; i++) await h.client.enqueue('work', undefined);
+    await worker.start();
+    await h.until(() => events.of('completed').length === 120, 'all done');
+
+    const ids = events.of('active').map((entry) => entry.job.id);
+    expect(new Set(ids).size).toBe(120);
+    expect(h.driver.calls.find((call) => call.method === 'reserve')?.args[0]).toMatchObject({ limit: 200 });
+    // One reply of 120, started START_CHUNK at a time: the first part before any ack or second
+    // reserve, the next part only after the first part's acks and the reserve for its freed slots.
+    expect(START_CHUNK * 2).toBeLessThan(120);
+    expect(seen.slice(0, START_CHUNK).every((s) => s.reserves === 1 && s.acks === 0)).toBe(true);
+    expect(seen[START_CHUNK]?.reserves).toBeGreaterThanOrEqual(2);
+    expect(seen[START_CHUNK]?.acks).toBeGreaterThanOrEqual(1);
+    expect(seen[START_CHUNK * 2]?.acks).toBeGreaterThanOrEqual(2);
   });
 
   it('concurrency_limit_is_shared_across_all_queues', async () => {

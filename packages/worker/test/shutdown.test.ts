@@ -1,6 +1,7 @@
 import type { MemoryDriver } from '@taskharbor/driver-memory';
 import { describe, expect, it } from 'vitest';
 import { WorkerShutdownError } from '../src/index.js';
+import { START_CHUNK } from '../src/worker.js';
 import { Gate, harness } from './support/harness.js';
 
 describe('graceful shutdown', () => {
@@ -54,6 +55,26 @@ describe('graceful shutdown', () => {
     expect(events.of('active')).toHaveLength(0);
     expect(h.driver.count('release')).toBe(3);
     expect(await h.memory.counts('default')).toMatchObject({ ready: 3, inflight: 0 });
+  });
+
+  it('close_between_the_parts_of_a_large_reply_gives_back_the_jobs_not_yet_started', async () => {
+    const h = harness();
+    const { worker, events } = h.worker({ concurrency: 200 });
+    let closing: Promise<void> | undefined;
+    worker.register('work', () => {
+      // The first job closes the worker once the jobs started with it are under way.
+      closing ??= Promise.resolve().then(() => worker.close());
+    });
+    for (let i = 0; i < 120; i++) await h.client.enqueue('work', undefined);
+    await worker.start();
+    await h.until(() => closing !== undefined, 'the first part running');
+    await closing;
+    expect(events.of('active')).toHaveLength(START_CHUNK);
+    expect(events.of('completed')).toHaveLength(START_CHUNK);
+    expect(h.driver.count('release')).toBe(120 - START_CHUNK);
+    expect(await h.memory.counts('default')).toMatchObject({ ready: 120 - START_CHUNK, inflight: 0 });
+    const back = await h.memory.list({ queue: 'default', status: 'ready', limit: 100 });
+    expect(back.jobs.every((job) => job.attempts === 0)).toBe(true);
   });
 
   it('close_aborts_handlers_still_running_after_the_grace_period_and_releases_their_jobs', async () => {
