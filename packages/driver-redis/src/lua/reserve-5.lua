@@ -11,7 +11,8 @@
   ARGV[2] now (ms), or '' for Redis's TIME
   ARGV[3] limit
   ARGV[4] leaseMs; the new leases expire at now + leaseMs
-  ARGV[5] a random token base; each lease's token is the base plus its position
+  ARGV[5] a random token base; each lease's token is the base plus the job's
+          position in the reply (1 for the first job handed out)
   ARGV[6] the most due jobs, and the most expired leases, one call moves
 
   1. Due scheduled jobs (runAt <= now) become ready, and in-flight jobs whose
@@ -29,8 +30,10 @@
   values are the job's fields before the lease, by position (HMGET, nil when
   absent): type, queue, payload, status, run_at_nano, timeout_nano,
   created_at_nano, attempts, max_attempts, reclaims, last_error,
-  failed_at_nano, idempotency_key; then the new lease's token. The order is
-  RESERVE_FIELDS in job-hash.ts. The lease's expiry is now + leaseMs.
+  failed_at_nano, idempotency_key. The order is RESERVE_FIELDS in
+  job-hash.ts. queue and status come back nil: the caller knows them (its
+  queue; ready before the lease), as it knows the token (base .. position)
+  and the lease's expiry (now + leaseMs).
 ]]
 --- @include "bulk"
 --- @include "byte-order"
@@ -98,11 +101,12 @@ if ids then
       'created_at_nano', 'attempts', 'max_attempts', 'reclaims', 'last_error', 'failed_at_nano', 'idempotency_key')
     -- An id whose job is gone or moved on is dropped from the list rather than handed out.
     if values[4] == 'ready' then
-      local token = token_base .. i
+      local token = token_base .. (#leased / 2 + 1)
       redis.call('HSET', job_key, 'status', 'inflight', 'lease_token', token, 'lease_expires_at_nano', expires_at_nano)
       leased[#leased + 1] = expires_at
       leased[#leased + 1] = id
-      values[14] = token
+      values[2] = false
+      values[4] = false
       reply[#reply + 1] = id
       reply[#reply + 1] = values
     end

@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { ReservedJob, ReserveResult } from '@taskharbor/core';
-import { hashFromReserveValues, parseJobHash, RESERVE_FIELDS } from '../job-hash.js';
+import { hashFromReserveValues, JobField, parseJobHash, RESERVE_FIELDS } from '../job-hash.js';
 import type { QueueKeys } from '../keys.js';
 import source from './reserve-5.lua';
 import { defineScript, type RedisClient, runScript } from './script.js';
 
 export const reserveScript = defineScript('reserve', 5, source);
+
+const QUEUE_AT = RESERVE_FIELDS.indexOf(JobField.queue);
+const STATUS_AT = RESERVE_FIELDS.indexOf(JobField.status);
+const READY = Buffer.from('ready');
 
 /**
  * The most due scheduled jobs, and the most expired leases, one reserve
@@ -44,10 +48,14 @@ export async function runReserve(client: RedisClient, keys: QueueKeys, args: Res
   // The stored expiry is on the script's clock (the server's with leaseClock 'server').
   const storedExpiresAt = Number(String(reply[1])) + args.leaseMs;
   const jobs: ReservedJob[] = [];
+  const queue = Buffer.from(keys.queue);
   for (let i = 2; i + 1 < reply.length; i += 2) {
     const id = String(reply[i]);
     const values = reply[i + 1] as unknown[];
-    const token = String(values[RESERVE_FIELDS.length]);
+    // What the script leaves out because it is known here (see reserve-5.lua).
+    values[QUEUE_AT] = queue;
+    values[STATUS_AT] = READY;
+    const token = tokenBase + String(i / 2);
     const job = parseJobHash(id, hashFromReserveValues(values));
     job.status = 'inflight';
     job.lease = { token, expiresAt: storedExpiresAt };
