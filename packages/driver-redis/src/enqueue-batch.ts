@@ -2,6 +2,8 @@ import type { BatchOutcome, EnqueueResult, NewJobRecord } from '@taskharbor/core
 
 /** The most jobs one gathered enqueue script carries. */
 export const ENQUEUE_BATCH_MAX_JOBS = 500;
+/** The first this many enqueues of a turn go out at once, before the turn's others are gathered. */
+export const ENQUEUE_BATCH_FIRST_JOBS = 25;
 /** The most payload bytes one gathered enqueue script carries (a lone larger job still goes, alone). */
 export const ENQUEUE_BATCH_MAX_BYTES = 1024 * 1024;
 
@@ -23,12 +25,21 @@ export type StoreEach = (jobs: readonly NewJobRecord[], nows: readonly number[])
  * goes out once the current microtasks have run, or as soon as it reaches
  * ENQUEUE_BATCH_MAX_JOBS or ENQUEUE_BATCH_MAX_BYTES. Each caller gets its
  * own job's answer, or its own queue's error; jobs keep their call order.
+ *
+ * The first ENQUEUE_BATCH_FIRST_JOBS of a turn go out as soon as they are
+ * there. Callers that enqueue again when an answer comes (a loop with many
+ * in flight, a server under load) answer in waves; sent whole, each wave
+ * left Redis idle while Node gathered it and Node idle while Redis stored
+ * it. With the first part on its way, Redis stores it while Node gathers
+ * the rest.
  */
 export class EnqueueBatcher {
   private readonly store: StoreEach;
   private pending: PendingEnqueue[] = [];
   private bytes = 0;
   private scheduled = false;
+  /** The turn's first part has gone out (see ENQUEUE_BATCH_FIRST_JOBS). */
+  private firstSent = false;
 
   constructor(store: StoreEach) {
     this.store = store;
@@ -38,12 +49,15 @@ export class EnqueueBatcher {
     return new Promise<EnqueueResult>((resolve, reject) => {
       this.pending.push({ job, now, resolve, reject });
       this.bytes += job.payload.byteLength;
-      if (this.pending.length >= ENQUEUE_BATCH_MAX_JOBS || this.bytes >= ENQUEUE_BATCH_MAX_BYTES) {
+      const firstPartReady = !this.firstSent && this.pending.length >= ENQUEUE_BATCH_FIRST_JOBS;
+      if (firstPartReady || this.pending.length >= ENQUEUE_BATCH_MAX_JOBS || this.bytes >= ENQUEUE_BATCH_MAX_BYTES) {
+        this.firstSent = true;
         this.flush();
       } else if (!this.scheduled) {
         this.scheduled = true;
         queueMicrotask(() => {
           this.scheduled = false;
+          this.firstSent = false;
           this.flush();
         });
       }

@@ -1,19 +1,20 @@
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ENQUEUE_BATCH_MAX_BYTES } from '../src/enqueue-batch.js';
+import { ENQUEUE_BATCH_FIRST_JOBS, ENQUEUE_BATCH_MAX_BYTES, ENQUEUE_BATCH_MAX_JOBS } from '../src/enqueue-batch.js';
 import { RedisDriver } from '../src/index.js';
 import { newJob, openRawClient, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
 
 /** A real client whose script calls are counted: each `evalsha` or `eval` command sent is one script. */
-function countingClient(): { client: Redis; scripts: () => number } {
+function countingClient(): { client: Redis; scripts: () => number; jobsPerScript: () => number[] } {
   const client = openRawClient();
-  let scripts = 0;
+  const sizes: number[] = [];
   const send = client.sendCommand.bind(client);
   client.sendCommand = (command, ...rest) => {
-    if (command.name === 'evalsha' || command.name === 'eval') scripts++;
+    // enqueue-4: sha, key count, 4 keys, key base, queue name, then 10 values per job.
+    if (command.name === 'evalsha' || command.name === 'eval') sizes.push((command.args.length - 8) / 10);
     return send(command, ...rest);
   };
-  return { client, scripts: () => scripts };
+  return { client, scripts: () => sizes.length, jobsPerScript: () => [...sizes] };
 }
 
 describe.skipIf(SKIP_REDIS)('gathered single enqueues (Redis)', () => {
@@ -23,25 +24,47 @@ describe.skipIf(SKIP_REDIS)('gathered single enqueues (Redis)', () => {
     for (const client of clients.splice(0)) client.disconnect();
   });
 
-  async function countingDriver(): Promise<{ driver: RedisDriver; scripts: () => number }> {
-    const { client, scripts } = countingClient();
+  async function countingDriver(): Promise<{ driver: RedisDriver; scripts: () => number; jobsPerScript: () => number[] }> {
+    const { client, scripts, jobsPerScript } = countingClient();
     clients.push(client);
     const driver = new RedisDriver({ client, keyPrefix: redis.prefix });
     // The data-model check runs once, before the first write; count from after it.
     await driver.counts(uniqueQueue());
     const before = scripts();
-    return { driver, scripts: () => scripts() - before };
+    return { driver, scripts: () => scripts() - before, jobsPerScript: () => jobsPerScript().slice(before) };
   }
 
   it('enqueues made in the same turn go out as one script and each gets its own answer', async () => {
     const { driver, scripts } = await countingDriver();
     const queue = uniqueQueue();
-    const jobs = Array.from({ length: 50 }, () => newJob(queue));
+    const jobs = Array.from({ length: ENQUEUE_BATCH_FIRST_JOBS - 1 }, () => newJob(queue));
     const results = await Promise.all(jobs.map((job) => driver.enqueue(job, T0)));
     expect(results).toEqual(jobs.map((job) => ({ id: job.id, existed: false })));
     expect(scripts()).toBe(1);
     // Stored in call order, each exactly.
     const { jobs: reserved } = await driver.reserve({ queue, limit: 50, leaseMs: 1000, now: T0 });
+    expect(reserved.map((r) => r.job.id)).toEqual(jobs.map((job) => job.id));
+    await driver.close();
+  });
+
+  it('a turn sends its first part at once, then the rest together, at most ENQUEUE_BATCH_MAX_JOBS a script, in call order', async () => {
+    const { driver, jobsPerScript } = await countingDriver();
+    const queue = uniqueQueue();
+    const count = ENQUEUE_BATCH_FIRST_JOBS + ENQUEUE_BATCH_MAX_JOBS + 10;
+    const jobs = Array.from({ length: count }, () => newJob(queue));
+    const results = await Promise.all(jobs.map((job) => driver.enqueue(job, T0)));
+    expect(results).toEqual(jobs.map((job) => ({ id: job.id, existed: false })));
+    // The first part as soon as it was there, one full script, then the last ten.
+    expect(jobsPerScript()).toEqual([ENQUEUE_BATCH_FIRST_JOBS, ENQUEUE_BATCH_MAX_JOBS, 10]);
+    const listed: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await driver.list({ queue, limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+      listed.push(...page.jobs.map((job) => job.id));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    expect(listed).toHaveLength(count);
+    const { jobs: reserved } = await driver.reserve({ queue, limit: 1000, leaseMs: 1000, now: T0 });
     expect(reserved.map((r) => r.job.id)).toEqual(jobs.map((job) => job.id));
     await driver.close();
   });
