@@ -14,6 +14,8 @@ interface QueueListener {
   /** A connection of its own: BLPOP blocks it. Opened on first use, closed with the driver. */
   connection?: RedisClient;
   running: boolean;
+  /** A start is scheduled for the end of this turn (see startSoon). */
+  starting: boolean;
 }
 
 /**
@@ -56,7 +58,7 @@ export class WakeListeners {
       for (const name of names) {
         const listener = this.listenerFor(name);
         listener.waiters.add(settle);
-        if (!listener.running) void this.listen(listener);
+        this.startSoon(listener);
       }
     });
   }
@@ -82,10 +84,26 @@ export class WakeListeners {
   private listenerFor(queue: string): QueueListener {
     let listener = this.listeners.get(queue);
     if (listener === undefined) {
-      listener = { key: this.signalKey(queue), waiters: new Set(), running: false };
+      listener = { key: this.signalKey(queue), waiters: new Set(), running: false, starting: false };
       this.listeners.set(queue, listener);
     }
     return listener;
+  }
+
+  /**
+   * Starts the listener's BLPOP at the end of this turn rather than at once.
+   * A worker arms its wait just before a reserve; sent first, the BLPOP would
+   * delay that reserve by a write, and when the reserve finds work the wait
+   * is cancelled before the turn ends, so no BLPOP is sent at all. A token
+   * left meanwhile stays in the list for the BLPOP that does go out.
+   */
+  private startSoon(listener: QueueListener): void {
+    if (listener.running || listener.starting) return;
+    listener.starting = true;
+    setImmediate(() => {
+      listener.starting = false;
+      if (!listener.running && !this.closed && listener.waiters.size > 0) void this.listen(listener);
+    });
   }
 
   private async listen(listener: QueueListener): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newJob, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
+import { RedisDriver } from '../src/index.js';
+import { newJob, openRawClient, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
 
 describe.skipIf(SKIP_REDIS)('end to end (Redis)', () => {
   const redis = useRedisFile('e2e');
@@ -62,6 +63,43 @@ describe.skipIf(SKIP_REDIS)('end to end (Redis)', () => {
     controller.abort();
     await waiting;
     expect(woke).toBe(true);
+  });
+
+  it('a_wait_cancelled_in_the_turn_it_began_sends_no_blpop_and_a_kept_one_does', async () => {
+    const client = openRawClient();
+    // Commands, not calls: ioredis passes a command queued while connecting through sendCommand again.
+    const blpops = new Map<object, string>();
+    const duplicate = client.duplicate.bind(client);
+    client.duplicate = (...args) => {
+      const connection = duplicate(...args);
+      const send = connection.sendCommand.bind(connection);
+      connection.sendCommand = (command, ...rest) => {
+        if (command.name === 'blpop') blpops.set(command, String(command.args[0]));
+        return send(command, ...rest);
+      };
+      return connection;
+    };
+    try {
+      const driver = new RedisDriver({ client, keyPrefix: redis.prefix });
+      const queue = uniqueQueue();
+      // As a worker does when its reserve finds work: armed, then cancelled in the same turn.
+      const cancelled = new AbortController();
+      const first = driver.waitForWork({ queues: [queue], signal: cancelled.signal });
+      cancelled.abort();
+      await first;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect([...blpops.values()]).toEqual([]);
+      // A wait that stays blocks on the queue's signal list and wakes on an enqueue.
+      const kept = new AbortController();
+      const second = driver.waitForWork({ queues: [queue], signal: kept.signal });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect([...blpops.values()]).toEqual([`${redis.prefix}:{${queue}}:signal`]);
+      await driver.enqueue(newJob(queue), T0);
+      await second;
+      await driver.close();
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('a_reserve_that_leaves_ready_jobs_behind_wakes_the_next_idle_process', async () => {
