@@ -33,9 +33,12 @@ for i = 3, #ARGV, 10 do
   local run_at, run_at_nano, timeout_nano = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
   local created_at_nano, max_attempts, idempotency_key = ARGV[i + 7], ARGV[i + 8], ARGV[i + 9]
   local job_key = base .. 'job:' .. id
-  local idem_key = base .. 'idem:' .. idempotency_key
+  local idem_key
   local first = false
-  if idempotency_key ~= '' then first = redis.call('GET', idem_key) end
+  if idempotency_key ~= '' then
+    idem_key = base .. 'idem:' .. idempotency_key
+    first = redis.call('GET', idem_key)
+  end
 
   if redis.call('EXISTS', job_key) == 1 then
     reply[#reply + 1] = (i - 3) / 10 + 1
@@ -46,26 +49,32 @@ for i = 3, #ARGV, 10 do
   else
     local status = 'scheduled'
     if runnable == '1' then status = 'ready' end
-    local fields = {
-      'type', job_type, 'queue', queue, 'payload', payload, 'status', status,
-      'created_at_nano', created_at_nano, 'max_attempts', max_attempts,
-    }
     -- attempts and reclaims are written once they are not 0 (a missing one reads as 0): with a
     -- payload over Redis's listpack limit the hash is a hashtable, where each field costs ~60 bytes.
-    if run_at_nano ~= '' then
-      fields[#fields + 1] = 'run_at_nano'
-      fields[#fields + 1] = run_at_nano
+    if run_at_nano == '' and timeout_nano == '' and not idem_key then
+      -- The usual job: one HSET straight from the arguments, no table built per job.
+      redis.call('HSET', job_key, 'type', job_type, 'queue', queue, 'payload', payload, 'status', status,
+        'created_at_nano', created_at_nano, 'max_attempts', max_attempts)
+    else
+      local fields = {
+        'type', job_type, 'queue', queue, 'payload', payload, 'status', status,
+        'created_at_nano', created_at_nano, 'max_attempts', max_attempts,
+      }
+      if run_at_nano ~= '' then
+        fields[#fields + 1] = 'run_at_nano'
+        fields[#fields + 1] = run_at_nano
+      end
+      if timeout_nano ~= '' then
+        fields[#fields + 1] = 'timeout_nano'
+        fields[#fields + 1] = timeout_nano
+      end
+      if idem_key then
+        fields[#fields + 1] = 'idempotency_key'
+        fields[#fields + 1] = idempotency_key
+        redis.call('SET', idem_key, id)
+      end
+      redis.call('HSET', job_key, unpack(fields))
     end
-    if timeout_nano ~= '' then
-      fields[#fields + 1] = 'timeout_nano'
-      fields[#fields + 1] = timeout_nano
-    end
-    if idempotency_key ~= '' then
-      fields[#fields + 1] = 'idempotency_key'
-      fields[#fields + 1] = idempotency_key
-      redis.call('SET', idem_key, id)
-    end
-    redis.call('HSET', job_key, unpack(fields))
     index_args[#index_args + 1] = 0
     index_args[#index_args + 1] = id
     if status == 'ready' then

@@ -18,10 +18,10 @@ function payloadArg(payload: Uint8Array): string | Buffer {
   return isAscii(bytes) ? bytes.toString('latin1') : bytes;
 }
 
-/** The ten ARGV values of one job, in enqueue-4.lua's order. */
-function jobArgs(job: NewJobRecord, now: number): ScriptArg[] {
+/** Appends the ten ARGV values of one job, in enqueue-4.lua's order. */
+function pushJobArgs(args: ScriptArg[], job: NewJobRecord, now: number): void {
   const runnable = job.runAt === undefined || job.runAt <= now;
-  return [
+  args.push(
     job.id,
     job.type,
     payloadArg(job.payload),
@@ -32,7 +32,7 @@ function jobArgs(job: NewJobRecord, now: number): ScriptArg[] {
     msToNano(job.createdAt),
     String(job.maxAttempts),
     job.idempotencyKey ?? '',
-  ];
+  );
 }
 
 /**
@@ -48,7 +48,7 @@ export async function runEnqueue(
 ): Promise<EnqueueResult[]> {
   const args: ScriptArg[] = [keys.base, keys.queue];
   jobs.forEach((job, i) => {
-    args.push(...jobArgs(job, nows[i] as number));
+    pushJobArgs(args, job, nows[i] as number);
   });
   const reply = (await runScript(client, enqueueScript, [keys.ready, keys.scheduled, keys.index, keys.signal], args, 'text')) as (
     | string
