@@ -47,6 +47,50 @@ describe.skipIf(SKIP_REDIS)('ack (Redis)', () => {
     expect((await driver.counts(b)).done).toBe(1);
   });
 
+  // Count and age rules both remove the oldest first, so each case lets one of them act alone, or both in turn.
+  const RETENTION_CASES = [
+    { rule: 'count', retention: { maxDoneCount: 4, maxDoneAgeMs: Number.POSITIVE_INFINITY }, done: 4 },
+    { rule: 'age', retention: { maxDoneCount: 100, maxDoneAgeMs: 1000 }, done: 8 },
+    // Exactly full once the age rule has taken its job: a count that missed that removal would take one more.
+    { rule: 'count_and_age', retention: { maxDoneCount: 8, maxDoneAgeMs: 1000 }, done: 8 },
+  ] as const;
+  for (const { rule, retention, done } of RETENTION_CASES) {
+    it(`ack_many_under_the_${rule}_rule_ends_as_the_same_acks_one_by_one`, async () => {
+      const driver = await redis.driver({ retention });
+      // The same history on two queues: three done jobs (at T0 + 2000 and T0 + 3000), then six
+      // acked at T0 + 3100, with ackMany on one queue and one at a time on the other.
+      async function history(queue: string) {
+        const old = Array.from({ length: 3 }, (_, i) => newJob(queue, { idempotencyKey: `old-${i}` }));
+        await driver.enqueueMany(old, T0);
+        const oldLeases = (await driver.reserve({ queue, limit: 3, leaseMs: 60_000, now: T0 })).jobs.map((r) => r.lease);
+        await driver.ackMany(oldLeases.slice(0, 1), T0 + 2_000);
+        await driver.ackMany(oldLeases.slice(1), T0 + 3_000);
+        const fresh = Array.from({ length: 6 }, (_, i) => newJob(queue, { idempotencyKey: `new-${i}` }));
+        await driver.enqueueMany(fresh, T0 + 3_050);
+        const leases = (await driver.reserve({ queue, limit: 6, leaseMs: 60_000, now: T0 + 3_050 })).jobs.map((r) => r.lease);
+        // The first lease twice: by its second ack the count rule may have removed its job.
+        return { jobs: [...old, ...fresh], batch: [...leases, leases[0]!] };
+      }
+      const [a, b] = [uniqueQueue(), uniqueQueue()];
+      const [ha, hb] = [await history(a), await history(b)];
+      const now = T0 + 3_100;
+      const batched = (await driver.ackMany(ha.batch, now)).map((o) => (o.ok ? 'ok' : o.error.constructor.name));
+      const single: string[] = [];
+      for (const lease of hb.batch) {
+        single.push(await driver.ack(lease, now).then(() => 'ok', (error: Error) => error.constructor.name));
+      }
+      expect(batched).toEqual(single);
+      const statuses = async (queue: string, jobs: { id: string }[]) =>
+        Promise.all(jobs.map(async (job) => (await driver.inspect({ queue, id: job.id }))?.status ?? 'gone'));
+      expect(await statuses(a, ha.jobs)).toEqual(await statuses(b, hb.jobs));
+      expect((await statuses(a, ha.jobs)).filter((status) => status === 'done')).toHaveLength(done);
+      const keys = async (queue: string) =>
+        Promise.all(ha.jobs.map((_, i) => redis.raw.exists(`${redis.prefix}:{${queue}}:idem:${i < 3 ? `old-${i}` : `new-${i - 3}`}`)));
+      expect(await keys(a)).toEqual(await keys(b));
+      expect(await driver.counts(a)).toEqual(await driver.counts(b));
+    });
+  }
+
   it('retention_trims_done_jobs_with_their_idempotency_keys', async () => {
     const driver = await redis.driver({ retention: { maxDoneCount: 1 } });
     const queue = uniqueQueue();
