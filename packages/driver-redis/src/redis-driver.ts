@@ -575,10 +575,9 @@ export class RedisDriver implements Driver, Admin {
             ),
             registering,
           ]);
+          // runEnqueue answers every job it was given, in order.
           group.forEach((entry, i) => {
-            const result = results[i];
-            outcomes[entry.index] =
-              result === undefined ? toFailure(new Error(`enqueue of job ${entry.item.id}: no answer from the enqueue script`)) : toOutcome(result);
+            outcomes[entry.index] = toOutcome(results[i] as EnqueueResult);
           });
         } catch (error) {
           for (const entry of group) outcomes[entry.index] = toFailure(error);

@@ -281,7 +281,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
       free,
       onJobs: (jobs) => {
         delivered += jobs.length;
-        this.accept(jobs);
+        this.startJobs(jobs);
       },
     }).finally(() => this.slots.unbook(free - delivered));
   }
@@ -316,20 +316,17 @@ export class Worker<Jobs extends JobMap = JobMap> {
     return true;
   }
 
-  /** Starts each reserved job, or gives it straight back when close() began while the reserve was in flight. */
-  private accept(jobs: ReservedJob[]): void {
-    this.startJobs(jobs, 0);
-  }
-
   /**
-   * Starts jobs[from..] in turns of at most START_CHUNK. A large reply started
-   * all at once would keep Node busy while Redis idles, and then Redis busy
-   * with the acks and the next reserve while Node idles; starting the rest in
-   * the next turn lets the first jobs' acks and the reserve for their slots
-   * go out first, so both sides work at the same time. The later jobs keep
-   * their booked slots while they wait; a close() in between releases them.
+   * Starts each reserved job, or gives it straight back when close() began
+   * while the reserve was in flight, jobs[from..] in turns of at most
+   * START_CHUNK. A large reply started all at once would keep Node busy
+   * while Redis idles, and then Redis busy with the acks and the next
+   * reserve while Node idles; starting the rest in the next turn lets the
+   * first jobs' acks and the reserve for their slots go out first, so both
+   * sides work at the same time. The later jobs keep their booked slots
+   * while they wait; a close() in between releases them.
    */
-  private startJobs(jobs: ReservedJob[], from: number): void {
+  private startJobs(jobs: ReservedJob[], from = 0): void {
     // Once close() began, the rest are given back at once.
     const end = this.stop.signal.aborted ? jobs.length : Math.min(jobs.length, from + START_CHUNK);
     if (end < jobs.length) {

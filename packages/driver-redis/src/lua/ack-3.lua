@@ -37,12 +37,12 @@ local ids = {}
 for i = 5, #ARGV, 2 do ids[#ids + 1] = ARGV[i] end
 local expiries = read_in_pieces('ZMSCORE', inflight_key, ids)
 
-for i = 5, #ARGV, 2 do
-  local id, token = ARGV[i], ARGV[i + 1]
+for position, id in ipairs(ids) do
+  local token = ARGV[4 + 2 * position]
   local job_key = base .. 'job:' .. id
-  local refusal, key = check_lease(job_key, inflight_key, id, token, now, 'ack', expiries[(i - 5) / 2 + 1])
+  local refusal, key = check_lease(job_key, inflight_key, id, token, now, 'ack', expiries[position])
   if refusal then
-    replies[#replies + 1] = (i - 5) / 2 + 1
+    replies[#replies + 1] = position
     replies[#replies + 1] = refusal
   elseif max_done == '0' then
     -- A retention of zero done jobs: the job would be trimmed the moment it is done,

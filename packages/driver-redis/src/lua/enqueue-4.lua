@@ -40,12 +40,12 @@ for i = 3, #ARGV, 10 do
     first = redis.call('GET', idem_key)
   end
 
-  if redis.call('EXISTS', job_key) == 1 then
+  -- The stored job this one stands for: its own id first, else the holder of its key.
+  local existing = first
+  if redis.call('EXISTS', job_key) == 1 then existing = id end
+  if existing then
     reply[#reply + 1] = (i - 3) / 10 + 1
-    reply[#reply + 1] = id
-  elseif first then
-    reply[#reply + 1] = (i - 3) / 10 + 1
-    reply[#reply + 1] = first
+    reply[#reply + 1] = existing
   else
     local status = 'scheduled'
     if runnable == '1' then status = 'ready' end

@@ -2,7 +2,7 @@ import { clipErrorText, type FailUpdate, type Lease } from '@taskharbor/core';
 import type { QueueKeys } from '../keys.js';
 import { msToNano } from '../nano.js';
 import source from './fail-3.lua';
-import { type LeaseReply, leaseReplies } from './lease-reply.js';
+import { type LeaseReply, leaseReply } from './lease-reply.js';
 import { defineScript, type RedisClient, runScript } from './script.js';
 
 export const failScript = defineScript('fail', 3, source);
@@ -14,7 +14,7 @@ export async function runFail(
   lease: Lease,
   update: FailUpdate,
   scriptNow: string,
-): Promise<LeaseReply | undefined> {
+): Promise<LeaseReply> {
   const args = [
     keys.base,
     scriptNow,
@@ -26,5 +26,5 @@ export async function runFail(
     msToNano(update.failedAt),
     clipErrorText(update.reason),
   ];
-  return leaseReplies([await runScript(client, failScript, [keys.inflight, keys.dlq, keys.index], args, 'text')])[0];
+  return leaseReply(await runScript(client, failScript, [keys.inflight, keys.dlq, keys.index], args, 'text'));
 }

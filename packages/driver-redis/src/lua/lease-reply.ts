@@ -15,14 +15,17 @@ export type LeaseReply = string[];
 
 const OK: LeaseReply = Object.freeze(['OK']) as LeaseReply;
 
+/** Reads one lease's reply from a text-mode reply. */
+export function leaseReply(entry: unknown): LeaseReply {
+  if (!Array.isArray(entry)) return [String(entry)];
+  // The common answer, shared rather than copied.
+  return entry.length === 1 && entry[0] === 'OK' ? OK : entry.map(String);
+}
+
 /** Reads a script's per-lease replies from a text-mode reply. */
 export function leaseReplies(reply: unknown): LeaseReply[] {
   if (!Array.isArray(reply)) throw new Error(`unexpected reply from a lease script: ${JSON.stringify(reply)}`);
-  return reply.map((entry) => {
-    if (!Array.isArray(entry)) return [String(entry)];
-    // The common answer, shared rather than copied.
-    return entry.length === 1 && entry[0] === 'OK' ? OK : entry.map(String);
-  });
+  return reply.map(leaseReply);
 }
 
 /**
@@ -37,8 +40,7 @@ export function sparseLeaseReplies(reply: unknown, count: number): LeaseReply[] 
     if (!Number.isInteger(position) || position < 1 || position > count) {
       throw new Error(`unexpected reply from a lease script: position ${String(reply[i])} of ${count}`);
     }
-    const [entry] = leaseReplies([reply[i + 1]]);
-    replies[position - 1] = entry as LeaseReply;
+    replies[position - 1] = leaseReply(reply[i + 1]);
   }
   return replies;
 }

@@ -1,6 +1,6 @@
 import type { Lease } from '@taskharbor/core';
 import type { QueueKeys } from '../keys.js';
-import { type LeaseReply, leaseReplies } from './lease-reply.js';
+import { type LeaseReply, leaseReply } from './lease-reply.js';
 import source from './release-4.lua';
 import { defineScript, type RedisClient, runScript } from './script.js';
 
@@ -12,8 +12,8 @@ export async function runRelease(
   keys: QueueKeys,
   lease: Lease,
   scriptNow: string,
-): Promise<LeaseReply | undefined> {
+): Promise<LeaseReply> {
   const args = [keys.base, scriptNow, lease.jobId, lease.token];
   const keyList = [keys.ready, keys.inflight, keys.index, keys.signal];
-  return leaseReplies([await runScript(client, releaseScript, keyList, args, 'text')])[0];
+  return leaseReply(await runScript(client, releaseScript, keyList, args, 'text'));
 }

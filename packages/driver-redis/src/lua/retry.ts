@@ -2,7 +2,7 @@ import { clipErrorText, type Lease, type RetryUpdate } from '@taskharbor/core';
 import type { QueueKeys } from '../keys.js';
 import { msToNano } from '../nano.js';
 import source from './retry-5.lua';
-import { type LeaseReply, leaseReplies } from './lease-reply.js';
+import { type LeaseReply, leaseReply } from './lease-reply.js';
 import { defineScript, type RedisClient, runScript } from './script.js';
 
 export const retryScript = defineScript('retry', 5, source);
@@ -18,7 +18,7 @@ export async function runRetry(
   update: RetryUpdate,
   now: number,
   scriptNow: string,
-): Promise<LeaseReply | undefined> {
+): Promise<LeaseReply> {
   const runnable = update.runAt === undefined || update.runAt <= now;
   const args = [
     keys.base,
@@ -34,5 +34,5 @@ export async function runRetry(
     update.runAt === undefined ? '' : msToNano(update.runAt),
   ];
   const keyList = [keys.ready, keys.scheduled, keys.inflight, keys.index, keys.signal];
-  return leaseReplies([await runScript(client, retryScript, keyList, args, 'text')])[0];
+  return leaseReply(await runScript(client, retryScript, keyList, args, 'text'));
 }

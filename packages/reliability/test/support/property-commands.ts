@@ -47,21 +47,13 @@ function expectSameOutcome(call: string, real: Outcome, model: Outcome): void {
   expect(outcomeText(real), `${call}: driver and model disagree`).toBe(outcomeText(model));
 }
 
-interface Projection {
+/** A job as driver and model are compared: the model's fields, with its lease as one value. */
+type Projection = Omit<ModelJob, 'id' | 'status' | 'handle' | 'expiresAt'> & {
   status: string;
-  attempts: number;
-  reclaims: number;
-  runAt?: number;
-  idempotencyKey?: string;
-  lastError?: string;
-  failedAt?: number;
   lease?: { handle: number; expiresAt?: number };
-  finishedAt?: number;
-  dlqReason?: string;
-  dlqFailedAt?: number;
-}
+};
 
-function project(fields: Omit<Projection, 'lease'> & { lease?: Projection['lease'] }): Projection {
+function project(fields: Projection): Projection {
   const out: Projection = { status: fields.status, attempts: fields.attempts, reclaims: fields.reclaims };
   for (const key of ['runAt', 'idempotencyKey', 'lastError', 'failedAt', 'lease', 'finishedAt', 'dlqReason', 'dlqFailedAt'] as const) {
     if (fields[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = fields[key];
