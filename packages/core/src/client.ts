@@ -4,6 +4,9 @@ import type { Driver, EnqueueResult } from './driver.js';
 import { ValidationError } from './errors.js';
 import type { NewJobRecord } from './job.js';
 import { newJobId } from './job-id.js';
+import type { JobRecord, JobRef } from './job.js';
+import { requireJobControl } from './families.js';
+import { type WaitForOptions, waitForJob } from './wait-for.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_QUEUE } from './limits.js';
 import { validateCount, validateDuration, validateNewJobRecord, validateTime } from './validate.js';
 
@@ -81,6 +84,28 @@ export class Client<Jobs extends JobMap = JobMap> {
     const now = this.clock.now();
     const records = entries.map((entry) => this.buildRecord(entry.type, entry.payload, entry.options ?? {}, now));
     return this.driver.enqueueMany(records, now);
+  }
+
+  /**
+   * Resolves with the job's record once it is done, dead-lettered or
+   * cancelled, without polling in a loop: the driver wakes the wait. Rejects
+   * with WaitTimeoutError after `timeoutMs`, with the signal's reason when it
+   * aborts, with JobNotFoundError for an unknown job, and with
+   * UnsupportedOperationError on a driver without job control.
+   *
+   * @example
+   * const { id } = await client.enqueue('report.build', { month: '2026-11' });
+   * const record = await client.waitFor({ queue: 'default', id }, { timeoutMs: 60_000 });
+   * if (record.status === 'done') console.log(record.result);
+   */
+  async waitFor(ref: JobRef, options: WaitForOptions = {}): Promise<JobRecord> {
+    const driver = requireJobControl(this.driver, 'waitFor');
+    return waitForJob(driver, this.clock, ref, options);
+  }
+
+  /** Decodes a stored result (JobRecord.result) with this client's codec. */
+  decodeResult<T = unknown>(record: JobRecord): T | undefined {
+    return record.result === undefined ? undefined : (this.codec.decode(record.result) as T);
   }
 
   private buildRecord(type: string, payload: unknown, options: EnqueueOptions, now: number): NewJobRecord {

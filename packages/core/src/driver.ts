@@ -48,6 +48,12 @@ export interface FailUpdate {
   reason: string;
 }
 
+/** What ack may store with the done job (drivers with job control). */
+export interface AckOptions {
+  /** The handler's return value, encoded by the worker's codec (at most MAX_RESULT_BYTES). */
+  result?: Uint8Array;
+}
+
 /** The outcome of one lease in a batch operation: done, or the typed error that call alone would have thrown. */
 export type BatchOutcome<T> = { ok: true; value: T } | { ok: false; error: Error };
 
@@ -89,8 +95,12 @@ export interface Driver {
   /** Moves the lease's expiry to now + leaseMs and returns the new lease (same token). */
   extendLease(lease: Lease, leaseMs: number, now: number): Promise<Lease>;
 
-  /** Marks the job done. Repeating it with the same token succeeds. */
-  ack(lease: Lease, now: number): Promise<void>;
+  /**
+   * Marks the job done. Repeating it with the same token succeeds. A driver
+   * with job control stores `options.result` with the job, and finishes a
+   * job with a cancel request as cancelled instead.
+   */
+  ack(lease: Lease, now: number, options?: AckOptions): Promise<void>;
 
   /** Records a failure and puts the job back: ready now, or scheduled for `update.runAt`. */
   retry(lease: Lease, update: RetryUpdate, now: number): Promise<void>;
@@ -113,8 +123,12 @@ export interface Driver {
   /** Releases the driver's resources. Idempotent; every later call fails with DriverClosedError. */
   close(): Promise<void>;
 
-  /** Optional batch form of ack: one outcome per lease, in order. */
-  ackMany?(leases: readonly Lease[], now: number): Promise<BatchOutcome<void>[]>;
+  /** Optional batch form of ack: one outcome per lease, in order; `results[i]` is lease i's result, if any. */
+  ackMany?(
+    leases: readonly Lease[],
+    now: number,
+    results?: readonly (Uint8Array | undefined)[],
+  ): Promise<BatchOutcome<void>[]>;
 
   /** Optional batch form of extendLease: one outcome per lease, in order. */
   extendLeases?(leases: readonly Lease[], leaseMs: number, now: number): Promise<BatchOutcome<Lease>[]>;

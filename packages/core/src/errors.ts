@@ -13,6 +13,10 @@ export const ErrorCode = {
   WorkerShutdown: 'WORKER_SHUTDOWN',
   MissingHandler: 'MISSING_HANDLER',
   OutcomeUnknown: 'OUTCOME_UNKNOWN',
+  JobCancelled: 'JOB_CANCELLED',
+  InvalidJobState: 'INVALID_JOB_STATE',
+  WaitTimeout: 'WAIT_TIMEOUT',
+  Unsupported: 'UNSUPPORTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -163,6 +167,66 @@ export class OutcomeUnknownError extends TaskHarborError {
   readonly operation: string;
   constructor(operation: string, message: string, options?: { cause?: unknown }) {
     super(ErrorCode.OutcomeUnknown, message, options);
+    this.operation = operation;
+  }
+}
+
+/**
+ * An operator cancelled the job. A running handler sees it as the reason of
+ * `ctx.signal`; the job ends as cancelled whatever the handler does then.
+ */
+export class JobCancelledError extends TaskHarborError {
+  static readonly brandCode = ErrorCode.JobCancelled;
+  readonly jobId: string;
+  readonly reason: string | undefined;
+  constructor(jobId: string, reason?: string) {
+    super(ErrorCode.JobCancelled, `job ${jobId} was cancelled${reason ? `: ${reason}` : ''}`);
+    this.jobId = jobId;
+    this.reason = reason;
+  }
+}
+
+/**
+ * The job exists but its status does not allow the operation (cancel of a
+ * finished job, remove of a job in flight, promote of a job that is not
+ * scheduled). Nothing was changed.
+ */
+export class InvalidJobStateError extends TaskHarborError {
+  static readonly brandCode = ErrorCode.InvalidJobState;
+  readonly jobId: string;
+  readonly status: string;
+  readonly operation: string;
+  constructor(jobId: string, status: string, operation: string, hint: string) {
+    super(ErrorCode.InvalidJobState, `cannot ${operation} job ${jobId}: it is ${status}; ${hint}`);
+    this.jobId = jobId;
+    this.status = status;
+    this.operation = operation;
+  }
+}
+
+/** client.waitFor gave up: the job had not finished within timeoutMs. */
+export class WaitTimeoutError extends TaskHarborError {
+  static readonly brandCode = ErrorCode.WaitTimeout;
+  readonly jobId: string;
+  readonly timeoutMs: number;
+  constructor(jobId: string, timeoutMs: number) {
+    super(ErrorCode.WaitTimeout, `job ${jobId} did not finish within ${timeoutMs} ms; it may still run, wait again or inspect it`);
+    this.jobId = jobId;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The driver does not implement the family of operations this call needs (for example job control). */
+export class UnsupportedOperationError extends TaskHarborError {
+  static readonly brandCode = ErrorCode.Unsupported;
+  readonly family: string;
+  readonly operation: string;
+  constructor(family: string, operation: string) {
+    super(
+      ErrorCode.Unsupported,
+      `cannot ${operation}: this driver does not implement ${family}; use a driver that declares it in its families (every TaskHarbor driver does)`,
+    );
+    this.family = family;
     this.operation = operation;
   }
 }

@@ -1,12 +1,26 @@
-export type { Admin, ListPage, ListRequest, RequeueOptions, RetentionOptions, StatusCounts } from './admin.js';
+export type { Admin, ListPage, ListRequest, QueueCounts, RequeueOptions, RetentionOptions, StatusCounts } from './admin.js';
+export type {
+  CancelOptions,
+  CancelResult,
+  CancelSubscription,
+  JobControl,
+  PromoteOptions,
+  PurgeOptions,
+  PurgeStatus,
+  RequeueManyOptions,
+} from './job-control.js';
+export { DRIVER_FAMILIES, declaresFamily, hasJobControl, requireJobControl } from './families.js';
+export type { DriverFamily, FamilyDeclaration } from './families.js';
 export { DEFAULT_RETENTION } from './admin.js';
 export { Client } from './client.js';
+export type { WaitForOptions } from './wait-for.js';
 export type { ClientOptions, EnqueueManyEntry, EnqueueOptions, JobMap } from './client.js';
 export { sleep, systemClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { encodePayload, jsonCodec } from './codec.js';
 export type { Codec } from './codec.js';
 export type {
+  AckOptions,
   BatchOutcome,
   Driver,
   EnqueueResult,
@@ -19,8 +33,10 @@ export type {
 export {
   DriverClosedError,
   ErrorCode,
+  InvalidJobStateError,
   InvalidLeaseDurationError,
   isTaskHarborError,
+  JobCancelledError,
   JobNotFoundError,
   JobNotInFlightError,
   LeaseExpiredError,
@@ -28,14 +44,20 @@ export {
   OutcomeUnknownError,
   TaskHarborError,
   UnrecoverableError,
+  UnsupportedOperationError,
   ValidationError,
+  WaitTimeoutError,
 } from './errors.js';
-export { JOB_STATUSES } from './job.js';
-export type { Job, JobRecord, JobRef, JobStatus, Lease, LeaseState, NewJobRecord, ReservedJob } from './job.js';
+export { FINISHED_STATUSES, JOB_STATUSES } from './job.js';
+export type { Job, JobErrorEntry, JobRecord, JobRef, JobStatus, Lease, LeaseState, NewJobRecord, ReservedJob } from './job.js';
 export { JobIdGenerator, newJobId } from './job-id.js';
 export { toJob } from './job-view.js';
 export {
+  BULK_STEP_SIZE,
   DEFAULT_MAX_ATTEMPTS,
+  ERROR_HISTORY_SIZE,
+  MAX_PROGRESS_BYTES,
+  MAX_RESULT_BYTES,
   DEFAULT_MAX_RECLAIMS,
   DEFAULT_QUEUE,
   MAX_ERROR_LENGTH,
@@ -66,8 +88,14 @@ export {
   validateArray,
   validateFailUpdate,
   validateJobRef,
+  validateCancelOptions,
   validateListRequest,
+  validateProgressJson,
+  validatePurgeOptions,
+  validateQueueName,
+  validateRequeueManyOptions,
   validateRequeueOptions,
+  validateResult,
   validateReserveRequest,
   validateRetryUpdate,
   validateWaitRequest,

@@ -1,7 +1,20 @@
 /** Where a job stands. A job is in exactly one of these at a time. */
-export type JobStatus = 'ready' | 'scheduled' | 'inflight' | 'done' | 'dlq';
+export type JobStatus = 'ready' | 'scheduled' | 'inflight' | 'done' | 'dlq' | 'cancelled';
 
-export const JOB_STATUSES: readonly JobStatus[] = ['ready', 'scheduled', 'inflight', 'done', 'dlq'];
+export const JOB_STATUSES: readonly JobStatus[] = ['ready', 'scheduled', 'inflight', 'done', 'dlq', 'cancelled'];
+
+/** The statuses a job never leaves on its own: done, dead-lettered (until requeued) and cancelled. */
+export const FINISHED_STATUSES: readonly JobStatus[] = ['done', 'dlq', 'cancelled'];
+
+/** One recorded failure in a job's error history. */
+export interface JobErrorEntry {
+  /** The attempts count the failure brought the job to (1 for the first failure). */
+  attempt: number;
+  /** The error text, cut like lastError; empty when the failure gave none. */
+  message: string;
+  /** When the failure was recorded (the failedAt of its retry or fail). */
+  at: number;
+}
 
 /**
  * What a client hands to a driver's enqueue: a job that has been validated
@@ -46,6 +59,18 @@ export interface JobRecord extends NewJobRecord {
   dlqReason?: string;
   /** When the job was dead-lettered (status dlq). */
   dlqFailedAt?: number;
+  /** The last failures, oldest first, newest last (at most the driver's error history size, default 10). Unset before the first failure. */
+  errors?: JobErrorEntry[];
+  /** The last value the handler reported with ctx.progress (a JSON value). */
+  progress?: unknown;
+  /** The handler's return value as the worker's codec encoded it (status done). Unset when the handler returned undefined. */
+  result?: Uint8Array;
+  /** When a cancel was asked for the job while it ran (status inflight until its run settles, then cancelled). */
+  cancelRequestedAt?: number;
+  /** When the job was cancelled (status cancelled). */
+  cancelledAt?: number;
+  /** The reason the cancel gave, if any (status cancelled, or inflight with a cancel request). */
+  cancelReason?: string;
 }
 
 /**
@@ -57,6 +82,12 @@ export interface Lease {
   queue: string;
   token: string;
   expiresAt: number;
+  /**
+   * Set on a lease returned by extendLease or extendLeases when an operator
+   * asked to cancel the job meanwhile (job control): the worker aborts the
+   * run, and its outcome, whatever it is, finishes the job as cancelled.
+   */
+  cancelRequested?: true;
 }
 
 /** One job handed out by reserve, with its lease. */

@@ -18,3 +18,15 @@ export const DEFAULT_MAX_ATTEMPTS = 25;
 
 /** The queue used when an enqueue names none. */
 export const DEFAULT_QUEUE = 'default';
+
+/** The largest encoded handler result a driver stores: the payload limit. A larger one fails the run. */
+export const MAX_RESULT_BYTES = MAX_PAYLOAD_BYTES;
+
+/** The largest progress value (as JSON text, in UTF-8 bytes) ctx.progress stores. */
+export const MAX_PROGRESS_BYTES = 64 * 1024;
+
+/** How many failures a job's error history keeps (the newest). */
+export const ERROR_HISTORY_SIZE = 10;
+
+/** The most jobs a driver touches in one step of purge or requeueDlqMany (one script or one transaction). */
+export const BULK_STEP_SIZE = 1000;

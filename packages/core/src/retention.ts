@@ -15,8 +15,12 @@ export function resolveRetention(options: RetentionOptions | undefined): Resolve
   const resolved: ResolvedRetention = {
     maxDoneCount: options?.maxDoneCount ?? DEFAULT_RETENTION.maxDoneCount,
     maxDoneAgeMs: options?.maxDoneAgeMs ?? DEFAULT_RETENTION.maxDoneAgeMs,
+    maxDeadCount: options?.maxDeadCount ?? DEFAULT_RETENTION.maxDeadCount,
+    maxDeadAgeMs: options?.maxDeadAgeMs ?? DEFAULT_RETENTION.maxDeadAgeMs,
   };
   checkRetentionLimit('retention.maxDoneCount', resolved.maxDoneCount);
   checkRetentionLimit('retention.maxDoneAgeMs', resolved.maxDoneAgeMs);
+  checkRetentionLimit('retention.maxDeadCount', resolved.maxDeadCount);
+  checkRetentionLimit('retention.maxDeadAgeMs', resolved.maxDeadAgeMs);
   return resolved;
 }

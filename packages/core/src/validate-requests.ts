@@ -1,4 +1,6 @@
 import type { ListRequest, RequeueOptions } from './admin.js';
+import type { CancelOptions, PurgeOptions, RequeueManyOptions } from './job-control.js';
+import { MAX_PROGRESS_BYTES, MAX_RESULT_BYTES } from './limits.js';
 import type { FailUpdate, ReserveRequest, RetryUpdate, WaitForWorkRequest } from './driver.js';
 import { ValidationError } from './errors.js';
 import { JOB_STATUSES, type JobRef, type JobStatus } from './job.js';
@@ -66,6 +68,7 @@ export function validateListRequest(request: ListRequest): void {
   if (request.status !== undefined && !JOB_STATUSES.includes(request.status as JobStatus)) {
     throw new ValidationError('status', `expected one of ${JOB_STATUSES.join(', ')}, got ${String(request.status)}`);
   }
+  if (request.type !== undefined) validateName('type', request.type);
   const { limit } = request;
   // Number.isInteger is false for anything that is not a number.
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
@@ -90,5 +93,78 @@ export function validateWaitRequest(request: WaitForWorkRequest): void {
   const signal = request.signal as Partial<AbortSignal> | null | undefined;
   if (typeof signal?.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
     throw new ValidationError('signal', 'expected an AbortSignal');
+  }
+}
+
+/** A queue name given on its own (pause, resume, purge, requeueDlqMany). */
+export function validateQueueName(queue: unknown): asserts queue is string {
+  validateName('queue', queue);
+}
+
+export function validateCancelOptions(options: CancelOptions): void {
+  requireObject('options', options);
+  validateNow(options.now);
+  if (options.reason !== undefined) validateErrorText('reason', options.reason);
+}
+
+const PURGE_STATUSES: readonly string[] = JOB_STATUSES.filter((status) => status !== 'inflight');
+
+function validateOptionalLimit(limit: unknown): void {
+  if (limit === undefined) return;
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) {
+    throw new ValidationError('limit', `expected a positive integer, got ${String(limit)}`);
+  }
+}
+
+export function validatePurgeOptions(options: PurgeOptions): void {
+  requireObject('options', options);
+  if (!PURGE_STATUSES.includes(options.status)) {
+    const hint = (options.status as string) === 'inflight' ? '; jobs in flight are never purged, cancel them first' : '';
+    throw new ValidationError('status', `expected one of ${PURGE_STATUSES.join(', ')}, got ${String(options.status)}${hint}`);
+  }
+  if (options.type !== undefined) validateName('type', options.type);
+  validateOptionalLimit(options.limit);
+  if (options.now !== undefined) validateNow(options.now);
+  if (options.olderThanMs !== undefined) {
+    validateTime('olderThanMs', options.olderThanMs);
+    if (options.now === undefined) throw new ValidationError('now', 'olderThanMs needs now, the caller\'s clock');
+  }
+}
+
+export function validateRequeueManyOptions(options: RequeueManyOptions): void {
+  requireObject('options', options);
+  validateNow(options.now);
+  if (options.type !== undefined) validateName('type', options.type);
+  validateOptionalLimit(options.limit);
+  if (options.resetAttempts !== undefined && typeof options.resetAttempts !== 'boolean') {
+    throw new ValidationError('resetAttempts', 'expected a boolean');
+  }
+}
+
+const utf8 = new TextEncoder();
+
+/** A progress value as JSON text, at most MAX_PROGRESS_BYTES of UTF-8. */
+export function validateProgressJson(progressJson: unknown): asserts progressJson is string {
+  if (typeof progressJson !== 'string') throw new ValidationError('progress', 'expected JSON text');
+  const bytes = utf8.encode(progressJson).byteLength;
+  if (bytes > MAX_PROGRESS_BYTES) {
+    throw new ValidationError('progress', `${bytes} bytes of JSON is over the ${MAX_PROGRESS_BYTES}-byte limit; report a smaller value`);
+  }
+  try {
+    JSON.parse(progressJson);
+  } catch (cause) {
+    throw new ValidationError('progress', 'not valid JSON', { cause });
+  }
+}
+
+/** A handler result as the codec encoded it, at most MAX_RESULT_BYTES. */
+export function validateResult(result: unknown): asserts result is Uint8Array | undefined {
+  if (result === undefined) return;
+  if (!(result instanceof Uint8Array)) throw new ValidationError('result', 'expected the encoded bytes (a Uint8Array)');
+  if (result.byteLength > MAX_RESULT_BYTES) {
+    throw new ValidationError(
+      'result',
+      `${result.byteLength} bytes is over the ${MAX_RESULT_BYTES}-byte limit; store large results elsewhere and return a reference`,
+    );
   }
 }

@@ -66,7 +66,7 @@ interface LeasedJob {
   job: StoredJob;
 }
 
-const EMPTY_COUNTS: StatusCounts = { ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0 };
+const EMPTY_COUNTS: StatusCounts = { ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0 };
 
 function toOutcome<T>(run: () => T): BatchOutcome<T> {
   try {

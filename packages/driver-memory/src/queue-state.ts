@@ -35,6 +35,7 @@ export class QueueState {
       inflight: this.inflight.size,
       done: this.done.size,
       dlq: this.dlq.size,
+      cancelled: 0,
     };
   }
 

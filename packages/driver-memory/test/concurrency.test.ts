@@ -45,7 +45,7 @@ describe('memory driver under concurrent callers', () => {
 
     expect(deliveries.size).toBe(JOBS);
     expect([...deliveries.values()].every((count) => count === 1)).toBe(true);
-    expect(await driver.counts('default')).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 1000, dlq: 0 });
+    expect(await driver.counts('default')).toMatchObject({ ready: 0, scheduled: 0, inflight: 0, done: 1000, dlq: 0, cancelled: 0 });
     await driver.close();
   });
 

@@ -473,7 +473,7 @@ export class RedisDriver implements Driver, Admin {
       this.client.zcard(keys.done),
       this.client.llen(keys.dlq),
     ]);
-    return { ready, scheduled, inflight, done, dlq };
+    return { ready, scheduled, inflight, done, dlq, cancelled: 0 };
   }
 
   /** Every queue that holds or held a job under this prefix, sorted by name. */

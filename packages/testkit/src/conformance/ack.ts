@@ -1,3 +1,4 @@
+import { coreCounts } from './assertions.js';
 import { describe, expect, it } from 'vitest';
 import { enqueueAndReserve, refOf } from './fixtures.js';
 import { ackOperation, leaseRuleCases } from './lease-rules.js';
@@ -22,7 +23,7 @@ export function ackCases(setup: Setup): void {
       const h = await setup();
       const { lease } = await enqueueAndReserve(h, { leaseMs: 1000 });
       await h.driver.ack(lease, h.clock.now());
-      expect(await h.driver.counts(h.queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 1, dlq: 0 });
+      expect(await coreCounts(h, h.queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 1, dlq: 0 });
       const result = await h.driver.reserve({ queue: h.queue, limit: 1, leaseMs: 1000, now: h.clock.now() });
       expect(result.nextDueAt).toBeUndefined();
     });

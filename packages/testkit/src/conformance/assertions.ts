@@ -1,13 +1,17 @@
 import {
   DriverClosedError,
+  InvalidJobStateError,
   InvalidLeaseDurationError,
+  JobCancelledError,
   type JobRef,
   JobNotFoundError,
   JobNotInFlightError,
   LeaseExpiredError,
   LeaseMismatchError,
   UnrecoverableError,
+  UnsupportedOperationError,
   ValidationError,
+  WaitTimeoutError,
 } from '@taskharbor/core';
 import { expect } from 'vitest';
 import type { Harness } from './setup.js';
@@ -25,6 +29,10 @@ export const DOCUMENTED_CODES = new Map<ErrorClass<Error>, string>([
   [DriverClosedError, 'DRIVER_CLOSED'],
   [JobNotFoundError, 'JOB_NOT_FOUND'],
   [UnrecoverableError, 'UNRECOVERABLE'],
+  [JobCancelledError, 'JOB_CANCELLED'],
+  [InvalidJobStateError, 'INVALID_JOB_STATE'],
+  [WaitTimeoutError, 'WAIT_TIMEOUT'],
+  [UnsupportedOperationError, 'UNSUPPORTED'],
 ]);
 
 /**
@@ -75,7 +83,19 @@ export function expectSameBytes(actual: Uint8Array | undefined, expected: Uint8A
   expect(same, 'payload bytes differ').toBe(true);
 }
 
+type CoreStatus = 'ready' | 'scheduled' | 'inflight' | 'done' | 'dlq';
+
+/**
+ * The counts of the five statuses every driver has. The job-control cases
+ * check `cancelled` and `paused`, which only drivers with job control report.
+ */
+export async function coreCounts(h: Harness, queue = h.queue): Promise<Record<CoreStatus, number>> {
+  const counts = await h.driver.counts(queue);
+  return { ready: counts.ready, scheduled: counts.scheduled, inflight: counts.inflight, done: counts.done, dlq: counts.dlq };
+}
+
 /** Asserts the queue holds no job in any status. */
 export async function expectEmptyQueue(h: Harness, queue = h.queue): Promise<void> {
-  expect(await h.driver.counts(queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0 });
+  expect(await coreCounts(h, queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0 });
+  expect((await h.driver.counts(queue)).cancelled ?? 0).toBe(0);
 }

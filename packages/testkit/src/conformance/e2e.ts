@@ -1,3 +1,4 @@
+import { coreCounts } from './assertions.js';
 import { describe, expect, it } from 'vitest';
 import { LEASE_MS, newJob } from './fixtures.js';
 import type { Setup } from './setup.js';
@@ -19,7 +20,7 @@ export function e2eCases(setup: Setup): void {
         reclaims: 0,
         finishedAt: h.clock.now(),
       });
-      expect(await h.driver.counts(h.queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 1, dlq: 0 });
+      expect(await coreCounts(h, h.queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 1, dlq: 0 });
     });
 
     it('retry_then_fail_then_requeue_then_ack_ends_done', async () => {
@@ -40,7 +41,7 @@ export function e2eCases(setup: Setup): void {
       const third = await reserve();
       expect(third.job.attempts).toBe(0);
       await h.driver.ack(third.lease, h.clock.now());
-      expect(await h.driver.counts(h.queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 1, dlq: 0 });
+      expect(await coreCounts(h, h.queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 1, dlq: 0 });
     });
   });
 }

@@ -1,4 +1,8 @@
 import {
+  InvalidJobStateError,
+  JobCancelledError,
+  UnsupportedOperationError,
+  WaitTimeoutError,
   DriverClosedError,
   type FailUpdate,
   InvalidLeaseDurationError,
@@ -19,7 +23,7 @@ import {
   type WaitForWorkRequest,
 } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
-import { DOCUMENTED_CODES, expectError, expectRejectedUnchanged } from './assertions.js';
+import { DOCUMENTED_CODES, expectError, expectRejectedUnchanged, coreCounts } from './assertions.js';
 import { deadJob, enqueueAndReserve, failUpdate, forgedLease, LEASE_MS, newJob, refOf, retryUpdate } from './fixtures.js';
 import { LEASE_OPERATIONS } from './lease-rules.js';
 import type { Harness, Setup } from './setup.js';
@@ -87,6 +91,10 @@ export function errorsCases(setup: Setup): void {
         new DriverClosedError('reserve'),
         new JobNotFoundError('default', 'job-1'),
         new UnrecoverableError('bad input'),
+        new JobCancelledError('job-1', 'operator'),
+        new InvalidJobStateError('job-1', 'done', 'cancel', 'it has finished'),
+        new WaitTimeoutError('job-1', 1000),
+        new UnsupportedOperationError('job control', 'cancel'),
       ];
       for (const [type, code] of DOCUMENTED_CODES) {
         const matching = examples.filter((error) => error instanceof type);
@@ -136,7 +144,7 @@ export function errorsCases(setup: Setup): void {
         const error = await expectError(() => call(h, lease, dlqLease.jobId), ValidationError);
         expect(error.field, label).toBe(field);
       }
-      expect(await h.driver.counts(h.queue)).toEqual({ ready: 0, scheduled: 0, inflight: 1, done: 0, dlq: 1 });
+      expect(await coreCounts(h, h.queue)).toEqual({ ready: 0, scheduled: 0, inflight: 1, done: 0, dlq: 1 });
       expect((await h.driver.inspect(refOf(lease)))?.lease).toEqual({ token: lease.token, expiresAt: lease.expiresAt });
     });
 

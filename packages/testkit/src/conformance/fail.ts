@@ -1,6 +1,6 @@
 import { type FailUpdate, MAX_ERROR_LENGTH, ValidationError } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
-import { expectRejectedUnchanged } from './assertions.js';
+import { expectRejectedUnchanged, coreCounts } from './assertions.js';
 import { enqueueAndReserve, failUpdate, refOf } from './fixtures.js';
 import { failOperation, leaseRuleCases } from './lease-rules.js';
 import type { Setup } from './setup.js';
@@ -18,7 +18,7 @@ export function failCases(setup: Setup): void {
       expect(record).toMatchObject({ status: 'dlq', dlqReason: 'handler kept failing', dlqFailedAt: h.clock.now() });
       expect(record?.lease).toEqual({ token: lease.token });
       expect(record?.finishedAt).toBeUndefined();
-      expect(await h.driver.counts(h.queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 1 });
+      expect(await coreCounts(h, h.queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 1 });
     });
 
     it('fail_records_attempts_last_error_and_failed_at_as_given', async () => {

@@ -1,0 +1,36 @@
+import type { Driver } from './driver.js';
+import { UnsupportedOperationError } from './errors.js';
+import type { JobControl } from './job-control.js';
+
+/** The families of operations beyond the core Driver that a driver may declare. */
+export type DriverFamily = 'jobControl';
+
+/** Every family this version of core knows, in the order the testkit reports them. */
+export const DRIVER_FAMILIES: readonly DriverFamily[] = ['jobControl'];
+
+/** What a driver declares beside Driver: the families it implements. */
+export interface FamilyDeclaration {
+  readonly families?: readonly DriverFamily[];
+}
+
+/** True when the driver declares the family. */
+export function declaresFamily(driver: object, family: DriverFamily): boolean {
+  const families = (driver as FamilyDeclaration).families;
+  return Array.isArray(families) && families.includes(family);
+}
+
+/** Narrows a driver to one that implements job control. */
+export function hasJobControl<D extends object>(driver: D): driver is D & JobControl {
+  return declaresFamily(driver, 'jobControl');
+}
+
+/**
+ * The driver as JobControl, or UnsupportedOperationError naming the
+ * operation. Client, Worker and CLI call it before a job-control operation.
+ */
+export function requireJobControl<D extends object>(driver: D, operation: string): D & JobControl {
+  if (!hasJobControl(driver)) throw new UnsupportedOperationError('job control', operation);
+  return driver;
+}
+
+export type { Driver };
