@@ -56,6 +56,11 @@ export class IndexedHeap<T> {
     return found;
   }
 
+  /** Every id, in (at, id) order; O(n log n), for operator calls such as purge. */
+  ids(): string[] {
+    return [...this.slots].sort((a, b) => (orderedBefore(a, b) ? -1 : 1)).map((slot) => slot.id);
+  }
+
   peek(): HeapEntry<T> | undefined {
     const top = this.slots[0];
     return top === undefined ? undefined : { id: top.id, item: top.item, at: top.at };

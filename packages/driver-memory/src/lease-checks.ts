@@ -9,8 +9,9 @@ import type { StoredJob } from './stored-job.js';
 
 /**
  * The status an operation that writes a job's outcome finishes it in: ack
- * 'done', fail 'dlq'. Only these two can repeat on a finished job, or meet a
- * late writer there.
+ * 'done', fail 'dlq' (or either 'cancelled', when the job had a cancel
+ * request). Only these two can repeat on a finished job, or meet a late
+ * writer there.
  */
 export type FinalStatus = 'done' | 'dlq';
 
@@ -41,10 +42,11 @@ export function checkLease(
     case 'scheduled':
       throw new JobNotInFlightError(job.id, job.status);
     case 'done':
-    case 'dlq': {
+    case 'dlq':
+    case 'cancelled': {
       const sameToken = rules.tokenMatches(job, lease.token);
-      // fail repeats on any finished job; ack only on a done one.
-      const repeat = writes === 'dlq' || writes === job.status;
+      // fail repeats on any finished job; ack on a done or cancelled one (a run whose cancel finished it).
+      const repeat = writes === 'dlq' || writes === job.status || (writes === 'done' && job.status === 'cancelled');
       if (sameToken && repeat) return undefined;
       if (!sameToken && writes !== undefined) {
         throw new LeaseMismatchError(job.id, `the job is ${job.status} and was last held under another token`);

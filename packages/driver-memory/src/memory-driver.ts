@@ -1,6 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type AckOptions,
   type Admin,
+  type CancelOptions,
+  type CancelResult,
+  type CancelSubscription,
+  type DriverFamily,
+  type JobControl,
+  type PromoteOptions,
+  type PurgeOptions,
+  type QueueCounts,
+  type RequeueManyOptions,
+  BULK_STEP_SIZE,
+  validateCancelOptions,
+  validateProgressJson,
+  validatePurgeOptions,
+  validateQueueName,
+  validateRequeueManyOptions,
+  validateResult,
   type BatchOutcome,
   clipErrorText,
   type Driver,
@@ -20,7 +37,6 @@ import {
   type ReservedJob,
   type RetentionOptions,
   type RetryUpdate,
-  type StatusCounts,
   type ResolvedRetention,
   resolveRetention,
   ValidationError,
@@ -39,12 +55,17 @@ import {
   validateWaitRequest,
   type WaitForWorkRequest,
 } from '@taskharbor/core';
+import { CancelListeners } from './cancel-listeners.js';
+import { recordFailure } from './error-history.js';
+import { FinishWaiters } from './finish-waiters.js';
 import { compareIds, idBefore } from './id-order.js';
+import { cancelJob, dlqJobsToRequeue, promoteJob, purgeStep, removeJob, resetForRequeue } from './job-control-ops.js';
+import { markCancelled } from './job-placement.js';
 import { type HeapEntry, orderedBefore } from './indexed-heap.js';
 import { checkLease, type FinalStatus, type LeaseRules } from './lease-checks.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
 import { QueueState } from './queue-state.js';
-import { trimDoneJobs } from './retention.js';
+import { trimCancelledJobs, trimDeadJobs, trimDoneJobs } from './retention.js';
 import { createStoredJob, type StoredJob, toRecord } from './stored-job.js';
 import { WorkWaiters } from './work-waiters.js';
 
@@ -66,7 +87,7 @@ interface LeasedJob {
   job: StoredJob;
 }
 
-const EMPTY_COUNTS: StatusCounts = { ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0 };
+const EMPTY_COUNTS: QueueCounts = { ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0, paused: false };
 
 function toOutcome<T>(run: () => T): BatchOutcome<T> {
   try {
@@ -89,10 +110,14 @@ function toOutcome<T>(run: () => T): BatchOutcome<T> {
  * const driver = new MemoryDriver({ retention: { maxDoneCount: 100 } });
  * const client = new Client(driver);
  */
-export class MemoryDriver implements Driver, Admin {
+export class MemoryDriver implements Driver, Admin, JobControl {
+  /** The families of operations beyond Driver and Admin that this driver implements. */
+  readonly families: readonly DriverFamily[] = ['jobControl'];
   /** Seam for testing the testkit; not a public extension point. Every queue that holds or held a job. */
   protected readonly queueStates = new Map<string, QueueState>();
   private readonly waiters = new WorkWaiters();
+  private readonly finishWaiters = new FinishWaiters();
+  private readonly cancelListeners = new CancelListeners();
   private readonly retention: ResolvedRetention;
   private readonly leaseRules: LeaseRules;
   private closed = false;
@@ -130,7 +155,7 @@ export class MemoryDriver implements Driver, Admin {
     validateReserveRequest(request);
     const { queue, limit, leaseMs, now } = request;
     const state = this.queueStates.get(queue);
-    if (state === undefined) return { jobs: [] };
+    if (state === undefined || state.paused) return { jobs: [] };
     this.moveDueToReady(state, now);
     const jobs: ReservedJob[] = [];
     while (jobs.length < limit) {
@@ -152,11 +177,12 @@ export class MemoryDriver implements Driver, Admin {
   }
 
   /** Marks the job done and applies retention to its queue. A repeat with the same token succeeds. */
-  async ack(lease: Lease, now: number): Promise<void> {
+  async ack(lease: Lease, now: number, options?: AckOptions): Promise<void> {
     this.assertOpen('ack');
     validateLease(lease);
     validateNow(now);
-    this.ackOne(lease, now);
+    validateResult(options?.result);
+    this.ackOne(lease, now, options?.result);
   }
 
   /** Records the failure and puts the job back: ready tail when runnable now, else scheduled. */
@@ -167,9 +193,8 @@ export class MemoryDriver implements Driver, Admin {
     validateNow(now);
     const { state, job } = this.checkInFlight(lease, now);
     state.inflight.delete(job.id);
-    job.attempts = update.attempts;
-    job.lastError = update.lastError === undefined ? undefined : clipErrorText(update.lastError);
-    job.failedAt = update.failedAt;
+    recordFailure(job, update);
+    if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
     job.token = undefined;
     job.expiresAt = undefined;
     job.runAt = update.runAt;
@@ -187,14 +212,15 @@ export class MemoryDriver implements Driver, Admin {
     if (leased === undefined) return;
     const { state, job } = leased;
     state.inflight.delete(job.id);
-    job.attempts = update.attempts;
-    job.lastError = update.lastError === undefined ? undefined : clipErrorText(update.lastError);
-    job.failedAt = update.failedAt;
+    recordFailure(job, update);
+    if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
     job.dlqReason = clipErrorText(update.reason);
     job.dlqFailedAt = now;
     job.expiresAt = undefined;
     job.status = 'dlq';
     state.dlq.add(job.id);
+    this.finishWaiters.finished(state.name, job.id, () => toRecord(job));
+    trimDeadJobs(state, this.retention, now);
   }
 
   /** Gives the job back without counting a failure: it goes to the head of the ready list. */
@@ -204,6 +230,7 @@ export class MemoryDriver implements Driver, Admin {
     validateNow(now);
     const { state, job } = this.checkInFlight(lease, now);
     state.inflight.delete(job.id);
+    if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
     job.token = undefined;
     job.expiresAt = undefined;
     job.runAt = undefined;
@@ -226,17 +253,26 @@ export class MemoryDriver implements Driver, Admin {
     this.closed = true;
     this.queueStates.clear();
     this.waiters.wakeAll();
+    this.finishWaiters.rejectAll(() => new DriverClosedError('waitForFinish'));
+    this.cancelListeners.clear();
   }
 
   /** ack for many leases: one outcome per lease, each what ack alone would have done or thrown. */
-  async ackMany(leases: readonly Lease[], now: number): Promise<BatchOutcome<void>[]> {
+  async ackMany(
+    leases: readonly Lease[],
+    now: number,
+    results?: readonly (Uint8Array | undefined)[],
+  ): Promise<BatchOutcome<void>[]> {
     this.assertOpen('ackMany');
     validateArray('leases', leases);
     validateNow(now);
-    return leases.map((lease) =>
+    if (results !== undefined) validateArray('results', results);
+    return leases.map((lease, index) =>
       toOutcome(() => {
         validateLease(lease);
-        this.ackOne(lease, now);
+        const result = results?.[index];
+        validateResult(result);
+        this.ackOne(lease, now, result);
       }),
     );
   }
@@ -279,7 +315,8 @@ export class MemoryDriver implements Driver, Admin {
     const ids: string[] = [];
     for (const job of state.jobs.values()) {
       const statusMatches = request.status === undefined || job.status === request.status;
-      if (statusMatches && (after === undefined || idBefore(after, job.id))) ids.push(job.id);
+      const typeMatches = request.type === undefined || job.type === request.type;
+      if (statusMatches && typeMatches && (after === undefined || idBefore(after, job.id))) ids.push(job.id);
     }
     ids.sort(compareIds);
     const page = ids.slice(0, request.limit);
@@ -301,25 +338,14 @@ export class MemoryDriver implements Driver, Admin {
       throw new ValidationError('status', `job ${job.id} is ${job.status}; only a dead-lettered job can be requeued`);
     }
     state.dlq.delete(job.id);
-    job.dlqReason = undefined;
-    job.dlqFailedAt = undefined;
-    job.token = undefined;
-    job.expiresAt = undefined;
-    // An operator's requeue is a fresh start for poison detection; a kept
-    // count would make the worker dead-letter the job again at once.
-    job.reclaims = 0;
-    if (options.resetAttempts === true) {
-      job.attempts = 0;
-      job.lastError = undefined;
-      job.failedAt = undefined;
-    }
+    resetForRequeue(job, options.resetAttempts === true);
     job.runAt = options.runAt;
     job.status = this.statusAt(job.runAt, options.now);
     this.place(state, job);
   }
 
   /** The number of jobs in each status; all zero for a queue that never held a job. */
-  async counts(queue: string): Promise<StatusCounts> {
+  async counts(queue: string): Promise<QueueCounts> {
     this.assertOpen('counts');
     validateName('queue', queue);
     return this.queueStates.get(queue)?.counts() ?? { ...EMPTY_COUNTS };
@@ -329,6 +355,130 @@ export class MemoryDriver implements Driver, Admin {
   async queues(): Promise<string[]> {
     this.assertOpen('queues');
     return [...this.queueStates.keys()].sort();
+  }
+
+  // ---- JobControl ----
+
+  /** Cancels a waiting job at once; a running one gets a cancel request that its run's outcome turns into cancelled. */
+  async cancel(ref: JobRef, options: CancelOptions): Promise<CancelResult> {
+    this.assertOpen('cancel');
+    validateJobRef(ref);
+    validateCancelOptions(options);
+    const { state, job } = this.findJob(ref);
+    const result = cancelJob(state, job, options.reason, options.now);
+    if (result.status === 'cancelled') {
+      this.finishWaiters.finished(state.name, job.id, () => toRecord(job));
+      trimCancelledJobs(state, this.retention, options.now);
+    } else {
+      this.cancelListeners.requested(ref);
+    }
+    return result;
+  }
+
+  /** Deletes a job that is not in flight, with its idempotency mapping. */
+  async remove(ref: JobRef): Promise<void> {
+    this.assertOpen('remove');
+    validateJobRef(ref);
+    const { state, job } = this.findJob(ref);
+    removeJob(state, job);
+    this.finishWaiters.removed(state.name, job.id);
+  }
+
+  /** Makes a scheduled job ready now, at the ready tail. */
+  async promote(ref: JobRef, options: PromoteOptions): Promise<void> {
+    this.assertOpen('promote');
+    validateJobRef(ref);
+    validateNow(options?.now);
+    const { state, job } = this.findJob(ref);
+    promoteJob(state, job);
+    this.place(state, job);
+  }
+
+  /** Stops the queue handing out jobs until resume. */
+  async pause(queue: string): Promise<void> {
+    this.assertOpen('pause');
+    validateQueueName(queue);
+    this.stateFor(queue).paused = true;
+  }
+
+  /** Lets the queue hand out jobs again and wakes its waiting workers. */
+  async resume(queue: string): Promise<void> {
+    this.assertOpen('resume');
+    validateQueueName(queue);
+    const state = this.queueStates.get(queue);
+    if (state === undefined || !state.paused) return;
+    state.paused = false;
+    this.waiters.wake(queue);
+  }
+
+  /** Removes matching jobs, BULK_STEP_SIZE per step, up to the limit; returns how many. */
+  async purge(queue: string, options: PurgeOptions): Promise<number> {
+    this.assertOpen('purge');
+    validateQueueName(queue);
+    validatePurgeOptions(options);
+    const state = this.queueStates.get(queue);
+    if (state === undefined) return 0;
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    let removed = 0;
+    while (removed < limit) {
+      const step = purgeStep(state, options, Math.min(BULK_STEP_SIZE, limit - removed));
+      for (const job of step) this.finishWaiters.removed(queue, job.id);
+      removed += step.length;
+      if (step.length === 0) break;
+    }
+    return removed;
+  }
+
+  /** Moves matching dead-lettered jobs to the ready tail, oldest failure first, up to the limit; returns how many. */
+  async requeueDlqMany(queue: string, options: RequeueManyOptions): Promise<number> {
+    this.assertOpen('requeueDlqMany');
+    validateQueueName(queue);
+    validateRequeueManyOptions(options);
+    const state = this.queueStates.get(queue);
+    if (state === undefined) return 0;
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    let moved = 0;
+    while (moved < limit) {
+      const step = dlqJobsToRequeue(state, options, Math.min(BULK_STEP_SIZE, limit - moved));
+      for (const job of step) {
+        state.dlq.delete(job.id);
+        resetForRequeue(job, options.resetAttempts === true);
+        job.runAt = undefined;
+        job.status = 'ready';
+        this.place(state, job);
+      }
+      moved += step.length;
+      if (step.length === 0) break;
+    }
+    return moved;
+  }
+
+  /** Stores a progress report on a job whose lease is still valid. */
+  async setProgress(lease: Lease, progressJson: string, now: number): Promise<void> {
+    this.assertOpen('setProgress');
+    validateLease(lease);
+    validateProgressJson(progressJson);
+    validateNow(now);
+    this.checkInFlight(lease, now).job.progressJson = progressJson;
+  }
+
+  /** Resolves once the job is done, dead-lettered or cancelled. */
+  async waitForFinish(ref: JobRef, signal: AbortSignal): Promise<JobRecord> {
+    this.assertOpen('waitForFinish');
+    validateJobRef(ref);
+    validateWaitRequest({ queues: [ref.queue], signal });
+    signal.throwIfAborted();
+    const { job } = this.findJob(ref);
+    if (job.status === 'done' || job.status === 'dlq' || job.status === 'cancelled') return toRecord(job);
+    return this.finishWaiters.wait(ref.queue, ref.id, signal);
+  }
+
+  /** Hears every cancel request of a job in flight in the queues until the signal aborts. */
+  async subscribeCancels(subscription: CancelSubscription, onCancel: (ref: JobRef) => void): Promise<void> {
+    this.assertOpen('subscribeCancels');
+    validateWaitRequest(subscription);
+    if (typeof onCancel !== 'function') throw new ValidationError('onCancel', 'expected a function');
+    this.cancelListeners.add([...subscription.queues], subscription.signal, onCancel);
   }
 
   // ---- Seams: each is one rule of the contract, small enough to break alone ----
@@ -364,6 +514,10 @@ export class MemoryDriver implements Driver, Admin {
     const due: DueJob[] = [];
     for (let entry = state.inflight.popIfAtMost(now); entry; entry = state.inflight.popIfAtMost(now)) {
       const job = entry.item;
+      if (job.cancelRequestedAt !== undefined) {
+        this.finishCancelled(state, job, now);
+        continue;
+      }
       job.status = 'ready';
       job.runAt = undefined;
       job.token = undefined;
@@ -463,16 +617,47 @@ export class MemoryDriver implements Driver, Admin {
     return this.checkLeased(lease, now) as LeasedJob;
   }
 
-  private ackOne(lease: Lease, now: number): void {
+  private ackOne(lease: Lease, now: number, result: Uint8Array | undefined): void {
     const leased = this.checkLeased(lease, now, 'done');
     if (leased === undefined) return;
     const { state, job } = leased;
     state.inflight.delete(job.id);
+    if (job.cancelRequestedAt !== undefined) {
+      this.finishCancelled(state, job, now);
+      return;
+    }
     job.status = 'done';
     job.finishedAt = now;
     job.expiresAt = undefined;
+    if (result !== undefined) job.result = new Uint8Array(result);
     state.done.set(job.id, job, now);
+    this.finishWaiters.finished(state.name, job.id, () => toRecord(job));
     this.applyRetention(state, now);
+  }
+
+  /** Ends a job with a cancel request (its run's outcome or its expired lease) as cancelled. */
+  private finishCancelled(state: QueueState, job: StoredJob, now: number): void {
+    markCancelled(state, job, now);
+    this.finishWaiters.finished(state.name, job.id, () => toRecord(job));
+    trimCancelledJobs(state, this.retention, now);
+  }
+
+  /** The queue's state, made when a job-control call names a queue that holds nothing yet. */
+  private stateFor(queue: string): QueueState {
+    let state = this.queueStates.get(queue);
+    if (state === undefined) {
+      state = new QueueState(queue);
+      this.queueStates.set(queue, state);
+    }
+    return state;
+  }
+
+  /** The stored job a ref names, with its queue, or JobNotFoundError. */
+  private findJob(ref: JobRef): LeasedJob {
+    const state = this.queueStates.get(ref.queue);
+    const job = state?.jobs.get(ref.id);
+    if (job === undefined) throw new JobNotFoundError(ref.queue, ref.id);
+    return { state: state as QueueState, job };
   }
 
   private extendOne(lease: Lease, leaseMs: number, now: number): Lease {
@@ -480,6 +665,8 @@ export class MemoryDriver implements Driver, Admin {
     const expiresAt = now + leaseMs;
     job.expiresAt = expiresAt;
     state.inflight.set(job.id, job, expiresAt);
-    return { jobId: job.id, queue: state.name, token: job.token as string, expiresAt };
+    const extended: Lease = { jobId: job.id, queue: state.name, token: job.token as string, expiresAt };
+    if (job.cancelRequestedAt !== undefined) extended.cancelRequested = true;
+    return extended;
   }
 }

@@ -1,10 +1,10 @@
-import type { StatusCounts } from '@taskharbor/core';
-import { Deque } from './deque.js';
+import type { QueueCounts } from '@taskharbor/core';
 import { IndexedHeap } from './indexed-heap.js';
+import { ReadyList } from './ready-list.js';
 import type { StoredJob } from './stored-job.js';
 
 /**
- * Everything one queue holds. Each job sits in exactly one of the five
+ * Everything one queue holds. Each job sits in exactly one of the six
  * status structures, matching its status, and in `jobs` for lookup by id.
  */
 export class QueueState {
@@ -14,7 +14,7 @@ export class QueueState {
   /** Idempotency key to the id of the job that claimed it. */
   readonly idempotencyKeys = new Map<string, string>();
   /** Runnable jobs in hand-out order: reserve pops the front. */
-  readonly ready = new Deque<StoredJob>();
+  readonly ready = new ReadyList();
   /** Jobs waiting for their runAt, ordered by (runAt, id). */
   readonly scheduled = new IndexedHeap<StoredJob>();
   /** Reserved jobs, ordered by (lease expiresAt, id). */
@@ -23,19 +23,24 @@ export class QueueState {
   readonly done = new IndexedHeap<StoredJob>();
   /** Dead-lettered job ids in the order they arrived. */
   readonly dlq = new Set<string>();
+  /** Cancelled jobs, ordered by (cancelledAt, id), so retention removes the oldest first. */
+  readonly cancelled = new IndexedHeap<StoredJob>();
+  /** A paused queue hands out nothing (job control). */
+  paused = false;
 
   constructor(name: string) {
     this.name = name;
   }
 
-  counts(): StatusCounts {
+  counts(): QueueCounts {
     return {
       ready: this.ready.size,
       scheduled: this.scheduled.size,
       inflight: this.inflight.size,
       done: this.done.size,
       dlq: this.dlq.size,
-      cancelled: 0,
+      cancelled: this.cancelled.size,
+      paused: this.paused,
     };
   }
 

@@ -1,4 +1,4 @@
-import type { JobRecord, JobStatus, NewJobRecord } from '@taskharbor/core';
+import type { JobErrorEntry, JobRecord, JobStatus, NewJobRecord } from '@taskharbor/core';
 
 /**
  * A job as the memory driver holds it: one mutable object per job, owned by
@@ -12,7 +12,7 @@ export interface StoredJob {
   runAt?: number;
   timeoutMs?: number;
   readonly createdAt: number;
-  readonly maxAttempts: number;
+  maxAttempts: number;
   idempotencyKey?: string;
   status: JobStatus;
   attempts: number;
@@ -26,6 +26,15 @@ export interface StoredJob {
   finishedAt?: number;
   dlqReason?: string;
   dlqFailedAt?: number;
+  /** The last failures, oldest first; unset before the first. */
+  errors?: JobErrorEntry[];
+  /** The last progress report, as the JSON text it came in. */
+  progressJson?: string;
+  /** The handler's encoded return value (done jobs). */
+  result?: Uint8Array;
+  cancelRequestedAt?: number;
+  cancelledAt?: number;
+  cancelReason?: string;
 }
 
 /** Builds the stored form of a validated record, copying the payload so the caller's buffer can change freely. */
@@ -71,5 +80,11 @@ export function toRecord(job: StoredJob): JobRecord {
   if (job.finishedAt !== undefined) record.finishedAt = job.finishedAt;
   if (job.dlqReason !== undefined) record.dlqReason = job.dlqReason;
   if (job.dlqFailedAt !== undefined) record.dlqFailedAt = job.dlqFailedAt;
+  if (job.errors !== undefined) record.errors = job.errors.map((entry) => ({ ...entry }));
+  if (job.progressJson !== undefined) record.progress = JSON.parse(job.progressJson);
+  if (job.result !== undefined) record.result = job.result.slice();
+  if (job.cancelRequestedAt !== undefined) record.cancelRequestedAt = job.cancelRequestedAt;
+  if (job.cancelledAt !== undefined) record.cancelledAt = job.cancelledAt;
+  if (job.cancelReason !== undefined) record.cancelReason = job.cancelReason;
   return record;
 }

@@ -1,0 +1,72 @@
+import type { PurgeOptions } from '@taskharbor/core';
+import type { QueueState } from './queue-state.js';
+import type { StoredJob } from './stored-job.js';
+
+/** Takes a job out of the structure of its status (not out of `jobs`). */
+export function takeOutOfStatus(state: QueueState, job: StoredJob): void {
+  switch (job.status) {
+    case 'ready':
+      state.ready.remove(job.id);
+      return;
+    case 'scheduled':
+      state.scheduled.delete(job.id);
+      return;
+    case 'inflight':
+      state.inflight.delete(job.id);
+      return;
+    case 'done':
+      state.done.delete(job.id);
+      return;
+    case 'dlq':
+      state.dlq.delete(job.id);
+      return;
+    case 'cancelled':
+      state.cancelled.delete(job.id);
+      return;
+  }
+}
+
+/** Finishes a job as cancelled at `now`; the caller has taken it out of its status structure. */
+export function markCancelled(state: QueueState, job: StoredJob, now: number): void {
+  job.status = 'cancelled';
+  job.cancelledAt = now;
+  job.expiresAt = undefined;
+  state.cancelled.set(job.id, job, now);
+}
+
+/** The time purge's olderThanMs compares for a job in this status. */
+function statusTime(job: StoredJob): number {
+  switch (job.status) {
+    case 'done':
+      return job.finishedAt as number;
+    case 'dlq':
+      return job.dlqFailedAt as number;
+    case 'cancelled':
+      return job.cancelledAt as number;
+    default:
+      return job.createdAt;
+  }
+}
+
+/** Whether purge removes this job (its status already matched). */
+export function purgeMatches(job: StoredJob, options: PurgeOptions): boolean {
+  if (options.type !== undefined && job.type !== options.type) return false;
+  if (options.olderThanMs === undefined) return true;
+  return (options.now as number) - statusTime(job) > options.olderThanMs;
+}
+
+/** The ids of a queue's jobs in one status, in the order purge visits them (oldest first where there is an order). */
+export function idsInStatus(state: QueueState, status: PurgeOptions['status']): string[] {
+  switch (status) {
+    case 'ready':
+      return [...state.ready].map((job) => job.id);
+    case 'scheduled':
+      return state.scheduled.ids();
+    case 'done':
+      return state.done.ids();
+    case 'dlq':
+      return [...state.dlq];
+    case 'cancelled':
+      return state.cancelled.ids();
+  }
+}
