@@ -101,9 +101,9 @@ describe('main() with a driver handed over by the app', () => {
     await h.client.enqueue('b', 2, { queue: 'emails', delayMs: 60_000 });
     const queues = await h.run('queues');
     expect(queues.stdout.split('\n').slice(0, 3)).toEqual([
-      'QUEUE    READY  SCHEDULED  INFLIGHT  DONE  DLQ',
-      'default      1          0         0     0    0',
-      'emails       0          1         0     0    0',
+      'QUEUE    READY  SCHEDULED  INFLIGHT  DONE  DLQ  CANCELLED',
+      'default      1          0         0     0    0          0',
+      'emails       0          1         0     0    0          0',
     ]);
     const stats = JSON.parse((await h.run('stats', '--all', '--json')).stdout);
     expect(stats.queues).toEqual([

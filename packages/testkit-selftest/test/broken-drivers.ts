@@ -1,5 +1,9 @@
 import type {
+  AckOptions,
+  CancelOptions,
+  CancelResult,
   EnqueueResult,
+  PurgeOptions,
   JobRecord,
   JobRef,
   Lease,
@@ -87,11 +91,11 @@ export class DedupesKeysAcrossQueues extends MemoryDriver {
 export class AckIgnoresLeaseExpiry extends MemoryDriver {
   private acking = false;
 
-  override async ack(lease: Lease, now: number): Promise<void> {
+  override async ack(lease: Lease, now: number, options?: AckOptions): Promise<void> {
     // MemoryDriver's ack runs its checks synchronously, so the flag covers exactly this call's checks.
     this.acking = true;
     try {
-      return await super.ack(lease, now);
+      return await super.ack(lease, now, options);
     } finally {
       this.acking = false;
     }
@@ -138,7 +142,7 @@ export class ListCursorIsAnOffset extends MemoryDriver {
     // Keeps every check but the cursor's; a request of the wrong shape goes to them as it is.
     await super.list(typeof request === 'object' && request !== null ? { ...request, cursor: undefined } : request);
     const offset = request.cursor === undefined ? 0 : Number(request.cursor);
-    const all = await super.list({ queue: request.queue, status: request.status, limit: 1000 });
+    const all = await super.list({ queue: request.queue, status: request.status, type: request.type, limit: 1000 });
     const jobs = all.jobs.slice(offset, offset + request.limit);
     const next = offset + request.limit;
     return next < all.jobs.length ? { jobs, nextCursor: String(next) } : { jobs };
@@ -190,5 +194,35 @@ export class LeavesAbortListener extends MemoryDriver {
     await Promise.race([waiting, Promise.resolve()]);
     request.signal.addEventListener('abort', () => {});
     return waiting;
+  }
+}
+
+/** Breaks "a running job gets a cancel request": cancel of a job in flight answers as if it did, and records nothing. */
+export class ForgetsCancelRequests extends MemoryDriver {
+  override async cancel(ref: JobRef, options: CancelOptions): Promise<CancelResult> {
+    const job = await this.inspect(ref);
+    if (job?.status === 'inflight') return { status: 'cancelling' };
+    return super.cancel(ref, options);
+  }
+}
+
+/** Breaks "a paused queue hands out nothing": reserve looks past the flag. */
+export class ReservesWhilePaused extends MemoryDriver {
+  override async reserve(request: ReserveRequest): Promise<ReserveResult> {
+    const state = this.queueStates.get(request?.queue);
+    const paused = state?.paused ?? false;
+    if (state !== undefined) state.paused = false;
+    try {
+      return await super.reserve(request);
+    } finally {
+      if (state !== undefined) state.paused = paused;
+    }
+  }
+}
+
+/** Breaks "purge removes only jobs of the given type": the type filter is dropped. */
+export class PurgeIgnoresType extends MemoryDriver {
+  override async purge(queue: string, options: PurgeOptions): Promise<number> {
+    return super.purge(queue, { ...options, type: undefined });
   }
 }

@@ -102,7 +102,7 @@ describe.skipIf(SKIP_SHARED)('clock skew (one of three workers runs ahead)', () 
       const runMs = Date.now() - began;
       await Promise.all(workers.map((worker) => worker.stop()));
 
-      expect(await driver.counts(queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: JOBS, dlq: 0 });
+      expect(await driver.counts(queue)).toMatchObject({ ready: 0, scheduled: 0, inflight: 0, done: JOBS, dlq: 0 });
       const records = await inspectAll(driver, queue, ids);
       const report = checkDeliveries(ids, records, await readStarts(redis, startsKey), new Set());
       const run: SkewRun = {

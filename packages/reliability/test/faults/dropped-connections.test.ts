@@ -102,7 +102,7 @@ describe.skipIf(SKIP_SHARED)('dropped connections (CLIENT KILL of the workers co
     await Promise.all(workers.map((worker) => worker.stop()));
 
     const counts = await driver.counts(queue);
-    expect(counts).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: JOBS, dlq: 0 });
+    expect(counts).toMatchObject({ ready: 0, scheduled: 0, inflight: 0, done: JOBS, dlq: 0 });
     const records = await inspectAll(driver, queue, ids);
     const starts = await readStarts(redis, startsKey);
     const byToken = new Map(starts.map((start) => [start.token, start]));

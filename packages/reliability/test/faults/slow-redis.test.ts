@@ -67,7 +67,7 @@ describe.skipIf(SKIP_SHARED)('slow Redis (5-20 ms added each way by a TCP proxy)
     await Promise.all(workers.map((worker) => worker.stop()));
 
     const counts = await driver.counts(queue);
-    expect(counts).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: JOBS, dlq: 0 });
+    expect(counts).toMatchObject({ ready: 0, scheduled: 0, inflight: 0, done: JOBS, dlq: 0 });
     const records = await inspectAll(driver, queue, ids);
     const starts = await readStarts(redis, startsKey);
     const report = checkDeliveries(ids, records, starts, new Set());

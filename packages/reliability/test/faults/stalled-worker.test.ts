@@ -86,7 +86,7 @@ describe.skipIf(SKIP_SHARED)('stalled event loop (handler blocks longer than its
       }
     }
     const counts = await driver.counts(queue);
-    expect(counts).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: ROUNDS * VARIANTS.length, dlq: 0 });
+    expect(counts).toMatchObject({ ready: 0, scheduled: 0, inflight: 0, done: ROUNDS * VARIANTS.length, dlq: 0 });
     await Promise.all(workers.map((worker) => worker.stop()));
     console.info(`[faults] stalled-worker: jobs=${ROUNDS * VARIANTS.length} runMs=${Date.now() - began} rejectedLateWrites=${rejectedLate.join(',')}`);
   }, TEST_TIMEOUT_MS);

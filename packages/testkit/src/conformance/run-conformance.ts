@@ -7,16 +7,26 @@ import { enqueueCases } from './enqueue.js';
 import { errorsCases } from './errors.js';
 import { extendLeaseCases } from './extend-lease.js';
 import { failCases } from './fail.js';
+import { familyCases } from './families.js';
+import { jobControlBulkCases } from './job-control-bulk.js';
+import { jobControlCancelCases } from './job-control-cancel.js';
+import { jobControlClosedCases } from './job-control-closed.js';
+import { jobControlQueueCases } from './job-control-queue.js';
+import { jobControlResultCases } from './job-control-results.js';
 import { releaseCases } from './release.js';
 import { reserveCases } from './reserve.js';
 import { retryCases } from './retry.js';
-import { type ConformanceOptions, useSetup } from './setup.js';
+import { type ConformanceOptions, familiesToRun, useSetup } from './setup.js';
 import { waitForWorkCases } from './wait-for-work.js';
 
 /**
  * Registers the conformance suite for a driver: one describe block per
  * operation, each case named after the rule of docs/driver-contract.md it
- * checks. Call it at the top level of a vitest file.
+ * checks, and the cases of every family of operations the driver declares
+ * (`driver.families`, read from one driver made for that purpose). A
+ * family the driver does not declare is reported on the console and in a
+ * case named after it, never silently left out. Call it at the top level of
+ * a vitest file.
  *
  * @example
  * import { MemoryDriver } from '@taskharbor/driver-memory';
@@ -34,7 +44,8 @@ export function runConformance(options: ConformanceOptions): void {
   if (typeof options.createDriver !== 'function') {
     throw new TypeError('runConformance: give createDriver, a function that returns a fresh driver');
   }
-  describe(options.name, () => {
+  describe(options.name, async () => {
+    const families = await familiesToRun(options);
     const setup = useSetup(options);
     enqueueCases(setup);
     reserveCases(setup);
@@ -48,5 +59,13 @@ export function runConformance(options: ConformanceOptions): void {
     errorsCases(setup);
     adminCases(setup);
     e2eCases(setup);
+    familyCases(setup, options.name, families);
+    if (families.includes('jobControl')) {
+      jobControlCancelCases(setup);
+      jobControlQueueCases(setup);
+      jobControlBulkCases(setup);
+      jobControlResultCases(setup);
+      jobControlClosedCases(setup);
+    }
   });
 }

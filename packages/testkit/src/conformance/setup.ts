@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Admin, Driver, RetentionOptions } from '@taskharbor/core';
+import type { Admin, Driver, DriverFamily, FamilyDeclaration, RetentionOptions } from '@taskharbor/core';
 import { afterEach } from 'vitest';
 import { FakeClock } from '../fake-clock.js';
 
-/** What the conformance suite tests: a driver that also implements Admin. */
-export type ConformanceDriver = Driver & Admin;
+/** What the conformance suite tests: a driver that also implements Admin, and declares the families it implements. */
+export type ConformanceDriver = Driver & Admin & FamilyDeclaration;
 
 /** What a driver package passes to runConformance. */
 export interface ConformanceOptions {
@@ -21,6 +21,13 @@ export interface ConformanceOptions {
    * called on a driver the case already closed.
    */
   destroyDriver?: (driver: ConformanceDriver) => Promise<void> | void;
+  /**
+   * The families the driver declares, whose cases run. Unset: read from a
+   * driver made at collection time. Give it when createDriver only works
+   * after a beforeAll (a server the test file starts); a case checks that
+   * the drivers declare exactly these.
+   */
+  families?: readonly DriverFamily[];
 }
 
 /** Everything one case works with. */
@@ -61,4 +68,26 @@ export function useSetup(options: ConformanceOptions): Setup {
     live.push(driver);
     return { driver, clock: new FakeClock(), queue: uniqueQueue(), newQueue: uniqueQueue };
   };
+}
+
+/**
+ * The families whose cases to register: `options.families` when given, else
+ * what one driver, made and destroyed at collection time, declares.
+ */
+export async function familiesToRun(options: ConformanceOptions): Promise<readonly DriverFamily[]> {
+  if (options.families !== undefined) return options.families;
+  let driver: ConformanceDriver;
+  try {
+    driver = await options.createDriver({});
+  } catch (cause) {
+    throw new Error(
+      'runConformance reads the families a driver declares from one driver made while the suite is collected, and createDriver failed then; when createDriver needs a beforeAll, pass `families` in the options',
+      { cause },
+    );
+  }
+  try {
+    return Array.isArray(driver.families) ? [...driver.families] : [];
+  } finally {
+    await (options.destroyDriver ? options.destroyDriver(driver) : driver.close());
+  }
 }
