@@ -15,6 +15,8 @@ export interface ModelJob {
   id: string;
   status: ModelStatus;
   attempts: number;
+  /** Runs allowed: the enqueued 5, raised by a requeue without reset that allows one more run. */
+  maxAttempts: number;
   reclaims: number;
   runAt?: number;
   idempotencyKey?: string;
@@ -82,7 +84,8 @@ export class QueueModel {
       if (first !== undefined) return ok({ id: first, existed: true });
     }
     const runnable = job.runAt === undefined || job.runAt <= this.now;
-    const stored: ModelJob = { id: job.id, status: runnable ? 'ready' : 'scheduled', attempts: 0, reclaims: 0 };
+    // The commands enqueue every job with maxAttempts 5.
+    const stored: ModelJob = { id: job.id, status: runnable ? 'ready' : 'scheduled', attempts: 0, maxAttempts: 5, reclaims: 0 };
     if (job.runAt !== undefined) stored.runAt = job.runAt;
     if (job.idempotencyKey !== undefined) {
       stored.idempotencyKey = job.idempotencyKey;
@@ -243,6 +246,8 @@ export class QueueModel {
       job.attempts = 0;
       delete job.lastError;
       delete job.failedAt;
+    } else if (job.attempts >= job.maxAttempts) {
+      job.maxAttempts = job.attempts + 1;
     }
     this.placeAt(job, options.runAt);
     return ok();
