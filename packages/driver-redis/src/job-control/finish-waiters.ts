@@ -24,6 +24,7 @@ export class FinishWaiters {
   private readonly stops = new Map<string, Promise<() => void>>();
   /** The reject of each wait in progress, for close. */
   private readonly pending = new Set<(error: Error) => void>();
+  private closed = false;
 
   constructor(
     private readonly client: RedisClient,
@@ -32,6 +33,7 @@ export class FinishWaiters {
   ) {}
 
   wait(ref: JobRef, signal: AbortSignal): Promise<JobRecord> {
+    if (this.closed) return Promise.reject(new DriverClosedError('waitForFinish'));
     signal.throwIfAborted();
     const keys = this.keys.queue(ref.queue);
     return new Promise<JobRecord>((resolve, reject) => {
@@ -72,6 +74,7 @@ export class FinishWaiters {
 
   /** Ends every wait in progress with DriverClosedError. */
   close(): void {
+    this.closed = true;
     for (const reject of [...this.pending]) reject(new DriverClosedError('waitForFinish'));
   }
 

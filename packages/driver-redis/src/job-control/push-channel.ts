@@ -1,3 +1,4 @@
+import { DriverClosedError } from '@taskharbor/core';
 import type { RedisClient } from '../lua/script.js';
 
 type Handler = (message: string) => void;
@@ -26,7 +27,7 @@ export class PushChannel {
 
   /** Calls `handler` with each message on the channel; resolves, once subscribed, with the function that stops it. */
   async listen(channel: string, handler: Handler): Promise<() => void> {
-    if (this.closed) throw new Error('the push channel is closed');
+    if (this.closed) throw new DriverClosedError('listen on the push channel');
     let handlers = this.handlers.get(channel);
     if (handlers === undefined) {
       handlers = new Set();
