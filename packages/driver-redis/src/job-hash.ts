@@ -44,9 +44,9 @@ export interface JobHash {
 }
 
 /**
- * The fields reserve-5.lua reads with HMGET, in its order. A reserved job is
- * ready before its lease, so the fields it cannot have (lease, finish and
- * dead-letter fields) are not read.
+ * The fields reserve-7.lua reads with HMGET, in its order. A reserved job is
+ * ready before its lease, so the fields it cannot have (lease, finish,
+ * dead-letter, result and cancel fields) are not read.
  */
 export const RESERVE_FIELDS = [
   JobField.type,
@@ -62,6 +62,8 @@ export const RESERVE_FIELDS = [
   JobField.lastError,
   JobField.failedAt,
   JobField.idempotencyKey,
+  JobField.errors,
+  JobField.progress,
 ] as const;
 
 const RESERVE_INDEX: ReadonlyMap<string, number> = new Map(RESERVE_FIELDS.map((field, i) => [field, i]));

@@ -90,4 +90,47 @@ describe.skipIf(SKIP_REDIS)('job control: waitForFinish (Redis)', () => {
       client.disconnect();
     }
   });
+
+  it('after_the_subscriber_connection_is_killed_it_comes_back_and_waiters_and_cancel_listeners_carry_on', async () => {
+    const name = `th-sub-${Math.random().toString(36).slice(2)}`;
+    const target = resolveTarget({ ...testTarget(), db: TEST_DB });
+    const client = new Redis({ host: target.host, port: target.port, db: TEST_DB, connectionName: name, ...RESEND_SAFE_REDIS_OPTIONS });
+    const driver = new RedisDriver({ client, keyPrefix: redis.prefix });
+    const operator = await redis.driver();
+    const subscriberIds = async () =>
+      (await redis.raw.client('LIST'))
+        .toString()
+        .split('\n')
+        .filter((line) => line.includes(` name=${name} `) && / cmd=(ssubscribe|subscribe|unsubscribe)\b|sub=[1-9]/.test(line))
+        .map((line) => /\bid=(\d+)/.exec(line)?.[1]);
+    try {
+      const queue = uniqueQueue();
+      const [a, b] = await runningJobs(operator, queue, 2);
+      const heard: string[] = [];
+      const controller = new AbortController();
+      await driver.subscribeCancels({ queues: [queue], signal: controller.signal }, (ref) => heard.push(ref.id));
+      const waiting = driver.waitForFinish({ queue, id: a!.jobId }, new AbortController().signal);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const [before] = await subscriberIds();
+      expect(before).toBeDefined();
+      await redis.raw.client('KILL', 'ID', before!);
+      // The finish is published while the subscriber is away: the waiter reads the job again once it is back.
+      await operator.ack(a!, T0 + 1);
+      expect((await waiting).status).toBe('done');
+      let after: string | undefined;
+      for (let i = 0; i < 100 && (after === undefined || after === before); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        [after] = await subscriberIds();
+      }
+      expect(after).toBeDefined();
+      expect(after).not.toBe(before);
+      await operator.cancel({ queue, id: b!.jobId }, { now: T0 + 2 });
+      for (let i = 0; i < 100 && heard.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(heard).toEqual([b!.jobId]);
+      controller.abort();
+    } finally {
+      await driver.close();
+      client.disconnect();
+    }
+  });
 });

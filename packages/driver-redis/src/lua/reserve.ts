@@ -63,7 +63,7 @@ export async function runReserve(client: RedisClient, keys: QueueKeys, args: Res
   for (let i = 2; i + 1 < reply.length; i += 2) {
     const id = String(reply[i]);
     const values = reply[i + 1] as unknown[];
-    // What the script leaves out because it is known here (see reserve-5.lua).
+    // What the script leaves out because it is known here (see reserve-7.lua).
     values[QUEUE_AT] = queue;
     values[STATUS_AT] = READY;
     const token = tokenBase + String(i / 2);

@@ -39,7 +39,7 @@ export interface LuaScript {
 
 /**
  * Resolves the script's include lines and computes its SHA. The name and key
- * count repeat the file name (`reserve-5.lua`), so a mismatch shows up here.
+ * count repeat the file name (`reserve-7.lua`), so a mismatch shows up here.
  */
 export function defineScript(name: string, numKeys: number, text: string): LuaScript {
   const source = text.replace(INCLUDE_LINE, (_line, include: string) => {
