@@ -68,8 +68,7 @@ describe.skipIf(SKIP_REDIS)('job control: waitForFinish (Redis)', () => {
     const client = new Redis({ host: target.host, port: target.port, db: TEST_DB, connectionName: name, ...RESEND_SAFE_REDIS_OPTIONS });
     const driver = new RedisDriver({ client, keyPrefix: redis.prefix });
     const connections = async () =>
-      (await redis.raw.client('LIST'))
-        .toString()
+      String(await redis.raw.client('LIST'))
         .split('\n')
         .filter((line) => line.includes(` name=${name} `)).length;
     try {
@@ -98,8 +97,7 @@ describe.skipIf(SKIP_REDIS)('job control: waitForFinish (Redis)', () => {
     const driver = new RedisDriver({ client, keyPrefix: redis.prefix });
     const operator = await redis.driver();
     const subscriberIds = async () =>
-      (await redis.raw.client('LIST'))
-        .toString()
+      String(await redis.raw.client('LIST'))
         .split('\n')
         .filter((line) => line.includes(` name=${name} `) && / cmd=(ssubscribe|subscribe|unsubscribe)\b|sub=[1-9]/.test(line))
         .map((line) => /\bid=(\d+)/.exec(line)?.[1]);
