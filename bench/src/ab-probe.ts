@@ -5,7 +5,9 @@
  * busy machine falls on both alike. Measured, per build: bulk enqueue
  * (enqueueMany of 1,000), the driver's process loop (reserve 50, then
  * ackMany of them) with done jobs kept (default retention) and removed
- * (maxDoneCount 0), and a heartbeat (extendLeases of 50 leases). Prints each
+ * (maxDoneCount 0), a heartbeat (extendLeases of 50 leases), and a Worker
+ * at concurrency 50 running 20,000 no-op jobs as the bench's process
+ * scenario does (done removed and kept). Prints each
  * build's total time per step kind and B/A. docs/benchmarks.md, "Job
  * control: cost on the plain path", has the command and results.
  *
@@ -15,8 +17,9 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { newJobId } from '@taskharbor/core';
+import { Client, newJobId } from '@taskharbor/core';
 import type { RedisDriver } from '@taskharbor/driver-redis';
+import { Worker } from '@taskharbor/worker';
 import { Redis } from 'ioredis';
 import { deleteByPrefix, redisTarget } from './redis-stats.js';
 
@@ -25,6 +28,8 @@ const dirs = [arg('a'), arg('b')];
 if (dirs.some((dir) => dir === undefined)) throw new Error('usage: tsx src/ab-probe.ts --a=<dist dir> --b=<dist dir> [--jobs=N]');
 const JOBS = Number(arg('jobs') ?? 40_000);
 const HEARTBEATS = 2000;
+const WORKER_JOBS = 20_000;
+const WORKER_ROUNDS = Number(arg('worker-rounds') ?? 4);
 const target = redisTarget();
 const runId = Date.now().toString(36);
 const admin = new Redis({ host: target.host, port: target.port, db: target.db });
@@ -67,8 +72,47 @@ async function openPair(mode: string, removeDone: boolean): Promise<RedisDriver[
   );
 }
 
+/** One worker run as in the bench's process scenario: 20,000 jobs, a Worker at concurrency 50, no-op handler. */
+async function workerRun(Driver: DriverClass, removeDone: boolean, n: number): Promise<number> {
+  const prefix = `bench-ab-${runId}-worker-${n}`;
+  const retention = { maxDoneCount: removeDone ? 0 : Number.POSITIVE_INFINITY, maxDoneAgeMs: Number.POSITIVE_INFINITY };
+  const driver = await Driver.connect({ url: target.url, db: target.db, keyPrefix: prefix, retention });
+  try {
+    const client = new Client(driver);
+    for (let i = 0; i < WORKER_JOBS; i += 1000) {
+      await client.enqueueMany(Array.from({ length: 1000 }, () => ({ type: 'probe', payload: {}, options: { queue } })));
+    }
+    const worker = new Worker(driver, { queues: [queue], concurrency: 50, keepAlive: false });
+    let done = 0;
+    const finished = new Promise<void>((resolve) => {
+      worker.on('completed', () => {
+        done++;
+        if (done === WORKER_JOBS) resolve();
+      });
+    });
+    worker.register('probe', () => undefined);
+    const started = performance.now();
+    void worker.start();
+    await finished;
+    const elapsed = performance.now() - started;
+    await worker.close();
+    return elapsed;
+  } finally {
+    await driver.close();
+    await deleteByPrefix(admin, `${prefix}:`);
+  }
+}
+
+let workerRuns = 0;
 try {
   const now = Date.now();
+  for (const removeDone of [true, false]) {
+    const totals: [number, number] = [0, 0];
+    for (let i = 0; i < WORKER_ROUNDS; i++) {
+      for (const build of i % 2 === 0 ? [0, 1] : [1, 0]) totals[build as 0 | 1] += await workerRun(classes[build]!, removeDone, workerRuns++);
+    }
+    report(`Worker c=50, done ${removeDone ? 'removed' : 'kept'}`, totals, WORKER_JOBS * WORKER_ROUNDS, 'jobs/s');
+  }
   for (const removeDone of [false, true]) {
     const mode = removeDone ? 'removed' : 'kept';
     const drivers = await openPair(mode, removeDone);
