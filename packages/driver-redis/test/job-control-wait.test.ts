@@ -77,7 +77,10 @@ describe.skipIf(SKIP_REDIS)('job control: waitForFinish (Redis)', () => {
       expect(await connections()).toBe(1);
       const controller = new AbortController();
       const waits = leases.map((lease) => driver.waitForFinish({ queue, id: lease.jobId }, controller.signal));
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Marked handled here; Promise.all below still sees a rejection.
+      for (const wait of waits) wait.catch(() => undefined);
+      // The subscriber connection opens with the first wait; give a busy machine time to show it.
+      for (let i = 0; i < 100 && (await connections()) < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(await connections()).toBe(2);
       const outcomes = await driver.ackMany(leases, T0 + 1);
       expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
@@ -108,8 +111,12 @@ describe.skipIf(SKIP_REDIS)('job control: waitForFinish (Redis)', () => {
       const controller = new AbortController();
       await driver.subscribeCancels({ queues: [queue], signal: controller.signal }, (ref) => heard.push(ref.id));
       const waiting = driver.waitForFinish({ queue, id: a!.jobId }, new AbortController().signal);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const [before] = await subscriberIds();
+      // subscribeCancels resolved, so the subscriber is up; its CLIENT LIST line may lag a moment on a busy machine.
+      let [before] = await subscriberIds();
+      for (let i = 0; i < 100 && before === undefined; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        [before] = await subscriberIds();
+      }
       expect(before).toBeDefined();
       await redis.raw.client('KILL', 'ID', before!);
       // The finish is published while the subscriber is away: the waiter reads the job again once it is back.
