@@ -10,10 +10,11 @@ export { DATA_MODEL_VERSION } from './keys.js';
 export type { QueueKeys } from './keys.js';
 export type { LeaseClock } from './lease-clock.js';
 export type { RedisClient } from './lua/script.js';
-export { DEFAULT_KEY_PREFIX, RedisDriver } from './redis-driver.js';
+export { DEFAULT_KEY_PREFIX } from './driver-options.js';
+export { RedisDriver } from './redis-driver.js';
 export type {
   RedisClusterConnectOptions,
   RedisConnectOptions,
   RedisDriverCommonOptions,
   RedisDriverOptions,
-} from './redis-driver.js';
+} from './driver-options.js';

@@ -1,4 +1,4 @@
-import { JOB_STATUSES, type JobRecord, type JobStatus } from '@taskharbor/core';
+import { JOB_STATUSES, type JobErrorEntry, type JobRecord, type JobStatus } from '@taskharbor/core';
 import { nanoToMs } from './nano.js';
 
 /**
@@ -25,6 +25,17 @@ export const JobField = {
   finishedAt: 'finished_at_nano',
   dlqReason: 'dlq_reason',
   dlqFailedAt: 'dlq_failed_at_nano',
+  /** Error history: one JSON object per line ({attempt, message, at}), oldest first. */
+  errors: 'errors',
+  /** The last progress value, as the JSON text the worker sent. */
+  progress: 'progress',
+  /** The handler's encoded return value (done jobs). */
+  result: 'result',
+  cancelRequestedAt: 'cancel_requested_at_nano',
+  cancelledAt: 'cancelled_at_nano',
+  cancelReason: 'cancel_reason',
+  /** `1` once a waitForFinish watches the job: the scripts that finish or remove it then publish its id. */
+  watched: 'watched',
 } as const;
 
 /** A job hash as Redis returned it: field name to raw bytes. */
@@ -33,9 +44,9 @@ export interface JobHash {
 }
 
 /**
- * The fields reserve-5.lua reads with HMGET, in its order. A reserved job is
- * ready before its lease, so the fields it cannot have (lease, finish and
- * dead-letter fields) are not read.
+ * The fields reserve-7.lua reads with HMGET, in its order. A reserved job is
+ * ready before its lease, so the fields it cannot have (lease, finish,
+ * dead-letter, result and cancel fields) are not read.
  */
 export const RESERVE_FIELDS = [
   JobField.type,
@@ -51,6 +62,8 @@ export const RESERVE_FIELDS = [
   JobField.lastError,
   JobField.failedAt,
   JobField.idempotencyKey,
+  JobField.errors,
+  JobField.progress,
 ] as const;
 
 const RESERVE_INDEX: ReadonlyMap<string, number> = new Map(RESERVE_FIELDS.map((field, i) => [field, i]));
@@ -102,6 +115,31 @@ function time(hash: JobHash, field: string): number | undefined {
   return value === undefined ? undefined : nanoToMs(value, field);
 }
 
+/** The `errors` field (JSON lines) as entries, oldest first. */
+function errorHistory(value: string, id: string): JobErrorEntry[] {
+  try {
+    return value.split('\n').map((line) => JSON.parse(line) as JobErrorEntry);
+  } catch (cause) {
+    throw new Error(`job ${id} has an errors field that is not JSON lines`, { cause });
+  }
+}
+
+/** The fields job control adds (error history, progress, result, cancel), set on the record when present. */
+function addJobControlFields(record: JobRecord, hash: JobHash, id: string): void {
+  const errors = text(hash, JobField.errors);
+  if (errors !== undefined) record.errors = errorHistory(errors, id);
+  const progress = text(hash, JobField.progress);
+  if (progress !== undefined) record.progress = JSON.parse(progress);
+  const result = hash.get(JobField.result);
+  if (result !== undefined) record.result = new Uint8Array(result);
+  const cancelRequestedAt = time(hash, JobField.cancelRequestedAt);
+  if (cancelRequestedAt !== undefined) record.cancelRequestedAt = cancelRequestedAt;
+  const cancelledAt = time(hash, JobField.cancelledAt);
+  if (cancelledAt !== undefined) record.cancelledAt = cancelledAt;
+  const cancelReason = text(hash, JobField.cancelReason);
+  if (cancelReason !== undefined) record.cancelReason = cancelReason;
+}
+
 /** Builds the contract's JobRecord from a stored job hash. */
 export function parseJobHash(id: string, hash: JobHash): JobRecord {
   const status = required(hash, JobField.status, id) as JobStatus;
@@ -140,5 +178,6 @@ export function parseJobHash(id: string, hash: JobHash): JobRecord {
   if (dlqReason !== undefined) record.dlqReason = dlqReason;
   const dlqFailedAt = time(hash, JobField.dlqFailedAt);
   if (dlqFailedAt !== undefined) record.dlqFailedAt = dlqFailedAt;
+  addJobControlFields(record, hash, id);
   return record;
 }

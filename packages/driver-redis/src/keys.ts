@@ -17,12 +17,20 @@ export interface QueueKeys {
   readonly inflight: string;
   /** Sorted set: job id by finish time (ms); retention trims its oldest end. */
   readonly done: string;
-  /** List of dead-lettered job ids, oldest first. */
+  /** Sorted set: dead-lettered job id by failure time (ms); dead retention trims its oldest end. */
   readonly dlq: string;
+  /** Sorted set: cancelled job id by cancel time (ms); trimmed by the done retention rules. */
+  readonly cancelled: string;
+  /** String `1` while the queue is paused (job control); absent otherwise. */
+  readonly paused: string;
   /** Sorted set, all scores 0, members `<status>:<id>`: list pages by id through it. */
   readonly index: string;
   /** Wake-up list: holds at most one token; waitForWork blocks on it with BLPOP. */
   readonly signal: string;
+  /** Pub/sub channel (not a key): the id of each in-flight job an operator asks to cancel. */
+  readonly cancelsChannel: string;
+  /** Pub/sub channel (not a key): the id of each watched job that finished or was removed. */
+  readonly finishedChannel: string;
   /** The hash of one job. */
   job(id: string): string;
   /** The idempotency mapping of one key: a string holding the job id. */
@@ -30,10 +38,7 @@ export interface QueueKeys {
 }
 
 /** The data-model version this driver writes; stored under `<prefix>:version`. */
-export const DATA_MODEL_VERSION = '2';
-
-/** The version a driver migrates from at connect (see docs/redis.md, "Data-model versions"). */
-export const PREVIOUS_DATA_MODEL_VERSION = '1';
+export const DATA_MODEL_VERSION = '3';
 
 function makeQueueKeys(prefix: string, queue: string): QueueKeys {
   const base = `${prefix}:{${queue}}:`;
@@ -45,8 +50,12 @@ function makeQueueKeys(prefix: string, queue: string): QueueKeys {
     inflight: `${base}inflight`,
     done: `${base}done`,
     dlq: `${base}dlq`,
+    cancelled: `${base}cancelled`,
+    paused: `${base}paused`,
     index: `${base}index`,
     signal: `${base}signal`,
+    cancelsChannel: `${base}cancels`,
+    finishedChannel: `${base}finished`,
     job: (id) => `${base}job:${id}`,
     idempotency: (key) => `${base}idem:${key}`,
   };

@@ -1,23 +1,30 @@
 import {
+  type AckOptions,
   type Admin,
   type BatchOutcome,
+  type CancelOptions,
+  type CancelResult,
+  type CancelSubscription,
   type Driver,
   DriverClosedError,
   type EnqueueResult,
   type FailUpdate,
   type JobRecord,
   JobNotFoundError,
+  type JobControl,
   type JobRef,
   type Lease,
   type ListPage,
   type ListRequest,
   type NewJobRecord,
+  type PromoteOptions,
+  type PurgeOptions,
+  type QueueCounts,
+  type RequeueManyOptions,
   type RequeueOptions,
   type ReserveRequest,
   type ReserveResult,
-  type RetentionOptions,
   type RetryUpdate,
-  type StatusCounts,
   type ResolvedRetention,
   resolveRetention,
   ValidationError,
@@ -32,16 +39,25 @@ import {
   validateNow,
   validateRequeueOptions,
   validateReserveRequest,
+  validateResult,
   validateRetryUpdate,
   validateWaitRequest,
   type WaitForWorkRequest,
 } from '@taskharbor/core';
-import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
 import { openCluster, openStandalone, warnIfResendUnsafe } from './connection.js';
 import { EnqueueBatcher } from './enqueue-batch.js';
-import { RedisDataModelError, RedisOutcomeUnknownError } from './errors.js';
+import { checkDataModel } from './data-model.js';
+import {
+  DEFAULT_KEY_PREFIX,
+  type RedisClusterConnectOptions,
+  type RedisConnectOptions,
+  type RedisDriverCommonOptions,
+  type RedisDriverOptions,
+} from './driver-options.js';
+import { RedisOutcomeUnknownError } from './errors.js';
 import { hashFromObject, parseJobHash } from './job-hash.js';
-import { DATA_MODEL_VERSION, KeySpace, PREVIOUS_DATA_MODEL_VERSION } from './keys.js';
+import { RedisJobControl } from './job-control/redis-job-control.js';
+import { KeySpace } from './keys.js';
 import { type LeaseClock, nowArg, validateLeaseClock } from './lease-clock.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
 import { runAck } from './lua/ack.js';
@@ -50,7 +66,6 @@ import { runExtend } from './lua/extend.js';
 import { runFail } from './lua/fail.js';
 import { type LeaseReply, refusalError, throwIfRefused } from './lua/lease-reply.js';
 import { runList } from './lua/list.js';
-import { runMigrateIndex } from './lua/migrate.js';
 import { runRelease } from './lua/release.js';
 import { runRequeue } from './lua/requeue.js';
 import { runReserve } from './lua/reserve.js';
@@ -61,70 +76,11 @@ import { WakeListeners } from './wake-listeners.js';
 /** Only connect and connectCluster can pass it: they hand over a client the driver then owns and closes. */
 const OWNED_CLIENT: unique symbol = Symbol('taskharbor.redis.owned-client');
 
-/** The prefix every key starts with unless `keyPrefix` says otherwise. */
-export const DEFAULT_KEY_PREFIX = 'taskharbor';
-
-/** Options shared by every way of making a RedisDriver. */
-export interface RedisDriverCommonOptions {
-  /** Every key starts with `<keyPrefix>:`; one Redis can serve several apps. Default `taskharbor`. No braces or whitespace. */
-  keyPrefix?: string;
-  /**
-   * How many done jobs each queue keeps, and for how long. Unset settings
-   * take DEFAULT_RETENTION from core (1,000 per queue, 24 hours). Infinity
-   * switches a rule off.
-   */
-  retention?: RetentionOptions;
-  /**
-   * The clock leases follow. `caller` (default): the `now` each call passes,
-   * as the contract says. `server`: Redis's TIME, read inside every lease
-   * script (reserve, extend, ack, retry, fail, release), so that workers
-   * whose clocks are skewed cannot take each other's valid leases. Lease
-   * expiries and nextDueAt handed back stay on the caller's clock; runAt and
-   * createdAt are always the caller's. See docs/redis.md.
-   */
-  leaseClock?: LeaseClock;
-}
-
-/** `new RedisDriver(...)`: wrap an ioredis client (or Cluster) that you made and will close yourself. */
-export interface RedisDriverOptions extends RedisDriverCommonOptions {
-  /**
-   * The client to use. The driver never closes it. Create it with
-   * RESEND_SAFE_REDIS_OPTIONS (RESEND_SAFE_CLUSTER_OPTIONS for a Cluster);
-   * the driver warns once when it would resend unanswered commands.
-   */
-  client: RedisClient;
-}
-
-/** `RedisDriver.connect(...)`: the driver makes, owns and closes its client. */
-export interface RedisConnectOptions extends RedisDriverCommonOptions {
-  /** `redis://[user[:password]@]host[:port][/db]`, or `rediss://…` for TLS. Default: REDIS_URL, then REDIS_ADDR, then localhost:6379. */
-  url?: string;
-  /** `host:port`, the seed driver's form; used when `url` is unset. */
-  addr?: string;
-  /** Logical database (tests use 14); wins over a db in the URL. Default 0. */
-  db?: number;
-  /**
-   * More ioredis options: timeouts, `tls`, `username`/`password` for ACL
-   * users, `retryStrategy` once connected. The resend settings
-   * (RESEND_SAFE_REDIS_OPTIONS) and `lazyConnect` are always the driver's.
-   */
-  redisOptions?: RedisOptions;
-}
-
-/** `RedisDriver.connectCluster(...)`: the driver makes, owns and closes a Cluster client. */
-export interface RedisClusterConnectOptions extends RedisDriverCommonOptions {
-  /** Startup nodes, e.g. `[{ host: '10.0.0.1', port: 6379 }]`. */
-  nodes: ClusterNode[];
-  /** More Cluster options; RESEND_SAFE_CLUSTER_OPTIONS always apply on top. */
-  clusterOptions?: ClusterOptions;
-}
-
 function toOutcome<T>(value: T): BatchOutcome<T> {
   return { ok: true, value };
 }
 
-/** Shared by every accepted lease of a batch: a busy worker acks thousands a second. */
-const ACCEPTED: BatchOutcome<true> = Object.freeze({ ok: true, value: true });
+/** Shared by every acked lease of a batch: a busy worker acks thousands a second. */
 const ACKED: BatchOutcome<void> = Object.freeze({ ok: true, value: undefined });
 
 function toFailure<T>(error: unknown): BatchOutcome<T> {
@@ -146,6 +102,13 @@ function byQueue<T>(items: readonly T[], queueOf: (item: T) => string): Map<stri
   return groups;
 }
 
+/** The lease extendLease returns: same token, new expiry, and `cancelRequested` when the script saw a cancel request. */
+function extendedLease(lease: Lease, expiresAt: number, reply: LeaseReply | undefined): Lease {
+  const extended: Lease = { jobId: lease.jobId, queue: lease.queue, token: lease.token, expiresAt };
+  if (reply?.[1] === 'cancel') extended.cancelRequested = true;
+  return extended;
+}
+
 /** A reply from Redis itself (an error reply) rather than a lost or broken connection. */
 function isReplyError(error: unknown): boolean {
   return error instanceof Error && error.name === 'ReplyError';
@@ -163,7 +126,9 @@ function isReplyError(error: unknown): boolean {
  * // …
  * await driver.close();
  */
-export class RedisDriver implements Driver, Admin {
+export class RedisDriver implements Driver, Admin, JobControl {
+  /** The families beyond Driver and Admin this driver implements (job control: see docs/redis.md). */
+  readonly families = ['jobControl'] as const;
   /** The client the driver sends its commands on. */
   readonly client: RedisClient;
   readonly keyPrefix: string;
@@ -172,6 +137,7 @@ export class RedisDriver implements Driver, Admin {
   private readonly retention: ResolvedRetention;
   private readonly ownsClient: boolean;
   private readonly wakeups: WakeListeners;
+  private readonly control: RedisJobControl;
   private readonly enqueues = new EnqueueBatcher((jobs, nows) => this.storeEach(jobs, nows));
   /** Queues this driver already added to the `queues` set. */
   private readonly registeredQueues = new Set<string>();
@@ -245,6 +211,16 @@ export class RedisDriver implements Driver, Admin {
       () => this.openListenerConnection(),
       (queue) => this.keys.queue(queue).signal,
     );
+    this.control = new RedisJobControl({
+      client,
+      keys: this.keys,
+      retention: this.retention,
+      assertOpen: (operation) => this.assertOpen(operation),
+      prepare: () => this.prepare(),
+      write: (operation, run) => this.write(operation, run),
+      scriptNow: (now) => this.scriptNow(now),
+      openConnection: () => this.openListenerConnection(),
+    });
   }
 
   // ---- Driver ----
@@ -288,11 +264,12 @@ export class RedisDriver implements Driver, Admin {
         scriptNow: this.scriptNow(request.now),
         limit: request.limit,
         leaseMs: request.leaseMs,
+        retention: this.retention,
       }),
     );
   }
 
-  /** Moves the lease's expiry to now + leaseMs; the token stays. */
+  /** Moves the lease's expiry to now + leaseMs; the token stays. `cancelRequested` tells of a cancel request. */
   async extendLease(lease: Lease, leaseMs: number, now: number): Promise<Lease> {
     this.assertOpen('extendLease');
     validateLease(lease);
@@ -304,17 +281,22 @@ export class RedisDriver implements Driver, Admin {
       runExtend(this.client, this.keys.queue(lease.queue), [lease], this.scriptNow(now), leaseMs),
     );
     throwIfRefused(reply, lease, now);
-    return { jobId: lease.jobId, queue: lease.queue, token: lease.token, expiresAt };
+    return extendedLease(lease, expiresAt, reply);
   }
 
-  /** Marks the job done (kept for inspection) and applies retention. A repeat with the same token succeeds. */
-  async ack(lease: Lease, now: number): Promise<void> {
+  /**
+   * Marks the job done (kept for inspection, with `options.result`) and
+   * applies retention; a job with a cancel request ends cancelled. A repeat
+   * with the same token succeeds.
+   */
+  async ack(lease: Lease, now: number, options?: AckOptions): Promise<void> {
     this.assertOpen('ack');
     validateLease(lease);
     validateNow(now);
+    validateResult(options?.result);
     await this.prepare();
     const [reply] = await this.write(`ack of job ${lease.jobId}`, () =>
-      runAck(this.client, this.keys.queue(lease.queue), [lease], this.scriptNow(now), this.retention),
+      runAck(this.client, this.keys.queue(lease.queue), [lease], this.scriptNow(now), this.retention, [options?.result]),
     );
     throwIfRefused(reply, lease, now);
   }
@@ -327,7 +309,7 @@ export class RedisDriver implements Driver, Admin {
     validateNow(now);
     await this.prepare();
     const reply = await this.write(`retry of job ${lease.jobId}`, () =>
-      runRetry(this.client, this.keys.queue(lease.queue), lease, update, now, this.scriptNow(now)),
+      runRetry(this.client, this.keys.queue(lease.queue), lease, update, now, this.scriptNow(now), this.retention),
     );
     throwIfRefused(reply, lease, now);
   }
@@ -340,7 +322,7 @@ export class RedisDriver implements Driver, Admin {
     validateNow(now);
     await this.prepare();
     const reply = await this.write(`fail of job ${lease.jobId}`, () =>
-      runFail(this.client, this.keys.queue(lease.queue), lease, update, this.scriptNow(now)),
+      runFail(this.client, this.keys.queue(lease.queue), lease, update, this.scriptNow(now), this.retention),
     );
     throwIfRefused(reply, lease, now);
   }
@@ -352,7 +334,7 @@ export class RedisDriver implements Driver, Admin {
     validateNow(now);
     await this.prepare();
     const reply = await this.write(`release of job ${lease.jobId}`, () =>
-      runRelease(this.client, this.keys.queue(lease.queue), lease, this.scriptNow(now)),
+      runRelease(this.client, this.keys.queue(lease.queue), lease, this.scriptNow(now), this.retention),
     );
     throwIfRefused(reply, lease, now);
   }
@@ -383,13 +365,22 @@ export class RedisDriver implements Driver, Admin {
    * scripts of all queues go out together, so the whole batch is one round
    * trip. Each outcome is what ack alone would have done or thrown.
    */
-  async ackMany(leases: readonly Lease[], now: number): Promise<BatchOutcome<void>[]> {
+  async ackMany(
+    leases: readonly Lease[],
+    now: number,
+    results?: readonly (Uint8Array | undefined)[],
+  ): Promise<BatchOutcome<void>[]> {
     this.assertOpen('ackMany');
     validateArray('leases', leases);
     validateNow(now);
+    if (results !== undefined) {
+      validateArray('results', results);
+      for (const result of results) validateResult(result);
+    }
     await this.prepare();
+    const resultOf = new Map<Lease, Uint8Array | undefined>(results === undefined ? [] : leases.map((lease, i) => [lease, results[i]]));
     return this.leaseBatch(leases, now, 'ackMany', (queue, group) =>
-      runAck(this.client, this.keys.queue(queue), group, this.scriptNow(now), this.retention),
+      runAck(this.client, this.keys.queue(queue), group, this.scriptNow(now), this.retention, results && group.map((lease) => resultOf.get(lease))),
     ).then((outcomes) => outcomes.map((outcome) => (outcome.ok ? ACKED : outcome)));
   }
 
@@ -404,11 +395,7 @@ export class RedisDriver implements Driver, Admin {
     return this.leaseBatch(leases, now, 'extendLeases', (queue, group) =>
       runExtend(this.client, this.keys.queue(queue), group, this.scriptNow(now), leaseMs),
     ).then((outcomes) =>
-      outcomes.map((outcome, i) => {
-        if (!outcome.ok) return outcome;
-        const lease = leases[i] as Lease;
-        return toOutcome({ jobId: lease.jobId, queue: lease.queue, token: lease.token, expiresAt });
-      }),
+      outcomes.map((outcome, i) => (outcome.ok ? toOutcome(extendedLease(leases[i] as Lease, expiresAt, outcome.value)) : outcome)),
     );
   }
 
@@ -436,6 +423,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const { jobs, more } = await runList(this.client, this.keys.queue(request.queue), {
       status: request.status,
+      type: request.type,
       after,
       limit: request.limit,
     });
@@ -460,20 +448,9 @@ export class RedisDriver implements Driver, Admin {
     throw new Error(`requeueDlq of job ${ref.id}: unexpected reply ${String(code)}`);
   }
 
-  /** The number of jobs in each status, read in one round trip from the five status structures. */
-  async counts(queue: string): Promise<StatusCounts> {
-    this.assertOpen('counts');
-    validateName('queue', queue);
-    await this.prepare();
-    const keys = this.keys.queue(queue);
-    const [ready, scheduled, inflight, done, dlq] = await Promise.all([
-      this.client.llen(keys.ready),
-      this.client.zcard(keys.scheduled),
-      this.client.zcard(keys.inflight),
-      this.client.zcard(keys.done),
-      this.client.llen(keys.dlq),
-    ]);
-    return { ready, scheduled, inflight, done, dlq, cancelled: 0 };
+  /** The number of jobs in each status and the paused flag, in one round trip. */
+  counts(queue: string): Promise<QueueCounts> {
+    return this.control.counts(queue);
   }
 
   /** Every queue that holds or held a job under this prefix, sorted by name. */
@@ -481,6 +458,48 @@ export class RedisDriver implements Driver, Admin {
     this.assertOpen('queues');
     await this.prepare();
     return (await this.client.smembers(this.keys.queues)).sort();
+  }
+
+  // ---- JobControl (src/job-control) ----
+
+  cancel(ref: JobRef, options: CancelOptions): Promise<CancelResult> {
+    return this.control.cancel(ref, options);
+  }
+
+  remove(ref: JobRef): Promise<void> {
+    return this.control.remove(ref);
+  }
+
+  promote(ref: JobRef, options: PromoteOptions): Promise<void> {
+    return this.control.promote(ref, options);
+  }
+
+  pause(queue: string): Promise<void> {
+    return this.control.pause(queue);
+  }
+
+  resume(queue: string): Promise<void> {
+    return this.control.resume(queue);
+  }
+
+  purge(queue: string, options: PurgeOptions): Promise<number> {
+    return this.control.purge(queue, options);
+  }
+
+  requeueDlqMany(queue: string, options: RequeueManyOptions): Promise<number> {
+    return this.control.requeueDlqMany(queue, options);
+  }
+
+  setProgress(lease: Lease, progressJson: string, now: number): Promise<void> {
+    return this.control.setProgress(lease, progressJson, now);
+  }
+
+  waitForFinish(ref: JobRef, signal: AbortSignal): Promise<JobRecord> {
+    return this.control.waitForFinish(ref, signal);
+  }
+
+  subscribeCancels(subscription: CancelSubscription, onCancel: (ref: JobRef) => void): Promise<void> {
+    return this.control.subscribeCancels(subscription, onCancel);
   }
 
   // ---- Internals ----
@@ -496,7 +515,7 @@ export class RedisDriver implements Driver, Admin {
    */
   private async prepare(): Promise<void> {
     if (this.modelChecked) return;
-    this.modelCheck ??= this.checkDataModel().then(
+    this.modelCheck ??= checkDataModel(this.client, this.keys).then(
       () => {
         this.modelChecked = true;
       },
@@ -506,26 +525,6 @@ export class RedisDriver implements Driver, Admin {
       },
     );
     return this.modelCheck;
-  }
-
-  private async checkDataModel(): Promise<void> {
-    const key = this.keys.version;
-    const [, stored] = await Promise.all([this.client.set(key, DATA_MODEL_VERSION, 'NX'), this.client.get(key)]);
-    if (stored === PREVIOUS_DATA_MODEL_VERSION) return this.migrateFromVersion1();
-    if (stored !== DATA_MODEL_VERSION) throw new RedisDataModelError(key, stored, DATA_MODEL_VERSION);
-  }
-
-  /**
-   * Version 1 differs from version 2 only in the queue index (`<status>:<id>`
-   * members then, `<id>` now): each queue's index is rewritten by one script,
-   * then the version key moves on. Run again after an interruption, it
-   * finishes the queues left. Stop workers of the old version first: they
-   * would keep writing version-1 members.
-   */
-  private async migrateFromVersion1(): Promise<void> {
-    const queues = await this.client.smembers(this.keys.queues);
-    for (const queue of queues) await runMigrateIndex(this.client, this.keys.queue(queue));
-    await this.client.set(this.keys.version, DATA_MODEL_VERSION);
   }
 
   /**
@@ -611,8 +610,8 @@ export class RedisDriver implements Driver, Admin {
     now: number,
     operation: string,
     run: (queue: string, group: Lease[]) => Promise<LeaseReply[]>,
-  ): Promise<BatchOutcome<true>[]> {
-    const outcomes: BatchOutcome<true>[] = new Array(leases.length);
+  ): Promise<BatchOutcome<LeaseReply>[]> {
+    const outcomes: BatchOutcome<LeaseReply>[] = new Array(leases.length);
     const valid: { item: Lease; index: number }[] = [];
     leases.forEach((lease, index) => {
       try {
@@ -640,7 +639,7 @@ export class RedisDriver implements Driver, Admin {
             const reply = replies[i];
             const error =
               reply === undefined ? new Error(`${operation}: no reply for job ${entry.item.jobId}`) : refusalError(reply, entry.item, now);
-            outcomes[positions[i] as number] = error === undefined ? ACCEPTED : toFailure(error);
+            outcomes[positions[i] as number] = error === undefined ? toOutcome(reply as LeaseReply) : toFailure(error);
           });
         } catch (error) {
           for (const position of positions) outcomes[position] = toFailure(error);
@@ -664,6 +663,7 @@ export class RedisDriver implements Driver, Admin {
   private async shutDown(): Promise<void> {
     this.closed = true;
     this.wakeups.close();
+    this.control.close();
     if (!this.ownsClient) return;
     try {
       await this.client.quit();

@@ -15,7 +15,7 @@ describe.skipIf(SKIP_REDIS)('ack (Redis)', () => {
     const record = await driver.inspect({ queue, id: job.id });
     expect(record).toMatchObject({ status: 'done', finishedAt: T0 + 10, lease: { token: lease.token } });
     expect(record?.lease?.expiresAt).toBeUndefined();
-    expect(await driver.counts(queue)).toMatchObject({ ready: 0, scheduled: 0, inflight: 0, done: 1, dlq: 0 });
+    expect(await driver.counts(queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 1, dlq: 0, cancelled: 0, paused: false });
     expect((await driver.list({ queue, status: 'done', limit: 10 })).jobs.map((j) => j.id)).toEqual([job.id]);
     await driver.ack(lease, T0 + 20);
     expect((await driver.inspect({ queue, id: job.id }))?.finishedAt).toBe(T0 + 10);
@@ -115,7 +115,7 @@ describe.skipIf(SKIP_REDIS)('ack (Redis)', () => {
     expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
     expect(await driver.inspect({ queue, id: first.id })).toBeUndefined();
     expect(await driver.inspect({ queue, id: second.id })).toBeUndefined();
-    expect(await driver.counts(queue)).toMatchObject({ ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0 });
+    expect(await driver.counts(queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0, paused: false });
     expect(await redis.raw.exists(`${redis.prefix}:{${queue}}:idem:gone`, `${redis.prefix}:{${queue}}:index`)).toBe(0);
     // The key is free again.
     const again = newJob(queue, { idempotencyKey: 'gone' });

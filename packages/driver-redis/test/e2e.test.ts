@@ -23,7 +23,7 @@ describe.skipIf(SKIP_REDIS)('end to end (Redis)', () => {
       finishedAt: T0 + 2,
     });
     expect((await driver.list({ queue, limit: 10 })).jobs.map((j) => [j.id, j.status])).toEqual([[job.id, 'done']]);
-    expect(await driver.counts(queue)).toMatchObject({ ready: 0, scheduled: 0, inflight: 0, done: 1, dlq: 0 });
+    expect(await driver.counts(queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 1, dlq: 0, cancelled: 0, paused: false });
   });
 
   it('an_idle_waiter_wakes_within_milliseconds_of_an_enqueue_by_another_process', async () => {

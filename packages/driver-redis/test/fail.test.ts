@@ -21,7 +21,7 @@ describe.skipIf(SKIP_REDIS)('fail (Redis)', () => {
       dlqFailedAt: T0 + 2,
       lease: { token: lease.token },
     });
-    expect(await redis.raw.lrange(`${redis.prefix}:{${queue}}:dlq`, 0, -1)).toEqual([job.id]);
+    expect(await redis.raw.zrange(`${redis.prefix}:{${queue}}:dlq`, 0, -1)).toEqual([job.id]);
     expect((await driver.list({ queue, status: 'dlq', limit: 10 })).jobs.map((j) => j.id)).toEqual([job.id]);
     await driver.fail(lease, { attempts: 9, failedAt: T0, reason: 'again' }, T0 + 3);
     expect((await driver.inspect({ queue, id: job.id }))?.dlqReason).toBe('out of attempts');
@@ -40,6 +40,6 @@ describe.skipIf(SKIP_REDIS)('fail (Redis)', () => {
     const record = await driver.inspect({ queue, id: job.id });
     expect(record).toMatchObject({ status: 'ready', attempts: 0 });
     expect([record?.lastError, record?.dlqReason, record?.lease]).toEqual([undefined, undefined, undefined]);
-    expect(await redis.raw.llen(`${redis.prefix}:{${queue}}:dlq`)).toBe(0);
+    expect(await redis.raw.zcard(`${redis.prefix}:{${queue}}:dlq`)).toBe(0);
   });
 });

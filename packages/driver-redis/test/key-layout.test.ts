@@ -47,7 +47,7 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     });
     expect(await redis.raw.hget(`${base}job:${b.id}`, 'run_at_nano')).toBe(`${T0 + 60_000}000000`);
     expect(await redis.raw.get(`${base}idem:a-key`)).toBe(a.id);
-    expect(await redis.raw.get(`${redis.prefix}:version`)).toBe('2');
+    expect(await redis.raw.get(`${redis.prefix}:version`)).toBe('3');
     expect(await redis.raw.smembers(`${redis.prefix}:queues`)).toEqual([queue]);
     expect(await redis.raw.zrange(`${base}index`, 0, -1)).toEqual([a.id, b.id].sort());
     expect(await redis.raw.zrange(`${base}scheduled`, 0, -1, 'WITHSCORES')).toEqual([b.id, String(T0 + 60_000)]);
@@ -79,7 +79,10 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     await driver.enqueue(c, T0);
     const cLease = (await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 })).jobs[0]!.lease;
     await driver.retry(cLease, { attempts: 1, lastError: 'boom', failedAt: T0 + 1, runAt: T0 + 30_000 }, T0 + 2);
-    expect(await fieldsOf(redis.raw, `${base}job:${c.id}`)).toEqual(sorted('attempts', 'run_at_nano', 'last_error', 'failed_at_nano'));
+    expect(await fieldsOf(redis.raw, `${base}job:${c.id}`)).toEqual(
+      sorted('attempts', 'run_at_nano', 'last_error', 'failed_at_nano', 'errors'),
+    );
+    expect(await redis.raw.hget(`${base}job:${c.id}`, 'errors')).toBe(JSON.stringify({ attempt: 1, message: 'boom', at: T0 + 1 }));
     expect(await redis.raw.hget(`${base}job:${c.id}`, 'attempts')).toBe('1');
     expect(await keysNow()).toEqual(
       queueKeys(`job:${a.id}`, `job:${b.id}`, `job:${c.id}`, 'idem:a-key', 'scheduled', 'done', 'index', 'signal'),
@@ -91,7 +94,7 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     const dLease = (await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 })).jobs[0]!.lease;
     await driver.fail(dLease, { attempts: 3, lastError: 'bad', failedAt: T0 + 3, reason: 'gave up' }, T0 + 4);
     expect(await fieldsOf(redis.raw, `${base}job:${d.id}`)).toEqual(
-      sorted('attempts', 'last_error', 'failed_at_nano', 'lease_token', 'dlq_reason', 'dlq_failed_at_nano'),
+      sorted('attempts', 'last_error', 'failed_at_nano', 'errors', 'lease_token', 'dlq_reason', 'dlq_failed_at_nano'),
     );
     expect(await redis.raw.hmget(`${base}job:${d.id}`, 'status', 'dlq_reason', 'dlq_failed_at_nano', 'failed_at_nano')).toEqual([
       'dlq',
@@ -102,7 +105,7 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     expect(await keysNow()).toEqual(
       queueKeys(`job:${a.id}`, `job:${b.id}`, `job:${c.id}`, `job:${d.id}`, 'idem:a-key', 'scheduled', 'done', 'dlq', 'index'),
     );
-    expect(await redis.raw.lrange(`${base}dlq`, 0, -1)).toEqual([d.id]);
+    expect(await redis.raw.zrange(`${base}dlq`, 0, -1, 'WITHSCORES')).toEqual([d.id, String(T0 + 4)]);
 
     // requeue with resetAttempts: d is ready again, its counters gone (read as 0) with the dead-letter fields.
     await driver.requeueDlq({ queue, id: d.id }, { resetAttempts: true, now: T0 + 5 });
@@ -117,6 +120,49 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     expect(await redis.raw.hget(`${base}job:${d.id}`, 'reclaims')).toBe('1');
     expect(await redis.raw.zrange(`${base}index`, 0, -1)).toEqual(
       [a.id, b.id, c.id, d.id].sort(),
+    );
+
+    // progress and a result: d reports progress, then acks with a result.
+    await driver.setProgress(reclaimed.lease, '{"done":3}', T0 + 2001);
+    await driver.ack(reclaimed.lease, T0 + 2002, { result: Uint8Array.of(7, 8) });
+    expect(await fieldsOf(redis.raw, `${base}job:${d.id}`)).toEqual(
+      sorted('reclaims', 'lease_token', 'finished_at_nano', 'progress', 'result'),
+    );
+    expect(await redis.raw.hmget(`${base}job:${d.id}`, 'progress', 'result')).toEqual(['{"done":3}', '\u0007\b']);
+
+    // cancel: b (scheduled) is cancelled at once with its reason; e (in flight) first gets a request.
+    await driver.cancel({ queue, id: b.id }, { now: T0 + 3000, reason: 'not needed' });
+    expect(await fieldsOf(redis.raw, `${base}job:${b.id}`)).toEqual(sorted('run_at_nano', 'cancelled_at_nano', 'cancel_reason'));
+    const e = newJob(queue);
+    await driver.enqueue(e, T0);
+    const eLease = (await driver.reserve({ queue, limit: 1, leaseMs: 10_000, now: T0 + 3000 })).jobs[0]!.lease;
+    await driver.cancel({ queue, id: e.id }, { now: T0 + 3001 });
+    expect(await fieldsOf(redis.raw, `${base}job:${e.id}`)).toEqual(
+      sorted('lease_token', 'lease_expires_at_nano', 'cancel_requested_at_nano'),
+    );
+    await driver.ack(eLease, T0 + 3002);
+    expect(await fieldsOf(redis.raw, `${base}job:${e.id}`)).toEqual(sorted('lease_token', 'cancel_requested_at_nano', 'cancelled_at_nano'));
+    expect(await redis.raw.zrange(`${base}cancelled`, 0, -1, 'WITHSCORES')).toEqual([b.id, String(T0 + 3000), e.id, String(T0 + 3002)]);
+
+    // pause: one flag key; waitForFinish marks the job it watches.
+    await driver.pause(queue);
+    expect(await redis.raw.get(`${base}paused`)).toBe('1');
+    await driver.waitForFinish({ queue, id: e.id }, new AbortController().signal);
+    expect(await redis.raw.hget(`${base}job:${e.id}`, 'watched')).toBe('1');
+    expect(await keysNow()).toEqual(
+      queueKeys(
+        `job:${a.id}`,
+        `job:${b.id}`,
+        `job:${c.id}`,
+        `job:${d.id}`,
+        `job:${e.id}`,
+        'idem:a-key',
+        'scheduled',
+        'done',
+        'cancelled',
+        'paused',
+        'index',
+      ),
     );
   });
 });

@@ -6,7 +6,15 @@ import { enqueueScript } from '../src/lua/enqueue.js';
 import { extendScript } from '../src/lua/extend.js';
 import { failScript } from '../src/lua/fail.js';
 import { listScript } from '../src/lua/list.js';
-import { migrateIndexScript } from '../src/lua/migrate.js';
+import { cancelScript } from '../src/lua/cancel.js';
+import { migrateDlqScript, migrateIndexScript } from '../src/lua/migrate.js';
+import { promoteScript } from '../src/lua/promote.js';
+import { purgeScript } from '../src/lua/purge.js';
+import { removeScript } from '../src/lua/remove.js';
+import { requeueManyScript } from '../src/lua/requeue-many.js';
+import { resumeScript } from '../src/lua/resume.js';
+import { setProgressScript } from '../src/lua/set-progress.js';
+import { watchScript } from '../src/lua/watch.js';
 import { releaseScript } from '../src/lua/release.js';
 import { requeueScript } from '../src/lua/requeue.js';
 import { reserveScript } from '../src/lua/reserve.js';
@@ -15,7 +23,27 @@ import { defineScript, runScript } from '../src/lua/script.js';
 import { RedisDriver } from '../src/index.js';
 import { newJob, openRawClient, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
 
-const SCRIPTS = [enqueueScript, reserveScript, extendScript, ackScript, retryScript, failScript, releaseScript, requeueScript, listScript, migrateIndexScript];
+const SCRIPTS = [
+  enqueueScript,
+  reserveScript,
+  extendScript,
+  ackScript,
+  retryScript,
+  failScript,
+  releaseScript,
+  requeueScript,
+  listScript,
+  migrateIndexScript,
+  migrateDlqScript,
+  cancelScript,
+  removeScript,
+  promoteScript,
+  resumeScript,
+  purgeScript,
+  requeueManyScript,
+  setProgressScript,
+  watchScript,
+];
 
 describe('Lua scripts', () => {
   it('every_script_file_is_named_after_its_script_and_key_count', () => {

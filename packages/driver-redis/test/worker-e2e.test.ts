@@ -13,7 +13,7 @@ describe.skipIf(SKIP_REDIS)('worker end to end (single Redis)', () => {
     expect([...result.runs.values()].every((count) => count === 1)).toBe(true);
     expect(result.flakyAttempts).toBe(2);
     expect(result.deadReasons).toHaveLength(1);
-    expect(result.counts.get(queues[0]!)).toMatchObject({ ready: 0, scheduled: 0, inflight: 0, done: 102, dlq: 1 });
-    expect(result.counts.get(queues[1]!)).toMatchObject({ ready: 0, scheduled: 0, inflight: 0, done: 100, dlq: 0 });
+    expect(result.counts.get(queues[0]!)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 102, dlq: 1, cancelled: 0, paused: false });
+    expect(result.counts.get(queues[1]!)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 100, dlq: 0, cancelled: 0, paused: false });
   });
 });

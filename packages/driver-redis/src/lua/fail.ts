@@ -1,19 +1,26 @@
-import { clipErrorText, type FailUpdate, type Lease } from '@taskharbor/core';
+import { clipErrorText, type FailUpdate, type Lease, type ResolvedRetention } from '@taskharbor/core';
 import type { QueueKeys } from '../keys.js';
 import { msToNano } from '../nano.js';
-import source from './fail-3.lua';
+import { errorEntryArgs } from './error-entry.js';
+import source from './fail-4.lua';
 import { type LeaseReply, leaseReply } from './lease-reply.js';
+import { deadRetentionArgs, doneRetentionArgs } from './retention-args.js';
 import { defineScript, type RedisClient, runScript } from './script.js';
 
-export const failScript = defineScript('fail', 3, source);
+export const failScript = defineScript('fail', 4, source);
 
-/** Records a failure and dead-letters the job, with the reason and the script's now as its dead-letter time. */
+/**
+ * Records a failure and dead-letters the job, with the reason and the
+ * script's now as its dead-letter time, then applies the dead retention; a
+ * job with a cancel request ends cancelled instead.
+ */
 export async function runFail(
   client: RedisClient,
   keys: QueueKeys,
   lease: Lease,
   update: FailUpdate,
   scriptNow: string,
+  retention: ResolvedRetention,
 ): Promise<LeaseReply> {
   const args = [
     keys.base,
@@ -25,6 +32,10 @@ export async function runFail(
     update.lastError === undefined ? '' : clipErrorText(update.lastError),
     msToNano(update.failedAt),
     clipErrorText(update.reason),
+    ...errorEntryArgs(update),
+    ...doneRetentionArgs(retention),
+    ...deadRetentionArgs(retention),
   ];
-  return leaseReply(await runScript(client, failScript, [keys.inflight, keys.dlq, keys.index], args, 'text'));
+  const keyList = [keys.inflight, keys.dlq, keys.index, keys.cancelled];
+  return leaseReply(await runScript(client, failScript, keyList, args, 'text'));
 }

@@ -8,18 +8,20 @@
   ARGV[2] status, or '' for every status
   ARGV[3] the last id of the previous page ('' for the first page)
   ARGV[4] page size
+  ARGV[5] type, or '' for every type
 
-  The index holds ids only, so a status filter reads each job's status from
-  its hash while walking the ids after the cursor, in chunks, until the page
+  The index holds ids only, so a status or type filter reads each job's
+  status and type from its hash while walking the ids after the cursor, in chunks, until the page
   is full (plus one job, to know that more follow) or the ids run out.
   Paging by the last id seen, not by position, keeps a job that stays in its
   status on exactly one page while others come and go.
   Returns { 1 if more jobs follow else 0, id, HGETALL, id, HGETALL, ... }.
 ]]
 local index_key = KEYS[1]
-local base, status, after, limit = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local base, status, after, limit, job_type = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+local filtered = status ~= '' or job_type ~= ''
 local chunk = limit + 1
-if status ~= '' and chunk < 256 then chunk = 256 end
+if filtered and chunk < 256 then chunk = 256 end
 
 local reply = { 0 }
 local taken = 0
@@ -30,7 +32,10 @@ while true do
   for _, id in ipairs(ids) do
     local job_key = base .. 'job:' .. id
     local matches = true
-    if status ~= '' then matches = redis.call('HGET', job_key, 'status') == status end
+    if filtered then
+      local fields = redis.call('HMGET', job_key, 'status', 'type')
+      matches = (status == '' or fields[1] == status) and (job_type == '' or fields[2] == job_type)
+    end
     if matches then
       if taken == limit then
         reply[1] = 1

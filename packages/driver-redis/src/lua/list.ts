@@ -8,6 +8,7 @@ export const listScript = defineScript('list', 1, source);
 
 export interface ListArgs {
   status?: JobStatus;
+  type?: string;
   /** The last id of the previous page. */
   after?: string;
   limit: number;
@@ -23,7 +24,7 @@ export async function runList(
     client,
     listScript,
     [keys.index],
-    [keys.base, args.status ?? '', args.after ?? '', String(args.limit)],
+    [keys.base, args.status ?? '', args.after ?? '', String(args.limit), args.type ?? ''],
     'bytes',
   )) as unknown[];
   const jobs: JobRecord[] = [];

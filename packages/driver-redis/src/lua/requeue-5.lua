@@ -3,22 +3,24 @@
 
   KEYS[1] ready      list of runnable job ids
   KEYS[2] scheduled  sorted set: job id by runAt (ms)
-  KEYS[3] dlq        list of dead-lettered job ids
+  KEYS[3] dlq        sorted set: dead-lettered job id by failure time (ms)
   KEYS[4] index      sorted set of every job id (scores 0), for list
   KEYS[5] signal     wake-up list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
   ARGV[2] job id
-  ARGV[3] '1' to reset attempts to 0 and remove last_error and failed_at_nano
+  ARGV[3] '1' to reset attempts to 0 and remove last_error, failed_at_nano and errors
   ARGV[4] '1' when runnable at now (runAt unset or <= now)
   ARGV[5] runAt (ms, '' = unset)
   ARGV[6] run_at_nano ('' = unset: the field is removed)
 
   The dead-letter reason and time and the last token are removed, reclaims
-  set to 0; the job wakes waiters whether ready or scheduled.
+  set to 0, max_attempts raised when the job has none left (see revive);
+  the job wakes waiters whether ready or scheduled.
   Returns {'OK'}, {'NOT_FOUND'} or {'NOT_DLQ', status} (nothing changed).
 ]]
 --- @include "wake"
+--- @include "revive"
 
 local ready_key, scheduled_key, dlq_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local base, id, reset, runnable, run_at, run_at_nano = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
@@ -28,14 +30,8 @@ local status = redis.call('HGET', job_key, 'status')
 if not status then return { 'NOT_FOUND' } end
 if status ~= 'dlq' then return { 'NOT_DLQ', status } end
 
-redis.call('LREM', dlq_key, 1, id)
-redis.call('HDEL', job_key, 'dlq_reason', 'dlq_failed_at_nano', 'lease_token', 'lease_expires_at_nano')
--- A fresh start for poison detection: the worker dead-letters jobs reclaimed too often.
--- (A missing reclaims or attempts field reads as 0.)
-redis.call('HDEL', job_key, 'reclaims')
-if reset == '1' then
-  redis.call('HDEL', job_key, 'attempts', 'last_error', 'failed_at_nano')
-end
+redis.call('ZREM', dlq_key, id)
+revive(job_key, reset)
 if run_at_nano ~= '' then
   redis.call('HSET', job_key, 'run_at_nano', run_at_nano)
 else

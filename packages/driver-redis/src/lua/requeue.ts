@@ -9,7 +9,11 @@ export const requeueScript = defineScript('requeue', 5, source);
 /** `['OK']`, `['NOT_FOUND']` or `['NOT_DLQ', status]`. */
 export type RequeueReply = string[];
 
-/** Moves a dead-lettered job back to the ready tail, or to scheduled when runAt is after now. */
+/**
+ * Moves a dead-lettered job back to the ready tail, or to scheduled when
+ * runAt is after now; without resetAttempts it gets one more run (see
+ * includes/revive.lua).
+ */
 export async function runRequeue(
   client: RedisClient,
   keys: QueueKeys,

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { ReservedJob, ReserveResult } from '@taskharbor/core';
+import type { ReservedJob, ReserveResult, ResolvedRetention } from '@taskharbor/core';
 import { hashFromReserveValues, JobField, parseJobHash, RESERVE_FIELDS } from '../job-hash.js';
 import type { QueueKeys } from '../keys.js';
-import source from './reserve-5.lua';
+import source from './reserve-7.lua';
+import { doneRetentionArgs } from './retention-args.js';
 import { defineScript, type RedisClient, runScript } from './script.js';
 
-export const reserveScript = defineScript('reserve', 5, source);
+export const reserveScript = defineScript('reserve', 7, source);
 
 const QUEUE_AT = RESERVE_FIELDS.indexOf(JobField.queue);
 const STATUS_AT = RESERVE_FIELDS.indexOf(JobField.status);
@@ -26,6 +27,8 @@ export interface ReserveArgs {
   scriptNow: string;
   limit: number;
   leaseMs: number;
+  /** Applied to the cancelled set when a reclaim finishes a job with a cancel request. */
+  retention: ResolvedRetention;
 }
 
 /**
@@ -41,8 +44,16 @@ export async function runReserve(client: RedisClient, keys: QueueKeys, args: Res
   const reply = (await runScript(
     client,
     reserveScript,
-    [keys.ready, keys.scheduled, keys.inflight, keys.index, keys.signal],
-    [keys.base, args.scriptNow, String(args.limit), String(args.leaseMs), tokenBase, String(MAX_MOVES_PER_RESERVE)],
+    [keys.ready, keys.scheduled, keys.inflight, keys.index, keys.signal, keys.paused, keys.cancelled],
+    [
+      keys.base,
+      args.scriptNow,
+      String(args.limit),
+      String(args.leaseMs),
+      tokenBase,
+      String(MAX_MOVES_PER_RESERVE),
+      ...doneRetentionArgs(args.retention),
+    ],
     'bytes',
   )) as unknown[];
   // The stored expiry is on the script's clock (the server's with leaseClock 'server').
@@ -52,7 +63,7 @@ export async function runReserve(client: RedisClient, keys: QueueKeys, args: Res
   for (let i = 2; i + 1 < reply.length; i += 2) {
     const id = String(reply[i]);
     const values = reply[i + 1] as unknown[];
-    // What the script leaves out because it is known here (see reserve-5.lua).
+    // What the script leaves out because it is known here (see reserve-7.lua).
     values[QUEUE_AT] = queue;
     values[STATUS_AT] = READY;
     const token = tokenBase + String(i / 2);

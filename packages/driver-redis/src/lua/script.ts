@@ -3,8 +3,10 @@ import { type Cluster, Command, type Redis } from 'ioredis';
 import bulk from './includes/bulk.lua';
 import byteOrder from './includes/byte-order.lua';
 import clock from './includes/clock.lua';
-import doneRetention from './includes/done-retention.lua';
+import finish from './includes/finish.lua';
 import leaseCheck from './includes/lease-check.lua';
+import retention from './includes/retention.lua';
+import revive from './includes/revive.lua';
 import wake from './includes/wake.lua';
 
 /** A standalone client or a cluster client; the driver uses only what both have. */
@@ -18,8 +20,10 @@ const INCLUDES: Readonly<Record<string, string>> = {
   bulk,
   'byte-order': byteOrder,
   clock,
-  'done-retention': doneRetention,
+  finish,
   'lease-check': leaseCheck,
+  retention,
+  revive,
   wake,
 };
 
@@ -35,7 +39,7 @@ export interface LuaScript {
 
 /**
  * Resolves the script's include lines and computes its SHA. The name and key
- * count repeat the file name (`reserve-5.lua`), so a mismatch shows up here.
+ * count repeat the file name (`reserve-7.lua`), so a mismatch shows up here.
  */
 export function defineScript(name: string, numKeys: number, text: string): LuaScript {
   const source = text.replace(INCLUDE_LINE, (_line, include: string) => {

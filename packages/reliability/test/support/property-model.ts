@@ -271,8 +271,9 @@ export class QueueModel {
     }
   }
 
-  counts(): Record<ModelStatus, number> {
-    const counts: Record<ModelStatus, number> = { ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0 };
+  /** The driver's counts as the model sees them: no job is ever cancelled here. */
+  counts(): Record<ModelStatus | 'cancelled', number> {
+    const counts: Record<ModelStatus | 'cancelled', number> = { ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0 };
     for (const job of this.jobs.values()) counts[job.status]++;
     return counts;
   }

@@ -6,6 +6,8 @@
   KEYS[3] inflight   sorted set: job id by lease expiry (ms)
   KEYS[4] index      sorted set of every job id (scores 0), for list
   KEYS[5] signal     wake-up list
+  KEYS[6] paused     string, present while the queue is paused
+  KEYS[7] cancelled  sorted set: job id by cancel time (ms)
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
   ARGV[2] now (ms), or '' for Redis's TIME
@@ -14,10 +16,16 @@
   ARGV[5] a random token base; each lease's token is the base plus the job's
           position in the reply (1 for the first job handed out)
   ARGV[6] the most due jobs, and the most expired leases, one call moves
+  ARGV[7] retention of cancelled jobs: most kept ('' = no limit)
+  ARGV[8] retention of cancelled jobs: max age in ms ('' = none)
+
+  0. A paused queue hands out nothing and reports no nextDueAt: the script
+     answers { '', now } after one EXISTS, before anything else.
 
   1. Due scheduled jobs (runAt <= now) become ready, and in-flight jobs whose
      lease expired (expiresAt <= now) are reclaimed (runAt, token and expiry
-     cleared, reclaims + 1). Both join the ready tail merged by (time, id).
+     cleared, reclaims + 1); a reclaimed job with a cancel request ends
+     cancelled instead (not counted as a reclaim). The others join the ready tail merged by (time, id).
      At most ARGV[6] of each per call, the earliest first, so a large backlog
      cannot hold Redis in one long script; what is left is still due, so
      nextDueAt (<= now) sends the caller straight back.
@@ -30,7 +38,7 @@
   values are the job's fields before the lease, by position (HMGET, nil when
   absent): type, queue, payload, status, run_at_nano, timeout_nano,
   created_at_nano, attempts, max_attempts, reclaims, last_error,
-  failed_at_nano, idempotency_key. The order is RESERVE_FIELDS in
+  failed_at_nano, idempotency_key, errors, progress. The order is RESERVE_FIELDS in
   job-hash.ts. queue and status come back nil: the caller knows them (its
   queue; ready before the lease), as it knows the token (base .. position)
   and the lease's expiry (now + leaseMs).
@@ -39,9 +47,13 @@
 --- @include "byte-order"
 --- @include "clock"
 --- @include "wake"
+--- @include "retention"
+--- @include "finish"
 
 local ready_key, scheduled_key, inflight_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local paused_key, cancelled_key = KEYS[6], KEYS[7]
 local base, now, limit = ARGV[1], script_now(ARGV[2]), tonumber(ARGV[3])
+if redis.call('EXISTS', paused_key) == 1 then return { '', now } end
 local expires_at = add_ms(now, ARGV[4])
 local expires_at_nano, token_base = ms_to_nano(expires_at), ARGV[5]
 local max_moves = tonumber(ARGV[6])
@@ -55,7 +67,12 @@ end
 
 local function reclaim(id)
   local job_key = base .. 'job:' .. id
-  if redis.call('HGET', job_key, 'status') ~= 'inflight' then return end
+  local state = redis.call('HMGET', job_key, 'status', 'cancel_requested_at_nano', 'watched')
+  if state[1] ~= 'inflight' then return end
+  if state[2] then
+    finish_cancelled(base, job_key, id, cancelled_key, index_key, now, ARGV[7], age_cutoff(now, ARGV[8]), state[3])
+    return
+  end
   redis.call('HSET', job_key, 'status', 'ready')
   redis.call('HDEL', job_key, 'run_at_nano', 'lease_token', 'lease_expires_at_nano')
   redis.call('HINCRBY', job_key, 'reclaims', 1)
@@ -98,7 +115,8 @@ if ids then
     -- The hash is read before the update (one call fewer per job); the reader
     -- knows what the update sets: status inflight, the token, the expiry.
     local values = redis.call('HMGET', job_key, 'type', 'queue', 'payload', 'status', 'run_at_nano', 'timeout_nano',
-      'created_at_nano', 'attempts', 'max_attempts', 'reclaims', 'last_error', 'failed_at_nano', 'idempotency_key')
+      'created_at_nano', 'attempts', 'max_attempts', 'reclaims', 'last_error', 'failed_at_nano', 'idempotency_key',
+      'errors', 'progress')
     -- An id whose job is gone or moved on is dropped from the list rather than handed out.
     if values[4] == 'ready' then
       local token = token_base .. (#leased / 2 + 1)

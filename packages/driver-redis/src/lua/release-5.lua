@@ -6,27 +6,37 @@
   KEYS[2] inflight   sorted set: job id by lease expiry (ms)
   KEYS[3] index      sorted set of every job id (scores 0), for list
   KEYS[4] signal     wake-up list
+  KEYS[5] cancelled  sorted set: job id by cancel time (ms)
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
   ARGV[2] now (ms), or '' for Redis's TIME
   ARGV[3] job id
   ARGV[4] token
+  ARGV[5] retention of cancelled jobs: most kept ('' = no limit)
+  ARGV[6] retention of cancelled jobs: max age in ms ('' = none)
 
-  The lease and runAt are cleared; attempts and reclaims stay.
+  The lease and runAt are cleared; attempts and reclaims stay. A job with a
+  cancel request ends cancelled instead.
   Returns {'OK'} or a refusal from check_lease.
 ]]
 --- @include "clock"
 --- @include "lease-check"
 --- @include "wake"
+--- @include "retention"
+--- @include "finish"
 
-local ready_key, inflight_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local ready_key, inflight_key, index_key, signal_key, cancelled_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local base, now, id, token = ARGV[1], script_now(ARGV[2]), ARGV[3], ARGV[4]
 local job_key = base .. 'job:' .. id
 
-local refusal = check_lease(job_key, inflight_key, id, token, now, 'release')
+local refusal, state = check_lease(job_key, inflight_key, id, token, now, 'release')
 if refusal then return refusal end
 
 redis.call('ZREM', inflight_key, id)
+if state[4] then
+  finish_cancelled(base, job_key, id, cancelled_key, index_key, now, ARGV[5], age_cutoff(now, ARGV[6]), state[5])
+  return { 'OK' }
+end
 redis.call('HDEL', job_key, 'lease_token', 'lease_expires_at_nano', 'run_at_nano')
 redis.call('HSET', job_key, 'status', 'ready')
 redis.call('LPUSH', ready_key, id)

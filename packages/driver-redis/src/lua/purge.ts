@@ -1,0 +1,42 @@
+import { BULK_STEP_SIZE, type PurgeOptions } from '@taskharbor/core';
+import type { QueueKeys } from '../keys.js';
+import source from './purge-2.lua';
+import { defineScript, type RedisClient, runScript } from './script.js';
+import { type BulkStep, runBulkSteps } from './bulk-steps.js';
+
+export const purgeScript = defineScript('purge', 2, source);
+
+/** The structure of each status purge may empty, and how the age filter reads a job's time there. */
+function target(keys: QueueKeys, status: PurgeOptions['status']): { key: string; kind: 'list' | 'zset'; ageBy: 'score' | 'created' } {
+  switch (status) {
+    case 'ready':
+      return { key: keys.ready, kind: 'list', ageBy: 'created' };
+    case 'scheduled':
+      return { key: keys.scheduled, kind: 'zset', ageBy: 'created' };
+    case 'done':
+      return { key: keys.done, kind: 'zset', ageBy: 'score' };
+    case 'dlq':
+      return { key: keys.dlq, kind: 'zset', ageBy: 'score' };
+    case 'cancelled':
+      return { key: keys.cancelled, kind: 'zset', ageBy: 'score' };
+  }
+}
+
+/**
+ * Removes matching jobs of one status in steps of at most BULK_STEP_SIZE
+ * jobs per script (see purge-2.lua), until the limit or the end of the
+ * structure; returns how many it removed.
+ */
+export async function runPurge(client: RedisClient, keys: QueueKeys, options: PurgeOptions): Promise<number> {
+  const { key, kind, ageBy } = target(keys, options.status);
+  const cutoff = options.olderThanMs === undefined ? '' : String((options.now as number) - options.olderThanMs);
+  const step: BulkStep = async (position, most) =>
+    runScript(
+      client,
+      purgeScript,
+      [key, keys.index],
+      [keys.base, kind, options.type ?? '', cutoff, ageBy, String(position), String(most), String(BULK_STEP_SIZE)],
+      'text',
+    );
+  return runBulkSteps(step, options.limit);
+}
