@@ -38,7 +38,7 @@ describe('results', () => {
 
     const batches = h.driver.calls.filter((call) => call.method === 'ackMany');
     expect(batches).toHaveLength(1);
-    const [leases, , results] = batches[0]?.args as [{ jobId: string }[], number, (Uint8Array | undefined)[]];
+    const [leases, , results] = (batches[0]?.args ?? []) as [{ jobId: string }[], number, (Uint8Array | undefined)[]];
     expect(leases.map((lease) => lease.jobId)).toEqual([a.id, none.id, c.id]);
     expect(results.map((bytes) => (bytes === undefined ? undefined : jsonCodec.decode(bytes)))).toEqual(['got a', undefined, 'got c']);
     const records = await Promise.all([a, none, c].map(({ id }) => h.memory.inspect({ queue: 'default', id })));
