@@ -20,8 +20,9 @@ export interface WorkerEvents {
   /** The handler reported progress with ctx.progress and the driver stored it. */
   progress: { job: Job<unknown>; progress: unknown };
   /**
-   * A run failed: the handler threw or rejected, timed out, the payload
-   * could not be decoded, or no handler exists. `retrying` or `dead` follows
+   * A run failed: the handler threw or rejected, timed out, returned a
+   * result that cannot be stored, the payload could not be decoded, or no
+   * handler exists. `retrying` or `dead` follows
    * once the outcome is written.
    */
   failed: { job: Job<unknown>; error: Error; attempts: number; willRetry: boolean; durationMs: number };
