@@ -2,6 +2,8 @@ import type { Clock, Driver, Lease } from '@taskharbor/core';
 
 interface PendingAck {
   lease: Lease;
+  /** The encoded result, only with job control and a handler that returned something. */
+  result: Uint8Array | undefined;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -20,15 +22,18 @@ export class AckBatcher {
   private readonly clock: Clock;
   private pending: PendingAck[] = [];
   private scheduled = false;
+  /** Some pending ack carries a result: only then is a results array built. */
+  private withResults = false;
 
   constructor(driver: Driver, clock: Clock) {
     this.driver = driver;
     this.clock = clock;
   }
 
-  ack(lease: Lease): Promise<void> {
+  ack(lease: Lease, result?: Uint8Array): Promise<void> {
+    if (result !== undefined) this.withResults = true;
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ lease, resolve, reject });
+      this.pending.push({ lease, result, resolve, reject });
       if (this.scheduled) return;
       this.scheduled = true;
       // Two microtask hops: jobs that settle in the same wave all land here before the flush.
@@ -39,25 +44,18 @@ export class AckBatcher {
   private flush(): void {
     this.scheduled = false;
     const batch = this.pending;
+    const withResults = this.withResults;
     this.pending = [];
+    this.withResults = false;
     const now = this.clock.now();
     const { driver } = this;
-    const only = batch[0];
-    if (batch.length === 1 && only !== undefined) {
-      invoke(() => driver.ack(only.lease, now)).then(only.resolve, only.reject);
-      return;
-    }
-    if (driver.ackMany === undefined) {
-      for (const item of batch) invoke(() => driver.ack(item.lease, now)).then(item.resolve, item.reject);
+    if (batch.length === 1 || driver.ackMany === undefined) {
+      for (const item of batch) invoke(() => ackOne(driver, item, now)).then(item.resolve, item.reject);
       return;
     }
     const ackMany = driver.ackMany.bind(driver);
-    invoke(() =>
-      ackMany(
-        batch.map((item) => item.lease),
-        now,
-      ),
-    ).then(
+    const leases = batch.map((item) => item.lease);
+    invoke(() => (withResults ? ackMany(leases, now, batch.map((item) => item.result)) : ackMany(leases, now))).then(
       (outcomes) => {
         batch.forEach((item, i) => {
           const outcome = outcomes[i];
@@ -71,6 +69,11 @@ export class AckBatcher {
       },
     );
   }
+}
+
+/** A plain ack: the result goes along only when there is one, so the plain path calls ack as before. */
+function ackOne(driver: Driver, item: PendingAck, now: number): Promise<void> {
+  return item.result === undefined ? driver.ack(item.lease, now) : driver.ack(item.lease, now, { result: item.result });
 }
 
 /** Calls a driver method, turning a synchronous throw into a rejection. */

@@ -11,8 +11,18 @@ export interface WorkerEvents {
   /** The handler succeeded and the ack was written. */
   completed: { job: Job<unknown>; durationMs: number };
   /**
-   * A run failed: the handler threw or rejected, timed out, the payload
-   * could not be decoded, or no handler exists. `retrying` or `dead` follows
+   * The job was cancelled while it ran: its signal was aborted with a
+   * JobCancelledError, the handler settled (however it ended) and the outcome
+   * that finishes the job as cancelled was written. Comes instead of
+   * completed or failed; the job is never retried or dead-lettered.
+   */
+  cancelled: { job: Job<unknown>; durationMs: number };
+  /** The handler reported progress with ctx.progress and the driver stored it. */
+  progress: { job: Job<unknown>; progress: unknown };
+  /**
+   * A run failed: the handler threw or rejected, timed out, returned a
+   * result that cannot be stored, the payload could not be decoded, or no
+   * handler exists. `retrying` or `dead` follows
    * once the outcome is written.
    */
   failed: { job: Job<unknown>; error: Error; attempts: number; willRetry: boolean; durationMs: number };
@@ -44,6 +54,7 @@ export type ErrorSource =
   | 'fail'
   | 'release'
   | 'listener'
-  | 'run';
+  | 'run'
+  | 'subscribeCancels';
 
 export type WorkerEventName = keyof WorkerEvents;

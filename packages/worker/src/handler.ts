@@ -12,10 +12,11 @@ export type AnyJob<Jobs extends JobMap = JobMap> = {
 /** What a handler gets besides the job. */
 export interface JobContext {
   /**
-   * Aborts when the job times out, when its lease is lost, and when the
-   * worker shuts down after its grace period. `signal.reason` says which
-   * (JobTimeoutError, LeaseLostError, WorkerShutdownError). Pass it on to
-   * fetch, database drivers and timers so a stopped job stops its work.
+   * Aborts when the job times out, when its lease is lost, when it is
+   * cancelled, and when the worker shuts down after its grace period.
+   * `signal.reason` says which (JobTimeoutError, LeaseLostError,
+   * JobCancelledError, WorkerShutdownError). Pass it on to fetch, database
+   * drivers and timers so a stopped job stops its work.
    */
   readonly signal: AbortSignal;
   /** The job's current lease. */
@@ -29,12 +30,22 @@ export interface JobContext {
    * here.
    */
   extendLease(ms?: number): Promise<Lease>;
+  /**
+   * Stores a small JSON value (at most MAX_PROGRESS_BYTES as JSON text) on
+   * the job, shown by inspect, and emits the worker's `progress` event.
+   * Rejects with UnsupportedOperationError on a driver without job control,
+   * a ValidationError for a value that is not JSON or too large, and the
+   * driver's lease error when the lease is no longer ours.
+   */
+  progress(value: unknown): Promise<void>;
   /** Log lines stamped with the job's id, type, queue and attempt. */
   readonly log: JobLogger;
 }
 
 /**
- * Runs one job. Resolve (with anything) for success; throw or reject for a
+ * Runs one job. Resolve for success: a value other than undefined is the
+ * job's result, encoded with the worker's codec and stored with the done
+ * job (on a driver with job control); throw or reject for a
  * failure that is retried with backoff; throw an UnrecoverableError to
  * dead-letter the job at once.
  */

@@ -7,6 +7,7 @@ export interface ContextSource {
   readonly lease: Lease;
   abortSignal(): AbortSignal;
   extendByHand(ms?: number): Promise<Lease>;
+  reportProgress(value: unknown): Promise<void>;
   logFields(): Record<string, unknown>;
   readonly logger: Logger;
 }
@@ -33,6 +34,10 @@ export class RunContext implements JobContext {
 
   get lease(): Lease {
     return this.source.lease;
+  }
+
+  progress(value: unknown): Promise<void> {
+    return this.source.reportProgress(value);
   }
 
   get log(): JobLogger {

@@ -4,17 +4,20 @@ import type { Handler, JobContext, Middleware } from './handler.js';
 /**
  * Builds one function that runs the middleware in order around the handler.
  * A synchronous throw anywhere becomes a rejection, so the caller sees every
- * failure the same way.
+ * failure the same way. It resolves with the handler's own return value (the
+ * job's result), whatever the middleware return; undefined when a middleware
+ * skipped the handler.
  */
 export function compose(
   steps: readonly Middleware[],
   handler: Handler,
-): (job: Job<unknown>, ctx: JobContext) => Promise<void> {
-  return (job, ctx) => {
+): (job: Job<unknown>, ctx: JobContext) => Promise<unknown> {
+  return async (job, ctx) => {
+    let result: unknown;
     const dispatch = async (index: number): Promise<void> => {
       const step = steps[index];
       if (step === undefined) {
-        await handler(job, ctx);
+        result = await handler(job, ctx);
         return;
       }
       let called = false;
@@ -25,6 +28,7 @@ export function compose(
         return dispatch(index + 1);
       });
     };
-    return dispatch(0);
+    await dispatch(0);
+    return result;
   };
 }

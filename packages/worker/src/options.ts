@@ -66,6 +66,13 @@ export interface WorkerOptions {
   handleSignals?: boolean;
   /** While started, hold a timer that keeps Node running, as a server does. Default true. */
   keepAlive?: boolean;
+  /**
+   * Listen for cancel requests on the driver's push channel (subscribeCancels),
+   * so a running job is aborted as soon as it is cancelled. Default true.
+   * Without it (or without the channel) a cancel reaches the job at its next
+   * heartbeat. Only drivers with job control have either.
+   */
+  cancelPush?: boolean;
 }
 
 /** The options with every default filled in and every value checked. */
@@ -88,6 +95,7 @@ export interface ResolvedOptions {
   pollIntervalMs: number;
   handleSignals: boolean;
   keepAlive: boolean;
+  cancelPush: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 1;
@@ -154,6 +162,8 @@ export function resolveOptions(options: WorkerOptions): ResolvedOptions {
   if (onMissingHandler !== 'retry' && onMissingHandler !== 'fail') {
     throw new ValidationError('onMissingHandler', `expected 'retry' or 'fail', got ${String(onMissingHandler)}`);
   }
+  const cancelPush = options.cancelPush ?? true;
+  if (typeof cancelPush !== 'boolean') throw new ValidationError('cancelPush', `expected a boolean, got ${String(cancelPush)}`);
   return {
     queues: resolveQueues(options, queueOrder),
     queueOrder,
@@ -172,5 +182,6 @@ export function resolveOptions(options: WorkerOptions): ResolvedOptions {
     pollIntervalMs,
     handleSignals: options.handleSignals ?? false,
     keepAlive: options.keepAlive ?? true,
+    cancelPush,
   };
 }

@@ -3,6 +3,7 @@ import {
   type Driver,
   type FailUpdate,
   type Job,
+  JobCancelledError,
   type JobRecord,
   type Lease,
   type ReservedJob,
@@ -20,12 +21,15 @@ import {
   WorkerShutdownError,
 } from './errors.js';
 import type { Handler, JobContext, Middleware } from './handler.js';
+import type { Cancellable } from './cancel-watch.js';
 import type { LeaseHolder } from './heartbeat.js';
 import { type ContextSource, RunContext } from './job-context.js';
 import type { Logger } from './logger.js';
 import { compose } from './middleware.js';
 import type { ResolvedOptions } from './options.js';
 import { decideFailure, poisonUpdate } from './outcome.js';
+import { writeProgress } from './progress.js';
+import { encodeResult } from './result.js';
 import { startTimer } from './timers.js';
 
 /** What a run needs from its worker. */
@@ -40,8 +44,10 @@ export interface RunDeps {
   middleware(): readonly Middleware[];
   /** Tells the idle wait about a retry this run scheduled, which no reserve has reported yet. */
   noteDue(at: number): void;
-  /** Writes an ack; acks of jobs that finish together go out as one batch. */
-  ack(lease: Lease): Promise<void>;
+  /** Writes an ack (with the encoded result, if any); acks of jobs that finish together go out as one batch. */
+  ack(lease: Lease, result?: Uint8Array): Promise<void>;
+  /** The driver declares job control: results are stored and cancels can come. */
+  jobControl: boolean;
 }
 
 /**
@@ -62,7 +68,7 @@ const rawCodec: Codec = { encode: (value) => value as Uint8Array, decode: (bytes
  * lost; `state` makes the first of handler end, timeout, lease loss and
  * shutdown win, and the others see it and stand down.
  */
-export class JobRun implements LeaseHolder, ContextSource {
+export class JobRun implements LeaseHolder, ContextSource, Cancellable {
   readonly record: JobRecord;
   readonly job: Job<unknown>;
   lease: Lease;
@@ -72,6 +78,8 @@ export class JobRun implements LeaseHolder, ContextSource {
   /** Made when the handler first reads ctx.signal: most never do, and a busy worker starts thousands of jobs a second. */
   private controller: AbortController | undefined;
   private abortReason: { reason: unknown } | undefined;
+  /** A cancel request reached the run while its handler ran: the outcome is the ack that finishes it as cancelled. */
+  private cancelAsked = false;
   private readonly decodeError: unknown;
   private readonly startedAt: number;
   private durationMs = 0;
@@ -98,7 +106,22 @@ export class JobRun implements LeaseHolder, ContextSource {
   }
 
   leaseExtended(lease: Lease): void {
-    if (this.state === 'running' && lease.token === this.lease.token) this.lease = lease;
+    if (this.state !== 'running' || lease.token !== this.lease.token) return;
+    this.lease = lease;
+    if (lease.cancelRequested === true) this.requestCancel();
+  }
+
+  /**
+   * The job was cancelled (pushed, or seen on a renewed lease): aborts the
+   * handler's signal with a JobCancelledError. The lease is still renewed
+   * while the handler winds down; once it settles, whatever it returned or
+   * threw, an ack without result finishes the job as cancelled.
+   */
+  requestCancel(): void {
+    if (this.state !== 'running' || this.cancelAsked) return;
+    this.cancelAsked = true;
+    this.abort(new JobCancelledError(this.record.id));
+    this.deps.options.logger.info(this.fields(), 'job cancelled; its handler was aborted');
   }
 
   leaseLost(error: Error): void {
@@ -132,11 +155,12 @@ export class JobRun implements LeaseHolder, ContextSource {
     const cancelTimeout =
       timeoutMs === undefined ? undefined : startTimer(options.clock, timeoutMs, () => this.timeOut(timeoutMs));
     let failure: { error: unknown } | undefined;
+    let value: unknown;
     const steps = this.deps.middleware();
     try {
       // Without middleware the handler is called as is (a synchronous throw lands in the catch all the same).
-      if (steps.length === 0) await handler(this.job, this.context());
-      else await compose(steps, handler)(this.job, this.context());
+      if (steps.length === 0) value = await handler(this.job, this.context());
+      else value = await compose(steps, handler)(this.job, this.context());
     } catch (error) {
       failure = { error };
     }
@@ -144,7 +168,8 @@ export class JobRun implements LeaseHolder, ContextSource {
     this.durationMs = options.clock.now() - this.startedAt;
     if (this.state === 'running') {
       this.state = 'writing';
-      this.write = failure === undefined ? this.writeAck() : this.writeFailure(failure.error, undefined);
+      if (this.cancelAsked) this.write = this.writeCancelled();
+      else this.write = failure === undefined ? this.writeSuccess(value) : this.writeFailure(failure.error, undefined);
     } else if (this.state !== 'writing') {
       options.logger.debug(this.fields({ state: this.state }), 'handler settled after its job was given up; result ignored');
     }
@@ -224,7 +249,15 @@ export class JobRun implements LeaseHolder, ContextSource {
     this.state = 'writing';
     this.durationMs = this.deps.options.clock.now() - this.startedAt;
     this.abort(error);
-    this.write = this.writeFailure(error, undefined);
+    // A cancelled job whose handler outlives its timeout ends cancelled all the same, not failed.
+    this.write = this.cancelAsked ? this.writeCancelled() : this.writeFailure(error, undefined);
+  }
+
+  /** For RunContext: ctx.progress. */
+  async reportProgress(value: unknown): Promise<void> {
+    const { driver, options } = this.deps;
+    await writeProgress(driver, this.lease, value, options.clock.now());
+    if (this.deps.listening('progress')) this.deps.emit('progress', { job: this.job, progress: value });
   }
 
   private loseLease(error: Error, during: WorkerEvents['leaseLost']['during']): void {
@@ -240,16 +273,41 @@ export class JobRun implements LeaseHolder, ContextSource {
     this.write = this.writeFailure(error, deadNow);
   }
 
-  private async writeAck(): Promise<void> {
+  /** The handler succeeded: a value it returned goes with the ack, or fails the run when it cannot be stored. */
+  private writeSuccess(value: unknown): Promise<void> {
+    // Without job control nothing would store a result, so it is not encoded; undefined costs nothing either way.
+    if (value === undefined || !this.deps.jobControl) return this.writeAck(undefined);
+    let result: Uint8Array;
+    try {
+      result = encodeResult(this.record.id, value, this.deps.options.codec);
+    } catch (error) {
+      return this.writeFailure(error, undefined);
+    }
+    return this.writeAck(result);
+  }
+
+  private async writeAck(result: Uint8Array | undefined): Promise<void> {
     const { options } = this.deps;
     try {
-      await this.deps.ack(this.lease);
+      await this.deps.ack(this.lease, result);
     } catch (error) {
       return this.writeFailed(error, 'ack');
     }
     this.state = 'finished';
     if (options.logDebug) options.logger.debug(this.fields({ durationMs: this.durationMs }), 'job completed');
     if (this.deps.listening('completed')) this.deps.emit('completed', { job: this.job, durationMs: this.durationMs });
+  }
+
+  /** The job has a cancel request: an ack, which the driver turns into cancelled, with no result, retry or dead-letter. */
+  private async writeCancelled(): Promise<void> {
+    try {
+      await this.deps.ack(this.lease);
+    } catch (error) {
+      return this.writeFailed(error, 'ack');
+    }
+    this.state = 'finished';
+    this.deps.options.logger.info(this.fields({ durationMs: this.durationMs }), 'job finished as cancelled');
+    this.deps.emit('cancelled', { job: this.job, durationMs: this.durationMs });
   }
 
   private async writeFailure(cause: unknown, deadNow: string | undefined): Promise<void> {

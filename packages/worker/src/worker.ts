@@ -1,6 +1,7 @@
 import {
   type Driver,
   ErrorCode,
+  hasJobControl,
   isTaskHarborError,
   type JobMap,
   type Lease,
@@ -9,6 +10,7 @@ import {
   validateName,
 } from '@taskharbor/core';
 import { AckBatcher } from './ack-batch.js';
+import { CancelWatch } from './cancel-watch.js';
 import { TypedEmitter } from './emitter.js';
 import { isLeaseError, toError } from './errors.js';
 import type { WorkerEvents } from './events.js';
@@ -61,6 +63,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
   private readonly planner: QueuePlanner;
   private readonly heartbeat: Heartbeat;
   private readonly wake: Wake;
+  private readonly cancelWatch: CancelWatch;
   private readonly runDeps: RunDeps;
   private readonly stop = new AbortController();
   /** Ends the grace period early (a second SIGINT). */
@@ -107,10 +110,18 @@ export class Worker<Jobs extends JobMap = JobMap> {
       pollIntervalMs: this.options.pollIntervalMs,
       onError: (error) => this.reportError(toError(error), 'waitForWork'),
     });
+    this.cancelWatch = new CancelWatch({
+      driver,
+      queues: this.planner.names,
+      push: this.options.cancelPush,
+      runs: () => this.runs,
+      onError: (error) => this.reportError(error, 'subscribeCancels'),
+    });
     const acks = new AckBatcher(driver, clock);
     this.runDeps = {
       driver,
-      ack: (lease) => acks.ack(lease),
+      ack: (lease, result) => acks.ack(lease, result),
+      jobControl: hasJobControl(driver),
       options: this.options,
       emit: (event, payload) => this.emit(event, payload),
       listening: (event) => this.emitter.has(event),
@@ -165,7 +176,10 @@ export class Worker<Jobs extends JobMap = JobMap> {
     this.emitter.off(event, listener);
   }
 
-  /** Starts taking jobs. Resolves at once; jobs then run in the background until close(). */
+  /**
+   * Starts taking jobs. Resolves once the worker listens for cancel requests
+   * (at once without job control); jobs then run in the background until close().
+   */
   async start(): Promise<void> {
     if (this.currentStatus !== 'new') {
       throw new Error(`worker cannot start: it is ${this.currentStatus}; create a new Worker`);
@@ -177,6 +191,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
       { queues: this.planner.names, concurrency: this.options.concurrency, types: [...this.handlers.keys()] },
       'worker started',
     );
+    await this.cancelWatch.start();
     this.loopDone = this.loop();
   }
 
@@ -410,6 +425,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
     const writes = [...this.runs].map((run) => run.release(graceMs));
     await Promise.all([...writes, ...this.strayReleases]);
     this.heartbeat.stop();
+    this.cancelWatch.stop();
     if (this.keepAliveTimer !== undefined) clearInterval(this.keepAliveTimer);
     this.unwireSignals?.();
     this.currentStatus = 'closed';

@@ -27,6 +27,7 @@ describe('types', () => {
     worker.use(async (job, ctx, next) => {
       if (job.type === 'email.send') expectTypeOf(job.payload).toEqualTypeOf<{ to: string }>();
       expectTypeOf(ctx.signal).toEqualTypeOf<AbortSignal>();
+      expectTypeOf(ctx.progress).toEqualTypeOf<(value: unknown) => Promise<void>>();
       await next();
     });
   });
@@ -60,6 +61,13 @@ describe('types', () => {
     const worker = new Worker<Jobs>(new MemoryDriver());
     worker.on('dead', (event) => {
       expectTypeOf(event.reason).toBeString();
+    });
+    worker.on('cancelled', (event) => {
+      expectTypeOf(event.durationMs).toBeNumber();
+      expectTypeOf(event.job).toEqualTypeOf<Job<unknown>>();
+    });
+    worker.on('progress', (event) => {
+      expectTypeOf(event.progress).toBeUnknown();
     });
     // @ts-expect-error not an event
     worker.on('finished', () => {});

@@ -73,6 +73,8 @@ export interface WorkerEvent {
   during?: string;
   code?: string;
   message?: string;
+  /** The machine's clock when the event happened (`aborted`). */
+  at?: number;
 }
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./fault-worker.ts', import.meta.url));
@@ -178,6 +180,8 @@ export interface StartEntry {
   token: string;
   attempt: number;
   reclaims: number;
+  /** The machine's clock when the handler started. */
+  at: number;
 }
 
 export async function readStarts(redis: Redis, key: string): Promise<StartEntry[]> {

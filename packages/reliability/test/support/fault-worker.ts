@@ -3,7 +3,7 @@
  * `node --import tsx fault-worker.ts` and the configuration as JSON in
  * FAULT_CONFIG, kills it, and reads its stdout (one JSON object per line).
  *
- * Every handler first appends `{ id, pid, token, attempt, reclaims }` to the
+ * Every handler first appends `{ id, pid, token, attempt, reclaims, at }` to the
  * start log (a Redis list on the shared test Redis, on a connection of its
  * own, never the driver's), then works. The outcome itself is not logged
  * here: the tests read it from the job record (status, final lease token).
@@ -38,7 +38,14 @@ export interface FaultWorkerConfig {
   clockSkewMs?: number;
   /** The driver's leaseClock option. */
   leaseClock?: LeaseClock;
+  /** The worker's heartbeatMs (default a third of leaseMs). */
+  heartbeatMs?: number;
+  /** The worker's cancelPush: false leaves the heartbeat as the only way a cancel arrives. */
+  cancelPush?: boolean;
 }
+
+/** `hold` jobs run until their signal aborts, or this long at most. */
+const HOLD_MAX_MS = 60_000;
 
 /** The machine's clock moved by `skewMs`, as on a host whose time is off; timers are unchanged. */
 function skewedClock(skewMs: number): Clock {
@@ -87,12 +94,14 @@ async function main(): Promise<void> {
     retryPolicy: RetryPolicy.fixed(0),
     maxReclaims: config.maxReclaims ?? 1000,
     clock: skewedClock(config.clockSkewMs ?? 0),
+    ...(config.heartbeatMs === undefined ? {} : { heartbeatMs: config.heartbeatMs }),
+    cancelPush: config.cancelPush ?? true,
   });
 
   const recordStart = async (job: { id: string; attempt: number; reclaims: number }, token: string): Promise<void> => {
     await log.rpush(
       config.startsKey,
-      JSON.stringify({ id: job.id, pid: process.pid, token, attempt: job.attempt, reclaims: job.reclaims }),
+      JSON.stringify({ id: job.id, pid: process.pid, token, attempt: job.attempt, reclaims: job.reclaims, at: Date.now() }),
     );
   };
 
@@ -101,6 +110,27 @@ async function main(): Promise<void> {
     const span = config.workMaxMs - config.workMinMs;
     await sleep(config.workMinMs + Math.floor(Math.random() * (span + 1)));
     if (config.failFirstAttempt === true && job.attempt === 1) throw new Error('planned failure on attempt 1');
+  });
+
+  // Runs until aborted, and reports when the abort came (the machine's clock) and why.
+  worker.register('hold', async (job, ctx) => {
+    await recordStart(job, ctx.lease.token);
+    const reason = await new Promise<unknown>((resolve) => {
+      const { signal } = ctx;
+      if (signal.aborted) return resolve(signal.reason);
+      const timer = setTimeout(() => resolve(undefined), HOLD_MAX_MS);
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve(signal.reason);
+        },
+        { once: true },
+      );
+    });
+    if (reason === undefined) throw new Error(`hold job ran ${HOLD_MAX_MS} ms without being aborted`);
+    out({ event: 'aborted', id: job.id, at: Date.now(), code: (reason as { code?: string }).code });
+    throw reason;
   });
 
   const stall = (type: 'stall-ack' | 'stall-retry' | 'stall-fail') =>
@@ -121,6 +151,7 @@ async function main(): Promise<void> {
     out({ event: 'leaseLost', id: job.id, token: lease.token, during, code: (error as { code?: string }).code });
   });
   worker.on('completed', ({ job }) => out({ event: 'completed', id: job.id }));
+  worker.on('cancelled', ({ job }) => out({ event: 'cancelled', id: job.id }));
   worker.on('retrying', ({ job }) => out({ event: 'retrying', id: job.id }));
   worker.on('dead', ({ job }) => out({ event: 'dead', id: job.id }));
   worker.on('error', ({ error, during, jobId }) => {

@@ -61,7 +61,18 @@ export function harness<Jobs extends JobMap = JobMap>(): Harness<Jobs> {
       const worker = new Worker<Jobs>(driver, { clock, keepAlive: false, pollIntervalMs: HOUR, ...options });
       workers.push(worker);
       const events = new EventLog();
-      for (const event of ['active', 'completed', 'failed', 'retrying', 'dead', 'leaseLost', 'error', 'drained'] as const) {
+      for (const event of [
+        'active',
+        'completed',
+        'cancelled',
+        'progress',
+        'failed',
+        'retrying',
+        'dead',
+        'leaseLost',
+        'error',
+        'drained',
+      ] as const) {
         worker.on(event, (payload) => {
           events.entries.push({ event, payload, at: clock.now() } as Recorded);
         });

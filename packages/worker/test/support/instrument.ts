@@ -1,11 +1,12 @@
-import type { Admin, Driver } from '@taskharbor/core';
+import type { Admin, Driver, JobControl } from '@taskharbor/core';
 import type { MemoryDriver } from '@taskharbor/driver-memory';
 
-type Method = keyof Driver | keyof Admin;
+type Method = keyof Driver | keyof Admin | keyof JobControl;
 
 /** The real memory driver seen through a spy: every call is counted, and a test may replace one method to inject a fault. */
 export type Instrumented = Driver &
-  Admin & {
+  Admin &
+  JobControl & {
     calls: { method: Method; args: unknown[] }[];
     count(method: Method): number;
     /** Replace a method; the replacement gets the real driver to fall back on. */
@@ -40,4 +41,14 @@ export function instrument(real: MemoryDriver): Instrumented {
       };
     },
   }) as unknown as Instrumented;
+}
+
+/** The driver as one without job control would look: it declares no families, so the worker never calls one. */
+export function withoutJobControl<D extends object>(driver: D): D {
+  return new Proxy(driver, {
+    get(target, property) {
+      if (property === 'families') return undefined;
+      return Reflect.get(target, property, target) as unknown;
+    },
+  });
 }
