@@ -88,7 +88,7 @@ describe('main() with a driver handed over by the app', () => {
     // Without --queue the job is found in whichever queue holds it.
     const retried = await h.run('job', 'retry', id, '--reset-attempts', '--json');
     expect(retried.code).toBe(0);
-    expect(JSON.parse(retried.stdout)).toEqual({ id, queue: 'billing', status: 'ready', attempts: 0, runAt: null });
+    expect(JSON.parse(retried.stdout)).toEqual({ id, queue: 'billing', status: 'ready', attempts: 0, maxAttempts: 3, runAt: null });
 
     const again = await h.run('dlq', 'requeue', id);
     expect(again.code).toBe(1);
@@ -107,8 +107,8 @@ describe('main() with a driver handed over by the app', () => {
     ]);
     const stats = JSON.parse((await h.run('stats', '--all', '--json')).stdout);
     expect(stats.queues).toEqual([
-      { queue: 'default', counts: { ready: 1, scheduled: 0, inflight: 0, done: 0, dlq: 0 } },
-      { queue: 'emails', counts: { ready: 0, scheduled: 1, inflight: 0, done: 0, dlq: 0 } },
+      { queue: 'default', counts: { ready: 1, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0 } },
+      { queue: 'emails', counts: { ready: 0, scheduled: 1, inflight: 0, done: 0, dlq: 0, cancelled: 0 } },
     ]);
   });
 });
