@@ -1,30 +1,7 @@
-import { Client, type Lease } from '@taskharbor/core';
-import { MemoryDriver } from '@taskharbor/driver-memory';
+import type { Lease } from '@taskharbor/core';
+import type { MemoryDriver } from '@taskharbor/driver-memory';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../src/io.js';
-import { main } from '../src/main.js';
-
-/** main() embedded in an app that hands over its own in-process driver. */
-function harness() {
-  const driver = new MemoryDriver();
-  const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-      env: {},
-      cwd: process.cwd(),
-      onSignal: () => () => undefined,
-      exit: (code) => {
-        throw new Error(`exit ${code}`);
-      },
-    };
-    const code = await main(argv, io, { driver });
-    return { code, stdout, stderr };
-  };
-  return { driver, client: new Client(driver), run };
-}
+import { harness } from './support/harness.js';
 
 async function deadLetter(driver: MemoryDriver, queue = 'default'): Promise<Lease> {
   const { jobs } = await driver.reserve({ queue, limit: 1, leaseMs: 30_000, now: Date.now() });
