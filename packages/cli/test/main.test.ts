@@ -78,14 +78,14 @@ describe('main() with a driver handed over by the app', () => {
     await h.client.enqueue('b', 2, { queue: 'emails', delayMs: 60_000 });
     const queues = await h.run('queues');
     expect(queues.stdout.split('\n').slice(0, 3)).toEqual([
-      'QUEUE    READY  SCHEDULED  INFLIGHT  DONE  DLQ  CANCELLED',
-      'default      1          0         0     0    0          0',
-      'emails       0          1         0     0    0          0',
+      'QUEUE    READY  SCHEDULED  INFLIGHT  DONE  DLQ  CANCELLED  PAUSED',
+      'default      1          0         0     0    0          0  no',
+      'emails       0          1         0     0    0          0  no',
     ]);
     const stats = JSON.parse((await h.run('stats', '--all', '--json')).stdout);
     expect(stats.queues).toEqual([
-      { queue: 'default', counts: { ready: 1, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0 } },
-      { queue: 'emails', counts: { ready: 0, scheduled: 1, inflight: 0, done: 0, dlq: 0, cancelled: 0 } },
+      { queue: 'default', counts: { ready: 1, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0, paused: false } },
+      { queue: 'emails', counts: { ready: 0, scheduled: 1, inflight: 0, done: 0, dlq: 0, cancelled: 0, paused: false } },
     ]);
   });
 });

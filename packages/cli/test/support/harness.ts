@@ -55,7 +55,11 @@ export function withoutJobControl(driver: AdminDriver): AdminDriver {
     inspect: (ref) => driver.inspect(ref),
     list: (request) => driver.list(request),
     requeueDlq: (ref, options) => driver.requeueDlq(ref, options),
-    counts: (queue) => driver.counts(queue),
+    // Without job control there is no paused flag to report.
+    counts: async (queue) => {
+      const { paused: _paused, ...counts } = await driver.counts(queue);
+      return counts;
+    },
     queues: () => driver.queues(),
   };
 }
