@@ -1,30 +1,7 @@
-import { Client, type Lease } from '@taskharbor/core';
-import { MemoryDriver } from '@taskharbor/driver-memory';
+import type { Lease } from '@taskharbor/core';
+import type { MemoryDriver } from '@taskharbor/driver-memory';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../src/io.js';
-import { main } from '../src/main.js';
-
-/** main() embedded in an app that hands over its own in-process driver. */
-function harness() {
-  const driver = new MemoryDriver();
-  const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-      env: {},
-      cwd: process.cwd(),
-      onSignal: () => () => undefined,
-      exit: (code) => {
-        throw new Error(`exit ${code}`);
-      },
-    };
-    const code = await main(argv, io, { driver });
-    return { code, stdout, stderr };
-  };
-  return { driver, client: new Client(driver), run };
-}
+import { harness } from './support/harness.js';
 
 async function deadLetter(driver: MemoryDriver, queue = 'default'): Promise<Lease> {
   const { jobs } = await driver.reserve({ queue, limit: 1, leaseMs: 30_000, now: Date.now() });
@@ -88,7 +65,7 @@ describe('main() with a driver handed over by the app', () => {
     // Without --queue the job is found in whichever queue holds it.
     const retried = await h.run('job', 'retry', id, '--reset-attempts', '--json');
     expect(retried.code).toBe(0);
-    expect(JSON.parse(retried.stdout)).toEqual({ id, queue: 'billing', status: 'ready', attempts: 0, runAt: null });
+    expect(JSON.parse(retried.stdout)).toEqual({ id, queue: 'billing', status: 'ready', attempts: 0, maxAttempts: 3, runAt: null });
 
     const again = await h.run('dlq', 'requeue', id);
     expect(again.code).toBe(1);
@@ -101,14 +78,14 @@ describe('main() with a driver handed over by the app', () => {
     await h.client.enqueue('b', 2, { queue: 'emails', delayMs: 60_000 });
     const queues = await h.run('queues');
     expect(queues.stdout.split('\n').slice(0, 3)).toEqual([
-      'QUEUE    READY  SCHEDULED  INFLIGHT  DONE  DLQ  CANCELLED',
-      'default      1          0         0     0    0          0',
-      'emails       0          1         0     0    0          0',
+      'QUEUE    READY  SCHEDULED  INFLIGHT  DONE  DLQ  CANCELLED  PAUSED',
+      'default      1          0         0     0    0          0  no',
+      'emails       0          1         0     0    0          0  no',
     ]);
     const stats = JSON.parse((await h.run('stats', '--all', '--json')).stdout);
     expect(stats.queues).toEqual([
-      { queue: 'default', counts: { ready: 1, scheduled: 0, inflight: 0, done: 0, dlq: 0 } },
-      { queue: 'emails', counts: { ready: 0, scheduled: 1, inflight: 0, done: 0, dlq: 0 } },
+      { queue: 'default', counts: { ready: 1, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0, paused: false } },
+      { queue: 'emails', counts: { ready: 0, scheduled: 1, inflight: 0, done: 0, dlq: 0, cancelled: 0, paused: false } },
     ]);
   });
 });

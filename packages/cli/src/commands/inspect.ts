@@ -23,7 +23,7 @@ Example:
     const [id] = expectPositionals(ctx, this, 1, 1);
     const admin = await ctx.driver();
     const record = await locateJob(admin, id as string, ctx.flags);
-    if (ctx.out.json) ctx.out.document(jobToJson(record, { payload: true }));
+    if (ctx.out.json) ctx.out.document(jobToJson(record, { values: true }));
     else ctx.out.lines(jobFields(record, Date.now(), ctx.out.colours, { verbose: ctx.out.verbose }));
     return 0;
   },

@@ -1,4 +1,4 @@
-import { JOB_STATUSES, type JobStatus } from '@taskharbor/core';
+import { JOB_STATUSES, type JobStatus, validateName } from '@taskharbor/core';
 import { integerFlag } from '../args/numbers.js';
 import { jobToJson } from '../output/json.js';
 import { jobTable } from '../output/job-views.js';
@@ -14,15 +14,29 @@ export interface PageRequest {
   status: JobStatus | undefined;
   limit: number;
   cursor: string | undefined;
+  type: string | undefined;
 }
 
-/** Reads --limit and --cursor (shared with dlq list). */
-export function pageFlags(ctx: CommandContext): Pick<PageRequest, 'limit' | 'cursor'> {
+/** Reads --limit, --cursor and --type (shared with dlq list). */
+export function pageFlags(ctx: CommandContext): Pick<PageRequest, 'limit' | 'cursor' | 'type'> {
   const limit = ctx.args.string('limit');
+  const type = ctx.args.string('type');
+  if (type !== undefined) validateName('type', type);
   return {
     limit: limit === undefined ? DEFAULT_PAGE : integerFlag('limit', limit, 1, MAX_PAGE),
     cursor: ctx.args.string('cursor'),
+    type,
   };
+}
+
+/** The same command line again, for the next-page hint: the filters and --queue as given. */
+export function pageCommand(command: string, ctx: CommandContext, page: Pick<PageRequest, 'limit' | 'type'>, status?: JobStatus): string {
+  const parts = [command];
+  if (status !== undefined) parts.push(`--status ${status}`);
+  if (page.type !== undefined) parts.push(`--type ${page.type}`);
+  if (ctx.flags.queueExplicit) parts.push(`--queue ${ctx.flags.queue}`);
+  parts.push(`--limit ${page.limit}`);
+  return parts.join(' ');
 }
 
 /** The hint after a page: the same command with the cursor, ready to paste. */
@@ -33,13 +47,15 @@ export function nextPageHint(command: string, cursor: string): string {
 export const listCommand: Command = {
   name: 'list',
   summary: 'List the jobs of a queue, one page at a time',
-  usage: '[--status <status>] [--limit <n>] [--cursor <cursor>]',
+  usage: '[--status <status>] [--type <type>] [--limit <n>] [--cursor <cursor>]',
   help: `Lists a queue's jobs in id order (ids sort by creation time), one page at a
 time. When more jobs follow, the last line is the cursor of the next page
 (with --json: "nextCursor", null on the last page).
 
 Flags:
-  --status <status>    ready, scheduled, inflight, done, dlq or all (default all)
+  --status <status>    ready, scheduled, inflight, done, dlq, cancelled or all
+                       (default all)
+  --type <type>        only jobs of this type
   --limit <n>          jobs per page, 1 to 1000 (default 20)
   --cursor <cursor>    the next cursor a previous page printed
   --queue <queue>      the queue (global flag; default "default")
@@ -50,6 +66,7 @@ Example:
     status: { type: 'string' },
     limit: { type: 'string' },
     cursor: { type: 'string' },
+    type: { type: 'string' },
   },
   async run(ctx) {
     const { args, flags, out } = ctx;
@@ -62,25 +79,30 @@ Example:
     const page = pageFlags(ctx);
 
     const admin = await ctx.driver();
-    const result = await admin.list({ queue: flags.queue, limit: page.limit, ...(status && { status }), ...(page.cursor && { cursor: page.cursor }) });
+    const result = await admin.list({
+      queue: flags.queue,
+      limit: page.limit,
+      ...(status && { status }),
+      ...(page.type && { type: page.type }),
+      ...(page.cursor && { cursor: page.cursor }),
+    });
     if (out.json) {
       out.document({
         queue: flags.queue,
         status: statusText,
-        jobs: result.jobs.map((record) => jobToJson(record, { payload: false })),
+        type: page.type ?? null,
+        jobs: result.jobs.map((record) => jobToJson(record, { values: false })),
         nextCursor: result.nextCursor ?? null,
       });
       return 0;
     }
     if (result.jobs.length === 0) {
-      out.line(`no ${status === undefined ? '' : `${status} `}jobs in queue ${flags.queue}${page.cursor === undefined ? '' : ' after this cursor'}`);
+      const of = page.type === undefined ? '' : ` of type ${page.type}`;
+      out.line(`no ${status === undefined ? '' : `${status} `}jobs${of} in queue ${flags.queue}${page.cursor === undefined ? '' : ' after this cursor'}`);
       return 0;
     }
     out.lines(jobTable(result.jobs, Date.now(), out.colours));
-    if (result.nextCursor !== undefined) {
-      const again = `list${status === undefined ? '' : ` --status ${status}`}${flags.queueExplicit ? ` --queue ${flags.queue}` : ''} --limit ${page.limit}`;
-      out.line(nextPageHint(again, result.nextCursor));
-    }
+    if (result.nextCursor !== undefined) out.line(nextPageHint(pageCommand('list', ctx, page, status), result.nextCursor));
     return 0;
   },
 };

@@ -6,12 +6,13 @@ export const queuesCommand: Command = {
   name: 'queues',
   summary: 'List every known queue with its job counts per status',
   usage: '',
-  help: `Lists every queue that holds or held a job (under the Redis prefix), with
-how many jobs it has in each status. With --json: {"queues": [{"queue",
-"counts": {"ready", "scheduled", "inflight", "done", "dlq"}}]}.
+  help: `Lists every queue that holds or held a job, or was paused (under the Redis
+prefix), with how many jobs it has in each status and whether it is paused.
+With --json: {"queues": [{"queue", "counts": {"ready", "scheduled",
+"inflight", "done", "dlq", "cancelled", "paused"}}]}.
 
-Done counts are bounded by the driver's retention (by default the last
-1,000 done jobs per queue, for at most 24 hours).`,
+Done and cancelled counts are bounded by the driver's retention (by default
+the last 1,000 of each per queue, for at most 24 hours).`,
   options: {},
   async run(ctx) {
     expectPositionals(ctx, this, 0, 0);

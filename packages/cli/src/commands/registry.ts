@@ -1,9 +1,16 @@
 import type { Command } from './command.js';
 import { dlqListCommand } from './dlq-list.js';
+import { dlqPurgeCommand } from './dlq-purge.js';
 import { dlqRequeueCommand, jobRetryCommand } from './dlq-requeue.js';
 import { enqueueCommand } from './enqueue.js';
 import { inspectCommand } from './inspect.js';
+import { jobCancelCommand } from './job-cancel.js';
+import { jobPromoteCommand } from './job-promote.js';
+import { jobRemoveCommand } from './job-remove.js';
 import { listCommand } from './list.js';
+import { queuePauseCommand } from './queue-pause.js';
+import { queuePurgeCommand } from './queue-purge.js';
+import { queueResumeCommand } from './queue-resume.js';
 import { queuesCommand } from './queues.js';
 import { statsCommand } from './stats.js';
 import { workerRunCommand } from './worker-run.js';
@@ -16,7 +23,14 @@ export const COMMANDS: readonly Command[] = [
   inspectCommand,
   dlqListCommand,
   dlqRequeueCommand,
+  dlqPurgeCommand,
   jobRetryCommand,
+  jobCancelCommand,
+  jobRemoveCommand,
+  jobPromoteCommand,
+  queuePauseCommand,
+  queueResumeCommand,
+  queuePurgeCommand,
   queuesCommand,
   statsCommand,
 ];

@@ -74,6 +74,8 @@ export function statusStyle(colours: Colours, status: string): Style {
       return colours.dim;
     case 'dlq':
       return colours.red;
+    case 'cancelled':
+      return colours.magenta;
     default:
       return plain;
   }

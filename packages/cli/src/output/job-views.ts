@@ -1,6 +1,7 @@
 import type { JobRecord } from '@taskharbor/core';
 import { formatDurationMs } from '../args/duration.js';
 import { type Colours, statusStyle } from './colour.js';
+import { cancelFields, errorsField, type Field, progressField, resultField } from './outcome-fields.js';
 import { payloadPreview } from './payload.js';
 import { type Cell, type Column, formatFields, formatTable } from './table.js';
 import { describeTime, relativeTime } from './time.js';
@@ -21,11 +22,14 @@ function whenText(record: JobRecord, now: number): string {
       // Promotion to ready is lazy (a worker's reserve does it), so a due job still reads scheduled.
       return record.runAt <= now ? `due ${relativeTime(record.runAt, now)}` : `runs ${relativeTime(record.runAt, now)}`;
     case 'inflight':
+      if (record.cancelRequestedAt !== undefined) return `cancel requested ${relativeTime(record.cancelRequestedAt, now)}`;
       return record.lease?.expiresAt === undefined ? '-' : `lease ends ${relativeTime(record.lease.expiresAt, now)}`;
     case 'done':
       return record.finishedAt === undefined ? '-' : `done ${relativeTime(record.finishedAt, now)}`;
     case 'dlq':
       return record.dlqFailedAt === undefined ? '-' : `dead ${relativeTime(record.dlqFailedAt, now)}`;
+    case 'cancelled':
+      return record.cancelledAt === undefined ? '-' : `cancelled ${relativeTime(record.cancelledAt, now)}`;
     default:
       return record.runAt === undefined ? '-' : `due ${relativeTime(record.runAt, now)}`;
   }
@@ -40,6 +44,9 @@ function statusText(record: JobRecord, now: number, colours: Colours): string {
   const status = statusStyle(colours, record.status)(record.status);
   if (record.status === 'scheduled' && record.runAt !== undefined && record.runAt <= now) {
     return `${status} (due: runnable now; the next worker reserve on this queue makes it ready)`;
+  }
+  if (record.status === 'inflight' && record.cancelRequestedAt !== undefined) {
+    return `${status} (cancel requested: its worker aborts the run, then the job is cancelled)`;
   }
   return status;
 }
@@ -97,12 +104,13 @@ function errorText(text: string | undefined, colours: Colours, verbose: boolean)
 /**
  * `inspect`: every field of the record. Fields every job has are always
  * shown ("-" when unset); the lease only while the job is in flight (a
- * finished job's last token means nothing to an operator) and the
- * dead-letter reason only when it is dead-lettered.
+ * finished job's last token means nothing to an operator), the result only
+ * when done, the dead-letter reason only when it is dead-lettered, and the
+ * cancel fields once a cancel was asked for.
  */
 export function jobFields(record: JobRecord, now: number, colours: Colours, options: { verbose: boolean }): string[] {
   const time = (ms: number | undefined) => (ms === undefined ? '-' : describeTime(ms, now));
-  const fields: [string, string][] = [
+  const fields: Field[] = [
     ['id', record.id],
     ['type', record.type],
     ['queue', record.queue],
@@ -119,12 +127,19 @@ export function jobFields(record: JobRecord, now: number, colours: Colours, opti
     fields.push(['lease token', record.lease.token]);
     fields.push(['lease expires', time(record.lease.expiresAt)]);
   }
-  if (record.status === 'done') fields.push(['finished at', time(record.finishedAt)]);
+  fields.push(...cancelFields(record, now));
+  if (record.status === 'done') {
+    fields.push(['finished at', time(record.finishedAt)]);
+    fields.push(resultField(record, colours));
+  }
   if (record.status === 'dlq') {
     fields.push(['dead-lettered', time(record.dlqFailedAt)]);
     fields.push(['dlq reason', colours.red(record.dlqReason ?? '-')]);
   }
   fields.push(['last error', errorText(record.lastError, colours, options.verbose)]);
+  fields.push(errorsField(record, now, options.verbose));
+  const progress = progressField(record);
+  if (progress !== undefined) fields.push(progress);
   fields.push(['payload', `${payloadPreview(record.payload, INSPECT_PAYLOAD_CHARS)}  ${colours.dim(`(${record.payload.byteLength} bytes)`)}`]);
   return formatFields(fields, colours.bold);
 }
