@@ -64,6 +64,6 @@ describe.skipIf(!redisUrl)('taskharbor on Redis: a failing job reaches the DLQ t
     expect(twice.code).toBe(1);
     expect(twice.stderr).toMatch(/is ready, not dead-lettered/);
     const counts = await cliJson<{ queues: { counts: Record<string, number> }[] }>([...R, 'stats']);
-    expect(counts.queues[0]?.counts).toEqual({ ready: 1, scheduled: 0, inflight: 0, done: 1, dlq: 0, cancelled: 0 });
+    expect(counts.queues[0]?.counts).toEqual({ ready: 1, scheduled: 0, inflight: 0, done: 1, dlq: 0, cancelled: 0, paused: false });
   });
 });

@@ -114,7 +114,7 @@ describe.skipIf(!redisUrl)('taskharbor on Redis: enqueue, inspect, list, errors'
     expect(none.stdout).toBe('no dlq jobs in queue paging\n');
 
     const queues = await cliJson<{ queues: { queue: string; counts: Record<string, number> }[] }>([...R, 'queues']);
-    expect(queues.queues.find((q) => q.queue === 'paging')?.counts).toEqual({ ready: 5, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0 });
+    expect(queues.queues.find((q) => q.queue === 'paging')?.counts).toEqual({ ready: 5, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0, paused: false });
   });
 
   it('exits 1 for an unknown job id and 2 for malformed input, with one clear line and no stack trace', async () => {
