@@ -17,6 +17,7 @@ import { Heartbeat } from './heartbeat.js';
 import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
 import { createPlanner, type QueuePlanner } from './queue-order.js';
 import { type RoundResult, reserveRound } from './reserve-round.js';
+import { LateReserves } from './late-reserves.js';
 import { JobRun, type RunDeps } from './run-job.js';
 import { Slots } from './slots.js';
 import { closeOnSignals } from './signals.js';
@@ -61,6 +62,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
   private readonly planner: QueuePlanner;
   private readonly heartbeat: Heartbeat;
   private readonly wake: Wake;
+  private readonly lateReserves: LateReserves;
   private readonly runDeps: RunDeps;
   private readonly stop = new AbortController();
   /** Ends the grace period early (a second SIGINT). */
@@ -106,6 +108,11 @@ export class Worker<Jobs extends JobMap = JobMap> {
       queues: this.planner.names,
       pollIntervalMs: this.options.pollIntervalMs,
       onError: (error) => this.reportError(toError(error), 'waitForWork'),
+    });
+    this.lateReserves = new LateReserves((error) => {
+      if (error !== undefined) this.reportError(toError(error), 'reserve');
+      // The queue can be asked again: an idle worker looks at once rather than at its next poll.
+      if (this.lastLookEmpty) this.wake.poke();
     });
     const acks = new AckBatcher(driver, clock);
     this.runDeps = {
@@ -272,18 +279,16 @@ export class Worker<Jobs extends JobMap = JobMap> {
   private startRound(): Promise<RoundResult> {
     const free = this.slots.free;
     this.slots.book(free);
-    let delivered = 0;
     return reserveRound({
       driver: this.driver,
       clock: this.options.clock,
       planner: this.planner,
       leaseMs: this.options.leaseMs,
       free,
-      onJobs: (jobs) => {
-        delivered += jobs.length;
-        this.startJobs(jobs);
-      },
-    }).finally(() => this.slots.unbook(free - delivered));
+      onJobs: (jobs) => this.startJobs(jobs),
+      unbook: (count) => this.slots.unbook(count),
+      late: this.lateReserves,
+    });
   }
 
   /** Sends a round without waiting for it; its outcome reaches the loop through lastLookEmpty or roundError. */
@@ -396,6 +401,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
     await this.loopDone;
     // Rounds still on their way give back what they bring (stop is aborted), before the releases are gathered.
     await Promise.allSettled([...this.sentRounds]);
+    await this.lateReserves.settled();
     await Promise.allSettled([...this.pendingStarts]);
     if (this.slots.inUse > 0 && graceMs > 0) {
       const graceOver = new AbortController();
