@@ -1,3 +1,4 @@
+export { CommandTimeoutError, DEFAULT_COMMAND_TIMEOUT_MS } from './command-timeout.js';
 export {
   DEFAULT_CONNECT_TIMEOUT_MS,
   RESEND_SAFE_CLUSTER_OPTIONS,

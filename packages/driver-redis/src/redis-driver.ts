@@ -37,6 +37,8 @@ import {
   type WaitForWorkRequest,
 } from '@taskharbor/core';
 import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
+import { openBlockingConnection } from './blocking-connection.js';
+import { validateCommandTimeout, withinCommandTimeout } from './command-timeout.js';
 import { openCluster, openStandalone, warnIfResendUnsafe } from './connection.js';
 import { EnqueueBatcher } from './enqueue-batch.js';
 import { RedisDataModelError, RedisOutcomeUnknownError } from './errors.js';
@@ -83,6 +85,16 @@ export interface RedisDriverCommonOptions {
    * createdAt are always the caller's. See docs/redis.md.
    */
   leaseClock?: LeaseClock;
+  /**
+   * How long a command may go unanswered before the call fails: with a
+   * RedisOutcomeUnknownError for a state-changing script (it may still run
+   * when the node answers again; the job's lease decides), so that a Redis
+   * node that stops answering cannot hold a caller, or a worker's queues on
+   * other nodes, indefinitely. Default DEFAULT_COMMAND_TIMEOUT_MS (5 s);
+   * Infinity waits as long as the connection lives. waitForWork's blocking
+   * reads are not bound by it. See docs/redis.md.
+   */
+  commandTimeoutMs?: number;
 }
 
 /** `new RedisDriver(...)`: wrap an ioredis client (or Cluster) that you made and will close yourself. */
@@ -168,6 +180,8 @@ export class RedisDriver implements Driver, Admin {
   readonly client: RedisClient;
   readonly keyPrefix: string;
   readonly leaseClock: LeaseClock;
+  /** See RedisDriverCommonOptions.commandTimeoutMs. */
+  readonly commandTimeoutMs: number;
   private readonly keys: KeySpace;
   private readonly retention: ResolvedRetention;
   private readonly ownsClient: boolean;
@@ -207,6 +221,7 @@ export class RedisDriver implements Driver, Admin {
     if (options.keyPrefix !== undefined) validateName('keyPrefix', options.keyPrefix);
     resolveRetention(options.retention);
     validateLeaseClock(options.leaseClock);
+    validateCommandTimeout(options.commandTimeoutMs);
     return options;
   }
 
@@ -239,10 +254,11 @@ export class RedisDriver implements Driver, Admin {
     this.keys = new KeySpace(keyPrefix);
     this.retention = resolveRetention(options.retention);
     this.leaseClock = validateLeaseClock(options.leaseClock);
+    this.commandTimeoutMs = validateCommandTimeout(options.commandTimeoutMs);
     this.ownsClient = ownsClient;
     if (!ownsClient) warnIfResendUnsafe(client);
     this.wakeups = new WakeListeners(
-      () => this.openListenerConnection(),
+      () => openBlockingConnection(this.client),
       (queue) => this.keys.queue(queue).signal,
     );
   }
@@ -510,7 +526,10 @@ export class RedisDriver implements Driver, Admin {
 
   private async checkDataModel(): Promise<void> {
     const key = this.keys.version;
-    const [, stored] = await Promise.all([this.client.set(key, DATA_MODEL_VERSION, 'NX'), this.client.get(key)]);
+    const [, stored] = await withinCommandTimeout(
+      this.commandTimeoutMs,
+      Promise.all([this.client.set(key, DATA_MODEL_VERSION, 'NX'), this.client.get(key)]),
+    );
     if (stored === PREVIOUS_DATA_MODEL_VERSION) return this.migrateFromVersion1();
     if (stored !== DATA_MODEL_VERSION) throw new RedisDataModelError(key, stored, DATA_MODEL_VERSION);
   }
@@ -530,12 +549,13 @@ export class RedisDriver implements Driver, Admin {
 
   /**
    * Runs a state-changing script. An error reply from Redis is passed on;
-   * any other failure (a dropped connection, a timeout) leaves the outcome
-   * unknown and becomes a RedisOutcomeUnknownError. Never retried here.
+   * any other failure (a dropped connection, no reply within the command
+   * timeout) leaves the outcome unknown and becomes a
+   * RedisOutcomeUnknownError. Never retried here.
    */
   private async write<T>(operation: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      return await withinCommandTimeout(this.commandTimeoutMs, run());
     } catch (error) {
       if (this.closed) throw new DriverClosedError(operation);
       if (isReplyError(error)) throw error;
@@ -653,12 +673,6 @@ export class RedisDriver implements Driver, Admin {
   /** The `now` argument of a lease script (see leaseClock). */
   private scriptNow(now: number): string {
     return nowArg(this.leaseClock, now);
-  }
-
-  private openListenerConnection(): RedisClient {
-    const connection = this.client.duplicate();
-    connection.on('error', () => undefined);
-    return connection;
   }
 
   private async shutDown(): Promise<void> {
