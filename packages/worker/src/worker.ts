@@ -16,8 +16,8 @@ import type { Handler, Middleware } from './handler.js';
 import { Heartbeat } from './heartbeat.js';
 import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
 import { createPlanner, type QueuePlanner } from './queue-order.js';
+import { QueueTrouble } from './queue-trouble.js';
 import { type RoundResult, reserveRound } from './reserve-round.js';
-import { LateReserves } from './late-reserves.js';
 import { JobRun, type RunDeps } from './run-job.js';
 import { Slots } from './slots.js';
 import { closeOnSignals } from './signals.js';
@@ -62,7 +62,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
   private readonly planner: QueuePlanner;
   private readonly heartbeat: Heartbeat;
   private readonly wake: Wake;
-  private readonly lateReserves: LateReserves;
+  private readonly trouble: QueueTrouble;
   private readonly runDeps: RunDeps;
   private readonly stop = new AbortController();
   /** Ends the grace period early (a second SIGINT). */
@@ -109,7 +109,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
       pollIntervalMs: this.options.pollIntervalMs,
       onError: (error) => this.reportError(toError(error), 'waitForWork'),
     });
-    this.lateReserves = new LateReserves((error) => {
+    this.trouble = new QueueTrouble((error) => {
       if (error !== undefined) this.reportError(toError(error), 'reserve');
       // The queue can be asked again: an idle worker looks at once rather than at its next poll.
       if (this.lastLookEmpty) this.wake.poke();
@@ -286,8 +286,10 @@ export class Worker<Jobs extends JobMap = JobMap> {
       leaseMs: this.options.leaseMs,
       free,
       onJobs: (jobs) => this.startJobs(jobs),
+      onLateJobs: (jobs) => this.startLateJobs(jobs),
+      onQueueError: (error) => this.reportError(toError(error), 'reserve'),
       unbook: (count) => this.slots.unbook(count),
-      late: this.lateReserves,
+      trouble: this.trouble,
     });
   }
 
@@ -360,6 +362,18 @@ export class Worker<Jobs extends JobMap = JobMap> {
     }
   }
 
+  /**
+   * Jobs of a reserve that answered after its round gave up on it: they run
+   * in slots that are free now; the rest go straight back to their queue
+   * (release: no attempt counted), as after close().
+   */
+  private startLateJobs(jobs: ReservedJob[]): void {
+    const take = this.stop.signal.aborted ? 0 : Math.min(jobs.length, this.slots.free);
+    this.slots.book(take);
+    for (const job of jobs.slice(take)) this.releaseUnstarted(job.lease);
+    if (take > 0) this.startJobs(jobs.slice(0, take));
+  }
+
   /** Runs the job, frees its slot when the handler settles, and lets go of it once its outcome is written. */
   private async runToEnd(run: JobRun, lease: Lease): Promise<void> {
     try {
@@ -401,7 +415,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
     await this.loopDone;
     // Rounds still on their way give back what they bring (stop is aborted), before the releases are gathered.
     await Promise.allSettled([...this.sentRounds]);
-    await this.lateReserves.settled();
+    await this.trouble.lateSettled();
     await Promise.allSettled([...this.pendingStarts]);
     if (this.slots.inUse > 0 && graceMs > 0) {
       const graceOver = new AbortController();
