@@ -38,6 +38,7 @@ import {
 } from '@taskharbor/core';
 import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
 import { openBlockingConnection } from './blocking-connection.js';
+import { refreshSlotsAfterFailure } from './cluster-refresh.js';
 import { validateCommandTimeout, withinCommandTimeout } from './command-timeout.js';
 import { openCluster, openStandalone, warnIfResendUnsafe } from './connection.js';
 import { EnqueueBatcher } from './enqueue-batch.js';
@@ -559,6 +560,7 @@ export class RedisDriver implements Driver, Admin {
     } catch (error) {
       if (this.closed) throw new DriverClosedError(operation);
       if (isReplyError(error)) throw error;
+      refreshSlotsAfterFailure(this.client);
       throw new RedisOutcomeUnknownError(operation, error);
     }
   }

@@ -67,7 +67,10 @@ export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
 
 export interface WorkerEvent {
   pid: number;
+  /** The worker's Date.now() when it wrote the event. */
+  at: number;
   event: string;
+  queue?: string;
   id?: string;
   token?: string;
   during?: string;

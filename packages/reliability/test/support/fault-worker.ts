@@ -38,6 +38,12 @@ export interface FaultWorkerConfig {
   clockSkewMs?: number;
   /** The driver's leaseClock option. */
   leaseClock?: LeaseClock;
+  /** Set: the driver connects to this Redis Cluster (url and db are then unused). */
+  clusterNodes?: { host: string; port: number }[];
+  /** Several queues, shared by equal weight; default [queue]. */
+  queues?: string[];
+  /** The driver's commandTimeoutMs option. */
+  commandTimeoutMs?: number;
 }
 
 /** The machine's clock moved by `skewMs`, as on a host whose time is off; timers are unchanged. */
@@ -50,7 +56,7 @@ function skewedClock(skewMs: number): Clock {
 }
 
 function out(event: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ pid: process.pid, ...event })}\n`);
+  process.stdout.write(`${JSON.stringify({ pid: process.pid, at: Date.now(), ...event })}\n`);
 }
 
 function sleep(ms: number): Promise<void> {
@@ -71,16 +77,20 @@ async function main(): Promise<void> {
 
   const log = new Redis(config.logUrl, { db: config.logDb, connectionName: 'thfault-startlog' });
   log.on('error', () => {});
-  const driver = await RedisDriver.connect({
-    url: config.url,
-    db: config.db,
+  const common = {
     keyPrefix: config.keyPrefix,
     retention: { maxDoneCount: 1_000_000_000, maxDoneAgeMs: 1_000_000_000_000 },
     leaseClock: config.leaseClock ?? 'caller',
-    redisOptions: { connectionName: config.connectionName, connectTimeout: 3000 },
-  });
+    ...(config.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: config.commandTimeoutMs }),
+  };
+  const redisOptions = { connectionName: config.connectionName, connectTimeout: 3000 };
+  const driver =
+    config.clusterNodes === undefined
+      ? await RedisDriver.connect({ ...common, url: config.url, db: config.db, redisOptions })
+      : await RedisDriver.connectCluster({ ...common, nodes: config.clusterNodes, clusterOptions: { redisOptions } });
   const worker = new Worker(driver, {
-    queues: [config.queue],
+    queues: config.queues ?? [config.queue],
+    queueOrder: config.queues === undefined ? 'strict' : 'weighted',
     concurrency: config.concurrency,
     leaseMs: config.leaseMs,
     pollIntervalMs: 500,
@@ -120,7 +130,7 @@ async function main(): Promise<void> {
   worker.on('leaseLost', ({ job, lease, error, during }) => {
     out({ event: 'leaseLost', id: job.id, token: lease.token, during, code: (error as { code?: string }).code });
   });
-  worker.on('completed', ({ job }) => out({ event: 'completed', id: job.id }));
+  worker.on('completed', ({ job }) => out({ event: 'completed', id: job.id, queue: job.queue }));
   worker.on('retrying', ({ job }) => out({ event: 'retrying', id: job.id }));
   worker.on('dead', ({ job }) => out({ event: 'dead', id: job.id }));
   worker.on('error', ({ error, during, jobId }) => {
