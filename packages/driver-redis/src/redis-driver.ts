@@ -59,6 +59,8 @@ import { runRequeue } from './lua/requeue.js';
 import { runReserve } from './lua/reserve.js';
 import { runRetry } from './lua/retry.js';
 import type { RedisClient } from './lua/script.js';
+import { awaitReplicas, RedisReplicationTimeoutError, type ReplicaAckOptions, validateReplicaAck } from './replica-wait.js';
+import type { SentinelOptions } from './sentinel.js';
 import { WakeListeners } from './wake-listeners.js';
 
 /** Only connect and connectCluster can pass it: they hand over a client the driver then owns and closes. */
@@ -96,6 +98,14 @@ export interface RedisDriverCommonOptions {
    * reads are not bound by it. See docs/redis.md.
    */
   commandTimeoutMs?: number;
+  /**
+   * Opt-in replicated acknowledgment: every state-changing script is
+   * followed by WAIT, and the call resolves only once `count` replicas have
+   * it; after `timeoutMs` it fails with RedisReplicationTimeoutError (done
+   * on the master, not known to be replicated). Costs a replication round
+   * trip per call. Default off. See docs/redis.md (Operations).
+   */
+  replicas?: ReplicaAckOptions;
 }
 
 /** `new RedisDriver(...)`: wrap an ioredis client (or Cluster) that you made and will close yourself. */
@@ -116,6 +126,12 @@ export interface RedisConnectOptions extends RedisDriverCommonOptions {
   addr?: string;
   /** Logical database (tests use 14); wins over a db in the URL. Default 0. */
   db?: number;
+  /**
+   * Find the master through Redis Sentinel and follow it across failovers;
+   * `url`/`addr` then give only the db and the data nodes' credentials.
+   * See docs/redis.md (Operations).
+   */
+  sentinel?: SentinelOptions;
   /**
    * More ioredis options: timeouts, `tls`, `username`/`password` for ACL
    * users, `retryStrategy` once connected. The resend settings
@@ -183,6 +199,8 @@ export class RedisDriver implements Driver, Admin {
   readonly leaseClock: LeaseClock;
   /** See RedisDriverCommonOptions.commandTimeoutMs. */
   readonly commandTimeoutMs: number;
+  /** See RedisDriverCommonOptions.replicas; undefined when off. */
+  readonly replicas: ReplicaAckOptions | undefined;
   private readonly keys: KeySpace;
   private readonly retention: ResolvedRetention;
   private readonly ownsClient: boolean;
@@ -223,6 +241,7 @@ export class RedisDriver implements Driver, Admin {
     resolveRetention(options.retention);
     validateLeaseClock(options.leaseClock);
     validateCommandTimeout(options.commandTimeoutMs);
+    validateReplicaAck(options.replicas);
     return options;
   }
 
@@ -256,6 +275,7 @@ export class RedisDriver implements Driver, Admin {
     this.retention = resolveRetention(options.retention);
     this.leaseClock = validateLeaseClock(options.leaseClock);
     this.commandTimeoutMs = validateCommandTimeout(options.commandTimeoutMs);
+    this.replicas = validateReplicaAck(options.replicas);
     this.ownsClient = ownsClient;
     if (!ownsClient) warnIfResendUnsafe(client);
     this.wakeups = new WakeListeners(
@@ -306,6 +326,7 @@ export class RedisDriver implements Driver, Admin {
         limit: request.limit,
         leaseMs: request.leaseMs,
       }),
+      keys.inflight,
     );
   }
 
@@ -319,6 +340,7 @@ export class RedisDriver implements Driver, Admin {
     const expiresAt = now + leaseMs;
     const [reply] = await this.write(`extendLease of job ${lease.jobId}`, () =>
       runExtend(this.client, this.keys.queue(lease.queue), [lease], this.scriptNow(now), leaseMs),
+    this.keys.queue(lease.queue).inflight,
     );
     throwIfRefused(reply, lease, now);
     return { jobId: lease.jobId, queue: lease.queue, token: lease.token, expiresAt };
@@ -332,6 +354,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const [reply] = await this.write(`ack of job ${lease.jobId}`, () =>
       runAck(this.client, this.keys.queue(lease.queue), [lease], this.scriptNow(now), this.retention),
+    this.keys.queue(lease.queue).inflight,
     );
     throwIfRefused(reply, lease, now);
   }
@@ -345,6 +368,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const reply = await this.write(`retry of job ${lease.jobId}`, () =>
       runRetry(this.client, this.keys.queue(lease.queue), lease, update, now, this.scriptNow(now)),
+    this.keys.queue(lease.queue).inflight,
     );
     throwIfRefused(reply, lease, now);
   }
@@ -358,6 +382,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const reply = await this.write(`fail of job ${lease.jobId}`, () =>
       runFail(this.client, this.keys.queue(lease.queue), lease, update, this.scriptNow(now)),
+    this.keys.queue(lease.queue).inflight,
     );
     throwIfRefused(reply, lease, now);
   }
@@ -370,6 +395,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const reply = await this.write(`release of job ${lease.jobId}`, () =>
       runRelease(this.client, this.keys.queue(lease.queue), lease, this.scriptNow(now)),
+    this.keys.queue(lease.queue).inflight,
     );
     throwIfRefused(reply, lease, now);
   }
@@ -468,6 +494,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const [code, status] = await this.write(`requeueDlq of job ${ref.id}`, () =>
       runRequeue(this.client, this.keys.queue(ref.queue), ref.id, options),
+    this.keys.queue(ref.queue).dlq,
     );
     if (code === 'OK') return;
     if (code === 'NOT_FOUND') throw new JobNotFoundError(ref.queue, ref.id);
@@ -552,14 +579,19 @@ export class RedisDriver implements Driver, Admin {
    * Runs a state-changing script. An error reply from Redis is passed on;
    * any other failure (a dropped connection, no reply within the command
    * timeout) leaves the outcome unknown and becomes a
-   * RedisOutcomeUnknownError. Never retried here.
+   * RedisOutcomeUnknownError. Never retried here. With `replicas`, WAIT
+   * follows on the master of `routeKey` (any key the script wrote).
    */
-  private async write<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  private async write<T>(operation: string, run: () => Promise<T>, routeKey: string): Promise<T> {
     try {
-      return await withinCommandTimeout(this.commandTimeoutMs, run());
+      const result = await withinCommandTimeout(this.commandTimeoutMs, run());
+      if (this.replicas !== undefined) {
+        await withinCommandTimeout(this.commandTimeoutMs, awaitReplicas(this.client, routeKey, this.replicas, operation));
+      }
+      return result;
     } catch (error) {
       if (this.closed) throw new DriverClosedError(operation);
-      if (isReplyError(error)) throw error;
+      if (isReplyError(error) || error instanceof RedisReplicationTimeoutError) throw error;
       refreshSlotsAfterFailure(this.client);
       throw new RedisOutcomeUnknownError(operation, error);
     }
@@ -573,7 +605,7 @@ export class RedisDriver implements Driver, Admin {
   private registerQueues(queues: readonly string[]): Promise<void> | undefined {
     const fresh = queues.filter((queue) => !this.registeredQueues.has(queue));
     if (fresh.length === 0) return undefined;
-    return this.write(`enqueue: registering queues ${fresh.join(', ')}`, () => this.client.sadd(this.keys.queues, ...fresh)).then(() => {
+    return this.write(`enqueue: registering queues ${fresh.join(', ')}`, () => this.client.sadd(this.keys.queues, ...fresh), this.keys.queues).then(() => {
       for (const queue of fresh) this.registeredQueues.add(queue);
     });
   }
@@ -594,6 +626,7 @@ export class RedisDriver implements Driver, Admin {
                 group.map((entry) => entry.item),
                 group.map((entry) => nows[entry.index] as number),
               ),
+              this.keys.queue(queue).ready,
             ),
             registering,
           ]);
@@ -657,6 +690,7 @@ export class RedisDriver implements Driver, Admin {
               queue,
               group.map((entry) => entry.item),
             ),
+            this.keys.queue(queue).inflight,
           );
           group.forEach((entry, i) => {
             const reply = replies[i];

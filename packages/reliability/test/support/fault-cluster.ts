@@ -5,42 +5,18 @@
  * are stopped, continued and killed by PID; everything is killed and removed
  * by destroy() and on process exit.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
-import { freePort, REDIS_SERVER_BIN } from './fault-redis-server.js';
+import { askNode, RedisProcess } from './fault-processes.js';
+import { freePort } from './fault-redis-server.js';
 
 const run = promisify(execFile);
 
-export interface ClusterNodeProcess {
-  readonly port: number;
-  readonly child: ChildProcess;
-}
-
-const started = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of started) child.kill('SIGKILL');
-});
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Runs one command on one node with a short-lived client; undefined when the node does not answer. */
-export async function askNode<T>(port: number, command: (redis: Redis) => Promise<T>, timeoutMs = 1000): Promise<T | undefined> {
-  const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, commandTimeout: timeoutMs, connectTimeout: timeoutMs });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return await command(redis);
-  } catch {
-    return undefined;
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** CLUSTER SLOTS as one node sees it: [first slot, last slot, [master host, master port, …], …replicas]. */
@@ -50,8 +26,7 @@ function slotRanges(port: number): Promise<[number, number, [string, number]][] 
 
 export class FaultCluster {
   readonly dir: string;
-  readonly nodes: ClusterNodeProcess[] = [];
-  private readonly logs = new Map<number, string>();
+  readonly nodes: RedisProcess[] = [];
 
   private constructor(dir: string) {
     this.dir = dir;
@@ -68,7 +43,8 @@ export class FaultCluster {
       return cluster;
     } catch (error) {
       await cluster.destroy();
-      throw new Error(`could not start a local Redis Cluster with replicas: ${String(error)}\n${[...cluster.logs.values()].join('\n').slice(-3000)}`);
+      const logs = cluster.nodes.map((node) => node.output).join('\n');
+      throw new Error(`could not start a local Redis Cluster with replicas: ${String(error)}\n${logs.slice(-3000)}`);
     }
   }
 
@@ -92,19 +68,7 @@ export class FaultCluster {
       '--save', '',
       '--appendonly', 'no',
     ];
-    const child = spawn(REDIS_SERVER_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    started.add(child);
-    child.on('exit', () => started.delete(child));
-    const keep = (chunk: Buffer) => this.logs.set(port, ((this.logs.get(port) ?? '') + chunk.toString()).slice(-2000));
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    this.nodes.push({ port, child });
-    const until = Date.now() + 10_000;
-    while ((await askNode(port, (redis) => redis.ping())) !== 'PONG') {
-      if (child.exitCode !== null) throw new Error(`redis-server on ${port} exited: ${this.logs.get(port)}`);
-      if (Date.now() > until) throw new Error(`redis-server on ${port} did not answer PING`);
-      await sleep(50);
-    }
+    this.nodes.push(await RedisProcess.start(port, args));
   }
 
   /**
@@ -114,7 +78,7 @@ export class FaultCluster {
   async waitHealthy(ms: number, masters = 3): Promise<void> {
     const until = Date.now() + ms;
     for (;;) {
-      const live = this.nodes.filter((node) => node.child.exitCode === null && node.child.signalCode === null);
+      const live = this.nodes.filter((node) => node.alive);
       const infos = await Promise.all(live.map((node) => askNode(node.port, (redis) => redis.cluster('INFO') as Promise<string>)));
       const ok = infos.every((info) => info?.includes('cluster_state:ok'));
       const serving = await this.masterPorts();
@@ -127,7 +91,7 @@ export class FaultCluster {
   /** Ports of the live masters that serve slots, as the first answering live node sees them. */
   async masterPorts(): Promise<number[]> {
     for (const node of this.nodes) {
-      if (node.child.exitCode !== null || node.child.signalCode !== null) continue;
+      if (!node.alive) continue;
       const slots = await slotRanges(node.port);
       if (slots !== undefined) return [...new Set(slots.map((range) => range[2][1]))].sort((a, b) => a - b);
     }
@@ -147,11 +111,11 @@ export class FaultCluster {
   /** Sets a config value on every live node (e.g. cluster-node-timeout between scenarios). */
   async configSet(name: string, value: string): Promise<void> {
     for (const node of this.nodes) {
-      if (node.child.exitCode === null && node.child.signalCode === null) await askNode(node.port, (redis) => redis.config('SET', name, value));
+      if (node.alive) await askNode(node.port, (redis) => redis.config('SET', name, value));
     }
   }
 
-  private node(port: number): ClusterNodeProcess {
+  private node(port: number): RedisProcess {
     const node = this.nodes.find((candidate) => candidate.port === port);
     if (node === undefined) throw new Error(`no node on port ${port}`);
     return node;
@@ -159,26 +123,21 @@ export class FaultCluster {
 
   /** SIGSTOP: the process stays, with its connections open, and answers nothing. */
   pause(port: number): void {
-    this.node(port).child.kill('SIGSTOP');
+    this.node(port).pause();
   }
 
   /** SIGCONT after pause(). */
   resume(port: number): void {
-    this.node(port).child.kill('SIGCONT');
+    this.node(port).resume();
   }
 
   /** SIGKILL, then wait for the exit. */
-  async kill(port: number): Promise<void> {
-    const { child } = this.node(port);
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+  kill(port: number): Promise<void> {
+    return this.node(port).kill();
   }
 
   async destroy(): Promise<void> {
-    for (const node of this.nodes) node.child.kill('SIGCONT');
-    await Promise.all(this.nodes.map((node) => this.kill(node.port)));
+    await Promise.all(this.nodes.map((node) => node.kill()));
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

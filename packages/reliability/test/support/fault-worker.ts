@@ -44,6 +44,10 @@ export interface FaultWorkerConfig {
   queues?: string[];
   /** The driver's commandTimeoutMs option. */
   commandTimeoutMs?: number;
+  /** Set: the driver finds its master through these Sentinels (url then gives only the db). */
+  sentinel?: { sentinels: { host: string; port: number }[]; name: string };
+  /** The driver's replicas option (replicated acknowledgment). */
+  replicas?: { count: number; timeoutMs: number };
 }
 
 /** The machine's clock moved by `skewMs`, as on a host whose time is off; timers are unchanged. */
@@ -82,11 +86,12 @@ async function main(): Promise<void> {
     retention: { maxDoneCount: 1_000_000_000, maxDoneAgeMs: 1_000_000_000_000 },
     leaseClock: config.leaseClock ?? 'caller',
     ...(config.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: config.commandTimeoutMs }),
+    ...(config.replicas === undefined ? {} : { replicas: config.replicas }),
   };
   const redisOptions = { connectionName: config.connectionName, connectTimeout: 3000 };
   const driver =
     config.clusterNodes === undefined
-      ? await RedisDriver.connect({ ...common, url: config.url, db: config.db, redisOptions })
+      ? await RedisDriver.connect({ ...common, url: config.url, db: config.db, redisOptions, ...(config.sentinel ? { sentinel: config.sentinel } : {}) })
       : await RedisDriver.connectCluster({ ...common, nodes: config.clusterNodes, clusterOptions: { redisOptions } });
   const worker = new Worker(driver, {
     queues: config.queues ?? [config.queue],
