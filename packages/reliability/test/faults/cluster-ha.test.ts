@@ -82,11 +82,15 @@ describe.skipIf(SKIP)('Redis Cluster with replicas: a silent shard and a hard fa
   const prefixes: string[] = [];
   const local = (): FaultCluster => cluster ?? expect.fail('the cluster starts in beforeAll');
 
-  beforeAll(async () => {
-    // A node timeout far above the stall: stopping a master for 10 s must not fail it over.
-    cluster = await FaultCluster.start(3, 30_000);
+  beforeAll(() => {
     shared = openShared(requireSharedRedisUrl());
-  }, 60_000);
+  });
+
+  /** A fresh cluster per scenario: each one kills or stops a master. */
+  async function freshCluster(nodeTimeoutMs: number): Promise<void> {
+    await cluster?.destroy();
+    cluster = await FaultCluster.start(3, nodeTimeoutMs);
+  }
 
   afterAll(async () => {
     await killAllWorkers();
@@ -97,7 +101,13 @@ describe.skipIf(SKIP)('Redis Cluster with replicas: a silent shard and a hard fa
     }
   });
 
-  async function startWorkers(prefix: string, queues: string[], leaseMs: number, workMs: [number, number]): Promise<FaultWorker[]> {
+  async function startWorkers(
+    prefix: string,
+    queues: string[],
+    leaseMs: number,
+    workMs: [number, number],
+    replicas?: { count: number; timeoutMs: number },
+  ): Promise<FaultWorker[]> {
     const config = baseWorkerConfig({
       url: requireSharedRedisUrl(),
       prefix,
@@ -107,6 +117,7 @@ describe.skipIf(SKIP)('Redis Cluster with replicas: a silent shard and a hard fa
       concurrency: 8,
       workMinMs: workMs[0],
       workMaxMs: workMs[1],
+      ...(replicas ? { replicas } : {}),
     });
     const workers = [new FaultWorker(config), new FaultWorker(config)];
     await Promise.all(workers.map((worker) => worker.ready));
@@ -114,6 +125,8 @@ describe.skipIf(SKIP)('Redis Cluster with replicas: a silent shard and a hard fa
   }
 
   it('a silent master (SIGSTOP 10 s) stalls only its own queues; the others keep their rate', async () => {
+    // A node timeout far above the stall: stopping a master for 10 s must not fail it over.
+    await freshCluster(30_000);
     const prefix = uniqueName('cluster-silent');
     prefixes.push(prefix);
     const byMaster = await queuesByMaster(local(), 'silent', 2);
@@ -177,25 +190,35 @@ describe.skipIf(SKIP)('Redis Cluster with replicas: a silent shard and a hard fa
     }
   }, TEST_TIMEOUT_MS);
 
-  it('a master SIGKILLed mid-run: its replica takes over and the workers carry on without a restart', async () => {
-    await local().configSet('cluster-node-timeout', '1500');
+  async function hardFailover(replicas: { count: number; timeoutMs: number } | undefined) {
+    await freshCluster(1_500);
     const prefix = uniqueName('cluster-kill');
     prefixes.push(prefix);
     const byMaster = await queuesByMaster(local(), 'kill', 2);
     const queues = [...byMaster.values()].flat();
     const [killedPort, movedQueues] = [...byMaster][0] as [number, string[]];
     const moved = new Set(movedQueues);
-    const driver = await RedisDriver.connectCluster({ nodes: local().startupNodes, keyPrefix: prefix, retention: KEEP_DONE_JOBS });
+    const driver = await RedisDriver.connectCluster({
+      nodes: local().startupNodes,
+      keyPrefix: prefix,
+      retention: KEEP_DONE_JOBS,
+      ...(replicas ? { replicas } : {}),
+    });
     try {
       const initial = await fillQueues(driver, queues, LARGE ? 3_000 : 600);
-      const workers = await startWorkers(prefix, queues, 2_000, [10, 20]);
+      const workers = await startWorkers(prefix, queues, 2_000, [10, 20], replicas);
       const producer = new Producer(driver, queues, `${prefix}-p`);
       await sleep(2_000);
       const killedAt = Date.now();
       await local().kill(killedPort);
       await local().waitHealthy(30_000);
       const promotedAt = Date.now();
-      await sleep(2_000);
+      // The failed node comes back and rejoins as the new master's replica (with `replicas: 1`,
+      // writes to that shard cannot be acknowledged until it has one again).
+      await local().restart(killedPort);
+      await local().waitReplicasOnline(30_000);
+      const replicaBackAt = Date.now();
+      await sleep(1_000);
       await producer.stop();
       await waitQueuesDrained(driver, queues, LARGE ? 600_000 : 90_000);
       const alive = workers.every((worker) => worker.alive);
@@ -208,17 +231,17 @@ describe.skipIf(SKIP)('Redis Cluster with replicas: a silent shard and a hard fa
       const starts = await readStarts(shared as Redis, startsKeyOf(prefix));
       const report = checkDeliveries([...stored.keys()], records, starts, new Set());
       const events = completions(workers);
-      const twice = completedTwice(events);
       const figures = {
+        replicas: replicas ?? 'off',
         jobs: acknowledged.size,
         enqueuesUnknown: producer.unknown.size,
         lostAcknowledgedEnqueues: lostAcknowledged.length,
         notDone: report.notDone.length,
         ranTwice: report.duplicated,
         ranTwiceWhy: repeatReasons(workers, repeatedIds(starts)),
-        acknowledgedDoneThenRanAgain: twice.length,
-        unexplainedRepeats: report.unexplainedRepeats.length,
+        acknowledgedDoneThenRanAgain: completedTwice(events).length,
         promotionMs: promotedAt - killedAt,
+        replicaBackAfterPromotionMs: replicaBackAt - promotedAt,
         movedQueuesCompleteAgainAfterKillMs: (firstCompletionAfter(events, moved, promotedAt) ?? Number.NaN) - killedAt,
         movedQueuesCompleteAgainAfterPromotionMs: (firstCompletionAfter(events, moved, promotedAt) ?? Number.NaN) - promotedAt,
         workerErrors: errorSummary(workers),
@@ -228,9 +251,23 @@ describe.skipIf(SKIP)('Redis Cluster with replicas: a silent shard and a hard fa
       expect(report.notDone).toEqual([]);
       expect(report.ackWithoutStart).toEqual([]);
       expect(firstCompletionAfter(events, moved, promotedAt)).toBeDefined();
+      return figures;
     } finally {
       await killAllWorkers();
       await driver.close();
     }
+  }
+
+  // Without replicated acknowledgment an enqueue or ack the dead master acknowledged but had not yet
+  // sent to its replica is lost; on loopback that window is short, so the figure is often 0.
+  // The killed node is started again after the promotion in both runs and rejoins as a replica.
+  it('a master SIGKILLed mid-run: its replica takes over and the workers carry on without a restart', async () => {
+    await hardFailover(undefined);
+  }, TEST_TIMEOUT_MS);
+
+  it('the same with replicated acknowledgment (replicas: 1): nothing acknowledged is lost', async () => {
+    const figures = await hardFailover({ count: 1, timeoutMs: 500 });
+    expect(figures.lostAcknowledgedEnqueues).toBe(0);
+    expect(figures.acknowledgedDoneThenRanAgain).toBe(0);
   }, TEST_TIMEOUT_MS);
 });

@@ -27,6 +27,7 @@ function slotRanges(port: number): Promise<[number, number, [string, number]][] 
 export class FaultCluster {
   readonly dir: string;
   readonly nodes: RedisProcess[] = [];
+  private readonly args = new Map<number, string[]>();
 
   private constructor(dir: string) {
     this.dir = dir;
@@ -40,6 +41,7 @@ export class FaultCluster {
       const ports = cluster.nodes.map((node) => node.port);
       await run('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '1', '--cluster-yes']);
       await cluster.waitHealthy(30_000, masters);
+      await cluster.waitReplicasOnline(30_000);
       return cluster;
     } catch (error) {
       await cluster.destroy();
@@ -67,8 +69,18 @@ export class FaultCluster {
       '--dbfilename', `dump-${port}.rdb`,
       '--save', '',
       '--appendonly', 'no',
+      '--repl-diskless-sync-delay', '0',
     ];
+    this.args.set(port, args);
     this.nodes.push(await RedisProcess.start(port, args));
+  }
+
+  /** Starts a killed node again on its port with its nodes file: it rejoins, as a replica of whoever took its slots. */
+  async restart(port: number): Promise<void> {
+    const index = this.nodes.findIndex((node) => node.port === port);
+    const args = this.args.get(port);
+    if (index < 0 || args === undefined) throw new Error(`no node on port ${port}`);
+    this.nodes[index] = await RedisProcess.start(port, args);
   }
 
   /**
@@ -84,6 +96,18 @@ export class FaultCluster {
       const serving = await this.masterPorts();
       if (ok && serving.length === masters && serving.every((port) => live.some((node) => node.port === port))) return;
       if (Date.now() > until) throw new Error(`cluster not healthy within ${ms} ms: ${infos.map((info) => info?.split('\n')[0]).join(', ')}`);
+      await sleep(100);
+    }
+  }
+
+  /** Waits until every master that serves slots has a replica in sync. */
+  async waitReplicasOnline(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const masters = await this.masterPorts();
+      const online = await Promise.all(masters.map((port) => askNode(port, async (redis) => (await redis.info('replication')).includes('state=online'))));
+      if (masters.length > 0 && online.every((ok) => ok === true)) return;
+      if (Date.now() > until) throw new Error(`replicas not in sync within ${ms} ms`);
       await sleep(100);
     }
   }
