@@ -65,9 +65,9 @@ async function measure(driver: RedisDriver, shape: Shape, queue: string): Promis
   if (shape === 'one at a time') {
     for (let i = 0; i < jobs; i++) await driver.enqueue(job(queue, now), now);
   } else if (shape === 'enqueueMany of 100') {
-    for (let i = 0; i < jobs; i += 100) await driver.enqueueMany(Array.from({ length: 100 }, (_, j) => job(queue, now)), now);
+    for (let i = 0; i < jobs; i += 100) await driver.enqueueMany(Array.from({ length: 100 }, () => job(queue, now)), now);
   } else {
-    for (let i = 0; i < jobs; i += 200) await Promise.all(Array.from({ length: 200 }, (_, j) => driver.enqueue(job(queue, now), now)));
+    for (let i = 0; i < jobs; i += 200) await Promise.all(Array.from({ length: 200 }, () => driver.enqueue(job(queue, now), now)));
   }
   return Number(process.hrtime.bigint() - started) / 1000 / jobs;
 }
