@@ -340,7 +340,7 @@ export class RedisDriver implements Driver, Admin {
     const expiresAt = now + leaseMs;
     const [reply] = await this.write(`extendLease of job ${lease.jobId}`, () =>
       runExtend(this.client, this.keys.queue(lease.queue), [lease], this.scriptNow(now), leaseMs),
-    this.keys.queue(lease.queue).inflight,
+      this.keys.queue(lease.queue).inflight,
     );
     throwIfRefused(reply, lease, now);
     return { jobId: lease.jobId, queue: lease.queue, token: lease.token, expiresAt };
@@ -354,7 +354,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const [reply] = await this.write(`ack of job ${lease.jobId}`, () =>
       runAck(this.client, this.keys.queue(lease.queue), [lease], this.scriptNow(now), this.retention),
-    this.keys.queue(lease.queue).inflight,
+      this.keys.queue(lease.queue).inflight,
     );
     throwIfRefused(reply, lease, now);
   }
@@ -368,7 +368,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const reply = await this.write(`retry of job ${lease.jobId}`, () =>
       runRetry(this.client, this.keys.queue(lease.queue), lease, update, now, this.scriptNow(now)),
-    this.keys.queue(lease.queue).inflight,
+      this.keys.queue(lease.queue).inflight,
     );
     throwIfRefused(reply, lease, now);
   }
@@ -382,7 +382,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const reply = await this.write(`fail of job ${lease.jobId}`, () =>
       runFail(this.client, this.keys.queue(lease.queue), lease, update, this.scriptNow(now)),
-    this.keys.queue(lease.queue).inflight,
+      this.keys.queue(lease.queue).inflight,
     );
     throwIfRefused(reply, lease, now);
   }
@@ -395,7 +395,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const reply = await this.write(`release of job ${lease.jobId}`, () =>
       runRelease(this.client, this.keys.queue(lease.queue), lease, this.scriptNow(now)),
-    this.keys.queue(lease.queue).inflight,
+      this.keys.queue(lease.queue).inflight,
     );
     throwIfRefused(reply, lease, now);
   }
@@ -494,7 +494,7 @@ export class RedisDriver implements Driver, Admin {
     await this.prepare();
     const [code, status] = await this.write(`requeueDlq of job ${ref.id}`, () =>
       runRequeue(this.client, this.keys.queue(ref.queue), ref.id, options),
-    this.keys.queue(ref.queue).dlq,
+      this.keys.queue(ref.queue).dlq,
     );
     if (code === 'OK') return;
     if (code === 'NOT_FOUND') throw new JobNotFoundError(ref.queue, ref.id);
