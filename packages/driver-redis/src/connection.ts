@@ -2,6 +2,7 @@ import { ValidationError } from '@taskharbor/core';
 import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { RedisConnectError } from './errors.js';
 import type { RedisClient } from './lua/script.js';
+import { describeSentinel, type SentinelOptions, sentinelSettings, validateSentinel } from './sentinel.js';
 
 /**
  * The ioredis settings the driver needs so that no state-changing script is
@@ -131,7 +132,10 @@ function withDeadline<T>(ms: number, promise: Promise<T>): Promise<T> {
  * until the first PING succeeds the client does not try to reconnect, so a
  * wrong address never leaves a reconnect loop behind.
  */
-export async function openStandalone(options: TargetOptions & { redisOptions?: RedisOptions }): Promise<Redis> {
+export async function openStandalone(
+  options: TargetOptions & { redisOptions?: RedisOptions; sentinel?: SentinelOptions },
+): Promise<Redis> {
+  const sentinel = validateSentinel(options.sentinel);
   const target = resolveTarget(options);
   const user = options.redisOptions ?? {};
   const connectTimeout = user.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -154,6 +158,7 @@ export async function openStandalone(options: TargetOptions & { redisOptions?: R
   if (username !== undefined) settings.username = username;
   if (password !== undefined) settings.password = password;
   if (target.tls && user.tls === undefined) settings.tls = {};
+  if (sentinel !== undefined) Object.assign(settings, sentinelSettings(sentinel, user, () => connected));
   const client = new Redis(settings);
   // Errors reach callers through their rejected commands; without a listener ioredis also logs each one.
   // The first one is kept: ioredis rejects connect() with a bare "Connection is closed." that hides it.
@@ -171,7 +176,7 @@ export async function openStandalone(options: TargetOptions & { redisOptions?: R
     );
   } catch (cause) {
     client.disconnect();
-    throw new RedisConnectError(target.description, firstError ?? cause);
+    throw new RedisConnectError(sentinel === undefined ? target.description : describeSentinel(sentinel), firstError ?? cause);
   }
   connected = true;
   return client;

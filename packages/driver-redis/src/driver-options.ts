@@ -2,6 +2,8 @@ import type { RetentionOptions } from '@taskharbor/core';
 import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
 import type { LeaseClock } from './lease-clock.js';
 import type { RedisClient } from './lua/script.js';
+import type { ReplicaAckOptions } from './replica-wait.js';
+import type { SentinelOptions } from './sentinel.js';
 
 /** The prefix every key starts with unless `keyPrefix` says otherwise. */
 export const DEFAULT_KEY_PREFIX = 'taskharbor';
@@ -25,6 +27,24 @@ export interface RedisDriverCommonOptions {
    * createdAt are always the caller's. See docs/redis.md.
    */
   leaseClock?: LeaseClock;
+  /**
+   * How long a command may go unanswered before the call fails: with a
+   * RedisOutcomeUnknownError for a state-changing script (it may still run
+   * when the node answers again; the job's lease decides), so that a Redis
+   * node that stops answering cannot hold a caller, or a worker's queues on
+   * other nodes, indefinitely. Default DEFAULT_COMMAND_TIMEOUT_MS (5 s);
+   * Infinity waits as long as the connection lives. waitForWork's blocking
+   * reads are not bound by it. See docs/redis.md.
+   */
+  commandTimeoutMs?: number;
+  /**
+   * Opt-in replicated acknowledgment: every state-changing script is
+   * followed by WAIT, and the call resolves only once `count` replicas have
+   * it; after `timeoutMs` it fails with RedisReplicationTimeoutError (done
+   * on the master, not known to be replicated). Costs a replication round
+   * trip per call. Default off. See docs/redis.md (Operations).
+   */
+  replicas?: ReplicaAckOptions;
 }
 
 /** `new RedisDriver(...)`: wrap an ioredis client (or Cluster) that you made and will close yourself. */
@@ -45,6 +65,12 @@ export interface RedisConnectOptions extends RedisDriverCommonOptions {
   addr?: string;
   /** Logical database (tests use 14); wins over a db in the URL. Default 0. */
   db?: number;
+  /**
+   * Find the master through Redis Sentinel and follow it across failovers;
+   * `url`/`addr` then give only the db and the data nodes' credentials.
+   * See docs/redis.md (Operations).
+   */
+  sentinel?: SentinelOptions;
   /**
    * More ioredis options: timeouts, `tls`, `username`/`password` for ACL
    * users, `retryStrategy` once connected. The resend settings

@@ -25,6 +25,8 @@ export type StoreEach = (jobs: readonly NewJobRecord[], nows: readonly number[])
  * goes out once the current microtasks have run, or as soon as it reaches
  * ENQUEUE_BATCH_MAX_JOBS or ENQUEUE_BATCH_MAX_BYTES. Each caller gets its
  * own job's answer, or its own queue's error; jobs keep their call order.
+ * Each queue's part is stored and answered on its own, so callers of one
+ * queue never wait for another queue's Redis node (a silent shard).
  *
  * The first ENQUEUE_BATCH_FIRST_JOBS of a turn go out as soon as they are
  * there. Callers that enqueue again when an answer comes (a loop with many
@@ -69,6 +71,22 @@ export class EnqueueBatcher {
     if (batch.length === 0) return;
     this.pending = [];
     this.bytes = 0;
+    const first = batch[0]?.job.queue;
+    if (batch.every((entry) => entry.job.queue === first)) {
+      this.storeQueue(batch);
+      return;
+    }
+    const byQueue = new Map<string, PendingEnqueue[]>();
+    for (const entry of batch) {
+      const group = byQueue.get(entry.job.queue);
+      if (group === undefined) byQueue.set(entry.job.queue, [entry]);
+      else group.push(entry);
+    }
+    for (const group of byQueue.values()) this.storeQueue(group);
+  }
+
+  /** Stores the gathered jobs of one queue and answers their callers. */
+  private storeQueue(batch: PendingEnqueue[]): void {
     let stored: Promise<BatchOutcome<EnqueueResult>[]>;
     try {
       stored = this.store(

@@ -44,6 +44,9 @@ import {
   validateWaitRequest,
   type WaitForWorkRequest,
 } from '@taskharbor/core';
+import { openBlockingConnection } from './blocking-connection.js';
+import { refreshSlotsAfterFailure } from './cluster-refresh.js';
+import { validateCommandTimeout, withinCommandTimeout } from './command-timeout.js';
 import { openCluster, openStandalone, warnIfResendUnsafe } from './connection.js';
 import { EnqueueBatcher } from './enqueue-batch.js';
 import { checkDataModel } from './data-model.js';
@@ -71,6 +74,7 @@ import { runRequeue } from './lua/requeue.js';
 import { runReserve } from './lua/reserve.js';
 import { runRetry } from './lua/retry.js';
 import type { RedisClient } from './lua/script.js';
+import { awaitReplicas, RedisReplicationTimeoutError, type ReplicaAckOptions, validateReplicaAck } from './replica-wait.js';
 import { WakeListeners } from './wake-listeners.js';
 
 /** Only connect and connectCluster can pass it: they hand over a client the driver then owns and closes. */
@@ -133,6 +137,10 @@ export class RedisDriver implements Driver, Admin, JobControl {
   readonly client: RedisClient;
   readonly keyPrefix: string;
   readonly leaseClock: LeaseClock;
+  /** See RedisDriverCommonOptions.commandTimeoutMs. */
+  readonly commandTimeoutMs: number;
+  /** See RedisDriverCommonOptions.replicas; undefined when off. */
+  readonly replicas: ReplicaAckOptions | undefined;
   private readonly keys: KeySpace;
   private readonly retention: ResolvedRetention;
   private readonly ownsClient: boolean;
@@ -173,6 +181,8 @@ export class RedisDriver implements Driver, Admin, JobControl {
     if (options.keyPrefix !== undefined) validateName('keyPrefix', options.keyPrefix);
     resolveRetention(options.retention);
     validateLeaseClock(options.leaseClock);
+    validateCommandTimeout(options.commandTimeoutMs);
+    validateReplicaAck(options.replicas);
     return options;
   }
 
@@ -205,10 +215,12 @@ export class RedisDriver implements Driver, Admin, JobControl {
     this.keys = new KeySpace(keyPrefix);
     this.retention = resolveRetention(options.retention);
     this.leaseClock = validateLeaseClock(options.leaseClock);
+    this.commandTimeoutMs = validateCommandTimeout(options.commandTimeoutMs);
+    this.replicas = validateReplicaAck(options.replicas);
     this.ownsClient = ownsClient;
     if (!ownsClient) warnIfResendUnsafe(client);
     this.wakeups = new WakeListeners(
-      () => this.openListenerConnection(),
+      () => openBlockingConnection(this.client),
       (queue) => this.keys.queue(queue).signal,
     );
     this.control = new RedisJobControl({
@@ -217,9 +229,9 @@ export class RedisDriver implements Driver, Admin, JobControl {
       retention: this.retention,
       assertOpen: (operation) => this.assertOpen(operation),
       prepare: () => this.prepare(),
-      write: (operation, run) => this.write(operation, run),
+      write: (operation, run, queue) => this.write(operation, run, this.keys.queue(queue).ready),
       scriptNow: (now) => this.scriptNow(now),
-      openConnection: () => this.openListenerConnection(),
+      openConnection: () => openBlockingConnection(this.client),
     });
   }
 
@@ -266,6 +278,7 @@ export class RedisDriver implements Driver, Admin, JobControl {
         leaseMs: request.leaseMs,
         retention: this.retention,
       }),
+      keys.inflight,
     );
   }
 
@@ -279,6 +292,7 @@ export class RedisDriver implements Driver, Admin, JobControl {
     const expiresAt = now + leaseMs;
     const [reply] = await this.write(`extendLease of job ${lease.jobId}`, () =>
       runExtend(this.client, this.keys.queue(lease.queue), [lease], this.scriptNow(now), leaseMs),
+      this.keys.queue(lease.queue).inflight,
     );
     throwIfRefused(reply, lease, now);
     return extendedLease(lease, expiresAt, reply);
@@ -297,6 +311,7 @@ export class RedisDriver implements Driver, Admin, JobControl {
     await this.prepare();
     const [reply] = await this.write(`ack of job ${lease.jobId}`, () =>
       runAck(this.client, this.keys.queue(lease.queue), [lease], this.scriptNow(now), this.retention, [options?.result]),
+      this.keys.queue(lease.queue).inflight,
     );
     throwIfRefused(reply, lease, now);
   }
@@ -310,6 +325,7 @@ export class RedisDriver implements Driver, Admin, JobControl {
     await this.prepare();
     const reply = await this.write(`retry of job ${lease.jobId}`, () =>
       runRetry(this.client, this.keys.queue(lease.queue), lease, update, now, this.scriptNow(now), this.retention),
+      this.keys.queue(lease.queue).inflight,
     );
     throwIfRefused(reply, lease, now);
   }
@@ -323,6 +339,7 @@ export class RedisDriver implements Driver, Admin, JobControl {
     await this.prepare();
     const reply = await this.write(`fail of job ${lease.jobId}`, () =>
       runFail(this.client, this.keys.queue(lease.queue), lease, update, this.scriptNow(now), this.retention),
+      this.keys.queue(lease.queue).inflight,
     );
     throwIfRefused(reply, lease, now);
   }
@@ -335,6 +352,7 @@ export class RedisDriver implements Driver, Admin, JobControl {
     await this.prepare();
     const reply = await this.write(`release of job ${lease.jobId}`, () =>
       runRelease(this.client, this.keys.queue(lease.queue), lease, this.scriptNow(now), this.retention),
+      this.keys.queue(lease.queue).inflight,
     );
     throwIfRefused(reply, lease, now);
   }
@@ -439,6 +457,7 @@ export class RedisDriver implements Driver, Admin, JobControl {
     await this.prepare();
     const [code, status] = await this.write(`requeueDlq of job ${ref.id}`, () =>
       runRequeue(this.client, this.keys.queue(ref.queue), ref.id, options),
+      this.keys.queue(ref.queue).dlq,
     );
     if (code === 'OK') return;
     if (code === 'NOT_FOUND') throw new JobNotFoundError(ref.queue, ref.id);
@@ -529,15 +548,22 @@ export class RedisDriver implements Driver, Admin, JobControl {
 
   /**
    * Runs a state-changing script. An error reply from Redis is passed on;
-   * any other failure (a dropped connection, a timeout) leaves the outcome
-   * unknown and becomes a RedisOutcomeUnknownError. Never retried here.
+   * any other failure (a dropped connection, no reply within the command
+   * timeout) leaves the outcome unknown and becomes a
+   * RedisOutcomeUnknownError. Never retried here. With `replicas`, WAIT
+   * follows on the master of `routeKey` (any key the script wrote).
    */
-  private async write<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  private async write<T>(operation: string, run: () => Promise<T>, routeKey: string): Promise<T> {
     try {
-      return await run();
+      const result = await withinCommandTimeout(this.commandTimeoutMs, run());
+      if (this.replicas !== undefined) {
+        await withinCommandTimeout(this.commandTimeoutMs, awaitReplicas(this.client, routeKey, this.replicas, operation));
+      }
+      return result;
     } catch (error) {
       if (this.closed) throw new DriverClosedError(operation);
-      if (isReplyError(error)) throw error;
+      if (isReplyError(error) || error instanceof RedisReplicationTimeoutError) throw error;
+      refreshSlotsAfterFailure(this.client);
       throw new RedisOutcomeUnknownError(operation, error);
     }
   }
@@ -550,7 +576,7 @@ export class RedisDriver implements Driver, Admin, JobControl {
   private registerQueues(queues: readonly string[]): Promise<void> | undefined {
     const fresh = queues.filter((queue) => !this.registeredQueues.has(queue));
     if (fresh.length === 0) return undefined;
-    return this.write(`enqueue: registering queues ${fresh.join(', ')}`, () => this.client.sadd(this.keys.queues, ...fresh)).then(() => {
+    return this.write(`enqueue: registering queues ${fresh.join(', ')}`, () => this.client.sadd(this.keys.queues, ...fresh), this.keys.queues).then(() => {
       for (const queue of fresh) this.registeredQueues.add(queue);
     });
   }
@@ -571,6 +597,7 @@ export class RedisDriver implements Driver, Admin, JobControl {
                 group.map((entry) => entry.item),
                 group.map((entry) => nows[entry.index] as number),
               ),
+              this.keys.queue(queue).ready,
             ),
             registering,
           ]);
@@ -634,6 +661,7 @@ export class RedisDriver implements Driver, Admin, JobControl {
               queue,
               group.map((entry) => entry.item),
             ),
+            this.keys.queue(queue).inflight,
           );
           group.forEach((entry, i) => {
             const reply = replies[i];
@@ -652,12 +680,6 @@ export class RedisDriver implements Driver, Admin, JobControl {
   /** The `now` argument of a lease script (see leaseClock). */
   private scriptNow(now: number): string {
     return nowArg(this.leaseClock, now);
-  }
-
-  private openListenerConnection(): RedisClient {
-    const connection = this.client.duplicate();
-    connection.on('error', () => undefined);
-    return connection;
   }
 
   private async shutDown(): Promise<void> {

@@ -99,6 +99,32 @@ describe.skipIf(SKIP_REDIS)('gathered single enqueues (Redis)', () => {
     await driver.close();
   });
 
+  it('each queue is answered on its own: a queue whose script gets no reply does not hold another back', async () => {
+    const { driver } = await countingDriver();
+    const fast = uniqueQueue();
+    const held = uniqueQueue();
+    // Hold back the script of `held` before it is written, as a silent Redis node would hold its reply.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const client = driver.client as Redis;
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = (command, ...rest) => {
+      if (command.name === 'evalsha' && command.args.some((arg) => String(arg).includes(`{${held}}`))) {
+        void gate.then(() => send(command, ...rest));
+        return command.promise;
+      }
+      return send(command, ...rest);
+    };
+    const fastJob = newJob(fast);
+    const heldCall = driver.enqueue(newJob(held), T0);
+    expect(await driver.enqueue(fastJob, T0)).toEqual({ id: fastJob.id, existed: false });
+    release();
+    expect((await heldCall).existed).toBe(false);
+    await driver.close();
+  });
+
   it('a gathered script carries at most ENQUEUE_BATCH_MAX_BYTES of payload', async () => {
     const { driver, scripts } = await countingDriver();
     const queue = uniqueQueue();

@@ -68,7 +68,7 @@ describe('the conformance suite bites', () => {
     workDir = await mkdtemp(join(tmpdir(), 'taskharbor-selftest-'));
     report = await runFixtures(join(workDir, 'report.json'));
     outcomes = byDriver(report);
-  }, 120_000);
+  }, 600_000);
 
   afterAll(async () => {
     if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });

@@ -10,9 +10,11 @@ interface PendingAck {
 
 /**
  * Gathers the acks of jobs that finish together (in the same turn of the
- * event loop, as the jobs of one reserve batch do) into one `ackMany` call,
- * so a busy worker pays one round trip per batch instead of one per job.
- * A lone ack, or a driver without `ackMany`, goes out as a plain `ack`.
+ * event loop, as the jobs of one reserve batch do) into one `ackMany` call
+ * per queue, so a busy worker pays one round trip per batch instead of one
+ * per job, and the acks of a queue whose Redis shard is silent never hold
+ * back those of the other queues. A lone ack, or a driver without
+ * `ackMany`, goes out as a plain `ack`.
  * Each caller gets exactly what its own ack would have returned or thrown;
  * an error of the whole call (a lost reply) reaches every lease in it, and
  * nothing is ever sent twice.
@@ -48,6 +50,22 @@ export class AckBatcher {
     this.pending = [];
     this.withResults = false;
     const now = this.clock.now();
+    const first = batch[0]?.lease.queue;
+    if (batch.every((item) => item.lease.queue === first)) {
+      this.send(batch, now, withResults);
+      return;
+    }
+    const byQueue = new Map<string, PendingAck[]>();
+    for (const item of batch) {
+      const group = byQueue.get(item.lease.queue);
+      if (group === undefined) byQueue.set(item.lease.queue, [item]);
+      else group.push(item);
+    }
+    for (const group of byQueue.values()) this.send(group, now, withResults);
+  }
+
+  /** One call for acks of one queue; each caller settles with its own outcome. */
+  private send(batch: PendingAck[], now: number, withResults: boolean): void {
     const { driver } = this;
     if (batch.length === 1 || driver.ackMany === undefined) {
       for (const item of batch) invoke(() => ackOne(driver, item, now)).then(item.resolve, item.reject);

@@ -25,15 +25,18 @@ export interface HeartbeatInput {
 
 /**
  * Renews the leases of all running jobs with one timer per worker and one
- * batched call per beat (extendLeases when the driver has it, else one
- * extendLease per job, sent together). The timer runs only while jobs run,
- * so an idle worker has no heartbeat, and the next beat is scheduled after
- * the previous one finished, so a slow driver never sees beats pile up.
+ * batched call per queue and beat (extendLeases when the driver has it, else
+ * one extendLease per job, sent together). The timer runs only while jobs
+ * run, so an idle worker has no heartbeat. Each queue's renewal settles on
+ * its own, and a queue whose last renewal has not answered yet (its Redis
+ * shard is silent) is skipped until it does: renewals never pile up, and a
+ * slow queue never delays the leases of the others.
  */
 export class Heartbeat {
   private readonly input: HeartbeatInput;
   private cancelTimer: (() => void) | undefined;
-  private beating = false;
+  /** Queues whose renewal is still out. */
+  private readonly renewing = new Set<string>();
   private stopped = false;
 
   constructor(input: HeartbeatInput) {
@@ -42,10 +45,10 @@ export class Heartbeat {
 
   /** Makes sure a beat is coming; called whenever a job starts. */
   ensure(): void {
-    if (this.stopped || this.cancelTimer !== undefined || this.beating) return;
+    if (this.stopped || this.cancelTimer !== undefined) return;
     this.cancelTimer = startTimer(this.input.clock, this.input.intervalMs, () => {
       this.cancelTimer = undefined;
-      void this.tick();
+      this.tick();
     });
   }
 
@@ -61,26 +64,21 @@ export class Heartbeat {
     this.cancelTimer = undefined;
   }
 
-  private async tick(): Promise<void> {
-    this.beating = true;
-    try {
-      await this.beat();
-    } finally {
-      this.beating = false;
-      for (const holder of this.input.holders()) {
-        if (holder.renewable) {
-          this.ensure();
-          break;
-        }
+  private tick(): void {
+    void this.beat().catch((error: unknown) => this.input.onError(toError(error), undefined));
+    for (const holder of this.input.holders()) {
+      if (holder.renewable) {
+        this.ensure();
+        break;
       }
     }
   }
 
-  /** Renews every renewable lease once. */
+  /** Renews every renewable lease once, except on queues whose previous renewal is still out. */
   async beat(): Promise<void> {
     const { clock } = this.input;
     const now = clock.now();
-    const groups = new Map<number, LeaseHolder[]>();
+    const queues = new Map<string, Map<number, LeaseHolder[]>>();
     for (const holder of this.input.holders()) {
       if (!holder.renewable) continue;
       // Renewing cannot help a lease that already ran out: another worker may hold the job.
@@ -88,11 +86,27 @@ export class Heartbeat {
         holder.leaseLost(new LeaseExpiredError(holder.lease.jobId, holder.lease.expiresAt, now));
         continue;
       }
+      const queue = holder.lease.queue;
+      if (this.renewing.has(queue)) continue;
+      let groups = queues.get(queue);
+      if (groups === undefined) {
+        groups = new Map();
+        queues.set(queue, groups);
+      }
       const group = groups.get(holder.leaseMs);
       if (group === undefined) groups.set(holder.leaseMs, [holder]);
       else group.push(holder);
     }
-    await Promise.all([...groups].map(([leaseMs, holders]) => this.renew(holders, leaseMs, now)));
+    await Promise.all([...queues].map(([queue, groups]) => this.renewQueue(queue, groups, now)));
+  }
+
+  private async renewQueue(queue: string, groups: Map<number, LeaseHolder[]>, now: number): Promise<void> {
+    this.renewing.add(queue);
+    try {
+      await Promise.all([...groups].map(([leaseMs, holders]) => this.renew(holders, leaseMs, now)));
+    } finally {
+      this.renewing.delete(queue);
+    }
   }
 
   private async renew(holders: LeaseHolder[], leaseMs: number, now: number): Promise<void> {

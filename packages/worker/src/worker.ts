@@ -18,6 +18,7 @@ import type { Handler, Middleware } from './handler.js';
 import { Heartbeat } from './heartbeat.js';
 import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
 import { createPlanner, type QueuePlanner } from './queue-order.js';
+import { QueueTrouble } from './queue-trouble.js';
 import { type RoundResult, reserveRound } from './reserve-round.js';
 import { JobRun, type RunDeps } from './run-job.js';
 import { Slots } from './slots.js';
@@ -64,6 +65,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
   private readonly heartbeat: Heartbeat;
   private readonly wake: Wake;
   private readonly cancelWatch: CancelWatch;
+  private readonly trouble: QueueTrouble;
   private readonly runDeps: RunDeps;
   private readonly stop = new AbortController();
   /** Ends the grace period early (a second SIGINT). */
@@ -116,6 +118,11 @@ export class Worker<Jobs extends JobMap = JobMap> {
       push: this.options.cancelPush,
       runs: () => this.runs,
       onError: (error) => this.reportError(error, 'subscribeCancels'),
+    });
+    this.trouble = new QueueTrouble((error) => {
+      if (error !== undefined) this.reportError(toError(error), 'reserve');
+      // The queue can be asked again: an idle worker looks at once rather than at its next poll.
+      if (this.lastLookEmpty) this.wake.poke();
     });
     const acks = new AckBatcher(driver, clock);
     this.runDeps = {
@@ -287,18 +294,18 @@ export class Worker<Jobs extends JobMap = JobMap> {
   private startRound(): Promise<RoundResult> {
     const free = this.slots.free;
     this.slots.book(free);
-    let delivered = 0;
     return reserveRound({
       driver: this.driver,
       clock: this.options.clock,
       planner: this.planner,
       leaseMs: this.options.leaseMs,
       free,
-      onJobs: (jobs) => {
-        delivered += jobs.length;
-        this.startJobs(jobs);
-      },
-    }).finally(() => this.slots.unbook(free - delivered));
+      onJobs: (jobs) => this.startJobs(jobs),
+      onLateJobs: (jobs) => this.startLateJobs(jobs),
+      onQueueError: (error) => this.reportError(toError(error), 'reserve'),
+      unbook: (count) => this.slots.unbook(count),
+      trouble: this.trouble,
+    });
   }
 
   /** Sends a round without waiting for it; its outcome reaches the loop through lastLookEmpty or roundError. */
@@ -370,6 +377,18 @@ export class Worker<Jobs extends JobMap = JobMap> {
     }
   }
 
+  /**
+   * Jobs of a reserve that answered after its round gave up on it: they run
+   * in slots that are free now; the rest go straight back to their queue
+   * (release: no attempt counted), as after close().
+   */
+  private startLateJobs(jobs: ReservedJob[]): void {
+    const take = this.stop.signal.aborted ? 0 : Math.min(jobs.length, this.slots.free);
+    this.slots.book(take);
+    for (const job of jobs.slice(take)) this.releaseUnstarted(job.lease);
+    if (take > 0) this.startJobs(jobs.slice(0, take));
+  }
+
   /** Runs the job, frees its slot when the handler settles, and lets go of it once its outcome is written. */
   private async runToEnd(run: JobRun, lease: Lease): Promise<void> {
     try {
@@ -411,6 +430,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
     await this.loopDone;
     // Rounds still on their way give back what they bring (stop is aborted), before the releases are gathered.
     await Promise.allSettled([...this.sentRounds]);
+    await this.trouble.lateSettled();
     await Promise.allSettled([...this.pendingStarts]);
     if (this.slots.inUse > 0 && graceMs > 0) {
       const graceOver = new AbortController();

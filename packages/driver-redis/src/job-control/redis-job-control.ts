@@ -43,8 +43,12 @@ export interface DriverContext {
   assertOpen(operation: string): void;
   /** The data-model check, once per driver. */
   prepare(): Promise<void>;
-  /** Runs a state-changing script; an unknown outcome becomes RedisOutcomeUnknownError. */
-  write<T>(operation: string, run: () => Promise<T>): Promise<T>;
+  /**
+   * Runs a state-changing script on the queue's keys; an unknown outcome
+   * (no reply, a timeout) becomes RedisOutcomeUnknownError, and with
+   * replicated acknowledgment WAIT follows on the queue's master.
+   */
+  write<T>(operation: string, run: () => Promise<T>, queue: string): Promise<T>;
   /** The `now` argument of a lease script (the leaseClock). */
   scriptNow(now: number): string;
   /** A new connection for the subscriber (client.duplicate()). */
@@ -72,6 +76,7 @@ export class RedisJobControl {
     });
     const reply = await this.ctx.write(`cancel of job ${ref.id}`, () =>
       runCancel(this.ctx.client, this.ctx.keys.queue(ref.queue), ref.id, options, this.ctx.retention),
+      ref.queue,
     );
     const code = acceptedOrThrow(reply, ref, 'cancel', 'only a job that has not finished can be cancelled');
     return { status: code === 'CANCELLING' ? 'cancelling' : 'cancelled' };
@@ -79,7 +84,7 @@ export class RedisJobControl {
 
   async remove(ref: JobRef): Promise<void> {
     await this.begin('remove', () => validateJobRef(ref));
-    const reply = await this.ctx.write(`remove of job ${ref.id}`, () => runRemove(this.ctx.client, this.ctx.keys.queue(ref.queue), ref.id));
+    const reply = await this.ctx.write(`remove of job ${ref.id}`, () => runRemove(this.ctx.client, this.ctx.keys.queue(ref.queue), ref.id), ref.queue);
     acceptedOrThrow(reply, ref, 'remove', 'cancel it first, then remove it once its run has ended');
   }
 
@@ -89,7 +94,7 @@ export class RedisJobControl {
       if (typeof options !== 'object' || options === null) throw new ValidationError('options', 'expected an object');
       validateNow(options.now);
     });
-    const reply = await this.ctx.write(`promote of job ${ref.id}`, () => runPromote(this.ctx.client, this.ctx.keys.queue(ref.queue), ref.id));
+    const reply = await this.ctx.write(`promote of job ${ref.id}`, () => runPromote(this.ctx.client, this.ctx.keys.queue(ref.queue), ref.id), ref.queue);
     acceptedOrThrow(reply, ref, 'promote', 'only a scheduled job can be promoted');
   }
 
@@ -99,12 +104,13 @@ export class RedisJobControl {
     const keys = this.ctx.keys.queue(queue);
     await this.ctx.write(`pause of queue ${queue}`, () =>
       Promise.all([this.ctx.client.set(keys.paused, '1'), this.ctx.client.sadd(this.ctx.keys.queues, queue)]),
+      queue,
     );
   }
 
   async resume(queue: string): Promise<void> {
     await this.begin('resume', () => validateQueueName(queue));
-    await this.ctx.write(`resume of queue ${queue}`, () => runResume(this.ctx.client, this.ctx.keys.queue(queue)));
+    await this.ctx.write(`resume of queue ${queue}`, () => runResume(this.ctx.client, this.ctx.keys.queue(queue)), queue);
   }
 
   async purge(queue: string, options: PurgeOptions): Promise<number> {
@@ -112,7 +118,7 @@ export class RedisJobControl {
       validateQueueName(queue);
       validatePurgeOptions(options);
     });
-    return this.ctx.write(`purge of queue ${queue}`, () => runPurge(this.ctx.client, this.ctx.keys.queue(queue), options));
+    return runPurge(this.ctx.client, this.ctx.keys.queue(queue), options, (run) => this.ctx.write(`purge of queue ${queue}`, run, queue));
   }
 
   async requeueDlqMany(queue: string, options: RequeueManyOptions): Promise<number> {
@@ -120,8 +126,8 @@ export class RedisJobControl {
       validateQueueName(queue);
       validateRequeueManyOptions(options);
     });
-    return this.ctx.write(`requeueDlqMany of queue ${queue}`, () =>
-      runRequeueMany(this.ctx.client, this.ctx.keys.queue(queue), options),
+    return runRequeueMany(this.ctx.client, this.ctx.keys.queue(queue), options, (run) =>
+      this.ctx.write(`requeueDlqMany of queue ${queue}`, run, queue),
     );
   }
 
@@ -133,6 +139,7 @@ export class RedisJobControl {
     });
     const reply = await this.ctx.write(`setProgress of job ${lease.jobId}`, () =>
       runSetProgress(this.ctx.client, this.ctx.keys.queue(lease.queue), lease, progressJson, this.ctx.scriptNow(now)),
+      lease.queue,
     );
     throwIfRefused(reply, lease, now);
   }

@@ -28,3 +28,6 @@ export async function runBulkSteps(step: BulkStep, limit: number | undefined): P
     if (finished === 1) return total;
   }
 }
+
+/** Runs one step's script under the driver's write rules (timeout, unknown outcome, replicated acknowledgment). */
+export type StepGuard = (run: () => Promise<unknown>) => Promise<unknown>;

@@ -2,7 +2,7 @@ import { BULK_STEP_SIZE, type PurgeOptions } from '@taskharbor/core';
 import type { QueueKeys } from '../keys.js';
 import source from './purge-2.lua';
 import { defineScript, type RedisClient, runScript } from './script.js';
-import { type BulkStep, runBulkSteps } from './bulk-steps.js';
+import { type BulkStep, runBulkSteps, type StepGuard } from './bulk-steps.js';
 
 export const purgeScript = defineScript('purge', 2, source);
 
@@ -25,18 +25,21 @@ function target(keys: QueueKeys, status: PurgeOptions['status']): { key: string;
 /**
  * Removes matching jobs of one status in steps of at most BULK_STEP_SIZE
  * jobs per script (see purge-2.lua), until the limit or the end of the
- * structure; returns how many it removed.
+ * structure, each step sent through `guard` (the driver's write: its
+ * timeout and unknown-outcome rule apply to each script, not to the whole
+ * run); returns how many it removed.
  */
-export async function runPurge(client: RedisClient, keys: QueueKeys, options: PurgeOptions): Promise<number> {
+export async function runPurge(client: RedisClient, keys: QueueKeys, options: PurgeOptions, guard: StepGuard): Promise<number> {
   const { key, kind, ageBy } = target(keys, options.status);
   const cutoff = options.olderThanMs === undefined ? '' : String((options.now as number) - options.olderThanMs);
   const step: BulkStep = async (position, most) =>
+    guard(() =>
     runScript(
       client,
       purgeScript,
       [key, keys.index],
       [keys.base, kind, options.type ?? '', cutoff, ageBy, String(position), String(most), String(BULK_STEP_SIZE)],
       'text',
-    );
+    ));
   return runBulkSteps(step, options.limit);
 }

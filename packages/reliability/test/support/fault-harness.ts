@@ -67,14 +67,15 @@ export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
 
 export interface WorkerEvent {
   pid: number;
+  /** The worker's Date.now() when it wrote the event. */
+  at: number;
   event: string;
+  queue?: string;
   id?: string;
   token?: string;
   during?: string;
   code?: string;
   message?: string;
-  /** The machine's clock when the event happened (`aborted`). */
-  at?: number;
 }
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./fault-worker.ts', import.meta.url));

@@ -42,6 +42,16 @@ export interface FaultWorkerConfig {
   heartbeatMs?: number;
   /** The worker's cancelPush: false leaves the heartbeat as the only way a cancel arrives. */
   cancelPush?: boolean;
+  /** Set: the driver connects to this Redis Cluster (url and db are then unused). */
+  clusterNodes?: { host: string; port: number }[];
+  /** Several queues, shared by equal weight; default [queue]. */
+  queues?: string[];
+  /** The driver's commandTimeoutMs option. */
+  commandTimeoutMs?: number;
+  /** Set: the driver finds its master through these Sentinels (url then gives only the db). */
+  sentinel?: { sentinels: { host: string; port: number }[]; name: string };
+  /** The driver's replicas option (replicated acknowledgment). */
+  replicas?: { count: number; timeoutMs: number };
 }
 
 /** `hold` jobs run until their signal aborts, or this long at most. */
@@ -57,7 +67,7 @@ function skewedClock(skewMs: number): Clock {
 }
 
 function out(event: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ pid: process.pid, ...event })}\n`);
+  process.stdout.write(`${JSON.stringify({ pid: process.pid, at: Date.now(), ...event })}\n`);
 }
 
 function sleep(ms: number): Promise<void> {
@@ -78,16 +88,21 @@ async function main(): Promise<void> {
 
   const log = new Redis(config.logUrl, { db: config.logDb, connectionName: 'thfault-startlog' });
   log.on('error', () => {});
-  const driver = await RedisDriver.connect({
-    url: config.url,
-    db: config.db,
+  const common = {
     keyPrefix: config.keyPrefix,
     retention: { maxDoneCount: 1_000_000_000, maxDoneAgeMs: 1_000_000_000_000 },
     leaseClock: config.leaseClock ?? 'caller',
-    redisOptions: { connectionName: config.connectionName, connectTimeout: 3000 },
-  });
+    ...(config.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: config.commandTimeoutMs }),
+    ...(config.replicas === undefined ? {} : { replicas: config.replicas }),
+  };
+  const redisOptions = { connectionName: config.connectionName, connectTimeout: 3000 };
+  const driver =
+    config.clusterNodes === undefined
+      ? await RedisDriver.connect({ ...common, url: config.url, db: config.db, redisOptions, ...(config.sentinel ? { sentinel: config.sentinel } : {}) })
+      : await RedisDriver.connectCluster({ ...common, nodes: config.clusterNodes, clusterOptions: { redisOptions } });
   const worker = new Worker(driver, {
-    queues: [config.queue],
+    queues: config.queues ?? [config.queue],
+    queueOrder: config.queues === undefined ? 'strict' : 'weighted',
     concurrency: config.concurrency,
     leaseMs: config.leaseMs,
     pollIntervalMs: 500,
@@ -129,7 +144,7 @@ async function main(): Promise<void> {
       );
     });
     if (reason === undefined) throw new Error(`hold job ran ${HOLD_MAX_MS} ms without being aborted`);
-    out({ event: 'aborted', id: job.id, at: Date.now(), code: (reason as { code?: string }).code });
+    out({ event: 'aborted', id: job.id, code: (reason as { code?: string }).code });
     throw reason;
   });
 
@@ -150,7 +165,7 @@ async function main(): Promise<void> {
   worker.on('leaseLost', ({ job, lease, error, during }) => {
     out({ event: 'leaseLost', id: job.id, token: lease.token, during, code: (error as { code?: string }).code });
   });
-  worker.on('completed', ({ job }) => out({ event: 'completed', id: job.id }));
+  worker.on('completed', ({ job }) => out({ event: 'completed', id: job.id, queue: job.queue }));
   worker.on('cancelled', ({ job }) => out({ event: 'cancelled', id: job.id }));
   worker.on('retrying', ({ job }) => out({ event: 'retrying', id: job.id }));
   worker.on('dead', ({ job }) => out({ event: 'dead', id: job.id }));

@@ -1,0 +1,19 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from './lua/script.js';
+
+/**
+ * A connection of its own for waitForWork's BLPOP, made from the driver's
+ * client. A BLPOP is meant to block for seconds, so an ioredis
+ * `commandTimeout` set on the client is left off here: it would cut every
+ * wait short and turn it into a reconnect loop. (The driver's own command
+ * timeout applies only to the commands it sends on the main client.)
+ */
+export function openBlockingConnection(client: RedisClient): RedisClient {
+  const connection = client.isCluster
+    ? (client as Cluster).duplicate([], {
+        redisOptions: { ...(client as Cluster).options.redisOptions, commandTimeout: undefined },
+      })
+    : (client as Redis).duplicate({ commandTimeout: undefined });
+  connection.on('error', () => undefined);
+  return connection;
+}
