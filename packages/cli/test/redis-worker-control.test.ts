@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, cliJson, deletePrefix, RunningWorker, redisUrl, uniquePrefix } from './support/cli.js';
 
-describe.skipIf(!redisUrl)('taskharbor on Redis: worker run obeys job cancel and queue pause from another process', { timeout: 60_000 }, () => {
+describe.skipIf(!redisUrl)('taskharbor on Redis: worker run obeys job cancel and queue pause from another process', { timeout: 120_000 }, () => {
   const prefix = uniquePrefix('worker-control');
   const R = ['--driver', 'redis', '--prefix', prefix];
   let worker: RunningWorker | undefined;
