@@ -9,6 +9,8 @@ export interface WorkerTally {
   done: number;
   retried: number;
   dead: number;
+  /** Runs that ended because an operator cancelled the job. */
+  cancelled: number;
 }
 
 /** The window the rate is averaged over: long enough to be steady, short enough to follow a change. */
@@ -36,7 +38,11 @@ export class RateMeter {
   }
 }
 
-/** `running 2 · done 140 · retried 3 · dead-lettered 1 · 12.5 jobs/s` */
+/**
+ * `running 2 · done 140 · retried 3 · dead-lettered 1 · 12.5 jobs/s`, with
+ * `cancelled N` before the rate once a run was cancelled (rare, so it does
+ * not take room on the line before then).
+ */
 export function formatTally(tally: WorkerTally, rate: number, colours: Colours): string {
   const part = (label: string, value: number, style = (s: string) => s) => `${label} ${value === 0 ? colours.dim('0') : style(String(value))}`;
   return [
@@ -44,6 +50,7 @@ export function formatTally(tally: WorkerTally, rate: number, colours: Colours):
     part('done', tally.done, colours.green),
     part('retried', tally.retried, colours.yellow),
     part('dead-lettered', tally.dead, colours.red),
+    ...(tally.cancelled > 0 ? [part('cancelled', tally.cancelled, colours.magenta)] : []),
     `${rate.toFixed(1)} jobs/s`,
   ].join(colours.dim(' · '));
 }

@@ -4,10 +4,14 @@ import { formatTally, RateMeter, StatusLine } from '../src/status-line.js';
 
 describe('status line', () => {
   it('formats the tally with the rate', () => {
-    const text = formatTally({ running: 3, done: 1204, retried: 12, dead: 1 }, 48.53, createColours(true));
+    const text = formatTally({ running: 3, done: 1204, retried: 12, dead: 1, cancelled: 0 }, 48.53, createColours(true));
     expect(stripAnsi(text)).toBe('running 3 · done 1204 · retried 12 · dead-lettered 1 · 48.5 jobs/s');
-    expect(formatTally({ running: 0, done: 0, retried: 0, dead: 0 }, 0, createColours(false))).toBe(
+    expect(formatTally({ running: 0, done: 0, retried: 0, dead: 0, cancelled: 0 }, 0, createColours(false))).toBe(
       'running 0 · done 0 · retried 0 · dead-lettered 0 · 0.0 jobs/s',
+    );
+    // Cancelled runs are counted once there is one.
+    expect(formatTally({ running: 1, done: 5, retried: 0, dead: 0, cancelled: 2 }, 1, createColours(false))).toBe(
+      'running 1 · done 5 · retried 0 · dead-lettered 0 · cancelled 2 · 1.0 jobs/s',
     );
   });
 

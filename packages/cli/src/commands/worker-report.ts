@@ -23,7 +23,7 @@ function stamp(at: number): string {
  * summary at the end.
  */
 export class WorkerReport {
-  readonly tally: Omit<WorkerTally, 'running'> = { done: 0, retried: 0, dead: 0 };
+  readonly tally: Omit<WorkerTally, 'running'> = { done: 0, retried: 0, dead: 0, cancelled: 0 };
   private readonly out: Printer;
 
   constructor(out: Printer) {
@@ -32,7 +32,7 @@ export class WorkerReport {
 
   /** Finished runs so far (the status line's rate counts these). */
   get finished(): number {
-    return this.tally.done + this.tally.retried + this.tally.dead;
+    return this.tally.done + this.tally.retried + this.tally.dead + this.tally.cancelled;
   }
 
   private line(label: string, style: Style, text: string): void {
@@ -94,6 +94,16 @@ export class WorkerReport {
       if (this.out.json) this.event('dead', { ...this.jobFields(job), attempts, reason });
       else this.line('dead', c.red, `${this.jobText(job)} dead-lettered: ${firstLine(reason)}`);
     });
+    worker.on('cancelled', ({ job, durationMs }) => {
+      this.tally.cancelled++;
+      if (this.out.json) this.event('cancelled', { ...this.jobFields(job), durationMs });
+      else this.line('cancel', c.magenta, `${this.jobText(job)} cancelled after ${formatDurationMs(durationMs)}; not retried`);
+    });
+    worker.on('progress', ({ job, progress }) => {
+      if (!verbose) return;
+      if (this.out.json) this.event('progress', { ...this.jobFields(job), progress: progress ?? null });
+      else this.line('prog', c.dim, `${this.jobText(job)} ${JSON.stringify(progress) ?? String(progress)}`);
+    });
     worker.on('leaseLost', ({ job, error, during }) => {
       if (this.out.json) this.event('leaseLost', { ...this.jobFields(job), during, error: error.message });
       else this.line('lost', c.yellow, `${this.jobText(job)} lease lost during ${during}: ${firstLine(error.message)}`);
@@ -114,9 +124,10 @@ export class WorkerReport {
       this.event('stopped', { forced, uptimeMs, ...this.tally });
       return;
     }
-    const { done, retried, dead } = this.tally;
+    const { done, retried, dead, cancelled } = this.tally;
+    const cancelledText = cancelled === 0 ? '' : `, ${cancelled} cancelled`;
     this.out.info(
-      `worker stopped${forced ? ' (forced: running jobs were aborted and released)' : ''} after ${formatDurationMs(uptimeMs)}: ${done} done, ${retried} retried, ${dead} dead-lettered`,
+      `worker stopped${forced ? ' (forced: running jobs were aborted and released)' : ''} after ${formatDurationMs(uptimeMs)}: ${done} done, ${retried} retried, ${dead} dead-lettered${cancelledText}`,
     );
   }
 }

@@ -20,12 +20,13 @@ waits for running ones (up to --grace); a second aborts them and releases
 their jobs to the head of the queue, unchanged, for another worker; a third
 exits at once.
 
-Job lines go to stdout: echo output, retries and dead letters (completions
-and starts too with --verbose); with --json one JSON document per line
-({"event": "started" | "echo" | "retrying" | "dead" | "leaseLost" | "error"
-| "stopped", ...}, plus "active" and "completed" with --verbose). On a
-terminal a live status line on stderr shows running, done, retried and
-dead-lettered jobs and the rate.
+Job lines go to stdout: echo output, retries, dead letters and cancelled
+runs (completions, starts and progress too with --verbose); with --json one
+JSON document per line ({"event": "started" | "echo" | "retrying" | "dead" |
+"cancelled" | "leaseLost" | "error" | "stopped", ...}, plus "active",
+"completed" and "progress" with --verbose). On a terminal a live status line
+on stderr shows running, done, retried, dead-lettered (and cancelled) jobs
+and the rate.
 
 Handlers:
   --register <type>=<builtin>   run jobs of <type> with a built-in (repeatable);
