@@ -68,6 +68,7 @@ describe('the conformance suite bites', () => {
     workDir = await mkdtemp(join(tmpdir(), 'taskharbor-selftest-'));
     report = await runFixtures(join(workDir, 'report.json'));
     outcomes = byDriver(report);
+    // One child run of the whole suite for every fixture driver: about a minute alone, several on a loaded 2-core machine.
   }, 600_000);
 
   afterAll(async () => {
