@@ -27,7 +27,10 @@ function redisTarget(flags: GlobalFlags): Pick<RedisConnectOptions, 'url' | 'add
   return { addr: address.value };
 }
 
+/** The driver's own account (which setup step failed and why), else the cause's first line. */
 function causeMessage(error: unknown): string {
+  const reason = (error as { reason?: unknown }).reason;
+  if (typeof reason === 'string') return reason;
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   return cause instanceof Error ? cause.message.split('\n')[0] || cause.name : String(cause);
 }

@@ -1,3 +1,4 @@
+import { RedisDriver } from '@taskharbor/driver-redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, cliJson, deletePrefix, redisUrl, STACK_LINE, uniquePrefix } from './support/cli.js';
 
@@ -15,6 +16,16 @@ describe.skipIf(!redisUrl)('taskharbor on Redis: enqueue, inspect, list, errors'
   afterAll(async () => {
     await deletePrefix(prefix);
   });
+
+  /** Runs raw commands on the tests' Redis, through a driver on this file's prefix. */
+  async function onRedis<T>(run: (client: RedisDriver['client']) => Promise<T>): Promise<T> {
+    const driver = await RedisDriver.connect({ url: redisUrl, keyPrefix: prefix });
+    try {
+      return await run(driver.client);
+    } finally {
+      await driver.close();
+    }
+  }
 
   it('enqueues with every option and inspect shows each field', async () => {
     const runAt = '2031-01-02T03:04:05.678Z';
@@ -150,5 +161,30 @@ describe.skipIf(!redisUrl)('taskharbor on Redis: enqueue, inspect, list, errors'
     const badScheme = await cli(['--driver', 'redis', '--redis-url', 'http://127.0.0.1:6379', 'list']);
     expect(badScheme.code).toBe(2);
     expect(badScheme.stderr).toMatch(/--redis-url: invalid url: unsupported scheme http:/);
+  });
+
+  it('exits 1 and writes nothing when a setup step fails: a database the server lacks, a wrong password, another data-model version', async () => {
+    const base = new URL(redisUrl as string);
+    base.pathname = '/99';
+    const wrongDb = await cli(['--driver', 'redis', '--redis-url', base.href, '--prefix', `${prefix}-db99`, 'enqueue', '--type', 't']);
+    expect(wrongDb.code).toBe(1);
+    expect(wrongDb.stdout).toBe('');
+    expect(wrongDb.stderr).toMatch(/^error: cannot connect to Redis at redis:\/\/.*\/99 \(from --redis-url\): SELECT failed: ERR DB index is out of range/);
+    // Had the SELECT been dropped, connect would have written the version key and the enqueue its queue into db 0.
+    expect(await onRedis((client) => client.call('EXISTS', `${prefix}-db99:version`, `${prefix}-db99:queues`))).toBe(0);
+
+    const wrongPassword = new URL(redisUrl as string);
+    wrongPassword.username = 'th-no-such-user';
+    wrongPassword.password = 'wrong-secret';
+    const denied = await cli(['--driver', 'redis', '--redis-url', wrongPassword.href, '--prefix', `${prefix}-auth`, 'enqueue', '--type', 't']);
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(/^error: cannot connect to Redis at redis:\/\/th-no-such-user:\*\*\*@.* AUTH failed: WRONGPASS/);
+    expect(denied.stderr).not.toContain('wrong-secret');
+
+    await onRedis((client) => client.call('SET', `${prefix}-old:version`, '0'));
+    const oldModel = await cli(['--driver', 'redis', '--prefix', `${prefix}-old`, 'enqueue', '--type', 't']);
+    expect(oldModel.code).toBe(1);
+    expect(oldModel.stderr).toMatch(/: .*-old:version holds data-model version "0", but this driver reads and writes version \d+;/);
+    await onRedis((client) => client.call('DEL', `${prefix}-old:version`));
   });
 });

@@ -1,5 +1,6 @@
 import { ValidationError } from '@taskharbor/core';
 import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import { confirmSetup } from './connect-setup.js';
 import { RedisConnectError } from './errors.js';
 import type { RedisClient } from './lua/script.js';
 import { describeSentinel, type SentinelOptions, sentinelSettings, validateSentinel } from './sentinel.js';
@@ -172,6 +173,7 @@ export async function openStandalone(
       (async () => {
         await client.connect();
         await client.ping();
+        await confirmSetup(client, { db: target.db, connectionName: settings.connectionName });
       })(),
     );
   } catch (cause) {
@@ -189,9 +191,17 @@ export interface ClusterConnectOptions {
   clusterOptions?: ClusterOptions;
 }
 
+/** For messages: the startup nodes as `cluster host:port,…`. */
+export function describeCluster(nodes: readonly ClusterNode[]): string {
+  return `cluster ${nodes.map((node) => (typeof node === 'object' ? `${node.host ?? 'localhost'}:${node.port ?? 6379}` : String(node))).join(',')}`;
+}
+
 /** Opens a Cluster client and PINGs it, with the same bounded failure as openStandalone. */
 export async function openCluster(options: ClusterConnectOptions): Promise<Cluster> {
   const user = options.clusterOptions ?? {};
+  if ((user.redisOptions?.db ?? 0) !== 0) {
+    throw new ValidationError('clusterOptions.redisOptions.db', 'a Redis Cluster has only database 0; isolate apps by keyPrefix');
+  }
   const connectTimeout = user.redisOptions?.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS;
   let connected = false;
   const cluster = new Cluster(options.nodes, {
@@ -208,13 +218,14 @@ export async function openCluster(options: ClusterConnectOptions): Promise<Clust
   cluster.on('error', (error) => {
     firstError ??= error;
   });
-  const description = `cluster ${options.nodes.map((node) => (typeof node === 'object' ? `${node.host ?? 'localhost'}:${node.port ?? 6379}` : String(node))).join(',')}`;
+  const description = describeCluster(options.nodes);
   try {
     await withDeadline(
       connectTimeout + 1000,
       (async () => {
         await cluster.connect();
         await cluster.ping();
+        await confirmSetup(cluster, { db: 0, connectionName: user.redisOptions?.connectionName });
       })(),
     );
   } catch (cause) {

@@ -1,21 +1,43 @@
 import { OutcomeUnknownError } from '@taskharbor/core';
+import { failedCommand } from './connect-setup.js';
 
 /**
  * Errors of the Redis driver that the behaviour contract does not name. The
  * contract's own errors (lease mismatch, not found, …) come from core.
  */
 
-/** Connecting to Redis failed; nothing was created. */
+/** What to check when a setup command failed, by the command ioredis attaches to the reply. */
+const SETUP_HINTS: Readonly<Record<string, string>> = {
+  AUTH: 'check the username and password (in the URL or redisOptions)',
+  SELECT: "the database number must be below the server's `databases` setting (16 unless configured)",
+  CLIENT: 'check redisOptions.connectionName (Redis refuses spaces and newlines in it)',
+};
+const DEFAULT_HINT = 'check REDIS_URL (or REDIS_ADDR), that Redis runs there and that the credentials are right';
+
+/**
+ * Connecting to Redis failed, or setting up the connection did (AUTH,
+ * SELECT, CLIENT SETNAME, the data-model check); the client was closed and
+ * nothing was written. `cause` is the error that stopped it.
+ */
 export class RedisConnectError extends Error {
   readonly code = 'REDIS_CONNECT';
+  /** The message without the address: which step failed, why, and what to check. */
+  readonly reason: string;
   constructor(target: string, cause: unknown) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    super(
-      `could not connect to Redis at ${target}: ${reason}; check REDIS_URL (or REDIS_ADDR), that Redis runs there and that the credentials are right`,
-      { cause },
-    );
+    const reason = describeCause(cause);
+    super(`could not connect to Redis at ${target}: ${reason}`, { cause });
     this.name = 'RedisConnectError';
+    this.reason = reason;
   }
+}
+
+function describeCause(cause: unknown): string {
+  // The data-model error says itself what to do.
+  if (cause instanceof RedisDataModelError) return cause.message;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const command = failedCommand(cause);
+  if (command === undefined) return `${reason}; ${DEFAULT_HINT}`;
+  return `${command} failed: ${reason}; ${SETUP_HINTS[command] ?? DEFAULT_HINT}`;
 }
 
 /**

@@ -47,7 +47,8 @@ import {
 import { openBlockingConnection } from './blocking-connection.js';
 import { refreshSlotsAfterFailure } from './cluster-refresh.js';
 import { validateCommandTimeout, withinCommandTimeout } from './command-timeout.js';
-import { openCluster, openStandalone, warnIfResendUnsafe } from './connection.js';
+import { describeCluster, openCluster, openStandalone, resolveTarget, warnIfResendUnsafe } from './connection.js';
+import { describeSentinel } from './sentinel.js';
 import { EnqueueBatcher } from './enqueue-batch.js';
 import { checkDataModel } from './data-model.js';
 import {
@@ -57,7 +58,7 @@ import {
   type RedisDriverCommonOptions,
   type RedisDriverOptions,
 } from './driver-options.js';
-import { RedisOutcomeUnknownError } from './errors.js';
+import { RedisConnectError, RedisOutcomeUnknownError } from './errors.js';
 import { hashFromObject, parseJobHash } from './job-hash.js';
 import { RedisJobControl } from './job-control/redis-job-control.js';
 import { KeySpace } from './keys.js';
@@ -156,13 +157,16 @@ export class RedisDriver implements Driver, Admin, JobControl {
 
   /**
    * Connects to a standalone Redis and PINGs it. A bad address, a refused
-   * connection or bad credentials reject within the connect timeout (5 s by
-   * default) with a RedisConnectError; nothing keeps reconnecting after that.
+   * connection, bad credentials, a database the server does not have, a
+   * refused connection name or a prefix of another data-model version reject
+   * within the connect timeout (5 s by default) with a RedisConnectError whose
+   * cause is the failure; nothing keeps reconnecting after that.
    */
   static async connect(options: RedisConnectOptions = {}): Promise<RedisDriver> {
     const common = RedisDriver.checkCommon(options);
     const client = await openStandalone(options);
-    return RedisDriver.adopt(client, common);
+    const target = options.sentinel === undefined ? resolveTarget(options).description : describeSentinel(options.sentinel);
+    return RedisDriver.adopt(client, common, target);
   }
 
   /** Connects to a Redis Cluster, with the same bounded failure as connect. */
@@ -172,7 +176,7 @@ export class RedisDriver implements Driver, Admin, JobControl {
       throw new ValidationError('nodes', 'name at least one startup node of the cluster');
     }
     const client = await openCluster(options);
-    return RedisDriver.adopt(client, common);
+    return RedisDriver.adopt(client, common, describeCluster(options.nodes));
   }
 
   private static checkCommon(options: RedisDriverCommonOptions): RedisDriverCommonOptions {
@@ -186,13 +190,14 @@ export class RedisDriver implements Driver, Admin, JobControl {
     return options;
   }
 
-  private static async adopt(client: RedisClient, options: RedisDriverCommonOptions): Promise<RedisDriver> {
+  /** Takes over a freshly opened client; a failed data-model check (or migration) closes it and fails the connect. */
+  private static async adopt(client: RedisClient, options: RedisDriverCommonOptions, target: string): Promise<RedisDriver> {
     const driver = new RedisDriver({ ...options, client }, OWNED_CLIENT);
     try {
       await driver.prepare();
     } catch (error) {
       await driver.close();
-      throw error;
+      throw new RedisConnectError(target, error);
     }
     return driver;
   }

@@ -1,6 +1,7 @@
+import { ValidationError } from '@taskharbor/core';
 import { runConformance } from '@taskharbor/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisDriver } from '../src/index.js';
+import { RedisConnectError, RedisDataModelError, RedisDriver } from '../src/index.js';
 import { type LocalCluster, startLocalCluster } from './support/local-cluster.js';
 import { filePrefix, globEscape, SKIP_REDIS, uniqueQueue } from './support/redis-env.js';
 import { runWorkerScenario } from './support/worker-run.js';
@@ -71,6 +72,34 @@ describe.skipIf(SKIP_CLUSTER)('Redis Cluster (three local masters)', () => {
       for (const [queue, masters] of mastersByQueue) expect(masters.size, `keys of ${queue}`).toBe(1);
       const used = new Set([...mastersByQueue.values()].flatMap((masters) => [...masters]));
       expect(used.size).toBeGreaterThan(1);
+    });
+  });
+
+  describe('connectCluster fails on any failed setup step', () => {
+    it('a_connection_name_redis_refuses_fails_with_the_step_named', async () => {
+      const error = await RedisDriver.connectCluster({
+        nodes: local().nodes.slice(0, 1),
+        keyPrefix: prefix,
+        clusterOptions: { redisOptions: { connectionName: 'has space' } },
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RedisConnectError);
+      expect((error as RedisConnectError).message).toMatch(/^could not connect to Redis at cluster 127\.0\.0\.1:\d+: CLIENT failed/);
+    });
+
+    it('a_prefix_of_another_data_model_version_fails_connect', async () => {
+      const old = `${prefix}:old`;
+      await local().client.set(`${old}:version`, '0');
+      const error = await RedisDriver.connectCluster({ nodes: local().nodes.slice(0, 1), keyPrefix: old }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RedisConnectError);
+      expect((error as RedisConnectError).cause).toBeInstanceOf(RedisDataModelError);
+      expect(await local().client.get(`${old}:version`)).toBe('0');
+      await local().client.del(`${old}:version`);
+    });
+
+    it('a_database_other_than_0_is_refused_before_connecting', async () => {
+      const error = await RedisDriver.connectCluster({ nodes: local().nodes, clusterOptions: { redisOptions: { db: 3 } } }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe('clusterOptions.redisOptions.db');
     });
   });
 });

@@ -1,7 +1,7 @@
 import { DriverClosedError, MAX_PAYLOAD_BYTES, ValidationError } from '@taskharbor/core';
 import { Redis } from 'ioredis';
 import { describe, expect, it, vi } from 'vitest';
-import { RedisConnectError, RedisDataModelError, RedisDriver } from '../src/index.js';
+import { RedisConnectError, RedisDriver } from '../src/index.js';
 import { newJob, SKIP_REDIS, scanKeys, T0, TEST_DB, testTarget, uniqueQueue, useRedisFile } from './support/redis-env.js';
 
 describe.skipIf(SKIP_REDIS)('enqueue (Redis)', () => {
@@ -131,13 +131,6 @@ describe.skipIf(SKIP_REDIS)('enqueue (Redis)', () => {
     await driver.close();
     expect(await redis.raw.ping()).toBe('PONG');
     await expect(driver.counts(queue)).rejects.toBeInstanceOf(DriverClosedError);
-  });
-
-  it('a_prefix_holding_another_data_model_version_is_refused', async () => {
-    const prefix = `${redis.prefix}:old`;
-    await redis.raw.set(`${prefix}:version`, '0');
-    const error = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RedisDataModelError);
   });
 
   it('a_prefix_of_data_model_version_1_is_migrated_at_connect', async () => {

@@ -1,11 +1,11 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
 import { RESEND_SAFE_CLUSTER_OPTIONS } from '../../src/index.js';
+import { portIsFree, stopProcess, until } from './redis-process.js';
 
 const run = promisify(execFile);
 
@@ -19,14 +19,6 @@ export interface LocalCluster {
   stop(): Promise<void>;
 }
 
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
 /** Three consecutive ports whose cluster-bus ports (port + 10000) are free too. */
 async function freePorts(): Promise<number[]> {
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -36,30 +28,6 @@ async function freePorts(): Promise<number[]> {
     if (checks.every(Boolean)) return ports;
   }
   throw new Error('no three free ports (and bus ports) found between 20000 and 29002');
-}
-
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${what} did not happen within ${ms} ms${lastError ? `: ${String(lastError)}` : ''}`);
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /**
