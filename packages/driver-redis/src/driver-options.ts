@@ -1,7 +1,7 @@
 import type { RetentionOptions } from '@taskharbor/core';
 import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
+import type { RedisClientLike } from './client-like.js';
 import type { LeaseClock } from './lease-clock.js';
-import type { RedisClient } from './lua/script.js';
 import type { ReplicaAckOptions } from './replica-wait.js';
 import type { SentinelOptions } from './sentinel.js';
 
@@ -54,7 +54,7 @@ export interface RedisDriverOptions extends RedisDriverCommonOptions {
    * RESEND_SAFE_REDIS_OPTIONS (RESEND_SAFE_CLUSTER_OPTIONS for a Cluster);
    * the driver warns once when it would resend unanswered commands.
    */
-  client: RedisClient;
+  client: RedisClientLike;
 }
 
 /** `RedisDriver.connect(...)`: the driver makes, owns and closes its client. */

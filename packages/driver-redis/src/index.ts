@@ -13,6 +13,7 @@ export type { LeaseClock } from './lease-clock.js';
 export { RedisReplicationTimeoutError } from './replica-wait.js';
 export type { ReplicaAckOptions } from './replica-wait.js';
 export type { SentinelOptions } from './sentinel.js';
+export type { RedisClientLike } from './client-like.js';
 export type { RedisClient } from './lua/script.js';
 export { DEFAULT_KEY_PREFIX } from './driver-options.js';
 export { RedisDriver } from './redis-driver.js';

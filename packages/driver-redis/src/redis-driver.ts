@@ -81,6 +81,9 @@ import { WakeListeners } from './wake-listeners.js';
 /** Only connect and connectCluster can pass it: they hand over a client the driver then owns and closes. */
 const OWNED_CLIENT: unique symbol = Symbol('taskharbor.redis.owned-client');
 
+/** The methods a wrapped client must have (see RedisClientLike). */
+const CLIENT_METHODS = ['call', 'sendCommand', 'duplicate', 'on', 'quit', 'disconnect'] as const;
+
 function toOutcome<T>(value: T): BatchOutcome<T> {
   return { ok: true, value };
 }
@@ -209,9 +212,9 @@ export class RedisDriver implements Driver, Admin, JobControl {
   constructor(options: RedisDriverOptions, ownership?: typeof OWNED_CLIENT) {
     const ownsClient = ownership === OWNED_CLIENT;
     if (typeof options !== 'object' || options === null) throw new ValidationError('options', 'expected an object');
-    const client = options.client;
-    if (typeof client !== 'object' || client === null || typeof client.call !== 'function') {
-      throw new ValidationError('client', 'expected an ioredis Redis or Cluster client');
+    const client = options.client as RedisClient;
+    if (typeof client !== 'object' || client === null || CLIENT_METHODS.some((method) => typeof client[method] !== 'function')) {
+      throw new ValidationError('client', 'expected an ioredis 5 Redis or Cluster client');
     }
     const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     validateName('keyPrefix', keyPrefix);
