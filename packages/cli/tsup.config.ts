@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
@@ -15,4 +16,8 @@ export default defineConfig({
   target: 'node20',
   // esbuild keeps src/bin.ts's `#!/usr/bin/env node` line, so dist/bin.js runs as a command.
   define: { __TASKHARBOR_CLI_VERSION__: JSON.stringify(version) },
+  // The command runs as ESM (package.json's bin); a CommonJS copy of it would only be dead weight in the package.
+  async onSuccess() {
+    await Promise.all(['dist/bin.cjs', 'dist/bin.cjs.map'].map((file) => rm(file, { force: true })));
+  },
 });

@@ -39,7 +39,8 @@ empty store; use --driver redis to reach jobs your apps enqueued.
 
 ${EXIT_CODES}
 
-Run taskharbor <command> --help for a command's flags. Docs: docs/cli.md`;
+Run taskharbor <command> --help for a command's flags. The README.md shipped in
+the @taskharbor/cli package has recipes and says where the full docs are.`;
 }
 
 /** \`taskharbor <command> --help\`. */
