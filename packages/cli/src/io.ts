@@ -17,6 +17,8 @@ export interface CliIo {
   stdout: OutputStream;
   stderr: OutputStream;
   env: Readonly<Record<string, string | undefined>>;
+  /** Read only by `enqueue --payload-file -`. */
+  stdin?: AsyncIterable<string | Uint8Array>;
   /** Relative paths (`--handlers ./x.js`) resolve against it. */
   cwd: string;
   /**
@@ -34,6 +36,7 @@ export function processIo(): CliIo {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
+    stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
     onSignal(listener) {

@@ -36,7 +36,11 @@ describe('taskharbor binary (no Redis needed)', () => {
     const cases: [string[], RegExp][] = [
       [['enqueue', '--type', 'x', '--run-at', 'tomorrow'], /--run-at: "tomorrow" is not a time/],
       [['enqueue', '--type', 'x', '--payload-json', '{"a":'], /--payload-json: not valid JSON/],
-      [['enqueue', '--type', 'x', '--payload', 'a', '--payload-json', '1'], /give --payload \(a string\) or --payload-json \(raw JSON\), not both/],
+      [['enqueue', '--type', 'x', '--payload', 'a', '--payload-json', '1'], /give one of --payload \(a string\), --payload-json \(raw JSON\) or --payload-file/],
+      [['enqueue', '--type', 'x', '--payload-json', '1', '--payload-file', 'p.json'], /give one of --payload/],
+      [['enqueue', '--type', 'x', '--payload-file', 'no-such-payload.json'], /--payload-file: cannot read no-such-payload\.json \(ENOENT\)/],
+      // Unreachable on purpose: the file is read before connecting.
+      [['--driver', 'redis', '--redis-url', 'redis://127.0.0.1:1', 'enqueue', '--type', 'x', '--payload-file', 'no-such.json'], /--payload-file: cannot read/],
       [['enqueue', '--payload', 'a'], /--type is required/],
       [['list', '--limit', '5000'], /--limit: expected a whole number from 1 to 1000/],
       [['worker', 'run', '--register', 'x=shout'], /"shout" is not a built-in handler/],

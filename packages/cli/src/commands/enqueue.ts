@@ -1,29 +1,15 @@
 import { Client, type EnqueueOptions, validateName } from '@taskharbor/core';
 import { durationFlag } from '../args/duration.js';
 import { integerFlag } from '../args/numbers.js';
+import { payloadFromFlags } from '../args/payload.js';
 import { timeFlag } from '../args/time.js';
-import { UsageError } from '../errors.js';
 import type { Command } from './command.js';
 import { expectPositionals, usage } from './command.js';
-
-/** The payload the flags describe: `--payload` is text (stored as a JSON string), `--payload-json` is JSON as given. */
-export function payloadFromFlags(text: string | undefined, json: string | undefined): unknown {
-  if (text !== undefined && json !== undefined) {
-    throw new UsageError('give --payload (a string) or --payload-json (raw JSON), not both', 'enqueue');
-  }
-  if (json === undefined) return text;
-  try {
-    return JSON.parse(json);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`--payload-json: not valid JSON (${reason})`, 'enqueue');
-  }
-}
 
 export const enqueueCommand: Command = {
   name: 'enqueue',
   summary: 'Add a job to a queue and print its id',
-  usage: '--type <type> [--payload <text> | --payload-json <json>] [flags]',
+  usage: '--type <type> [--payload <text> | --payload-json <json> | --payload-file <path>] [flags]',
   help: `Adds one job through the same Client apps use, and prints its id (with
 --json: {"id", "existed"}). An idempotency key or job id already stored in
 the queue enqueues nothing and prints the first job's id (existed: true).
@@ -32,6 +18,7 @@ Flags:
   --type <type>              job type (required)
   --payload <text>           payload as a string; stored as the JSON string "<text>"
   --payload-json <json>      payload as raw JSON: '{"to":"a@b.c"}', 42, '[1,2]'
+  --payload-file <path>      payload as JSON read from a file; - reads standard input
   --run-at <time>            run no earlier than: RFC 3339 (2025-06-01T09:30:00Z),
                              unix seconds or unix milliseconds
   --delay <duration>         run after this long: 10s, 5m, 1h30m (not with --run-at)
@@ -41,12 +28,14 @@ Flags:
   --job-id <id>              use this id instead of a generated one
   --queue <queue>            the queue (global flag; default "default")
 
-Example:
-  taskharbor --driver redis enqueue --type email.send --payload-json '{"to":"a@b.c"}' --delay 10s`,
+Examples:
+  taskharbor --driver redis enqueue --type email.send --payload-json '{"to":"a@b.c"}' --delay 10s
+  jq -c . big.json | taskharbor --driver redis enqueue --type report.build --payload-file -`,
   options: {
     type: { type: 'string' },
     payload: { type: 'string' },
     'payload-json': { type: 'string' },
+    'payload-file': { type: 'string' },
     'run-at': { type: 'string' },
     delay: { type: 'string' },
     timeout: { type: 'string' },
@@ -60,7 +49,7 @@ Example:
     const type = args.string('type');
     if (type === undefined) throw usage(this, '--type is required');
     validateName('type', type);
-    const payload = payloadFromFlags(args.string('payload'), args.string('payload-json'));
+    const payloadFlags = { text: args.string('payload'), json: args.string('payload-json'), file: args.string('payload-file') };
     const options: EnqueueOptions = { queue: flags.queue };
     const runAt = args.string('run-at');
     const delay = args.string('delay');
@@ -82,6 +71,8 @@ Example:
       options.jobId = jobId;
     }
 
+    // Read after every other flag was checked, so a typo never waits for standard input.
+    const payload = await payloadFromFlags(payloadFlags, ctx.io);
     const client = new Client(await ctx.driver());
     const result = await client.enqueue(type, payload, options);
     if (out.json) {
