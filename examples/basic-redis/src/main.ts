@@ -10,10 +10,10 @@ import { RedisDriver } from '@taskharbor/driver-redis';
 import { Worker } from '@taskharbor/worker';
 
 type Jobs = {
-  Hello: { name: string };
-  Reminder: { text: string };
-  RetryMe: { url: string };
-  WillDLQ: { invoiceId: string };
+  greet: { name: string };
+  'reminder.send': { text: string };
+  'report.fetch': { url: string };
+  'invoice.charge': { invoiceId: string };
 };
 
 const started = Date.now();
@@ -40,17 +40,17 @@ const worker = new Worker<Jobs>(driver, {
   keepAlive: false,
 });
 
-worker.register('Hello', async (job) => {
-  say(`Hello: hello, ${job.payload.name}!`);
+worker.register('greet', async (job) => {
+  say(`greet: hello, ${job.payload.name}!`);
 });
-worker.register('Reminder', async (job) => {
-  say(`Reminder: "${job.payload.text}" (scheduled for +1000 ms)`);
+worker.register('reminder.send', async (job) => {
+  say(`reminder.send: "${job.payload.text}" (scheduled for +1000 ms)`);
 });
-worker.register('RetryMe', async (job) => {
+worker.register('report.fetch', async (job) => {
   if (job.attempt === 1) throw new Error(`GET ${job.payload.url} answered 503`);
-  say(`RetryMe: got ${job.payload.url} on attempt ${job.attempt}`);
+  say(`report.fetch: got ${job.payload.url} on attempt ${job.attempt}`);
 });
-worker.register('WillDLQ', async (job) => {
+worker.register('invoice.charge', async (job) => {
   throw new Error(`card declined for invoice ${job.payload.invoiceId}`);
 });
 
@@ -73,10 +73,10 @@ const allFinished = new Promise<void>((resolve) => {
 
 await worker.start();
 say('worker started; enqueueing four jobs');
-await client.enqueue('Hello', { name: 'Ada' });
-await client.enqueue('Reminder', { text: 'stand-up in 5 minutes' }, { delayMs: 1_000 });
-await client.enqueue('RetryMe', { url: 'https://example.com/report.csv' });
-const { id: invoiceJob } = await client.enqueue('WillDLQ', { invoiceId: 'INV-42' }, { maxAttempts: 3 });
+await client.enqueue('greet', { name: 'Ada' });
+await client.enqueue('reminder.send', { text: 'stand-up in 5 minutes' }, { delayMs: 1_000 });
+await client.enqueue('report.fetch', { url: 'https://example.com/report.csv' });
+const { id: invoiceJob } = await client.enqueue('invoice.charge', { invoiceId: 'INV-42' }, { maxAttempts: 3 });
 
 // Shut down by itself: when every job finished, or after 8 s at the latest.
 let timer: NodeJS.Timeout | undefined;
@@ -102,6 +102,8 @@ do {
   cursor = next;
 } while (cursor !== '0');
 await driver.client.srem('taskharbor-demo:queues', queue);
+// The prefix's version key goes too, unless another demo is running under the prefix right now.
+if ((await driver.client.scard('taskharbor-demo:queues')) === 0) await driver.client.del('taskharbor-demo:version');
 await driver.close();
 say('done');
 process.exit(outcome === 'finished' ? 0 : 1);

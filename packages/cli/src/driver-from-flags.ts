@@ -17,7 +17,7 @@ export interface OpenedDriver {
 
 /**
  * The Redis address as the driver wants it: a `redis://` or `rediss://` URL,
- * or the seed's `host:port`. Always explicit, so the driver never falls back
+ * or `host:port`. Always explicit, so the driver never falls back
  * to process.env behind the CLI's back (an embedding app passes its own env).
  */
 function redisTarget(flags: GlobalFlags): Pick<RedisConnectOptions, 'url' | 'addr'> {

@@ -61,7 +61,7 @@ export interface RedisDriverOptions extends RedisDriverCommonOptions {
 export interface RedisConnectOptions extends RedisDriverCommonOptions {
   /** `redis://[user[:password]@]host[:port][/db]`, or `rediss://…` for TLS. Default: REDIS_URL, then REDIS_ADDR, then localhost:6379. */
   url?: string;
-  /** `host:port`, the seed driver's form; used when `url` is unset. */
+  /** `host:port`; used when `url` is unset. */
   addr?: string;
   /** Logical database (tests use 14); wins over a db in the URL. Default 0. */
   db?: number;

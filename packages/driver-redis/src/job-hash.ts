@@ -2,8 +2,8 @@ import { JOB_STATUSES, type JobErrorEntry, type JobRecord, type JobStatus } from
 import { nanoToMs } from './nano.js';
 
 /**
- * The fields of a job hash (`<prefix>:{<queue>}:job:<id>`), named as the
- * seed's Go driver named them. Which are present in which status is listed
+ * The fields of a job hash (`<prefix>:{<queue>}:job:<id>`), named as in the
+ * original Go TaskHarbor. Which are present in which status is listed
  * in docs/redis.md; times are nanosecond strings (see nano.ts).
  */
 export const JobField = {

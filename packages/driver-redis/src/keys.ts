@@ -23,7 +23,7 @@ export interface QueueKeys {
   readonly cancelled: string;
   /** String `1` while the queue is paused (job control); absent otherwise. */
   readonly paused: string;
-  /** Sorted set, all scores 0, members `<status>:<id>`: list pages by id through it. */
+  /** Sorted set, all scores 0, members the job ids (data-model version 2 on): list pages by id through it. */
   readonly index: string;
   /** Wake-up list: holds at most one token; waitForWork blocks on it with BLPOP. */
   readonly signal: string;
