@@ -1,4 +1,5 @@
 import { OutcomeUnknownError } from '@taskharbor/core';
+import { clientErrorText } from './client-error-text.js';
 import { failedCommand } from './connect-setup.js';
 
 /**
@@ -34,7 +35,7 @@ export class RedisConnectError extends Error {
 function describeCause(cause: unknown): string {
   // The data-model error says itself what to do.
   if (cause instanceof RedisDataModelError) return cause.message;
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  const reason = clientErrorText(cause);
   const command = failedCommand(cause);
   if (command === undefined) return `${reason}; ${DEFAULT_HINT}`;
   return `${command} failed: ${reason}; ${SETUP_HINTS[command] ?? DEFAULT_HINT}`;
@@ -48,7 +49,7 @@ function describeCause(cause: unknown): string {
  */
 export class RedisOutcomeUnknownError extends OutcomeUnknownError {
   constructor(operation: string, cause: unknown) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = clientErrorText(cause);
     super(
       operation,
       `${operation}: Redis did not answer (${reason}); the script may or may not have run and is not resent; the job's lease decides what happens next`,

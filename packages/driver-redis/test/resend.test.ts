@@ -52,6 +52,10 @@ describe.skipIf(SKIP_REDIS)('resend policy (Redis)', () => {
   it('an_enqueue_whose_connection_dropped_fails_with_outcome_unknown_and_is_not_resent', async () => {
     const { result, stored } = await enqueueAcrossAKilledConnection(true);
     expect(result).toBeInstanceOf(RedisOutcomeUnknownError);
+    // In TaskHarbor's words, with ioredis's own error kept as the cause.
+    expect((result as Error).message).toMatch(/Redis did not answer \(the connection to Redis closed before the reply came, and the driver does not resend commands\)/);
+    expect((result as Error).message).not.toMatch(/maxRetriesPerRequest|which is 0/);
+    expect(((result as Error).cause as Error).name).toBe('MaxRetriesPerRequestError');
     expect(stored).toBeUndefined();
   });
 

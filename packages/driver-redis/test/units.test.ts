@@ -1,6 +1,8 @@
 import { ValidationError } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
+import { clientErrorText } from '../src/client-error-text.js';
 import { resolveTarget } from '../src/connection.js';
+import { RedisOutcomeUnknownError } from '../src/errors.js';
 import { hashFromPairs, parseJobHash } from '../src/job-hash.js';
 import { KeySpace } from '../src/keys.js';
 import { decodeListCursor, encodeListCursor } from '../src/list-cursor.js';
@@ -71,5 +73,21 @@ describe('keys and records', () => {
     for (const bad of ['', 'nope', Buffer.from('{"v":2,"after":"x"}').toString('base64url')]) {
       expect(() => decodeListCursor(bad)).toThrow(ValidationError);
     }
+  });
+});
+
+describe('ioredis failures in TaskHarbor words', () => {
+  it('a_reply_parser_failure_loses_the_request_to_report_it_and_keeps_its_detail', () => {
+    const parser = new Error('Protocol error, got "x" as reply type byte. Please report this.');
+    expect(clientErrorText(parser)).toBe('the reply from Redis could not be read (Protocol error, got "x" as reply type byte), so the connection was reset');
+    const error = new RedisOutcomeUnknownError('ack on queue q', parser);
+    expect(error.message).not.toContain('Please report this');
+    expect(error.cause).toBe(parser);
+  });
+
+  it('a_closed_connection_and_other_messages', () => {
+    expect(clientErrorText(new Error('Connection is closed.'))).toBe('the connection to Redis is closed');
+    expect(clientErrorText(new Error('connect ECONNREFUSED 127.0.0.1:1'))).toBe('connect ECONNREFUSED 127.0.0.1:1');
+    expect(clientErrorText('text')).toBe('text');
   });
 });
