@@ -78,7 +78,8 @@ function countsFrom(logFile) {
   const tests = [...text.matchAll(/^\S*\s*Tests\s+(.+?)\s*$/gm)].map((match) => match[1]);
   if (tests.length > 0) return tests.join('; ');
   const own = [...text.matchAll(/^\S*\s*((?:consumer check|bench --quick)[^\n]*)$/gm)].map((match) => match[1]);
-  return own.at(-1) ?? '';
+  const bench = [...text.matchAll(/ wrote (\S+)$/gm)].map((match) => `tables in ${match[1]}`);
+  return own.at(-1) ?? bench.at(-1) ?? '';
 }
 
 function newestRunSummary(root) {
