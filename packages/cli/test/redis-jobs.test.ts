@@ -197,7 +197,7 @@ describe.skipIf(!redisUrl)('taskharbor on Redis: enqueue, inspect, list, errors'
     expect(badScheme.stderr).toMatch(/--redis-url: invalid url: unsupported scheme http:/);
   });
 
-  it('exits 1 and writes nothing when a setup step fails: a database the server lacks, a wrong password, another data-model version', async () => {
+  it('exits 1 and writes nothing into db 0 for a database the server lacks', async () => {
     const base = new URL(redisUrl as string);
     base.pathname = '/99';
     const wrongDb = await cli(['--driver', 'redis', '--redis-url', base.href, '--prefix', `${prefix}-db99`, 'enqueue', '--type', 't']);
@@ -206,7 +206,9 @@ describe.skipIf(!redisUrl)('taskharbor on Redis: enqueue, inspect, list, errors'
     expect(wrongDb.stderr).toMatch(/^error: cannot connect to Redis at redis:\/\/.*\/99 \(from --redis-url\): SELECT failed: ERR DB index is out of range/);
     // Had the SELECT been dropped, connect would have written the version key and the enqueue its queue into db 0.
     expect(await onRedis((client) => client.call('EXISTS', `${prefix}-db99:version`, `${prefix}-db99:queues`))).toBe(0);
+  });
 
+  it('exits 1 for a wrong password, which it does not print', async () => {
     const wrongPassword = new URL(redisUrl as string);
     wrongPassword.username = 'th-no-such-user';
     wrongPassword.password = 'wrong-secret';
@@ -214,11 +216,14 @@ describe.skipIf(!redisUrl)('taskharbor on Redis: enqueue, inspect, list, errors'
     expect(denied.code).toBe(1);
     expect(denied.stderr).toMatch(/^error: cannot connect to Redis at redis:\/\/th-no-such-user:\*\*\*@.* AUTH failed: WRONGPASS/);
     expect(denied.stderr).not.toContain('wrong-secret');
+  });
 
+  it('exits 1 for a prefix of another data-model version and leaves it as it was', async () => {
     await onRedis((client) => client.call('SET', `${prefix}-old:version`, '0'));
     const oldModel = await cli(['--driver', 'redis', '--prefix', `${prefix}-old`, 'enqueue', '--type', 't']);
     expect(oldModel.code).toBe(1);
     expect(oldModel.stderr).toMatch(/: .*-old:version holds data-model version "0", but this driver reads and writes version \d+;/);
+    expect(await onRedis((client) => client.call('GET', `${prefix}-old:version`))).toBe('0');
     await onRedis((client) => client.call('DEL', `${prefix}-old:version`));
   });
 });
