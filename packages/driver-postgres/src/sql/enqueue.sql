@@ -1,0 +1,37 @@
+-- Stores a batch of new jobs in one statement (one transaction), skipping
+-- any whose id or idempotency key its queue already holds, and sends one
+-- wake-up per queue that got a job. Ready jobs take the next positions of
+-- the ready order, in input order.
+-- $1..$9: the jobs' columns as arrays (one element per job, in input order); $10: now.
+WITH input AS (
+  SELECT *
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bigint[], $6::bigint[], $7::bigint[], $8::integer[], $9::text[])
+    WITH ORDINALITY AS i(queue, id, type, payload, run_at, timeout_ms, created_at, max_attempts, idempotency_key, ord)
+),
+known_queues AS (
+  INSERT INTO {{schema}}.queues (name)
+  SELECT DISTINCT queue FROM input
+  ON CONFLICT (name) DO NOTHING
+),
+inserted AS (
+  INSERT INTO {{schema}}.jobs (queue, id, type, payload, run_at, timeout_ms, created_at, max_attempts, idempotency_key, status, position)
+  SELECT queue, id, type, payload, run_at, timeout_ms, created_at, max_attempts, idempotency_key,
+    CASE WHEN run_at IS NULL OR run_at <= $10::bigint THEN 'ready' ELSE 'scheduled' END,
+    CASE WHEN run_at IS NULL OR run_at <= $10::bigint THEN nextval('{{schema}}.ready_position') END
+  FROM input
+  ORDER BY ord
+  ON CONFLICT DO NOTHING
+  RETURNING queue, id
+),
+wake_ups AS (
+  SELECT pg_notify({{channel}}, 'w ' || queue) FROM (SELECT DISTINCT queue FROM inserted) AS woken
+)
+SELECT i.ord,
+  ins.id IS NOT NULL AS inserted,
+  coalesce(by_id.id, by_key.id) AS existing_id,
+  (SELECT count(*) FROM wake_ups) AS wake_ups
+FROM input i
+LEFT JOIN inserted ins ON ins.queue = i.queue AND ins.id = i.id
+LEFT JOIN {{schema}}.jobs by_id ON by_id.queue = i.queue AND by_id.id = i.id
+LEFT JOIN {{schema}}.jobs by_key ON by_key.queue = i.queue AND by_key.idempotency_key = i.idempotency_key
+ORDER BY i.ord;

@@ -1,0 +1,22 @@
+-- One bounded step of purge: deletes at most $6 jobs of queue $1 in status
+-- $2, of type $3 when given, and with $4 (olderThanMs) only those that
+-- reached the status more than $4 ms before now $5 (finish, failure or
+-- cancel time; createdAt for ready and scheduled). Oldest first.
+WITH picked AS (
+  SELECT id FROM {{schema}}.jobs
+  WHERE queue = $1 AND status = $2::text
+    AND ($3::text IS NULL OR type = $3::text)
+    AND ($4::bigint IS NULL OR $5::bigint - coalesce(ended_at, created_at) > $4::bigint)
+  ORDER BY position, CASE WHEN $2::text = 'scheduled' THEN run_at END, ended_at, id
+  LIMIT $6
+  FOR UPDATE SKIP LOCKED
+),
+removed AS (
+  DELETE FROM {{schema}}.jobs j USING picked p
+  WHERE j.queue = $1 AND j.id = p.id
+  RETURNING j.id, j.watched
+),
+finish_notices AS (
+  SELECT pg_notify({{channel}}, 'f ' || $1 || ' ' || id) FROM removed WHERE watched
+)
+SELECT count(*)::integer AS removed, (SELECT count(*) FROM finish_notices) AS finish_notices FROM removed;

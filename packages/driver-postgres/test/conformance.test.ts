@@ -1,0 +1,17 @@
+import { runConformance } from '@taskharbor/testkit';
+import { describe } from 'vitest';
+import { PostgresDriver } from '../src/index.js';
+import { databaseUrl, SKIP_POSTGRES, usePostgresFile } from './support/postgres-env.js';
+
+describe.skipIf(SKIP_POSTGRES)('conformance on PostgreSQL', () => {
+  // Every case uses queues of its own, so one schema serves the whole file; it is dropped at the end.
+  const file = usePostgresFile('conformance');
+
+  runConformance({
+    name: 'PostgresDriver',
+    // Given here, so collecting the suite makes no driver before the file's beforeAll.
+    families: ['jobControl'],
+    createDriver: ({ retention }) =>
+      PostgresDriver.connect({ connectionString: databaseUrl(), schema: file.schema, retention, poolSize: 4 }),
+  });
+});
