@@ -1,0 +1,69 @@
+import { Client, RetryPolicy } from '@taskharbor/core';
+import { Worker } from '@taskharbor/worker';
+import { describe, expect, it } from 'vitest';
+import { SKIP_POSTGRES, uniqueQueue, usePostgresFile } from './support/postgres-env.js';
+
+type Jobs = {
+  work: { n: number };
+  flaky: Record<string, never>;
+  doomed: Record<string, never>;
+};
+
+describe.skipIf(SKIP_POSTGRES)('the worker on PostgreSQL', () => {
+  const file = usePostgresFile('worker_e2e');
+
+  it('two_workers_run_every_job_once_retry_a_flaky_one_and_dead_letter_a_doomed_one', async () => {
+    const producer = await file.driver();
+    const queues = [uniqueQueue(), uniqueQueue()];
+    const client = new Client<Jobs>(producer);
+    const runs = new Map<number, number>();
+    let flakyRuns = 0;
+    const workers = await Promise.all(
+      [0, 1].map(async () => {
+        const worker = new Worker<Jobs>(await file.driver(), {
+          queues,
+          concurrency: 16,
+          retryPolicy: RetryPolicy.fixed(20),
+          keepAlive: false,
+        });
+        worker.register('work', async (job) => {
+          runs.set(job.payload.n, (runs.get(job.payload.n) ?? 0) + 1);
+        });
+        worker.register('flaky', async () => {
+          flakyRuns++;
+          if (flakyRuns === 1) throw new Error('first run fails');
+        });
+        worker.register('doomed', async () => {
+          throw new Error('always fails');
+        });
+        await worker.start();
+        return worker;
+      }),
+    );
+    try {
+      const perQueue = 150;
+      for (const [q, queue] of queues.entries()) {
+        const entries = Array.from({ length: perQueue }, (_, i) => ({
+          type: 'work' as const,
+          payload: { n: q * perQueue + i },
+          options: { queue },
+        }));
+        await client.enqueueMany(entries);
+      }
+      const flaky = await client.enqueue('flaky', {}, { queue: queues[0] });
+      const doomed = await client.enqueue('doomed', {}, { queue: queues[1], maxAttempts: 2 });
+      const flakyDone = await client.waitFor({ queue: queues[0] as string, id: flaky.id }, { timeoutMs: 20_000 });
+      const doomedDone = await client.waitFor({ queue: queues[1] as string, id: doomed.id }, { timeoutMs: 20_000 });
+      expect(flakyDone).toMatchObject({ status: 'done', attempts: 1 });
+      expect(doomedDone).toMatchObject({ status: 'dlq', attempts: 2 });
+      await expect.poll(() => runs.size, { timeout: 20_000 }).toBe(2 * perQueue);
+      expect([...runs.values()].every((count) => count === 1)).toBe(true);
+      for (const queue of queues) {
+        await expect.poll(async () => (await producer.counts(queue)).inflight, { timeout: 5000 }).toBe(0);
+        expect(await producer.counts(queue)).toMatchObject({ ready: 0, scheduled: 0 });
+      }
+    } finally {
+      await Promise.all(workers.map((worker) => worker.close()));
+    }
+  });
+});
