@@ -39,7 +39,7 @@ try {
     await client.query('ROLLBACK');
     console.log(`-- ${title}\n${rows.map((row) => row['QUERY PLAN']).join('\n')}\n`);
   };
-  await show('reserve: 10 jobs from the head of a queue of ' + jobs + ' ready jobs', sql('reserve'), ['big', now, 10, 30000, 1000]);
+  await show(`reserve: 10 jobs from the head of a queue of ${jobs} ready jobs`, sql('reserve'), ['big', now, 10, 30000, 1000]);
   await show('ack: one lease', sql('ack'), [['big'], ['f00000000001'], ['t1'], now, [null]]);
 } finally {
   await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
