@@ -19,7 +19,6 @@ import {
   type JobRecord,
   type JobRef,
   type Lease,
-  LeaseMismatchError,
   type ListPage,
   type ListRequest,
   type NewJobRecord,
@@ -59,17 +58,17 @@ import {
 } from '@taskharbor/core';
 import pg from 'pg';
 import { CancelListeners } from './cancel-listeners.js';
+import { Database } from './database.js';
 import { answerRepeats, type EnqueueRow, enqueueParams, planEnqueue } from './enqueue-batch.js';
-import { isConnectionLoss, PostgresConnectError, PostgresOutcomeUnknownError, SchemaVersionError } from './errors.js';
+import { PostgresConnectError, SchemaVersionError } from './errors.js';
 import { FinishWaiters } from './finish-waiters.js';
-import { asBuffer, type JobRow, toMillis, toRecord } from './job-row.js';
-import { explainUnchanged, type FinalStatus, type LeaseStateRow } from './lease-check.js';
+import { type JobRow, toMillis, toRecord } from './job-row.js';
+import type { LeaseStateRow } from './lease-check.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
+import { LeaseWrites } from './lease-writes.js';
 import { Listener } from './listener.js';
-import { migrate } from './migrations.js';
+import { trimFinished } from './retention.js';
 import { channelName, DEFAULT_SCHEMA, validateSchemaName } from './schema-name.js';
-import type { Statement } from './sql/statement.js';
-import { bindStatements, type Statements } from './sql/statements.js';
 import { WorkWaiters } from './work-waiters.js';
 
 export interface PostgresDriverOptions {
@@ -90,23 +89,6 @@ export interface PostgresConnectOptions extends Omit<PostgresDriverOptions, 'poo
 
 /** The most due scheduled jobs and the most expired leases one reserve moves (each), so a backlog never makes one long statement. */
 export const RESERVE_DUE_BOUND = 1000;
-
-/** A lease statement's answer: the state before, whether it changed the job, and what it made of it. */
-interface LeaseWriteRow extends LeaseStateRow {
-  changed: boolean;
-  new_status?: string | null;
-}
-
-type LeaseWriteOutcome<R> = { changed: true; row: R } | { changed: false };
-
-/** Infinity (a rule switched off) as SQL null. */
-function limitOrNull(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
-}
-
-function toOutcome<T>(error: Error | undefined, value: T): BatchOutcome<T> {
-  return error === undefined ? { ok: true, value } : { ok: false, error };
-}
 
 /** The connection string with its password hidden, for error messages. */
 function redact(connectionString: string): string {
@@ -136,27 +118,28 @@ export class PostgresDriver implements Driver, Admin, JobControl {
   readonly families: readonly DriverFamily[] = ['jobControl'];
   /** The schema that holds the driver's tables. */
   readonly schema: string;
-  private readonly pool: pg.Pool;
-  private readonly sql: Statements;
+  private readonly db: Database;
+  private readonly leaseWrites: LeaseWrites;
   private readonly retention: ResolvedRetention;
   private readonly waiters = new WorkWaiters();
   private readonly finishWaiters: FinishWaiters;
   private readonly cancelListeners = new CancelListeners();
   private readonly listener: Listener;
-  private schemaReady: Promise<void> | undefined;
   private ownsPool = false;
   private closed = false;
 
   constructor(options: PostgresDriverOptions) {
-    if (typeof options !== 'object' || options === null || !(options.pool instanceof pg.Pool)) {
+    // Duck-typed rather than instanceof: the app's pg may be another copy of the package.
+    const pool = (options as { pool?: { query?: unknown; connect?: unknown } } | null)?.pool;
+    if (typeof pool?.query !== 'function' || typeof pool.connect !== 'function') {
       throw new ValidationError('pool', 'expected a pg Pool (new Pool(...) from the pg package)');
     }
     this.schema = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
     this.retention = resolveRetention(options.retention);
-    this.pool = options.pool;
-    this.sql = bindStatements(this.schema);
+    this.db = new Database(options.pool, this.schema);
+    this.leaseWrites = new LeaseWrites(this.db);
     this.finishWaiters = new FinishWaiters((ref) => this.finishedRecord(ref));
-    const poolOptions = (this.pool as unknown as { options: pg.ClientConfig }).options;
+    const poolOptions = (options.pool as unknown as { options: pg.ClientConfig }).options;
     this.listener = new Listener(() => new pg.Client(poolOptions), channelName(this.schema), {
       work: (queue) => this.waiters.wake(queue),
       finish: (queue, id) => void this.finishWaiters.recheck(queue, id),
@@ -201,11 +184,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
 
   /** Creates or migrates the schema once (new PostgresDriver does it on first use; connect before returning). */
   ready(): Promise<void> {
-    this.schemaReady ??= migrate(this.pool, this.schema, Date.now()).catch((error) => {
-      this.schemaReady = undefined;
-      throw error;
-    });
-    return this.schemaReady;
+    return this.db.ready();
   }
 
   // ---- Driver ----
@@ -233,7 +212,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     this.assertOpen('reserve');
     validateReserveRequest(request);
     const { queue, limit, leaseMs, now } = request;
-    const rows = await this.write<JobRow & { next_due_at: string | null }>('reserve', this.sql.reserve, [
+    const rows = await this.db.write<JobRow & { next_due_at: string | null }>('reserve', this.db.sql.reserve, [
       queue,
       now,
       limit,
@@ -258,7 +237,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     validateLease(lease);
     validateLeaseMs(leaseMs);
     validateNow(now);
-    const [outcome] = await this.extendBatch('extendLease', [lease], leaseMs, now);
+    const [outcome] = await this.leaseWrites.extend('extendLease', [lease], leaseMs, now);
     if (outcome === undefined || !outcome.ok) throw outcome?.error;
     return outcome.value;
   }
@@ -279,7 +258,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     validateLease(lease);
     validateRetryUpdate(update);
     validateNow(now);
-    const outcome = await this.leaseWrite('retry', this.sql.retry, lease, now, undefined, [
+    const outcome = await this.leaseWrites.one('retry', this.db.sql.retry, lease, now, undefined, [
       update.attempts,
       update.lastError === undefined ? null : clipErrorText(update.lastError),
       update.failedAt,
@@ -295,7 +274,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     validateLease(lease);
     validateFailUpdate(update);
     validateNow(now);
-    const outcome = await this.leaseWrite('fail', this.sql.fail, lease, now, 'dlq', [
+    const outcome = await this.leaseWrites.one('fail', this.db.sql.fail, lease, now, 'dlq', [
       update.attempts,
       update.lastError === undefined ? null : clipErrorText(update.lastError),
       update.failedAt,
@@ -310,7 +289,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     this.assertOpen('release');
     validateLease(lease);
     validateNow(now);
-    const outcome = await this.leaseWrite('release', this.sql.release, lease, now, undefined, []);
+    const outcome = await this.leaseWrites.one('release', this.db.sql.release, lease, now, undefined, []);
     if (outcome.changed) await this.afterOutcome(lease, outcome.row.new_status, now);
   }
 
@@ -336,7 +315,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     this.finishWaiters.rejectAll(() => new DriverClosedError('waitForFinish'));
     this.cancelListeners.clear();
     await this.listener.close();
-    if (this.ownsPool) await this.pool.end().catch(() => undefined);
+    if (this.ownsPool) await this.db.pool.end().catch(() => undefined);
   }
 
   /** ack for many leases in one statement: one outcome per lease, each what ack alone would have done or thrown. */
@@ -388,7 +367,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
         outcomes[index] = { ok: false, error: error as Error };
       }
     });
-    const batch = await this.extendBatch(
+    const batch = await this.leaseWrites.extend(
       'extendLeases',
       valid.map((index) => leases[index] as Lease),
       leaseMs,
@@ -406,7 +385,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
   async inspect(ref: JobRef): Promise<JobRecord | undefined> {
     this.assertOpen('inspect');
     validateJobRef(ref);
-    const [row] = await this.read<JobRow>(this.sql.inspect, [ref.queue, ref.id]);
+    const [row] = await this.db.read<JobRow>(this.db.sql.inspect, [ref.queue, ref.id]);
     return row === undefined ? undefined : toRecord(row);
   }
 
@@ -415,7 +394,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     this.assertOpen('list');
     validateListRequest(request);
     const after = request.cursor === undefined ? null : decodeListCursor(request.cursor);
-    const rows = await this.read<JobRow>(this.sql.list, [
+    const rows = await this.db.read<JobRow>(this.db.sql.list, [
       request.queue,
       request.status ?? null,
       request.type ?? null,
@@ -432,7 +411,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     this.assertOpen('requeueDlq');
     validateJobRef(ref);
     validateRequeueOptions(options);
-    const [row] = await this.write<{ moved: number }>('requeueDlq', this.sql.requeueDlq, [
+    const [row] = await this.db.write<{ moved: number }>('requeueDlq', this.db.sql.requeueDlq, [
       ref.queue,
       ref.id,
       null,
@@ -454,7 +433,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
   async counts(queue: string): Promise<QueueCounts> {
     this.assertOpen('counts');
     validateName('queue', queue);
-    const rows = await this.read<{ status: string | null; jobs: number; paused: boolean }>(this.sql.counts, [queue]);
+    const rows = await this.db.read<{ status: string | null; jobs: number; paused: boolean }>(this.db.sql.counts, [queue]);
     const counts: QueueCounts = { ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0, paused: false };
     for (const row of rows) {
       counts.paused = row.paused;
@@ -466,7 +445,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
   /** Every queue that holds or held a job (or was paused), sorted by name. */
   async queues(): Promise<string[]> {
     this.assertOpen('queues');
-    const rows = await this.read<{ name: string }>(this.sql.queues, []);
+    const rows = await this.db.read<{ name: string }>(this.db.sql.queues, []);
     return rows.map((row) => row.name);
   }
 
@@ -478,7 +457,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     validateJobRef(ref);
     validateCancelOptions(options);
     const reason = options.reason === undefined ? null : clipErrorText(options.reason);
-    const [row] = await this.write<{ status: string | null; new_status: string | null }>('cancel', this.sql.cancel, [
+    const [row] = await this.db.write<{ status: string | null; new_status: string | null }>('cancel', this.db.sql.cancel, [
       ref.queue,
       ref.id,
       options.now,
@@ -497,7 +476,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
   async remove(ref: JobRef): Promise<void> {
     this.assertOpen('remove');
     validateJobRef(ref);
-    const [row] = await this.write<{ status: string | null; removed: boolean }>('remove', this.sql.remove, [ref.queue, ref.id]);
+    const [row] = await this.db.write<{ status: string | null; removed: boolean }>('remove', this.db.sql.remove, [ref.queue, ref.id]);
     if (row?.status == null) throw new JobNotFoundError(ref.queue, ref.id);
     if (!row.removed) {
       throw new InvalidJobStateError(ref.id, row.status, 'remove', 'cancel it first, then remove it once it has finished');
@@ -510,7 +489,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     this.assertOpen('promote');
     validateJobRef(ref);
     validateNow(options?.now);
-    const [row] = await this.write<{ status: string | null; promoted: boolean }>('promote', this.sql.promote, [ref.queue, ref.id]);
+    const [row] = await this.db.write<{ status: string | null; promoted: boolean }>('promote', this.db.sql.promote, [ref.queue, ref.id]);
     if (row?.status == null) throw new JobNotFoundError(ref.queue, ref.id);
     if (!row.promoted) throw new InvalidJobStateError(ref.id, row.status, 'promote', 'only a scheduled job can be promoted');
     this.waiters.wake(ref.queue);
@@ -520,14 +499,14 @@ export class PostgresDriver implements Driver, Admin, JobControl {
   async pause(queue: string): Promise<void> {
     this.assertOpen('pause');
     validateQueueName(queue);
-    await this.write('pause', this.sql.setPaused, [queue, true]);
+    await this.db.write('pause', this.db.sql.setPaused, [queue, true]);
   }
 
   /** Lets the queue hand out jobs again and wakes its waiting workers. */
   async resume(queue: string): Promise<void> {
     this.assertOpen('resume');
     validateQueueName(queue);
-    await this.write('resume', this.sql.setPaused, [queue, false]);
+    await this.db.write('resume', this.db.sql.setPaused, [queue, false]);
     this.waiters.wake(queue);
   }
 
@@ -537,7 +516,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     validateQueueName(queue);
     validatePurgeOptions(options);
     return this.inSteps(options.limit, async (step) => {
-      const [row] = await this.write<{ removed: number }>('purge', this.sql.purgeStep, [
+      const [row] = await this.db.write<{ removed: number }>('purge', this.db.sql.purgeStep, [
         queue,
         options.status,
         options.type ?? null,
@@ -555,7 +534,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     validateQueueName(queue);
     validateRequeueManyOptions(options);
     const moved = await this.inSteps(options.limit, async (step) => {
-      const [row] = await this.write<{ moved: number }>('requeueDlqMany', this.sql.requeueDlq, [
+      const [row] = await this.db.write<{ moved: number }>('requeueDlqMany', this.db.sql.requeueDlq, [
         queue,
         null,
         options.type ?? null,
@@ -576,7 +555,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     validateLease(lease);
     validateProgressJson(progressJson);
     validateNow(now);
-    await this.leaseWrite('setProgress', this.sql.setProgress, lease, now, undefined, [progressJson]);
+    await this.leaseWrites.one('setProgress', this.db.sql.setProgress, lease, now, undefined, [progressJson]);
   }
 
   /** Resolves once the job is done, dead-lettered or cancelled; waits on the shared listening connection. */
@@ -618,28 +597,9 @@ export class PostgresDriver implements Driver, Admin, JobControl {
       .catch(() => this.listener.retrySoon());
   }
 
-  /** Runs a state-changing statement once: a lost connection is an OutcomeUnknownError, never a resend. */
-  private async write<R>(operation: string, statement: Statement, values: unknown[]): Promise<R[]> {
-    await this.ready();
-    try {
-      const result = await this.pool.query({ name: statement.name, text: statement.text, values });
-      return result.rows as R[];
-    } catch (error) {
-      if (isConnectionLoss(error)) throw new PostgresOutcomeUnknownError(operation, error);
-      throw error;
-    }
-  }
-
-  /** Runs a statement that changes nothing that matters (safe to try again). */
-  private async read<R>(statement: Statement, values: unknown[]): Promise<R[]> {
-    await this.ready();
-    const result = await this.pool.query({ name: statement.name, text: statement.text, values });
-    return result.rows as R[];
-  }
-
   private async store(operation: string, jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
     const plan = planEnqueue(jobs);
-    const rows = await this.write<EnqueueRow>(operation, this.sql.enqueue, enqueueParams(jobs, plan.sent, now));
+    const rows = await this.db.write<EnqueueRow>(operation, this.db.sql.enqueue, enqueueParams(jobs, plan.sent, now));
     const results: EnqueueResult[] = new Array(jobs.length);
     const woken = new Set<string>();
     for (const [position, index] of plan.sent.entries()) {
@@ -659,45 +619,8 @@ export class PostgresDriver implements Driver, Admin, JobControl {
 
   /** The job that won a concurrent insert of this id or key (committed after the enqueue statement began). */
   private async findExisting(job: NewJobRecord): Promise<string> {
-    const [row] = await this.read<{ id: string }>(this.sql.findExisting, [job.queue, job.id, job.idempotencyKey ?? null]);
+    const [row] = await this.db.read<{ id: string }>(this.db.sql.findExisting, [job.queue, job.id, job.idempotencyKey ?? null]);
     return row?.id ?? job.id;
-  }
-
-  /**
-   * Runs one lease statement (`values` follow queue, id, token, now) and
-   * either returns its row when it changed the job, returns unchanged for a
-   * repeated ack or fail, or throws the contract's typed error.
-   */
-  private async leaseWrite<R extends LeaseWriteRow>(
-    operation: string,
-    statement: Statement,
-    lease: Lease,
-    now: number,
-    writes: FinalStatus | undefined,
-    values: unknown[],
-  ): Promise<LeaseWriteOutcome<R>> {
-    const [row] = await this.write<R>(operation, statement, [lease.queue, lease.jobId, lease.token, now, ...values]);
-    if (row?.changed) return { changed: true, row };
-    const error = await this.unchangedError(row, lease, now, writes);
-    if (error !== undefined) throw error;
-    return { changed: false };
-  }
-
-  /** Why a lease statement changed nothing: undefined for a repeat, else the typed error (reading the job again if needed). */
-  private async unchangedError(
-    row: LeaseStateRow | undefined,
-    lease: Lease,
-    now: number,
-    writes: FinalStatus | undefined,
-  ): Promise<Error | undefined> {
-    let verdict = explainUnchanged(row, lease, now, writes);
-    if (verdict === 'stale') {
-      const [fresh] = await this.read<LeaseStateRow>(this.sql.jobState, [lease.queue, lease.jobId]);
-      verdict = explainUnchanged(fresh, lease, now, writes);
-    }
-    if (verdict === 'repeat') return undefined;
-    if (verdict === 'stale') return new LeaseMismatchError(lease.jobId, 'the job changed while the statement ran; read it again');
-    return verdict;
   }
 
   /** Wakes, trims and tells waiters after retry, fail or release changed a job. */
@@ -709,116 +632,24 @@ export class PostgresDriver implements Driver, Admin, JobControl {
   /** Applies the retention of the job's new finished status and tells this driver's waiters of it. */
   private async jobFinished(queue: string, id: string, status: 'done' | 'dlq' | 'cancelled', now: number): Promise<void> {
     void this.finishWaiters.recheck(queue, id);
-    await this.trim(queue, status, now);
+    await trimFinished(this.db, this.retention, queue, status, now);
   }
 
-  /**
-   * Retention for one queue and finished status, in bounded deletes. It runs
-   * after the write it follows has committed, so a lost connection here is
-   * not that write's failure: the next finish trims again.
-   */
-  private async trim(queue: string, status: 'done' | 'dlq' | 'cancelled', now: number): Promise<void> {
-    const dead = status === 'dlq';
-    const maxCount = dead ? this.retention.maxDeadCount : this.retention.maxDoneCount;
-    const maxAgeMs = dead ? this.retention.maxDeadAgeMs : this.retention.maxDoneAgeMs;
-    if (!Number.isFinite(maxCount) && !Number.isFinite(maxAgeMs)) return;
-    try {
-      for (;;) {
-        const [row] = await this.write<{ removed: number }>('retention', this.sql.trimFinished, [
-          queue,
-          status,
-          limitOrNull(maxCount),
-          limitOrNull(maxAgeMs),
-          now,
-          BULK_STEP_SIZE,
-        ]);
-        if ((row?.removed ?? 0) < BULK_STEP_SIZE) return;
-      }
-    } catch (error) {
-      if (!(error instanceof PostgresOutcomeUnknownError)) throw error;
-    }
-  }
-
+  /** Acks in one statement, then tells this driver's finish waiters and applies retention per queue. */
   private async ackBatch(
     operation: string,
     leases: readonly Lease[],
     now: number,
     results: readonly (Uint8Array | undefined)[],
   ): Promise<BatchOutcome<void>[]> {
-    if (leases.length === 0) return [];
-    const { unique, slotOf } = dedupeLeases(leases);
-    let rows: (LeaseWriteRow & { new_status: string | null })[];
-    try {
-      rows = await this.write(operation, this.sql.ack, [
-        unique.map((index) => (leases[index] as Lease).queue),
-        unique.map((index) => (leases[index] as Lease).jobId),
-        unique.map((index) => (leases[index] as Lease).token),
-        now,
-        unique.map((index) => {
-          const result = results[index];
-          return result === undefined ? null : asBuffer(result);
-        }),
-      ]);
-    } catch (error) {
-      if (error instanceof PostgresOutcomeUnknownError) return leases.map(() => ({ ok: false, error }));
-      throw error;
+    const { outcomes, finished } = await this.leaseWrites.ack(operation, leases, now, results);
+    const trims = new Map<string, { queue: string; status: 'done' | 'cancelled' }>();
+    for (const job of finished) {
+      void this.finishWaiters.recheck(job.queue, job.id);
+      trims.set(`${job.status} ${job.queue}`, { queue: job.queue, status: job.status });
     }
-    const errors: (Error | undefined)[] = [];
-    const finished = new Map<string, 'done' | 'cancelled'>();
-    for (const [slot, index] of unique.entries()) {
-      const lease = leases[index] as Lease;
-      const row = rows[slot] as LeaseWriteRow;
-      if (row.changed) {
-        const status = row.new_status === 'cancelled' ? 'cancelled' : 'done';
-        void this.finishWaiters.recheck(lease.queue, lease.jobId);
-        finished.set(`${status} ${lease.queue}`, status);
-        errors.push(undefined);
-      } else {
-        errors.push(await this.unchangedError(row, lease, now, 'done'));
-      }
-    }
-    for (const [key, status] of finished) await this.trim(key.slice(status.length + 1), status, now);
-    return leases.map((_, index) => toOutcome(errors[slotOf[index] as number], undefined));
-  }
-
-  private async extendBatch(operation: string, leases: readonly Lease[], leaseMs: number, now: number): Promise<BatchOutcome<Lease>[]> {
-    if (leases.length === 0) return [];
-    const { unique, slotOf } = dedupeLeases(leases);
-    let rows: (LeaseWriteRow & { new_expires_at: string | null; cancel_requested: boolean | null })[];
-    try {
-      rows = await this.write(operation, this.sql.extendLeases, [
-        unique.map((index) => (leases[index] as Lease).queue),
-        unique.map((index) => (leases[index] as Lease).jobId),
-        unique.map((index) => (leases[index] as Lease).token),
-        now,
-        leaseMs,
-      ]);
-    } catch (error) {
-      if (error instanceof PostgresOutcomeUnknownError) return leases.map(() => ({ ok: false, error }));
-      throw error;
-    }
-    const outcomes: BatchOutcome<Lease>[] = [];
-    for (const [slot, index] of unique.entries()) {
-      const lease = leases[index] as Lease;
-      const row = rows[slot] as (typeof rows)[number];
-      if (row.changed) {
-        const extended: Lease = {
-          jobId: lease.jobId,
-          queue: lease.queue,
-          token: lease.token,
-          expiresAt: toMillis(row.new_expires_at as string),
-        };
-        if (row.cancel_requested) extended.cancelRequested = true;
-        outcomes.push({ ok: true, value: extended });
-      } else {
-        const error = await this.unchangedError(row, lease, now, undefined);
-        outcomes.push({ ok: false, error: error as Error });
-      }
-    }
-    return leases.map((_, index) => {
-      const outcome = outcomes[slotOf[index] as number] as BatchOutcome<Lease>;
-      return outcome.ok ? { ok: true, value: { ...outcome.value } } : outcome;
-    });
+    for (const { queue, status } of trims.values()) await trimFinished(this.db, this.retention, queue, status, now);
+    return outcomes;
   }
 
   /** Runs a bounded step (at most BULK_STEP_SIZE) until the limit or a step that finds nothing; returns the total. */
@@ -834,7 +665,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
   }
 
   private async statusOf(ref: JobRef): Promise<string | undefined> {
-    const [row] = await this.read<LeaseStateRow>(this.sql.jobState, [ref.queue, ref.id]);
+    const [row] = await this.db.read<LeaseStateRow>(this.db.sql.jobState, [ref.queue, ref.id]);
     return row?.status ?? undefined;
   }
 
@@ -848,7 +679,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     try {
       await this.ready();
       await this.listener.listening();
-      await this.read(this.sql.watch, [ref.queue, ref.id]);
+      await this.db.read(this.db.sql.watch, [ref.queue, ref.id]);
     } catch {
       return;
     }
@@ -857,25 +688,8 @@ export class PostgresDriver implements Driver, Admin, JobControl {
 
   /** What a finish waiter learns from one read: the finished record, JobNotFoundError, or undefined while it runs. */
   private async finishedRecord(ref: JobRef): Promise<JobRecord | Error | undefined> {
-    const [row] = await this.read<JobRow>(this.sql.inspect, [ref.queue, ref.id]);
+    const [row] = await this.db.read<JobRow>(this.db.sql.inspect, [ref.queue, ref.id]);
     if (row === undefined) return new JobNotFoundError(ref.queue, ref.id);
     return row.status === 'done' || row.status === 'dlq' || row.status === 'cancelled' ? toRecord(row) : undefined;
   }
-}
-
-/** The first index of each distinct (queue, id, token) and, per lease, its slot among those: a lease named twice gets one answer. */
-function dedupeLeases(leases: readonly Lease[]): { unique: number[]; slotOf: number[] } {
-  const unique: number[] = [];
-  const slots = new Map<string, number>();
-  const slotOf = leases.map((lease, index) => {
-    const key = `${lease.queue} ${lease.jobId} ${lease.token}`;
-    let slot = slots.get(key);
-    if (slot === undefined) {
-      slot = unique.length;
-      unique.push(index);
-      slots.set(key, slot);
-    }
-    return slot;
-  });
-  return { unique, slotOf };
 }

@@ -1,0 +1,51 @@
+import type pg from 'pg';
+import { isConnectionLoss, PostgresOutcomeUnknownError } from './errors.js';
+import { migrate } from './migrations.js';
+import type { Statement } from './sql/statement.js';
+import { bindStatements, type Statements } from './sql/statements.js';
+
+/**
+ * The driver's way to the database: the pool, the schema's statements, and
+ * the one rule for running them. A state-changing statement runs once; when
+ * its connection is lost it is an OutcomeUnknownError, never a resend.
+ * Every call first makes sure the schema is migrated.
+ */
+export class Database {
+  readonly sql: Statements;
+  private migrated: Promise<void> | undefined;
+
+  constructor(
+    readonly pool: pg.Pool,
+    readonly schema: string,
+  ) {
+    this.sql = bindStatements(schema);
+  }
+
+  /** Creates or migrates the schema once; a failed attempt is tried again by the next call. */
+  ready(): Promise<void> {
+    this.migrated ??= migrate(this.pool, this.schema, Date.now()).catch((error) => {
+      this.migrated = undefined;
+      throw error;
+    });
+    return this.migrated;
+  }
+
+  /** Runs a state-changing statement once: a lost connection is an OutcomeUnknownError naming the operation. */
+  async write<R>(operation: string, statement: Statement, values: unknown[]): Promise<R[]> {
+    await this.ready();
+    try {
+      const result = await this.pool.query({ name: statement.name, text: statement.text, values });
+      return result.rows as R[];
+    } catch (error) {
+      if (isConnectionLoss(error)) throw new PostgresOutcomeUnknownError(operation, error);
+      throw error;
+    }
+  }
+
+  /** Runs a statement whose repeat is harmless (a read, or the watch mark); errors pass through as pg raised them. */
+  async read<R>(statement: Statement, values: unknown[]): Promise<R[]> {
+    await this.ready();
+    const result = await this.pool.query({ name: statement.name, text: statement.text, values });
+    return result.rows as R[];
+  }
+}

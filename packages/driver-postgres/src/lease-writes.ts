@@ -1,0 +1,174 @@
+import { type BatchOutcome, type Lease, LeaseMismatchError } from '@taskharbor/core';
+import type { Database } from './database.js';
+import { PostgresOutcomeUnknownError } from './errors.js';
+import { asBuffer, toMillis } from './job-row.js';
+import { explainUnchanged, type FinalStatus, type LeaseStateRow } from './lease-check.js';
+import type { Statement } from './sql/statement.js';
+
+/** A lease statement's answer: the state before, whether it changed the job, and what it made of it. */
+export interface LeaseWriteRow extends LeaseStateRow {
+  changed: boolean;
+  new_status?: string | null;
+}
+
+export type LeaseWriteOutcome<R> = { changed: true; row: R } | { changed: false };
+
+/** A job an ack finished, and how: done, or cancelled (it had a cancel request). */
+export interface AckedJob {
+  queue: string;
+  id: string;
+  status: 'done' | 'cancelled';
+}
+
+interface ExtendRow extends LeaseWriteRow {
+  new_expires_at: string | null;
+  cancel_requested: boolean | null;
+}
+
+/**
+ * The statements that write a reserved job under its lease. The token and
+ * expiry check is in each statement's WHERE, so a late writer changes
+ * nothing; when nothing changed, the state the statement read names the
+ * contract's error (or a repeated ack or fail, which succeeds).
+ */
+export class LeaseWrites {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Runs one single-lease statement (`values` follow queue, id, token, now):
+   * its row when it changed the job, unchanged for a repeated ack or fail,
+   * or the contract's typed error thrown.
+   */
+  async one<R extends LeaseWriteRow>(
+    operation: string,
+    statement: Statement,
+    lease: Lease,
+    now: number,
+    writes: FinalStatus | undefined,
+    values: unknown[],
+  ): Promise<LeaseWriteOutcome<R>> {
+    const [row] = await this.db.write<R>(operation, statement, [lease.queue, lease.jobId, lease.token, now, ...values]);
+    if (row?.changed) return { changed: true, row };
+    const error = await this.unchangedError(row, lease, now, writes);
+    if (error !== undefined) throw error;
+    return { changed: false };
+  }
+
+  /** Acks every lease in one statement; one outcome per lease, and the jobs it finished. */
+  async ack(
+    operation: string,
+    leases: readonly Lease[],
+    now: number,
+    results: readonly (Uint8Array | undefined)[],
+  ): Promise<{ outcomes: BatchOutcome<void>[]; finished: AckedJob[] }> {
+    const finished: AckedJob[] = [];
+    const outcomes = await this.batch<LeaseWriteRow, void>(
+      operation,
+      this.db.sql.ack,
+      leases,
+      (unique, firstIndex) => [
+        unique.map((lease) => lease.queue),
+        unique.map((lease) => lease.jobId),
+        unique.map((lease) => lease.token),
+        now,
+        firstIndex.map((index) => {
+          const result = results[index];
+          return result === undefined ? null : asBuffer(result);
+        }),
+      ],
+      async (row, lease) => {
+        if (!row.changed) return this.unchangedError(row, lease, now, 'done');
+        finished.push({ queue: lease.queue, id: lease.jobId, status: row.new_status === 'cancelled' ? 'cancelled' : 'done' });
+        return undefined;
+      },
+    );
+    return { outcomes, finished };
+  }
+
+  /** Extends every lease in one statement; one outcome per lease, marked when a cancel was requested. */
+  async extend(operation: string, leases: readonly Lease[], leaseMs: number, now: number): Promise<BatchOutcome<Lease>[]> {
+    return this.batch<ExtendRow, Lease>(
+      operation,
+      this.db.sql.extendLeases,
+      leases,
+      (unique) => [unique.map((lease) => lease.queue), unique.map((lease) => lease.jobId), unique.map((lease) => lease.token), now, leaseMs],
+      async (row, lease) => {
+        if (!row.changed) return this.unchangedError(row, lease, now, undefined);
+        const extended: Lease = { jobId: lease.jobId, queue: lease.queue, token: lease.token, expiresAt: toMillis(row.new_expires_at as string) };
+        if (row.cancel_requested) extended.cancelRequested = true;
+        return { value: extended };
+      },
+    );
+  }
+
+  /**
+   * Runs a batch statement over the distinct leases (a lease named twice
+   * gets one answer) and maps each row to an outcome: an error, or a value
+   * (`undefined` meaning success without one). A lost connection is every
+   * lease's outcome.
+   */
+  private async batch<R extends LeaseWriteRow, T>(
+    operation: string,
+    statement: Statement,
+    leases: readonly Lease[],
+    params: (unique: Lease[], firstIndex: number[]) => unknown[],
+    settle: (row: R, lease: Lease) => Promise<Error | undefined | { value: T }>,
+  ): Promise<BatchOutcome<T>[]> {
+    if (leases.length === 0) return [];
+    const { unique, firstIndex, slotOf } = distinctLeases(leases);
+    let rows: R[];
+    try {
+      rows = await this.db.write<R>(operation, statement, params(unique, firstIndex));
+    } catch (error) {
+      if (error instanceof PostgresOutcomeUnknownError) return leases.map(() => ({ ok: false, error }));
+      throw error;
+    }
+    const settled: BatchOutcome<T>[] = [];
+    for (const [slot, lease] of unique.entries()) {
+      const outcome = await settle(rows[slot] as R, lease);
+      if (outcome instanceof Error) settled.push({ ok: false, error: outcome });
+      else settled.push({ ok: true, value: outcome?.value as T });
+    }
+    return slotOf.map((slot) => {
+      const outcome = settled[slot] as BatchOutcome<T>;
+      // Each caller gets its own copy of a returned lease.
+      return outcome.ok && typeof outcome.value === 'object' ? { ok: true, value: { ...outcome.value } } : outcome;
+    });
+  }
+
+  /** Why a lease statement changed nothing: undefined for a repeat, else the typed error (reading the job again if needed). */
+  private async unchangedError(
+    row: LeaseStateRow | undefined,
+    lease: Lease,
+    now: number,
+    writes: FinalStatus | undefined,
+  ): Promise<Error | undefined> {
+    let verdict = explainUnchanged(row, lease, now, writes);
+    if (verdict === 'stale') {
+      const [fresh] = await this.db.read<LeaseStateRow>(this.db.sql.jobState, [lease.queue, lease.jobId]);
+      verdict = explainUnchanged(fresh, lease, now, writes);
+    }
+    if (verdict === 'repeat') return undefined;
+    if (verdict === 'stale') return new LeaseMismatchError(lease.jobId, 'the job changed while the statement ran; read it again');
+    return verdict;
+  }
+}
+
+/** The distinct leases (by queue, id and token) in first-seen order, their indexes, and per lease its slot among them. */
+function distinctLeases(leases: readonly Lease[]): { unique: Lease[]; firstIndex: number[]; slotOf: number[] } {
+  const unique: Lease[] = [];
+  const firstIndex: number[] = [];
+  const slots = new Map<string, number>();
+  const slotOf = leases.map((lease, index) => {
+    const key = `${lease.queue} ${lease.jobId} ${lease.token}`;
+    let slot = slots.get(key);
+    if (slot === undefined) {
+      slot = unique.length;
+      unique.push(lease);
+      firstIndex.push(index);
+      slots.set(key, slot);
+    }
+    return slot;
+  });
+  return { unique, firstIndex, slotOf };
+}

@@ -1,0 +1,45 @@
+import { BULK_STEP_SIZE, type ResolvedRetention } from '@taskharbor/core';
+import type { Database } from './database.js';
+import { PostgresOutcomeUnknownError } from './errors.js';
+
+/** A status that retention trims: done and cancelled under the done rules, dlq under the dead rules. */
+export type TrimmedStatus = 'done' | 'dlq' | 'cancelled';
+
+/** Infinity (a rule switched off) as SQL null. */
+function limitOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+/**
+ * Retention for one queue and finished status, in deletes of at most
+ * BULK_STEP_SIZE rows. It runs after the write it follows has committed, so
+ * a lost connection here is not that write's failure: the next finish trims
+ * again.
+ */
+export async function trimFinished(
+  db: Database,
+  retention: ResolvedRetention,
+  queue: string,
+  status: TrimmedStatus,
+  now: number,
+): Promise<void> {
+  const dead = status === 'dlq';
+  const maxCount = dead ? retention.maxDeadCount : retention.maxDoneCount;
+  const maxAgeMs = dead ? retention.maxDeadAgeMs : retention.maxDoneAgeMs;
+  if (!Number.isFinite(maxCount) && !Number.isFinite(maxAgeMs)) return;
+  try {
+    for (;;) {
+      const [row] = await db.write<{ removed: number }>('retention', db.sql.trimFinished, [
+        queue,
+        status,
+        limitOrNull(maxCount),
+        limitOrNull(maxAgeMs),
+        now,
+        BULK_STEP_SIZE,
+      ]);
+      if ((row?.removed ?? 0) < BULK_STEP_SIZE) return;
+    }
+  } catch (error) {
+    if (!(error instanceof PostgresOutcomeUnknownError)) throw error;
+  }
+}
