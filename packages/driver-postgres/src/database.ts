@@ -31,10 +31,10 @@ export class Database {
   }
 
   /** Runs a state-changing statement once: a lost connection is an OutcomeUnknownError naming the operation. */
-  async write<R>(operation: string, statement: Statement, values: unknown[]): Promise<R[]> {
+  async write<P extends unknown[], R>(operation: string, statement: Statement<P, R>, values: NoInfer<P>): Promise<R[]> {
     await this.ready();
     try {
-      const result = await this.pool.query({ name: statement.name, text: statement.text, values });
+      const result = await this.pool.query({ name: statement.name, text: statement.text, values: values as unknown[] });
       return result.rows as R[];
     } catch (error) {
       if (isConnectionLoss(error)) throw new PostgresOutcomeUnknownError(operation, error);
@@ -43,9 +43,9 @@ export class Database {
   }
 
   /** Runs a statement whose repeat is harmless (a read, or the watch mark); errors pass through as pg raised them. */
-  async read<R>(statement: Statement, values: unknown[]): Promise<R[]> {
+  async read<P extends unknown[], R>(statement: Statement<P, R>, values: NoInfer<P>): Promise<R[]> {
     await this.ready();
-    const result = await this.pool.query({ name: statement.name, text: statement.text, values });
+    const result = await this.pool.query({ name: statement.name, text: statement.text, values: values as unknown[] });
     return result.rows as R[];
   }
 }

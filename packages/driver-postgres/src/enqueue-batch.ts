@@ -1,5 +1,7 @@
 import type { EnqueueResult, NewJobRecord } from '@taskharbor/core';
 import { asBuffer } from './job-row.js';
+import type { enqueue } from './sql/enqueue.js';
+import type { ParamsOf } from './sql/statement.js';
 
 /**
  * A batch of new jobs split for the enqueue statement: the records to send,
@@ -35,7 +37,7 @@ export function planEnqueue(jobs: readonly NewJobRecord[]): EnqueuePlan {
 }
 
 /** The enqueue statement's parameters: one array per column, in the order of `sent`; then now. */
-export function enqueueParams(jobs: readonly NewJobRecord[], sent: readonly number[], now: number): unknown[] {
+export function enqueueParams(jobs: readonly NewJobRecord[], sent: readonly number[], now: number): ParamsOf<typeof enqueue> {
   const picked = sent.map((index) => jobs[index] as NewJobRecord);
   return [
     picked.map((job) => job.queue),

@@ -20,7 +20,7 @@ export interface AckedJob {
   status: 'done' | 'cancelled';
 }
 
-interface ExtendRow extends LeaseWriteRow {
+export interface ExtendRow extends LeaseWriteRow {
   new_expires_at: string | null;
   cancel_requested: boolean | null;
 }
@@ -39,15 +39,15 @@ export class LeaseWrites {
    * its row when it changed the job, unchanged for a repeated ack or fail,
    * or the contract's typed error thrown.
    */
-  async one<R extends LeaseWriteRow>(
+  async one<Rest extends unknown[], R extends LeaseWriteRow>(
     operation: string,
-    statement: Statement,
+    statement: Statement<[queue: string, id: string, token: string, now: number, ...rest: Rest], R>,
     lease: Lease,
     now: number,
     writes: FinalStatus | undefined,
-    values: unknown[],
+    values: NoInfer<Rest>,
   ): Promise<LeaseWriteOutcome<R>> {
-    const [row] = await this.db.write<R>(operation, statement, [lease.queue, lease.jobId, lease.token, now, ...values]);
+    const [row] = await this.db.write(operation, statement, [lease.queue, lease.jobId, lease.token, now, ...values]);
     if (row?.changed) return { changed: true, row };
     const error = await this.unchangedError(row, lease, now, writes);
     if (error !== undefined) throw error;
@@ -62,7 +62,7 @@ export class LeaseWrites {
     results: readonly (Uint8Array | undefined)[],
   ): Promise<{ outcomes: BatchOutcome<void>[]; finished: AckedJob[] }> {
     const finished: AckedJob[] = [];
-    const outcomes = await this.batch<LeaseWriteRow, void>(
+    const outcomes = await this.batch(
       operation,
       this.db.sql.ack,
       leases,
@@ -76,7 +76,7 @@ export class LeaseWrites {
           return result === undefined ? null : asBuffer(result);
         }),
       ],
-      async (row, lease) => {
+      async (row, lease): Promise<Error | undefined | { value: undefined }> => {
         if (!row.changed) return this.unchangedError(row, lease, now, 'done');
         finished.push({ queue: lease.queue, id: lease.jobId, status: row.new_status === 'cancelled' ? 'cancelled' : 'done' });
         return undefined;
@@ -87,7 +87,7 @@ export class LeaseWrites {
 
   /** Extends every lease in one statement; one outcome per lease, marked when a cancel was requested. */
   async extend(operation: string, leases: readonly Lease[], leaseMs: number, now: number): Promise<BatchOutcome<Lease>[]> {
-    return this.batch<ExtendRow, Lease>(
+    return this.batch(
       operation,
       this.db.sql.extendLeases,
       leases,
@@ -107,18 +107,18 @@ export class LeaseWrites {
    * (`undefined` meaning success without one). A lost connection is every
    * lease's outcome.
    */
-  private async batch<R extends LeaseWriteRow, T>(
+  private async batch<P extends unknown[], R extends LeaseWriteRow, T>(
     operation: string,
-    statement: Statement,
+    statement: Statement<P, R>,
     leases: readonly Lease[],
-    params: (unique: Lease[], firstIndex: number[]) => unknown[],
+    params: (unique: Lease[], firstIndex: number[]) => P,
     settle: (row: R, lease: Lease) => Promise<Error | undefined | { value: T }>,
   ): Promise<BatchOutcome<T>[]> {
     if (leases.length === 0) return [];
     const { unique, firstIndex, slotOf } = distinctLeases(leases);
     let rows: R[];
     try {
-      rows = await this.db.write<R>(operation, statement, params(unique, firstIndex));
+      rows = await this.db.write(operation, statement, params(unique, firstIndex));
     } catch (error) {
       if (error instanceof PostgresOutcomeUnknownError) return leases.map(() => ({ ok: false, error }));
       throw error;
@@ -145,7 +145,7 @@ export class LeaseWrites {
   ): Promise<Error | undefined> {
     let verdict = explainUnchanged(row, lease, now, writes);
     if (verdict === 'stale') {
-      const [fresh] = await this.db.read<LeaseStateRow>(this.db.sql.jobState, [lease.queue, lease.jobId]);
+      const [fresh] = await this.db.read(this.db.sql.jobState, [lease.queue, lease.jobId]);
       verdict = explainUnchanged(fresh, lease, now, writes);
     }
     if (verdict === 'repeat') return undefined;

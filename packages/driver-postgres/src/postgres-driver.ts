@@ -62,8 +62,7 @@ import { Database } from './database.js';
 import { answerRepeats, type EnqueueRow, enqueueParams, planEnqueue } from './enqueue-batch.js';
 import { PostgresConnectError, SchemaVersionError } from './errors.js';
 import { FinishWaiters } from './finish-waiters.js';
-import { type JobRow, toMillis, toRecord } from './job-row.js';
-import type { LeaseStateRow } from './lease-check.js';
+import { toMillis, toRecord } from './job-row.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
 import { LeaseWrites } from './lease-writes.js';
 import { Listener } from './listener.js';
@@ -212,7 +211,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     this.assertOpen('reserve');
     validateReserveRequest(request);
     const { queue, limit, leaseMs, now } = request;
-    const rows = await this.db.write<JobRow & { next_due_at: string | null }>('reserve', this.db.sql.reserve, [
+    const rows = await this.db.write('reserve', this.db.sql.reserve, [
       queue,
       now,
       limit,
@@ -385,7 +384,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
   async inspect(ref: JobRef): Promise<JobRecord | undefined> {
     this.assertOpen('inspect');
     validateJobRef(ref);
-    const [row] = await this.db.read<JobRow>(this.db.sql.inspect, [ref.queue, ref.id]);
+    const [row] = await this.db.read(this.db.sql.inspect, [ref.queue, ref.id]);
     return row === undefined ? undefined : toRecord(row);
   }
 
@@ -394,7 +393,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     this.assertOpen('list');
     validateListRequest(request);
     const after = request.cursor === undefined ? null : decodeListCursor(request.cursor);
-    const rows = await this.db.read<JobRow>(this.db.sql.list, [
+    const rows = await this.db.read(this.db.sql.list, [
       request.queue,
       request.status ?? null,
       request.type ?? null,
@@ -411,7 +410,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     this.assertOpen('requeueDlq');
     validateJobRef(ref);
     validateRequeueOptions(options);
-    const [row] = await this.db.write<{ moved: number }>('requeueDlq', this.db.sql.requeueDlq, [
+    const [row] = await this.db.write('requeueDlq', this.db.sql.requeueDlq, [
       ref.queue,
       ref.id,
       null,
@@ -433,7 +432,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
   async counts(queue: string): Promise<QueueCounts> {
     this.assertOpen('counts');
     validateName('queue', queue);
-    const rows = await this.db.read<{ status: string | null; jobs: number; paused: boolean }>(this.db.sql.counts, [queue]);
+    const rows = await this.db.read(this.db.sql.counts, [queue]);
     const counts: QueueCounts = { ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0, paused: false };
     for (const row of rows) {
       counts.paused = row.paused;
@@ -445,7 +444,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
   /** Every queue that holds or held a job (or was paused), sorted by name. */
   async queues(): Promise<string[]> {
     this.assertOpen('queues');
-    const rows = await this.db.read<{ name: string }>(this.db.sql.queues, []);
+    const rows = await this.db.read(this.db.sql.queues, []);
     return rows.map((row) => row.name);
   }
 
@@ -457,7 +456,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     validateJobRef(ref);
     validateCancelOptions(options);
     const reason = options.reason === undefined ? null : clipErrorText(options.reason);
-    const [row] = await this.db.write<{ status: string | null; new_status: string | null }>('cancel', this.db.sql.cancel, [
+    const [row] = await this.db.write('cancel', this.db.sql.cancel, [
       ref.queue,
       ref.id,
       options.now,
@@ -476,7 +475,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
   async remove(ref: JobRef): Promise<void> {
     this.assertOpen('remove');
     validateJobRef(ref);
-    const [row] = await this.db.write<{ status: string | null; removed: boolean }>('remove', this.db.sql.remove, [ref.queue, ref.id]);
+    const [row] = await this.db.write('remove', this.db.sql.remove, [ref.queue, ref.id]);
     if (row?.status == null) throw new JobNotFoundError(ref.queue, ref.id);
     if (!row.removed) {
       throw new InvalidJobStateError(ref.id, row.status, 'remove', 'cancel it first, then remove it once it has finished');
@@ -489,7 +488,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     this.assertOpen('promote');
     validateJobRef(ref);
     validateNow(options?.now);
-    const [row] = await this.db.write<{ status: string | null; promoted: boolean }>('promote', this.db.sql.promote, [ref.queue, ref.id]);
+    const [row] = await this.db.write('promote', this.db.sql.promote, [ref.queue, ref.id]);
     if (row?.status == null) throw new JobNotFoundError(ref.queue, ref.id);
     if (!row.promoted) throw new InvalidJobStateError(ref.id, row.status, 'promote', 'only a scheduled job can be promoted');
     this.waiters.wake(ref.queue);
@@ -516,7 +515,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     validateQueueName(queue);
     validatePurgeOptions(options);
     return this.inSteps(options.limit, async (step) => {
-      const [row] = await this.db.write<{ removed: number }>('purge', this.db.sql.purgeStep, [
+      const [row] = await this.db.write('purge', this.db.sql.purgeStep, [
         queue,
         options.status,
         options.type ?? null,
@@ -534,7 +533,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     validateQueueName(queue);
     validateRequeueManyOptions(options);
     const moved = await this.inSteps(options.limit, async (step) => {
-      const [row] = await this.db.write<{ moved: number }>('requeueDlqMany', this.db.sql.requeueDlq, [
+      const [row] = await this.db.write('requeueDlqMany', this.db.sql.requeueDlq, [
         queue,
         null,
         options.type ?? null,
@@ -599,7 +598,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
 
   private async store(operation: string, jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
     const plan = planEnqueue(jobs);
-    const rows = await this.db.write<EnqueueRow>(operation, this.db.sql.enqueue, enqueueParams(jobs, plan.sent, now));
+    const rows = await this.db.write(operation, this.db.sql.enqueue, enqueueParams(jobs, plan.sent, now));
     const results: EnqueueResult[] = new Array(jobs.length);
     const woken = new Set<string>();
     for (const [position, index] of plan.sent.entries()) {
@@ -619,7 +618,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
 
   /** The job that won a concurrent insert of this id or key (committed after the enqueue statement began). */
   private async findExisting(job: NewJobRecord): Promise<string> {
-    const [row] = await this.db.read<{ id: string }>(this.db.sql.findExisting, [job.queue, job.id, job.idempotencyKey ?? null]);
+    const [row] = await this.db.read(this.db.sql.findExisting, [job.queue, job.id, job.idempotencyKey ?? null]);
     return row?.id ?? job.id;
   }
 
@@ -665,7 +664,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
   }
 
   private async statusOf(ref: JobRef): Promise<string | undefined> {
-    const [row] = await this.db.read<LeaseStateRow>(this.db.sql.jobState, [ref.queue, ref.id]);
+    const [row] = await this.db.read(this.db.sql.jobState, [ref.queue, ref.id]);
     return row?.status ?? undefined;
   }
 
@@ -688,7 +687,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
 
   /** What a finish waiter learns from one read: the finished record, JobNotFoundError, or undefined while it runs. */
   private async finishedRecord(ref: JobRef): Promise<JobRecord | Error | undefined> {
-    const [row] = await this.db.read<JobRow>(this.db.sql.inspect, [ref.queue, ref.id]);
+    const [row] = await this.db.read(this.db.sql.inspect, [ref.queue, ref.id]);
     if (row === undefined) return new JobNotFoundError(ref.queue, ref.id);
     return row.status === 'done' || row.status === 'dlq' || row.status === 'cancelled' ? toRecord(row) : undefined;
   }

@@ -29,7 +29,7 @@ export async function trimFinished(
   if (!Number.isFinite(maxCount) && !Number.isFinite(maxAgeMs)) return;
   try {
     for (;;) {
-      const [row] = await db.write<{ removed: number }>('retention', db.sql.trimFinished, [
+      const [row] = await db.write('retention', db.sql.trimFinished, [
         queue,
         status,
         limitOrNull(maxCount),

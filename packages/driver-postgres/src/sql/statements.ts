@@ -1,28 +1,28 @@
-import ack from './ack.sql';
-import cancel from './cancel.sql';
-import counts from './counts.sql';
-import enqueue from './enqueue.sql';
-import extendLeases from './extend-leases.sql';
-import fail from './fail.sql';
-import findExisting from './find-existing.sql';
-import inspect from './inspect.sql';
-import jobState from './job-state.sql';
-import list from './list.sql';
-import promote from './promote.sql';
-import purgeStep from './purge-step.sql';
-import queues from './queues.sql';
-import release from './release.sql';
-import remove from './remove.sql';
-import requeueDlq from './requeue-dlq.sql';
-import reserve from './reserve.sql';
-import retry from './retry.sql';
-import setPaused from './set-paused.sql';
-import setProgress from './set-progress.sql';
-import { bindStatement, type Statement } from './statement.js';
-import trimFinished from './trim-finished.sql';
-import watch from './watch.sql';
+import { ack } from './ack.js';
+import { cancel } from './cancel.js';
+import { counts } from './counts.js';
+import { enqueue } from './enqueue.js';
+import { extendLeases } from './extend-leases.js';
+import { fail } from './fail.js';
+import { findExisting } from './find-existing.js';
+import { inspect } from './inspect.js';
+import { jobState } from './job-state.js';
+import { list } from './list.js';
+import { promote } from './promote.js';
+import { purgeStep } from './purge-step.js';
+import { queues } from './queues.js';
+import { release } from './release.js';
+import { remove } from './remove.js';
+import { requeueDlq } from './requeue-dlq.js';
+import { reserve } from './reserve.js';
+import { retry } from './retry.js';
+import { setPaused } from './set-paused.js';
+import { setProgress } from './set-progress.js';
+import { bindStatement, type Statement, type StatementDefinition } from './statement.js';
+import { trimFinished } from './trim-finished.js';
+import { watch } from './watch.js';
 
-const SOURCES = {
+const DEFINITIONS = {
   ack,
   cancel,
   counts,
@@ -47,12 +47,18 @@ const SOURCES = {
   watch,
 };
 
-/** Every statement the driver runs, by operation, bound to one schema. */
-export type Statements = { readonly [K in keyof typeof SOURCES]: Statement };
+type Definitions = typeof DEFINITIONS;
+
+/** Every statement the driver runs, by operation, bound to one schema, with its parameter and row types. */
+export type Statements = {
+  readonly [K in keyof Definitions]: Definitions[K] extends StatementDefinition<infer P, infer R> ? Statement<P, R> : never;
+};
 
 /** Binds every statement to the schema once, when the driver is made. */
 export function bindStatements(schema: string): Statements {
   const bound: Record<string, Statement> = {};
-  for (const [operation, source] of Object.entries(SOURCES)) bound[operation] = bindStatement(operation, source, schema);
+  for (const [key, definition] of Object.entries(DEFINITIONS)) {
+    bound[key] = bindStatement(definition as StatementDefinition<unknown[], unknown>, schema);
+  }
   return bound as Statements;
 }

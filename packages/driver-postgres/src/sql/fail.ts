@@ -1,0 +1,6 @@
+import type { LeaseWriteRow } from '../lease-writes.js';
+import source from './fail.sql';
+import { defineStatement } from './statement.js';
+
+/** Dead-letters one job under its lease. */
+export const fail = defineStatement<[queue: string, id: string, token: string, now: number, attempts: number, lastError: string | null, failedAt: number, reason: string, historySize: number], LeaseWriteRow>('fail', source);

@@ -1,0 +1,9 @@
+import type { JobRow } from '../job-row.js';
+import source from './reserve.sql';
+import { defineStatement } from './statement.js';
+
+/** A leased job with the statement's next due time (the same on every row; a row of nulls when nothing was leased). */
+export type ReserveRow = (JobRow | { [K in keyof JobRow]: null }) & { next_due_at: string | null };
+
+/** Hands out a batch under new leases; one row per job (or one empty row), with the next due time. */
+export const reserve = defineStatement<[queue: string, now: number, limit: number, leaseMs: number, dueBound: number], ReserveRow>('reserve', source);
