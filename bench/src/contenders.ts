@@ -1,10 +1,12 @@
 import { Client } from '@taskharbor/core';
 import { MemoryDriver } from '@taskharbor/driver-memory';
+import { PostgresDriver } from '@taskharbor/driver-postgres';
 import { RedisDriver } from '@taskharbor/driver-redis';
 import { Worker as TaskHarborWorker } from '@taskharbor/worker';
 import BeeQueue from 'bee-queue';
 import { Queue as BullQueue, Worker as BullWorker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import pg from 'pg';
 import { deleteByPrefix, type RedisTarget } from './redis-stats.js';
 
 /** A job's data: `t` is performance.now() just before it was enqueued (latency runs), `pad` fills payloads. */
@@ -37,7 +39,7 @@ export interface Contender {
 
 export interface ContenderKind {
   name: string;
-  /** Runs against Redis (the memory driver does not). */
+  /** Runs against Redis (the memory and Postgres drivers do not). */
   redis: boolean;
   create(options: RunOptions, prefix: string): Promise<Contender>;
 }
@@ -160,6 +162,7 @@ export function contenderKinds(target: RedisTarget, admin: Redis): ContenderKind
         };
       },
     },
+    ...(process.env.DATABASE_URL ? [postgresKind(process.env.DATABASE_URL)] : []),
     {
       name: 'taskharbor-memory',
       redis: false,
@@ -182,7 +185,38 @@ export function contenderKinds(target: RedisTarget, admin: Redis): ContenderKind
   ];
 }
 
-function taskHarborContender(driver: RedisDriver | MemoryDriver, client: Client): Contender {
+/**
+ * TaskHarbor on PostgreSQL (only when DATABASE_URL is set): each queue in a
+ * schema of its own, made by the driver's migrations and dropped on close.
+ */
+function postgresKind(connectionString: string): ContenderKind {
+  return {
+    name: 'taskharbor-postgres',
+    redis: false,
+    create: async (options, prefix) => {
+      const retention = options.removeDone
+        ? { maxDoneCount: 0, maxDoneAgeMs: Number.POSITIVE_INFINITY }
+        : { maxDoneCount: Number.POSITIVE_INFINITY, maxDoneAgeMs: Number.POSITIVE_INFINITY };
+      const schema = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(-50).replace(/^[0-9]/, '_');
+      const driver = await PostgresDriver.connect({ connectionString, schema, retention, poolSize: 20 });
+      const client = new Client(driver);
+      const base = taskHarborContender(driver, client);
+      return {
+        ...base,
+        close: async () => {
+          await base.close();
+          await driver.close();
+          const admin = new pg.Client({ connectionString });
+          await admin.connect();
+          await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+          await admin.end();
+        },
+      };
+    },
+  };
+}
+
+function taskHarborContender(driver: RedisDriver | MemoryDriver | PostgresDriver, client: Client): Contender {
   let worker: TaskHarborWorker | undefined;
   return {
     enqueueOne: async (data) => {
