@@ -1,7 +1,7 @@
 import { runConformance } from '@taskharbor/testkit';
 import { describe } from 'vitest';
 import { PostgresDriver } from '../src/index.js';
-import { databaseUrl, SKIP_POSTGRES, usePostgresFile } from './support/postgres-env.js';
+import { SKIP_POSTGRES, usePostgresFile } from './support/postgres-env.js';
 
 describe.skipIf(SKIP_POSTGRES)('conformance on PostgreSQL', () => {
   // Every case uses queues of its own, so one schema serves the whole file; it is dropped at the end.
@@ -11,7 +11,8 @@ describe.skipIf(SKIP_POSTGRES)('conformance on PostgreSQL', () => {
     name: 'PostgresDriver',
     // Given here, so collecting the suite makes no driver before the file's beforeAll.
     families: ['jobControl'],
-    createDriver: ({ retention }) =>
-      PostgresDriver.connect({ connectionString: databaseUrl(), schema: file.schema, retention, poolSize: 4 }),
+    // The drivers share the file's pool (the app's-own-pool form), so a case pays no connection set-up;
+    // connect() is covered by the other test files.
+    createDriver: ({ retention }) => new PostgresDriver({ pool: file.pool, schema: file.schema, retention }),
   });
 });

@@ -73,7 +73,7 @@ export function usePostgresFile(file: string): PostgresFile {
   const live: PostgresDriver[] = [];
   let pool: pg.Pool | undefined;
   beforeAll(async () => {
-    pool = new pg.Pool({ connectionString: databaseUrl(), max: 4 });
+    pool = new pg.Pool({ connectionString: databaseUrl(), max: 8 });
     pool.on('error', () => undefined);
     await pool.query('SELECT 1');
   });
