@@ -1,9 +1,10 @@
-import { Client, RetryPolicy } from '@taskharbor/core';
+import { Client, JobCancelledError, RetryPolicy } from '@taskharbor/core';
 import { Worker } from '@taskharbor/worker';
 import { describe, expect, it } from 'vitest';
 import { SKIP_POSTGRES, uniqueQueue, usePostgresFile } from './support/postgres-env.js';
 
 type Jobs = {
+  slow: Record<string, never>;
   work: { n: number };
   flaky: Record<string, never>;
   doomed: Record<string, never>;
@@ -64,6 +65,35 @@ describe.skipIf(SKIP_POSTGRES)('the worker on PostgreSQL', () => {
       }
     } finally {
       await Promise.all(workers.map((worker) => worker.close()));
+    }
+  });
+
+  it('a_cancel_from_another_process_aborts_the_running_handler_through_the_push_channel', async () => {
+    const operator = await file.driver();
+    const queue = uniqueQueue();
+    const client = new Client<Jobs>(operator);
+    let aborted: unknown;
+    let started: () => void = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    // A long lease and heartbeat, so only the push can reach the handler within the test.
+    const worker = new Worker<Jobs>(await file.driver(), { queues: [queue], concurrency: 1, keepAlive: false, leaseMs: 600_000 });
+    worker.register('slow', async (_job, ctx) => {
+      started();
+      await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+      aborted = ctx.signal.reason;
+    });
+    await worker.start();
+    try {
+      const { id } = await client.enqueue('slow', {}, { queue });
+      await running;
+      expect(await operator.cancel({ queue, id }, { reason: 'not needed', now: Date.now() })).toEqual({ status: 'cancelling' });
+      const record = await client.waitFor({ queue, id }, { timeoutMs: 20_000 });
+      expect(record).toMatchObject({ status: 'cancelled', cancelReason: 'not needed' });
+      expect(aborted).toBeInstanceOf(JobCancelledError);
+    } finally {
+      await worker.close();
     }
   });
 });
