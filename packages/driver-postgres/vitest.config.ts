@@ -15,6 +15,8 @@ export default defineConfig({
   plugins: [sqlAsText()],
   test: {
     include: ['test/**/*.test.ts'],
+    // One file at a time: the files share one PostgreSQL and a 2-core machine with the other packages' runs.
+    fileParallelism: false,
     // Round trips to PostgreSQL need more than the default 5 s on a busy machine.
     testTimeout: 30_000,
     hookTimeout: 60_000,
