@@ -27,6 +27,7 @@ const PACKAGES = [
   { dir: 'core', profile: 'strict' },
   { dir: 'driver-memory', profile: 'strict' },
   { dir: 'driver-redis', profile: 'strict' },
+  { dir: 'driver-postgres', profile: 'strict' },
   { dir: 'worker', profile: 'strict' },
   // ESM only, because vitest is.
   { dir: 'testkit', profile: 'esm-only' },
