@@ -12,6 +12,7 @@ export type {
 export { DRIVER_FAMILIES, declaresFamily, hasJobControl, requireJobControl } from './families.js';
 export type { DriverFamily, FamilyDeclaration } from './families.js';
 export { DEFAULT_RETENTION } from './admin.js';
+export { CancelListeners } from './cancel-listeners.js';
 export { Client } from './client.js';
 export type { WaitForOptions } from './wait-for.js';
 export type { ClientOptions, EnqueueManyEntry, EnqueueOptions, JobMap } from './client.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  CancelListeners,
   type AckOptions,
   type Admin,
   type CancelOptions,
@@ -55,7 +56,6 @@ import {
   validateWaitRequest,
   type WaitForWorkRequest,
 } from '@taskharbor/core';
-import { CancelListeners } from './cancel-listeners.js';
 import { recordFailure } from './error-history.js';
 import { FinishWaiters } from './finish-waiters.js';
 import { compareIds, idBefore } from './id-order.js';

@@ -1,4 +1,5 @@
 import {
+  CancelListeners,
   type AckOptions,
   type Admin,
   type BatchOutcome,
@@ -57,7 +58,6 @@ import {
   type WaitForWorkRequest,
 } from '@taskharbor/core';
 import pg from 'pg';
-import { CancelListeners } from './cancel-listeners.js';
 import { Database } from './database.js';
 import { answerRepeats, type EnqueueRow, enqueueParams, planEnqueue } from './enqueue-batch.js';
 import { PostgresConnectError, SchemaVersionError } from './errors.js';

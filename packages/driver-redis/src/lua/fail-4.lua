@@ -43,13 +43,7 @@ local refusal, state = check_lease(job_key, inflight_key, id, token, now, 'fail'
 if refusal then return refusal end
 
 redis.call('ZREM', inflight_key, id)
-redis.call('HSET', job_key, 'attempts', attempts, 'failed_at_nano', failed_at_nano)
-if has_last_error == '1' then
-  redis.call('HSET', job_key, 'last_error', last_error)
-else
-  redis.call('HDEL', job_key, 'last_error')
-end
-append_error(job_key, error_entry, error_history)
+record_failure(job_key, attempts, failed_at_nano, has_last_error, last_error, error_entry, error_history)
 if state[4] then
   finish_cancelled(base, job_key, id, cancelled_key, index_key, now, ARGV[12], age_cutoff(now, ARGV[13]), state[5])
   return { 'OK' }

@@ -20,6 +20,7 @@
   Returns {'OK'}, {'NOT_FOUND'} or {'NOT_DLQ', status} (nothing changed).
 ]]
 --- @include "wake"
+--- @include "place"
 --- @include "revive"
 
 local ready_key, scheduled_key, dlq_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
@@ -32,17 +33,5 @@ if status ~= 'dlq' then return { 'NOT_DLQ', status } end
 
 redis.call('ZREM', dlq_key, id)
 revive(job_key, reset)
-if run_at_nano ~= '' then
-  redis.call('HSET', job_key, 'run_at_nano', run_at_nano)
-else
-  redis.call('HDEL', job_key, 'run_at_nano')
-end
-if runnable == '1' then
-  redis.call('HSET', job_key, 'status', 'ready')
-  redis.call('RPUSH', ready_key, id)
-else
-  redis.call('HSET', job_key, 'status', 'scheduled')
-  redis.call('ZADD', scheduled_key, run_at, id)
-end
-wake(signal_key)
+place_back(job_key, id, runnable, run_at, run_at_nano, ready_key, scheduled_key, signal_key)
 return { 'OK' }

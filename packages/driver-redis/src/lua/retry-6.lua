@@ -31,6 +31,7 @@
 --- @include "clock"
 --- @include "lease-check"
 --- @include "wake"
+--- @include "place"
 --- @include "retention"
 --- @include "finish"
 
@@ -45,30 +46,11 @@ local refusal, state = check_lease(job_key, inflight_key, id, token, now, 'retry
 if refusal then return refusal end
 
 redis.call('ZREM', inflight_key, id)
-redis.call('HSET', job_key, 'attempts', attempts, 'failed_at_nano', failed_at_nano)
-if has_last_error == '1' then
-  redis.call('HSET', job_key, 'last_error', last_error)
-else
-  redis.call('HDEL', job_key, 'last_error')
-end
-append_error(job_key, error_entry, error_history)
+record_failure(job_key, attempts, failed_at_nano, has_last_error, last_error, error_entry, error_history)
 if state[4] then
   finish_cancelled(base, job_key, id, cancelled_key, index_key, now, ARGV[14], age_cutoff(now, ARGV[15]), state[5])
   return { 'OK' }
 end
 redis.call('HDEL', job_key, 'lease_token', 'lease_expires_at_nano')
-if run_at_nano ~= '' then
-  redis.call('HSET', job_key, 'run_at_nano', run_at_nano)
-else
-  redis.call('HDEL', job_key, 'run_at_nano')
-end
-if runnable == '1' then
-  redis.call('HSET', job_key, 'status', 'ready')
-  redis.call('RPUSH', ready_key, id)
-else
-  redis.call('HSET', job_key, 'status', 'scheduled')
-  redis.call('ZADD', scheduled_key, run_at, id)
-end
--- Scheduled or not, waiters wake: a scheduled job may be due before the time they wait for.
-wake(signal_key)
+place_back(job_key, id, runnable, run_at, run_at_nano, ready_key, scheduled_key, signal_key)
 return { 'OK' }

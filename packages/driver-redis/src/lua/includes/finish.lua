@@ -30,3 +30,16 @@ local function append_error(job_key, entry, keep)
   end
   redis.call('HSET', job_key, 'errors', text)
 end
+
+-- Records one failure of a reserved job (retry and fail): the attempts
+-- count, the failure time, the last error (removed when the failure gave
+-- none) and one entry of the error history.
+local function record_failure(job_key, attempts, failed_at_nano, has_last_error, last_error, entry, keep)
+  redis.call('HSET', job_key, 'attempts', attempts, 'failed_at_nano', failed_at_nano)
+  if has_last_error == '1' then
+    redis.call('HSET', job_key, 'last_error', last_error)
+  else
+    redis.call('HDEL', job_key, 'last_error')
+  end
+  append_error(job_key, entry, keep)
+end
