@@ -18,6 +18,9 @@ export const FINISH_RECHECK_MS = 10_000;
  * for its job, on a reconnect, and every FINISH_RECHECK_MS the waiter reads
  * the job again. No loop polls Redis in between.
  */
+/** How soon a wait whose subscribe or first read failed (a dropped connection) tries again. */
+const JOIN_RETRY_MS = 200;
+
 export class FinishWaiters {
   /** channel -> job id -> the re-check of each waiter of that job. */
   private readonly byChannel = new Map<string, Map<string, Set<() => void>>>();
@@ -63,12 +66,23 @@ export class FinishWaiters {
       timer.unref();
       cleanup.push(() => clearInterval(timer));
       cleanup.push(this.push.onReconnect(recheck));
-      this.join(keys.finishedChannel, ref.id, recheck, cleanup)
-        .then(() => (settled ? undefined : runWatch(this.client, keys, ref.id)))
-        .then((record) => {
-          if (!settled) accept(record);
-        })
-        .catch((error: unknown) => settle(() => reject(error)));
+      const start = () => {
+        this.join(keys.finishedChannel, ref.id, recheck, cleanup)
+          .then(() => (settled ? undefined : runWatch(this.client, keys, ref.id)))
+          .then((record) => {
+            if (!settled) accept(record);
+          })
+          .catch((error: unknown) => {
+            if (settled) return;
+            if (this.closed || error instanceof DriverClosedError) return settle(() => reject(error));
+            // A connection dropped while subscribing or marking the job watched: the wait stays on
+            // (the interval re-check runs meanwhile) and subscribes again shortly.
+            const retry = setTimeout(start, JOIN_RETRY_MS);
+            retry.unref();
+            cleanup.push(() => clearTimeout(retry));
+          });
+      };
+      start();
     });
   }
 
