@@ -52,11 +52,15 @@ export function promoteJob(state: QueueState, job: StoredJob): void {
   job.status = 'ready';
 }
 
-/** Removes up to `max` jobs that match; returns the removed jobs. */
-export function purgeStep(state: QueueState, options: PurgeOptions, max: number): StoredJob[] {
+/**
+ * Removes the jobs that match, up to `limit`, in one pass over the status's
+ * ids (listed once); returns the removed jobs. The memory driver changes
+ * state without awaiting, so the contract's bounded steps need no split here.
+ */
+export function purgeJobs(state: QueueState, options: PurgeOptions, limit: number): StoredJob[] {
   const removed: StoredJob[] = [];
   for (const id of idsInStatus(state, options.status)) {
-    if (removed.length >= max) break;
+    if (removed.length >= limit) break;
     const job = state.jobs.get(id) as StoredJob;
     if (!purgeMatches(job, options)) continue;
     takeOutOfStatus(state, job);
@@ -66,11 +70,11 @@ export function purgeStep(state: QueueState, options: PurgeOptions, max: number)
   return removed;
 }
 
-/** The dead-lettered jobs requeueDlqMany moves next, oldest failure first, at most `max`. */
-export function dlqJobsToRequeue(state: QueueState, options: RequeueManyOptions, max: number): StoredJob[] {
+/** The dead-lettered jobs requeueDlqMany moves, oldest failure first, at most `limit`, in one pass. */
+export function dlqJobsToRequeue(state: QueueState, options: RequeueManyOptions, limit: number): StoredJob[] {
   const picked: StoredJob[] = [];
   for (const id of state.dlq) {
-    if (picked.length >= max) break;
+    if (picked.length >= limit) break;
     const job = state.jobs.get(id) as StoredJob;
     if (options.type === undefined || job.type === options.type) picked.push(job);
   }

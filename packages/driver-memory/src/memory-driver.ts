@@ -12,7 +12,6 @@ import {
   type PurgeOptions,
   type QueueCounts,
   type RequeueManyOptions,
-  BULK_STEP_SIZE,
   validateCancelOptions,
   validateProgressJson,
   validatePurgeOptions,
@@ -59,7 +58,7 @@ import {
 import { recordFailure } from './error-history.js';
 import { FinishWaiters } from './finish-waiters.js';
 import { compareIds, idBefore } from './id-order.js';
-import { cancelJob, dlqJobsToRequeue, promoteJob, purgeStep, removeJob, resetForRequeue } from './job-control-ops.js';
+import { cancelJob, dlqJobsToRequeue, promoteJob, purgeJobs, removeJob, resetForRequeue } from './job-control-ops.js';
 import { markCancelled } from './job-placement.js';
 import { type HeapEntry, orderedBefore } from './indexed-heap.js';
 import { checkLease, type FinalStatus, type LeaseRules } from './lease-checks.js';
@@ -411,22 +410,16 @@ export class MemoryDriver implements Driver, Admin, JobControl {
     this.waiters.wake(queue);
   }
 
-  /** Removes matching jobs, BULK_STEP_SIZE per step, up to the limit; returns how many. */
+  /** Removes matching jobs up to the limit; returns how many. */
   async purge(queue: string, options: PurgeOptions): Promise<number> {
     this.assertOpen('purge');
     validateQueueName(queue);
     validatePurgeOptions(options);
     const state = this.queueStates.get(queue);
     if (state === undefined) return 0;
-    const limit = options.limit ?? Number.POSITIVE_INFINITY;
-    let removed = 0;
-    while (removed < limit) {
-      const step = purgeStep(state, options, Math.min(BULK_STEP_SIZE, limit - removed));
-      for (const job of step) this.finishWaiters.removed(queue, job.id);
-      removed += step.length;
-      if (step.length === 0) break;
-    }
-    return removed;
+    const removed = purgeJobs(state, options, options.limit ?? Number.POSITIVE_INFINITY);
+    for (const job of removed) this.finishWaiters.removed(queue, job.id);
+    return removed.length;
   }
 
   /** Moves matching dead-lettered jobs to the ready tail, oldest failure first, up to the limit; returns how many. */
@@ -436,21 +429,15 @@ export class MemoryDriver implements Driver, Admin, JobControl {
     validateRequeueManyOptions(options);
     const state = this.queueStates.get(queue);
     if (state === undefined) return 0;
-    const limit = options.limit ?? Number.POSITIVE_INFINITY;
-    let moved = 0;
-    while (moved < limit) {
-      const step = dlqJobsToRequeue(state, options, Math.min(BULK_STEP_SIZE, limit - moved));
-      for (const job of step) {
-        state.dlq.delete(job.id);
-        resetForRequeue(job, options.resetAttempts === true);
-        job.runAt = undefined;
-        job.status = 'ready';
-        this.place(state, job);
-      }
-      moved += step.length;
-      if (step.length === 0) break;
+    const picked = dlqJobsToRequeue(state, options, options.limit ?? Number.POSITIVE_INFINITY);
+    for (const job of picked) {
+      state.dlq.delete(job.id);
+      resetForRequeue(job, options.resetAttempts === true);
+      job.runAt = undefined;
+      job.status = 'ready';
+      this.place(state, job);
     }
-    return moved;
+    return picked.length;
   }
 
   /** Stores a progress report on a job whose lease is still valid. */
