@@ -10,7 +10,6 @@ import {
   type EnqueueResult,
   type FailUpdate,
   type JobRecord,
-  JobNotFoundError,
   type JobControl,
   type JobRef,
   type Lease,
@@ -29,27 +28,22 @@ import {
   resolveRetention,
   ValidationError,
   validateArray,
-  validateFailUpdate,
-  validateJobRef,
-  validateLease,
-  validateLeaseMs,
-  validateListRequest,
   validateName,
   validateNewJobRecord,
   validateNow,
-  validateRequeueOptions,
   validateReserveRequest,
-  validateResult,
-  validateRetryUpdate,
   validateWaitRequest,
   type WaitForWorkRequest,
 } from '@taskharbor/core';
+import { RedisAdmin } from './admin-reads.js';
 import { openBlockingConnection } from './blocking-connection.js';
 import { refreshSlotsAfterFailure } from './cluster-refresh.js';
 import { validateCommandTimeout, withinCommandTimeout } from './command-timeout.js';
 import { describeCluster, openCluster, openStandalone, resolveTarget, warnIfResendUnsafe } from './connection.js';
 import { describeSentinel } from './sentinel.js';
+import type { DriverContext } from './driver-context.js';
 import { EnqueueBatcher } from './enqueue-batch.js';
+import { EnqueueStore } from './enqueue-store.js';
 import { checkDataModel } from './data-model.js';
 import {
   DEFAULT_KEY_PREFIX,
@@ -59,21 +53,11 @@ import {
   type RedisDriverOptions,
 } from './driver-options.js';
 import { RedisConnectError, RedisOutcomeUnknownError } from './errors.js';
-import { hashFromObject, parseJobHash } from './job-hash.js';
 import { RedisJobControl } from './job-control/redis-job-control.js';
 import { KeySpace } from './keys.js';
+import { RedisLeaseWrites } from './lease-writes.js';
 import { type LeaseClock, nowArg, validateLeaseClock } from './lease-clock.js';
-import { decodeListCursor, encodeListCursor } from './list-cursor.js';
-import { runAck } from './lua/ack.js';
-import { runEnqueue } from './lua/enqueue.js';
-import { runExtend } from './lua/extend.js';
-import { runFail } from './lua/fail.js';
-import { type LeaseReply, refusalError, throwIfRefused } from './lua/lease-reply.js';
-import { runList } from './lua/list.js';
-import { runRelease } from './lua/release.js';
-import { runRequeue } from './lua/requeue.js';
 import { runReserve } from './lua/reserve.js';
-import { runRetry } from './lua/retry.js';
 import type { RedisClient } from './lua/script.js';
 import { awaitReplicas, RedisReplicationTimeoutError, type ReplicaAckOptions, validateReplicaAck } from './replica-wait.js';
 import { WakeListeners } from './wake-listeners.js';
@@ -83,39 +67,6 @@ const OWNED_CLIENT: unique symbol = Symbol('taskharbor.redis.owned-client');
 
 /** The methods a wrapped client must have (see RedisClientLike). */
 const CLIENT_METHODS = ['call', 'sendCommand', 'duplicate', 'on', 'quit', 'disconnect'] as const;
-
-function toOutcome<T>(value: T): BatchOutcome<T> {
-  return { ok: true, value };
-}
-
-/** Shared by every acked lease of a batch: a busy worker acks thousands a second. */
-const ACKED: BatchOutcome<void> = Object.freeze({ ok: true, value: undefined });
-
-function toFailure<T>(error: unknown): BatchOutcome<T> {
-  return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
-}
-
-/** Groups items by queue, keeping each item's position in the input. */
-function byQueue<T>(items: readonly T[], queueOf: (item: T) => string): Map<string, { item: T; index: number }[]> {
-  const groups = new Map<string, { item: T; index: number }[]>();
-  items.forEach((item, index) => {
-    const queue = queueOf(item);
-    let group = groups.get(queue);
-    if (group === undefined) {
-      group = [];
-      groups.set(queue, group);
-    }
-    group.push({ item, index });
-  });
-  return groups;
-}
-
-/** The lease extendLease returns: same token, new expiry, and `cancelRequested` when the script saw a cancel request. */
-function extendedLease(lease: Lease, expiresAt: number, reply: LeaseReply | undefined): Lease {
-  const extended: Lease = { jobId: lease.jobId, queue: lease.queue, token: lease.token, expiresAt };
-  if (reply?.[1] === 'cancel') extended.cancelRequested = true;
-  return extended;
-}
 
 /** A reply from Redis itself (an error reply) rather than a lost or broken connection. */
 function isReplyError(error: unknown): boolean {
@@ -150,9 +101,11 @@ export class RedisDriver implements Driver, Admin, JobControl {
   private readonly ownsClient: boolean;
   private readonly wakeups: WakeListeners;
   private readonly control: RedisJobControl;
-  private readonly enqueues = new EnqueueBatcher((jobs, nows) => this.storeEach(jobs, nows));
-  /** Queues this driver already added to the `queues` set. */
-  private readonly registeredQueues = new Set<string>();
+  private readonly ctx: DriverContext;
+  private readonly store: EnqueueStore;
+  private readonly admin: RedisAdmin;
+  private readonly leases: RedisLeaseWrites;
+  private readonly enqueues = new EnqueueBatcher((jobs, nows) => this.store.storeEach(jobs, nows));
   private modelChecked = false;
   private modelCheck: Promise<void> | undefined;
   private closed = false;
@@ -231,16 +184,21 @@ export class RedisDriver implements Driver, Admin, JobControl {
       () => openBlockingConnection(this.client),
       (queue) => this.keys.queue(queue).signal,
     );
-    this.control = new RedisJobControl({
+    this.ctx = {
       client,
       keys: this.keys,
       retention: this.retention,
       assertOpen: (operation) => this.assertOpen(operation),
       prepare: () => this.prepare(),
       write: (operation, run, queue) => this.write(operation, run, this.keys.queue(queue).ready),
+      writeKey: (operation, run, routeKey) => this.write(operation, run, routeKey),
       scriptNow: (now) => this.scriptNow(now),
       openConnection: () => openBlockingConnection(this.client),
-    });
+    };
+    this.control = new RedisJobControl(this.ctx);
+    this.store = new EnqueueStore(this.ctx);
+    this.admin = new RedisAdmin(this.ctx);
+    this.leases = new RedisLeaseWrites(this.ctx);
   }
 
   // ---- Driver ----
@@ -269,7 +227,7 @@ export class RedisDriver implements Driver, Admin, JobControl {
     validateArray('jobs', jobs);
     for (const job of jobs) validateNewJobRecord(job);
     if (jobs.length === 0) return [];
-    return this.storeJobs(jobs, now);
+    return this.store.storeJobs(jobs, now);
   }
 
   /** Promotes due jobs, reclaims expired leases and leases up to `limit` jobs, in one script. */
@@ -290,79 +248,34 @@ export class RedisDriver implements Driver, Admin, JobControl {
     );
   }
 
-  /** Moves the lease's expiry to now + leaseMs; the token stays. `cancelRequested` tells of a cancel request. */
-  async extendLease(lease: Lease, leaseMs: number, now: number): Promise<Lease> {
-    this.assertOpen('extendLease');
-    validateLease(lease);
-    validateLeaseMs(leaseMs);
-    validateNow(now);
-    await this.prepare();
-    const expiresAt = now + leaseMs;
-    const [reply] = await this.write(`extendLease of job ${lease.jobId}`, () =>
-      runExtend(this.client, this.keys.queue(lease.queue), [lease], this.scriptNow(now), leaseMs),
-      this.keys.queue(lease.queue).inflight,
-    );
-    throwIfRefused(reply, lease, now);
-    return extendedLease(lease, expiresAt, reply);
+  // ---- Lease writes (src/lease-writes.ts) ----
+
+  extendLease(lease: Lease, leaseMs: number, now: number): Promise<Lease> {
+    return this.leases.extendLease(lease, leaseMs, now);
   }
 
-  /**
-   * Marks the job done (kept for inspection, with `options.result`) and
-   * applies retention; a job with a cancel request ends cancelled. A repeat
-   * with the same token succeeds.
-   */
-  async ack(lease: Lease, now: number, options?: AckOptions): Promise<void> {
-    this.assertOpen('ack');
-    validateLease(lease);
-    validateNow(now);
-    validateResult(options?.result);
-    await this.prepare();
-    const [reply] = await this.write(`ack of job ${lease.jobId}`, () =>
-      runAck(this.client, this.keys.queue(lease.queue), [lease], this.scriptNow(now), this.retention, [options?.result]),
-      this.keys.queue(lease.queue).inflight,
-    );
-    throwIfRefused(reply, lease, now);
+  ack(lease: Lease, now: number, options?: AckOptions): Promise<void> {
+    return this.leases.ack(lease, now, options);
   }
 
-  /** Records the failure and puts the job back: ready tail when runnable now, else scheduled. */
-  async retry(lease: Lease, update: RetryUpdate, now: number): Promise<void> {
-    this.assertOpen('retry');
-    validateLease(lease);
-    validateRetryUpdate(update);
-    validateNow(now);
-    await this.prepare();
-    const reply = await this.write(`retry of job ${lease.jobId}`, () =>
-      runRetry(this.client, this.keys.queue(lease.queue), lease, update, now, this.scriptNow(now), this.retention),
-      this.keys.queue(lease.queue).inflight,
-    );
-    throwIfRefused(reply, lease, now);
+  retry(lease: Lease, update: RetryUpdate, now: number): Promise<void> {
+    return this.leases.retry(lease, update, now);
   }
 
-  /** Records the failure and dead-letters the job. A repeat with the same token succeeds. */
-  async fail(lease: Lease, update: FailUpdate, now: number): Promise<void> {
-    this.assertOpen('fail');
-    validateLease(lease);
-    validateFailUpdate(update);
-    validateNow(now);
-    await this.prepare();
-    const reply = await this.write(`fail of job ${lease.jobId}`, () =>
-      runFail(this.client, this.keys.queue(lease.queue), lease, update, this.scriptNow(now), this.retention),
-      this.keys.queue(lease.queue).inflight,
-    );
-    throwIfRefused(reply, lease, now);
+  fail(lease: Lease, update: FailUpdate, now: number): Promise<void> {
+    return this.leases.fail(lease, update, now);
   }
 
-  /** Gives the job back without counting a failure: it goes to the head of the ready list. */
-  async release(lease: Lease, now: number): Promise<void> {
-    this.assertOpen('release');
-    validateLease(lease);
-    validateNow(now);
-    await this.prepare();
-    const reply = await this.write(`release of job ${lease.jobId}`, () =>
-      runRelease(this.client, this.keys.queue(lease.queue), lease, this.scriptNow(now), this.retention),
-      this.keys.queue(lease.queue).inflight,
-    );
-    throwIfRefused(reply, lease, now);
+  release(lease: Lease, now: number): Promise<void> {
+    return this.leases.release(lease, now);
+  }
+
+  ackMany(leases: readonly Lease[], now: number, results?: readonly (Uint8Array | undefined)[]): Promise<BatchOutcome<void>[]> {
+    return this.leases.ackMany(leases, now, results);
+  }
+
+  extendLeases(leases: readonly Lease[], leaseMs: number, now: number): Promise<BatchOutcome<Lease>[]> {
+    return this.leases.extendLeases(leases, leaseMs, now);
   }
 
   /**
@@ -386,93 +299,18 @@ export class RedisDriver implements Driver, Admin, JobControl {
     return this.closing;
   }
 
-  /**
-   * ack for many leases: the leases of each queue go in one script, and the
-   * scripts of all queues go out together, so the whole batch is one round
-   * trip. Each outcome is what ack alone would have done or thrown.
-   */
-  async ackMany(
-    leases: readonly Lease[],
-    now: number,
-    results?: readonly (Uint8Array | undefined)[],
-  ): Promise<BatchOutcome<void>[]> {
-    this.assertOpen('ackMany');
-    validateArray('leases', leases);
-    validateNow(now);
-    if (results !== undefined) {
-      validateArray('results', results);
-      for (const result of results) validateResult(result);
-    }
-    await this.prepare();
-    const resultOf = new Map<Lease, Uint8Array | undefined>(results === undefined ? [] : leases.map((lease, i) => [lease, results[i]]));
-    return this.leaseBatch(leases, now, 'ackMany', (queue, group) =>
-      runAck(this.client, this.keys.queue(queue), group, this.scriptNow(now), this.retention, results && group.map((lease) => resultOf.get(lease))),
-    ).then((outcomes) => outcomes.map((outcome) => (outcome.ok ? ACKED : outcome)));
+  // ---- Admin (src/admin-reads.ts; counts with job control) ----
+
+  inspect(ref: JobRef): Promise<JobRecord | undefined> {
+    return this.admin.inspect(ref);
   }
 
-  /** extendLease for many leases, in one round trip; each outcome is what extendLease alone would have returned or thrown. */
-  async extendLeases(leases: readonly Lease[], leaseMs: number, now: number): Promise<BatchOutcome<Lease>[]> {
-    this.assertOpen('extendLeases');
-    validateArray('leases', leases);
-    validateLeaseMs(leaseMs);
-    validateNow(now);
-    await this.prepare();
-    const expiresAt = now + leaseMs;
-    return this.leaseBatch(leases, now, 'extendLeases', (queue, group) =>
-      runExtend(this.client, this.keys.queue(queue), group, this.scriptNow(now), leaseMs),
-    ).then((outcomes) =>
-      outcomes.map((outcome, i) => (outcome.ok ? toOutcome(extendedLease(leases[i] as Lease, expiresAt, outcome.value)) : outcome)),
-    );
+  list(request: ListRequest): Promise<ListPage> {
+    return this.admin.list(request);
   }
 
-  // ---- Admin ----
-
-  /** The stored job, or undefined when the queue holds no such job. */
-  async inspect(ref: JobRef): Promise<JobRecord | undefined> {
-    this.assertOpen('inspect');
-    validateJobRef(ref);
-    await this.prepare();
-    const hash = await this.client.hgetallBuffer(this.keys.queue(ref.queue).job(ref.id));
-    if (Object.keys(hash).length === 0) return undefined;
-    return parseJobHash(ref.id, hashFromObject(hash));
-  }
-
-  /**
-   * One page of a queue's jobs in ascending id order, read in one script from
-   * the queue's id index (a sorted set of ids); a status filter is applied
-   * to each job's hash while walking it.
-   */
-  async list(request: ListRequest): Promise<ListPage> {
-    this.assertOpen('list');
-    validateListRequest(request);
-    const after = request.cursor === undefined ? undefined : decodeListCursor(request.cursor);
-    await this.prepare();
-    const { jobs, more } = await runList(this.client, this.keys.queue(request.queue), {
-      status: request.status,
-      type: request.type,
-      after,
-      limit: request.limit,
-    });
-    const last = jobs[jobs.length - 1];
-    return more && last !== undefined ? { jobs, nextCursor: encodeListCursor(last.id) } : { jobs };
-  }
-
-  /** Moves a dead-lettered job back to the ready tail, or to scheduled when `runAt` is after `now`. */
-  async requeueDlq(ref: JobRef, options: RequeueOptions): Promise<void> {
-    this.assertOpen('requeueDlq');
-    validateJobRef(ref);
-    validateRequeueOptions(options);
-    await this.prepare();
-    const [code, status] = await this.write(`requeueDlq of job ${ref.id}`, () =>
-      runRequeue(this.client, this.keys.queue(ref.queue), ref.id, options),
-      this.keys.queue(ref.queue).dlq,
-    );
-    if (code === 'OK') return;
-    if (code === 'NOT_FOUND') throw new JobNotFoundError(ref.queue, ref.id);
-    if (code === 'NOT_DLQ') {
-      throw new ValidationError('status', `job ${ref.id} is ${status}; only a dead-lettered job can be requeued`);
-    }
-    throw new Error(`requeueDlq of job ${ref.id}: unexpected reply ${String(code)}`);
+  requeueDlq(ref: JobRef, options: RequeueOptions): Promise<void> {
+    return this.admin.requeueDlq(ref, options);
   }
 
   /** The number of jobs in each status and the paused flag, in one round trip. */
@@ -480,11 +318,8 @@ export class RedisDriver implements Driver, Admin, JobControl {
     return this.control.counts(queue);
   }
 
-  /** Every queue that holds or held a job under this prefix, sorted by name. */
-  async queues(): Promise<string[]> {
-    this.assertOpen('queues');
-    await this.prepare();
-    return (await this.client.smembers(this.keys.queues)).sort();
+  queues(): Promise<string[]> {
+    return this.admin.queues();
   }
 
   // ---- JobControl (src/job-control) ----
@@ -574,115 +409,6 @@ export class RedisDriver implements Driver, Admin, JobControl {
       refreshSlotsAfterFailure(this.client);
       throw new RedisOutcomeUnknownError(operation, error);
     }
-  }
-
-  /**
-   * Adds queue names this driver has not recorded yet to the `queues` set.
-   * Sent before the enqueue scripts, so all go out in one round trip; SADD is
-   * idempotent, so it is safe even when the enqueue turns out to be a repeat.
-   */
-  private registerQueues(queues: readonly string[]): Promise<void> | undefined {
-    const fresh = queues.filter((queue) => !this.registeredQueues.has(queue));
-    if (fresh.length === 0) return undefined;
-    return this.write(`enqueue: registering queues ${fresh.join(', ')}`, () => this.client.sadd(this.keys.queues, ...fresh), this.keys.queues).then(() => {
-      for (const queue of fresh) this.registeredQueues.add(queue);
-    });
-  }
-
-  /** Stores jobs of any queues, one script per queue (sent together with any new queue names); each job gets its own queue's outcome. */
-  private async storeEach(jobs: readonly NewJobRecord[], nows: readonly number[]): Promise<BatchOutcome<EnqueueResult>[]> {
-    const groups = byQueue(jobs, (job) => job.queue);
-    const registering = this.registerQueues([...groups.keys()]);
-    const outcomes: BatchOutcome<EnqueueResult>[] = new Array(jobs.length);
-    await Promise.all(
-      [...groups].map(async ([queue, group]) => {
-        try {
-          const [results] = await Promise.all([
-            this.write(`enqueue into queue ${queue}`, () =>
-              runEnqueue(
-                this.client,
-                this.keys.queue(queue),
-                group.map((entry) => entry.item),
-                group.map((entry) => nows[entry.index] as number),
-              ),
-              this.keys.queue(queue).ready,
-            ),
-            registering,
-          ]);
-          // runEnqueue answers every job it was given, in order.
-          group.forEach((entry, i) => {
-            outcomes[entry.index] = toOutcome(results[i] as EnqueueResult);
-          });
-        } catch (error) {
-          for (const entry of group) outcomes[entry.index] = toFailure(error);
-        }
-      }),
-    );
-    return outcomes;
-  }
-
-  /** enqueueMany's store: as storeEach, but any queue's failure is the whole call's. */
-  private async storeJobs(jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
-    await this.prepare();
-    const outcomes = await this.storeEach(
-      jobs,
-      jobs.map(() => now),
-    );
-    return outcomes.map((outcome) => {
-      if (!outcome.ok) throw outcome.error;
-      return outcome.value;
-    });
-  }
-
-  /**
-   * Runs a batch lease script once per queue, all at once, and maps every
-   * reply back to its lease's position. A malformed lease gets the
-   * ValidationError the single call would have thrown, without stopping the
-   * others.
-   */
-  private async leaseBatch(
-    leases: readonly Lease[],
-    now: number,
-    operation: string,
-    run: (queue: string, group: Lease[]) => Promise<LeaseReply[]>,
-  ): Promise<BatchOutcome<LeaseReply>[]> {
-    const outcomes: BatchOutcome<LeaseReply>[] = new Array(leases.length);
-    const valid: { item: Lease; index: number }[] = [];
-    leases.forEach((lease, index) => {
-      try {
-        validateLease(lease);
-        valid.push({ item: lease, index });
-      } catch (error) {
-        outcomes[index] = toFailure(error);
-      }
-    });
-    const groups = byQueue(
-      valid.map((entry) => entry.item),
-      (lease) => lease.queue,
-    );
-    await Promise.all(
-      [...groups].map(async ([queue, group]) => {
-        const positions = group.map((entry) => (valid[entry.index] as { index: number }).index);
-        try {
-          const replies = await this.write(`${operation} on queue ${queue}`, () =>
-            run(
-              queue,
-              group.map((entry) => entry.item),
-            ),
-            this.keys.queue(queue).inflight,
-          );
-          group.forEach((entry, i) => {
-            const reply = replies[i];
-            const error =
-              reply === undefined ? new Error(`${operation}: no reply for job ${entry.item.jobId}`) : refusalError(reply, entry.item, now);
-            outcomes[positions[i] as number] = error === undefined ? toOutcome(reply as LeaseReply) : toFailure(error);
-          });
-        } catch (error) {
-          for (const position of positions) outcomes[position] = toFailure(error);
-        }
-      }),
-    );
-    return outcomes;
   }
 
   /** The `now` argument of a lease script (see leaseClock). */

@@ -9,7 +9,6 @@ import {
   type PurgeOptions,
   type QueueCounts,
   type RequeueManyOptions,
-  type ResolvedRetention,
   ValidationError,
   validateCancelOptions,
   validateJobRef,
@@ -20,7 +19,7 @@ import {
   validateQueueName,
   validateRequeueManyOptions,
 } from '@taskharbor/core';
-import type { KeySpace } from '../keys.js';
+import type { DriverContext } from '../driver-context.js';
 import { runCancel } from '../lua/cancel.js';
 import { acceptedOrThrow } from '../lua/job-state-reply.js';
 import { throwIfRefused } from '../lua/lease-reply.js';
@@ -29,31 +28,9 @@ import { runPurge } from '../lua/purge.js';
 import { runRemove } from '../lua/remove.js';
 import { runRequeueMany } from '../lua/requeue-many.js';
 import { runResume } from '../lua/resume.js';
-import type { RedisClient } from '../lua/script.js';
 import { runSetProgress } from '../lua/set-progress.js';
 import { FinishWaiters } from './finish-waiters.js';
 import { PushChannel } from './push-channel.js';
-
-/** What the job-control operations need from the driver that owns them. */
-export interface DriverContext {
-  readonly client: RedisClient;
-  readonly keys: KeySpace;
-  readonly retention: ResolvedRetention;
-  /** Throws DriverClosedError after close. */
-  assertOpen(operation: string): void;
-  /** The data-model check, once per driver. */
-  prepare(): Promise<void>;
-  /**
-   * Runs a state-changing script on the queue's keys; an unknown outcome
-   * (no reply, a timeout) becomes RedisOutcomeUnknownError, and with
-   * replicated acknowledgment WAIT follows on the queue's master.
-   */
-  write<T>(operation: string, run: () => Promise<T>, queue: string): Promise<T>;
-  /** The `now` argument of a lease script (the leaseClock). */
-  scriptNow(now: number): string;
-  /** A new connection for the subscriber (client.duplicate()). */
-  openConnection(): RedisClient;
-}
 
 /**
  * The JobControl family on Redis: each operation validates, then runs its
