@@ -184,8 +184,11 @@ export class Worker<Jobs extends JobMap = JobMap> {
   }
 
   /**
-   * Starts taking jobs. Resolves once the worker listens for cancel requests
-   * (at once without job control); jobs then run in the background until close().
+   * Starts taking jobs at once; they run in the background until close().
+   * Resolves once the worker also listens for cancel requests (at once
+   * without job control). The first jobs do not wait for that subscription:
+   * a cancel request that comes before it reaches their run on its next
+   * heartbeat instead.
    */
   async start(): Promise<void> {
     if (this.currentStatus !== 'new') {
@@ -198,8 +201,8 @@ export class Worker<Jobs extends JobMap = JobMap> {
       { queues: this.planner.names, concurrency: this.options.concurrency, types: [...this.handlers.keys()] },
       'worker started',
     );
-    await this.cancelWatch.start();
     this.loopDone = this.loop();
+    await this.cancelWatch.start();
   }
 
   /**
