@@ -9,6 +9,7 @@
  *   node scripts/local.mjs test          install, build, typecheck, test, lint; print a summary
  *   node scripts/local.mjs demo          the in-memory demo
  *   node scripts/local.mjs demo:redis    the Redis demo
+ *   node scripts/local.mjs demo:postgres the PostgreSQL demo
  *   node scripts/local.mjs build [...]   turbo run build with the given turbo arguments
  *   node scripts/local.mjs pack          one .tgz per publishable package into .tools/packs/
  *
@@ -103,6 +104,7 @@ const [command = 'help', ...rest] = process.argv.slice(2);
 switch (command) {
   case 'demo':
   case 'demo:redis':
+  case 'demo:postgres':
     install();
     process.exit(pnpm(['run', '--silent', command]));
     break;
@@ -133,6 +135,6 @@ switch (command) {
     break;
   }
   default:
-    console.log('usage: node scripts/local.mjs <test|demo|demo:redis|build [turbo args]|pack>');
+    console.log('usage: node scripts/local.mjs <test|demo|demo:redis|demo:postgres|build [turbo args]|pack>');
     process.exit(command === 'help' ? 0 : 2);
 }

@@ -1,12 +1,11 @@
 import { Client } from '@taskharbor/core';
 import { MemoryDriver } from '@taskharbor/driver-memory';
-import { PostgresDriver } from '@taskharbor/driver-postgres';
+import type { PostgresDriver } from '@taskharbor/driver-postgres';
 import { RedisDriver } from '@taskharbor/driver-redis';
 import { Worker as TaskHarborWorker } from '@taskharbor/worker';
 import BeeQueue from 'bee-queue';
 import { Queue as BullQueue, Worker as BullWorker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import pg from 'pg';
 import { deleteByPrefix, type RedisTarget } from './redis-stats.js';
 
 /** A job's data: `t` is performance.now() just before it was enqueued (latency runs), `pad` fills payloads. */
@@ -32,6 +31,13 @@ export interface Contender {
   prepareWorker(concurrency: number, onStart: (data: JobData) => void, onDone: () => void): Promise<void>;
   /** Starts taking jobs. */
   startWorker(): void;
+  /**
+   * Resolves once every job the worker reported done is also recorded as
+   * finished in the store: for libraries whose completion event comes before
+   * their write (graphile-worker's batched completions, pg-boss). Unset when
+   * the done event already follows the write.
+   */
+  settled?(): Promise<void>;
   stopWorker(): Promise<void>;
   /** Closes everything and deletes the queue's keys. */
   close(): Promise<void>;
@@ -41,11 +47,28 @@ export interface ContenderKind {
   name: string;
   /** Runs against Redis (the memory and Postgres drivers do not). */
   redis: boolean;
+  /** The table the contender is compared in: the Redis peers (and the memory driver), or the Postgres peers. */
+  group: 'redis' | 'postgres';
+  /** false: the library cannot remove a job when it finishes, so the "done removed" runs skip it. */
+  removesDone?: boolean;
+  /** false: the library always deletes a finished job, so the "done kept" runs skip it. */
+  keepsDone?: boolean;
+  /** How many of the scenario's n jobs a processing run uses (default n): for a polling library that would take minutes. */
+  processJobs?(concurrency: number, n: number, quick: boolean): number;
+  /** How many latency samples a round takes (default n), for the same reason. */
+  latencyJobs?(n: number, quick: boolean): number;
   create(options: RunOptions, prefix: string): Promise<Contender>;
 }
 
-const QUEUE = 'bench';
-const TYPE = 'noop';
+export const QUEUE = 'bench';
+export const TYPE = 'noop';
+
+/** TaskHarbor's retention for a run: remove a job at its ack, or keep every one. */
+export function retentionFor(options: RunOptions): { maxDoneCount: number; maxDoneAgeMs: number } {
+  return options.removeDone
+    ? { maxDoneCount: 0, maxDoneAgeMs: Number.POSITIVE_INFINITY }
+    : { maxDoneCount: Number.POSITIVE_INFINITY, maxDoneAgeMs: Number.POSITIVE_INFINITY };
+}
 
 export function contenderKinds(target: RedisTarget, admin: Redis): ContenderKind[] {
   const connection = { host: target.host, port: target.port, db: target.db };
@@ -53,11 +76,9 @@ export function contenderKinds(target: RedisTarget, admin: Redis): ContenderKind
     {
       name: 'taskharbor',
       redis: true,
+      group: 'redis',
       create: async (options, prefix) => {
-        const retention = options.removeDone
-          ? { maxDoneCount: 0, maxDoneAgeMs: Number.POSITIVE_INFINITY }
-          : { maxDoneCount: Number.POSITIVE_INFINITY, maxDoneAgeMs: Number.POSITIVE_INFINITY };
-        const driver = await RedisDriver.connect({ url: target.url, db: target.db, keyPrefix: prefix, retention });
+        const driver = await RedisDriver.connect({ url: target.url, db: target.db, keyPrefix: prefix, retention: retentionFor(options) });
         const client = new Client(driver);
         const base = taskHarborContender(driver, client);
         return {
@@ -73,6 +94,7 @@ export function contenderKinds(target: RedisTarget, admin: Redis): ContenderKind
     {
       name: 'bullmq',
       redis: true,
+      group: 'redis',
       create: async (options, prefix) => {
         const queue = new BullQueue(QUEUE, { connection: { ...connection }, prefix });
         await queue.waitUntilReady();
@@ -114,6 +136,7 @@ export function contenderKinds(target: RedisTarget, admin: Redis): ContenderKind
     {
       name: 'bee-queue',
       redis: true,
+      group: 'redis',
       create: async (options, prefix) => {
         const settings = {
           prefix,
@@ -162,15 +185,12 @@ export function contenderKinds(target: RedisTarget, admin: Redis): ContenderKind
         };
       },
     },
-    ...(process.env.DATABASE_URL ? [postgresKind(process.env.DATABASE_URL)] : []),
     {
       name: 'taskharbor-memory',
       redis: false,
+      group: 'redis',
       create: async (options) => {
-        const retention = options.removeDone
-          ? { maxDoneCount: 0, maxDoneAgeMs: Number.POSITIVE_INFINITY }
-          : { maxDoneCount: Number.POSITIVE_INFINITY, maxDoneAgeMs: Number.POSITIVE_INFINITY };
-        const driver = new MemoryDriver({ retention });
+        const driver = new MemoryDriver({ retention: retentionFor(options) });
         const client = new Client(driver);
         const base = taskHarborContender(driver, client);
         return {
@@ -185,38 +205,8 @@ export function contenderKinds(target: RedisTarget, admin: Redis): ContenderKind
   ];
 }
 
-/**
- * TaskHarbor on PostgreSQL (only when DATABASE_URL is set): each queue in a
- * schema of its own, made by the driver's migrations and dropped on close.
- */
-function postgresKind(connectionString: string): ContenderKind {
-  return {
-    name: 'taskharbor-postgres',
-    redis: false,
-    create: async (options, prefix) => {
-      const retention = options.removeDone
-        ? { maxDoneCount: 0, maxDoneAgeMs: Number.POSITIVE_INFINITY }
-        : { maxDoneCount: Number.POSITIVE_INFINITY, maxDoneAgeMs: Number.POSITIVE_INFINITY };
-      const schema = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(-50).replace(/^[0-9]/, '_');
-      const driver = await PostgresDriver.connect({ connectionString, schema, retention, poolSize: 20 });
-      const client = new Client(driver);
-      const base = taskHarborContender(driver, client);
-      return {
-        ...base,
-        close: async () => {
-          await base.close();
-          await driver.close();
-          const admin = new pg.Client({ connectionString });
-          await admin.connect();
-          await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-          await admin.end();
-        },
-      };
-    },
-  };
-}
-
-function taskHarborContender(driver: RedisDriver | MemoryDriver | PostgresDriver, client: Client): Contender {
+/** TaskHarbor's client and worker on any driver, as a user would call them. */
+export function taskHarborContender(driver: RedisDriver | MemoryDriver | PostgresDriver, client: Client): Contender {
   let worker: TaskHarborWorker | undefined;
   return {
     enqueueOne: async (data) => {

@@ -1,6 +1,8 @@
 /**
  * TaskHarbor against BullMQ and bee-queue on the same Redis (and TaskHarbor on
- * the memory driver where it applies). `pnpm bench` runs the full benchmark;
+ * the memory driver where it applies), and, with DATABASE_URL set, TaskHarbor
+ * on PostgreSQL against graphile-worker, pg-boss and BullMQ's PostgreSQL
+ * backend on the same PostgreSQL. `pnpm bench` runs the full benchmark;
  * `--quick` runs every scenario once with tiny sizes (CI: proves the
  * benchmark still works, asserts nothing about speed). See docs/benchmarks.md.
  */
@@ -10,8 +12,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { type Contender, type ContenderKind, contenderKinds, type JobData, type RunOptions } from './contenders.js';
+import { postgresKinds } from './postgres-contenders.js';
+import { postgresVersion } from './postgres-version.js';
 import { clientAddresses, monitorCommands, redisTarget, type StatsDelta, serverStats, statsDelta, usedMemory } from './redis-stats.js';
-import { formatTable, type Row } from './table.js';
+import { formatTable, type Row, rowsOf } from './table.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -31,11 +35,19 @@ if (quick && !redisConfigured && process.env.TASKHARBOR_REQUIRE_REDIS !== '1') {
   process.stdout.write('bench --quick skipped: set REDIS_URL (or REDIS_ADDR) to run it\n');
   process.exit(0);
 }
+// The same rule for PostgreSQL: with TASKHARBOR_REQUIRE_POSTGRES=1 (CI) the Postgres contenders must run.
+const databaseUrl = process.env.DATABASE_URL || undefined;
+if (databaseUrl === undefined && process.env.TASKHARBOR_REQUIRE_POSTGRES === '1') {
+  process.stderr.write('bench: TASKHARBOR_REQUIRE_POSTGRES=1 but DATABASE_URL is not set\n');
+  process.exit(1);
+}
+if (databaseUrl === undefined) process.stderr.write('bench: DATABASE_URL not set; the Postgres contenders do not run\n');
 const target = redisTarget();
 const admin = new Redis({ host: target.host, port: target.port, db: target.db, lazyConnect: true });
 await admin.connect();
 const pick = process.argv.find((a) => a.startsWith('--contenders='))?.slice('--contenders='.length).split(',');
-const kinds = contenderKinds(target, admin).filter((k) => pick === undefined || pick.includes(k.name));
+const allKinds = [...contenderKinds(target, admin), ...(databaseUrl === undefined ? [] : postgresKinds(databaseUrl))];
+const kinds = allKinds.filter((k) => pick === undefined || pick.includes(k.name));
 const redisKinds = kinds.filter((k) => k.redis);
 const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 let queueCounter = 0;
@@ -82,12 +94,21 @@ function shouldRun(scenario: string): boolean {
   return only === undefined || only.includes(scenario);
 }
 
+/**
+ * The quick run keeps the Postgres contenders brief (each costs a schema
+ * migration per queue, and single writes wait for a commit each): every code
+ * path once — single and bulk enqueue, a worker at concurrency 50 in both
+ * retention modes, a few latency samples — and no idle run.
+ */
+const quickPostgres = (kind: ContenderKind) => quick && kind.group === 'postgres';
+
 // ---- 1. enqueue ----
 async function scenarioEnqueue(): Promise<void> {
   for (let round = 0; round < sizes.rounds; round++) {
     for (const kind of kinds) {
       await withContender(kind, { removeDone: true }, async (c) => {
-        const n = sizes.enqueue;
+        // On PostgreSQL each single enqueue waits for its own commit (a WAL flush): 2,000 keep a round near ten seconds.
+        const n = kind.group === 'postgres' ? (quick ? 50 : 2_000) : sizes.enqueue;
         let next = 0;
         const t0 = performance.now();
         const lane = async () => {
@@ -112,7 +133,9 @@ async function scenarioEnqueue(): Promise<void> {
 }
 
 // ---- 2 + 4. processing, with the Redis cost per job ----
-async function processOnce(kind: ContenderKind, concurrency: number, n: number, removeDone: boolean): Promise<void> {
+async function processOnce(kind: ContenderKind, concurrency: number, nominal: number, removeDone: boolean): Promise<void> {
+  if (removeDone ? kind.removesDone === false : kind.keepsDone === false) return;
+  const n = kind.processJobs?.(concurrency, nominal, quick) ?? nominal;
   await withContender(kind, { removeDone }, async (c) => {
     await enqueueBulk(c, n);
     let done = 0;
@@ -139,11 +162,12 @@ async function processOnce(kind: ContenderKind, concurrency: number, n: number, 
       }),
     ]);
     clearTimeout(timer);
+    await c.settled?.();
     const elapsed = performance.now() - t0;
     const after = kind.redis ? await serverStats(admin) : undefined;
     await c.stopWorker();
     const mode = removeDone ? 'done removed' : 'done kept';
-    record(`2. process ${n} jobs, concurrency ${concurrency}, ${mode}`, kind.name, n / (elapsed / 1000), 'jobs/s', 'higher');
+    record(`2. process ${nominal} jobs, concurrency ${concurrency}, ${mode}`, kind.name, n / (elapsed / 1000), 'jobs/s', 'higher');
     if (before !== undefined && after !== undefined) {
       const delta: StatsDelta = statsDelta(before, after);
       const label = `concurrency ${concurrency}, ${mode}`;
@@ -167,6 +191,7 @@ async function scenarioProcess(): Promise<void> {
     for (const [concurrency, n] of cases) {
       for (let round = 0; round < sizes.rounds; round++) {
         for (const kind of kinds) {
+          if (quickPostgres(kind) && concurrency !== 50) continue;
           await processOnce(kind, concurrency, n, removeDone);
         }
         log(`process c${concurrency} ${removeDone ? 'removed' : 'kept'} round ${round + 1} done`);
@@ -181,9 +206,18 @@ function percentile(sorted: number[], p: number): number {
   return sorted[index] ?? Number.NaN;
 }
 
+/**
+ * The Postgres contenders wait 10 ms after each completion before the next
+ * enqueue, so the worker has gone back to waiting (LISTEN or its poll) when
+ * the job arrives; the Redis rows keep their original back-to-back shape.
+ */
+const IDLE_GAP_MS = 10;
+
 async function scenarioLatency(): Promise<void> {
   for (let round = 0; round < sizes.rounds; round++) {
     for (const kind of kinds) {
+      const idleGap = kind.group === 'postgres';
+      const samples = Math.min(kind.latencyJobs?.(sizes.latency, quick) ?? sizes.latency, quickPostgres(kind) ? 10 : Number.POSITIVE_INFINITY);
       await withContender(kind, { removeDone: true }, async (c) => {
         const latencies: number[] = [];
         let onDone: () => void = () => {};
@@ -196,18 +230,20 @@ async function scenarioLatency(): Promise<void> {
         );
         c.startWorker();
         await new Promise((r) => setTimeout(r, 200)); // let the worker go idle
-        for (let i = 0; i < sizes.latency; i++) {
+        for (let i = 0; i < samples; i++) {
           const completed = new Promise<void>((resolve) => {
             onDone = resolve;
           });
           await c.enqueueOne({ t: performance.now() });
           await completed;
-          await new Promise((r) => setImmediate(r));
+          if (idleGap) await new Promise((r) => setTimeout(r, IDLE_GAP_MS));
+          else await new Promise((r) => setImmediate(r));
         }
         await c.stopWorker();
         latencies.sort((a, b) => a - b);
         for (const p of [50, 95, 99]) {
-          record(`3. add-to-start latency p${p}`, kind.name, percentile(latencies, p), 'ms', 'lower');
+          const row = idleGap ? `3. add-to-start latency p${p}, idle worker (${IDLE_GAP_MS} ms gap)` : `3. add-to-start latency p${p}`;
+          record(row, kind.name, percentile(latencies, p), 'ms', 'lower');
         }
       });
     }
@@ -236,6 +272,7 @@ async function scenarioMemory(): Promise<void> {
 async function scenarioIdle(): Promise<void> {
   for (let round = 0; round < sizes.rounds; round++) {
     for (const kind of kinds) {
+      if (quickPostgres(kind)) continue;
       // Taken before the contender connects, so every connection it opens (TaskHarbor's worker
       // shares the client's driver connection) counts as its own.
       const clientsBefore = kind.redis ? await clientAddresses(admin) : new Map<string, string>();
@@ -294,8 +331,15 @@ const rows: Row[] = [...results]
   const meta = rowMeta.get(name) ?? { unit: '', better: 'higher' as const };
   return { name, unit: meta.unit, better: meta.better, values: Object.fromEntries(byContender) };
 });
-const contenderNames = kinds.map((k) => k.name);
-process.stdout.write(`${formatTable(rows, contenderNames)}\n`);
+const tables = [
+  { group: 'redis', ours: 'taskharbor', peers: ['bullmq', 'bee-queue'] },
+  { group: 'postgres', ours: 'taskharbor-postgres', peers: ['graphile-worker', 'bullmq-postgres', 'pg-boss'] },
+] as const;
+for (const table of tables) {
+  const names = kinds.filter((k) => k.group === table.group).map((k) => k.name);
+  const groupRows = rowsOf(rows, names);
+  if (groupRows.length > 0) process.stdout.write(`${formatTable(groupRows, names, table.ours, [...table.peers])}\n\n`);
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const benchRoot = join(here, '..');
@@ -324,6 +368,14 @@ const report = {
     bullmq: versions('bullmq'),
     'bee-queue': versions('bee-queue'),
     ioredis: versions('ioredis'),
+    ...(databaseUrl === undefined
+      ? {}
+      : {
+          postgres: await postgresVersion(databaseUrl),
+          pg: versions('pg'),
+          'graphile-worker': versions('graphile-worker'),
+          'pg-boss': versions('pg-boss'),
+        }),
   },
   rows,
   commandBreakdown: extra,

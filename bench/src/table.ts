@@ -29,26 +29,30 @@ function cell(values: number[] | undefined): string {
   return `${med} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`;
 }
 
-/** TaskHarbor's median over a peer's: >1 means TaskHarbor is better for higher-is-better rows (and is printed as such). */
-function ratio(row: Row, peer: string): string {
-  const ours = row.values.taskharbor;
-  const theirs = row.values[peer];
-  if (ours === undefined || theirs === undefined) return 'n/a';
-  const a = median(ours);
-  const b = median(theirs);
+/** Our median over a peer's: >1 means ours is better for higher-is-better rows (and is printed as such). */
+function ratio(row: Row, ours: string, peer: string): string {
+  const a0 = row.values[ours];
+  const b0 = row.values[peer];
+  if (a0 === undefined || b0 === undefined) return 'n/a';
+  const a = median(a0);
+  const b = median(b0);
   if (b === 0) return a === 0 ? '1.00x' : 'n/a';
   return `${(a / b).toFixed(2)}x`;
 }
 
-/** A Markdown table: median (min–max) per contender, then TaskHarbor ÷ BullMQ and ÷ bee-queue. */
-export function formatTable(rows: Row[], contenders: string[]): string {
-  const header = ['scenario', 'unit', ...contenders, 'TH/BullMQ', 'TH/bee-queue'];
+/** The rows that hold a value of at least one of these contenders. */
+export function rowsOf(rows: Row[], contenders: string[]): Row[] {
+  return rows.filter((row) => contenders.some((c) => (row.values[c]?.length ?? 0) > 0));
+}
+
+/** A Markdown table: median (min–max) per contender, then `ours` (TH) ÷ each peer. */
+export function formatTable(rows: Row[], contenders: string[], ours: string, peers: string[]): string {
+  const shown = peers.filter((p) => contenders.includes(p));
+  const header = ['scenario', 'unit', ...contenders, ...shown.map((p) => `TH/${p}`)];
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
   for (const row of rows) {
     const unit = `${row.unit} (${row.better} is better)`;
-    lines.push(
-      `| ${[row.name, unit, ...contenders.map((c) => cell(row.values[c])), ratio(row, 'bullmq'), ratio(row, 'bee-queue')].join(' | ')} |`,
-    );
+    lines.push(`| ${[row.name, unit, ...contenders.map((c) => cell(row.values[c])), ...shown.map((p) => ratio(row, ours, p))].join(' | ')} |`);
   }
   return lines.join('\n');
 }

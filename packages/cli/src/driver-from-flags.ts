@@ -1,4 +1,4 @@
-import type { Admin, Driver } from '@taskharbor/core';
+import { type Admin, type Driver, ValidationError } from '@taskharbor/core';
 import { MemoryDriver } from '@taskharbor/driver-memory';
 import type { RedisConnectOptions } from '@taskharbor/driver-redis';
 import type { GlobalFlags } from './args/global-flags.js';
@@ -35,15 +35,28 @@ function causeMessage(error: unknown): string {
   return cause instanceof Error ? cause.message.split('\n')[0] || cause.name : String(cause);
 }
 
+/** The URL as messages show it: the password replaced by `***`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an unparsable URL)';
+  }
+}
+
 /**
- * Opens the driver the global flags name. The Redis driver is imported only
- * when asked for, so memory-driver commands never load ioredis.
+ * Opens the driver the global flags name. The Redis and Postgres drivers are
+ * imported only when asked for, so memory-driver commands never load ioredis
+ * or pg.
  */
 export async function openDriver(flags: GlobalFlags): Promise<OpenedDriver> {
   if (flags.driver === 'memory') {
     const driver = new MemoryDriver();
     return { driver, kind: 'memory', description: 'memory (this process only)', close: () => driver.close() };
   }
+  if (flags.driver === 'postgres') return openPostgres(flags);
   const { RedisDriver, resolveTarget } = await import('@taskharbor/driver-redis');
   const options: RedisConnectOptions = redisTarget(flags);
   if (flags.prefix !== undefined) options.keyPrefix = flags.prefix;
@@ -62,6 +75,35 @@ export async function openDriver(flags: GlobalFlags): Promise<OpenedDriver> {
     if ((error as { code?: unknown }).code === 'REDIS_CONNECT') {
       const from = flags.redisAddress === undefined ? 'the default address' : flags.redisAddress.source;
       throw new OperationalError(`cannot connect to Redis at ${description} (from ${from}): ${causeMessage(error)}`, 'REDIS_CONNECT', {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/**
+ * The Postgres driver on --database-url (else DATABASE_URL) and --schema
+ * (else TASKHARBOR_SCHEMA, else the driver's default). The URL is required:
+ * unlike Redis there is no conventional local default worth guessing.
+ */
+async function openPostgres(flags: GlobalFlags): Promise<OpenedDriver> {
+  const url = flags.databaseUrl;
+  if (url === undefined) {
+    throw new UsageError('the Postgres driver needs a database: give --database-url postgres://user@host:5432/db (or set DATABASE_URL)');
+  }
+  const { PostgresDriver } = await import('@taskharbor/driver-postgres');
+  const description = redactUrl(url.value);
+  try {
+    // The driver's pool opens connections as calls need them: one or two for a command, more for a busy worker run.
+    const driver = await PostgresDriver.connect({ connectionString: url.value, ...(flags.schema === undefined ? {} : { schema: flags.schema.value }) });
+    return { driver, kind: 'postgres', description: `${description} schema ${driver.schema}`, close: () => driver.close() };
+  } catch (error) {
+    if (error instanceof ValidationError && error.field === 'schema') {
+      throw new UsageError(`${flags.schema?.source ?? '--schema'}: ${error.message}`);
+    }
+    if ((error as { code?: unknown }).code === 'POSTGRES_CONNECT') {
+      throw new OperationalError(`cannot connect to PostgreSQL at ${description} (from ${url.source}): ${causeMessage(error)}`, 'POSTGRES_CONNECT', {
         cause: error,
       });
     }

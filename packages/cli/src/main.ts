@@ -20,7 +20,7 @@ export interface MainOptions {
 }
 
 const MEMORY_NOTE =
-  'the memory driver keeps jobs inside one process: this command starts from an empty store and cannot see (or keep) jobs of any other process; use --driver redis for a shared store';
+  'the memory driver keeps jobs inside one process: this command starts from an empty store and cannot see (or keep) jobs of any other process; use --driver redis or --driver postgres for a shared store';
 
 function writeError(io: CliIo, error: unknown, mode: Pick<GlobalFlags, 'json' | 'verbose'>, command: string | undefined): number {
   const report = reportFor(error);
@@ -55,6 +55,7 @@ function writeError(io: CliIo, error: unknown, mode: Pick<GlobalFlags, 'json' | 
  *
  * @example
  * const code = await main(['--driver', 'redis', 'queues', '--json']);
+ * const onPostgres = await main(['--driver', 'postgres', '--database-url', 'postgres://app@db:5432/app', 'queues']);
  */
 export async function main(argv: readonly string[], io: CliIo = processIo(), options: MainOptions = {}): Promise<number> {
   // Known before parsing, so that a malformed command line is reported the way it asked for.

@@ -40,10 +40,46 @@ describe('resolveGlobalFlags', () => {
   });
 
   it('refuses an unknown driver and Redis flags on the memory driver', () => {
-    expect(() => resolveGlobalFlags(parse(['--driver', 'postgres']), {})).toThrow(/--driver: expected memory or redis/);
-    expect(() => resolveGlobalFlags(parse([]), { TASKHARBOR_DRIVER: 'mem' })).toThrow(/TASKHARBOR_DRIVER: expected memory or redis/);
+    expect(() => resolveGlobalFlags(parse(['--driver', 'pg']), {})).toThrow(/--driver: expected memory, redis or postgres, got "pg"/);
+    expect(() => resolveGlobalFlags(parse([]), { TASKHARBOR_DRIVER: 'mem' })).toThrow(/TASKHARBOR_DRIVER: expected memory, redis or postgres/);
     expect(() => resolveGlobalFlags(parse(['--prefix', 'p']), {})).toThrow(/--prefix applies only to the Redis driver/);
     expect(() => resolveGlobalFlags(parse(['--redis-url', 'redis://x']), {})).toThrow(UsageError);
+  });
+
+  it('takes the database from --database-url, then DATABASE_URL, and the schema from --schema, then TASKHARBOR_SCHEMA', () => {
+    const env = { DATABASE_URL: 'postgres://env@h/db', TASKHARBOR_SCHEMA: 'jobs' };
+    expect(resolveGlobalFlags(parse(['--driver', 'postgres']), env)).toMatchObject({
+      driver: 'postgres',
+      databaseUrl: { value: 'postgres://env@h/db', source: 'DATABASE_URL' },
+      schema: { value: 'jobs', source: 'TASKHARBOR_SCHEMA' },
+    });
+    const flags = resolveGlobalFlags(parse(['--driver', 'postgres', '--database-url', 'postgresql://flag@h/db', '--schema', 'mine']), env);
+    expect(flags.databaseUrl).toEqual({ value: 'postgresql://flag@h/db', source: '--database-url' });
+    expect(flags.schema).toEqual({ value: 'mine', source: '--schema' });
+    expect(resolveGlobalFlags(parse([]), { TASKHARBOR_DRIVER: 'postgres' })).toEqual({
+      driver: 'postgres',
+      queue: 'default',
+      queueExplicit: false,
+      json: false,
+      verbose: false,
+    });
+    // The other drivers ignore the Postgres variables, as the Postgres driver ignores REDIS_URL and TASKHARBOR_PREFIX.
+    expect(resolveGlobalFlags(parse(['--driver', 'redis']), env)).not.toHaveProperty('databaseUrl');
+    expect(resolveGlobalFlags(parse(['--driver', 'postgres']), { REDIS_URL: 'redis://x', TASKHARBOR_PREFIX: 'p' })).not.toHaveProperty('prefix');
+  });
+
+  it('refuses a database URL of another scheme, without echoing it, and each driver the flags of another', () => {
+    const secret = 'mysql://u:hunter2@h/db';
+    expect(() => resolveGlobalFlags(parse(['--driver', 'postgres', '--database-url', secret]), {})).toThrow(
+      /^--database-url: unsupported scheme mysql:; expected postgres:\/\/ or postgresql:\/\/$/,
+    );
+    expect(() => resolveGlobalFlags(parse(['--driver', 'postgres']), { DATABASE_URL: 'host=h dbname=x' })).toThrow(/^DATABASE_URL: not a URL/);
+    expect(() => resolveGlobalFlags(parse(['--database-url', 'postgres://h/db']), {})).toThrow(
+      /--database-url applies only to the Postgres driver, but the driver is memory; add --driver postgres/,
+    );
+    expect(() => resolveGlobalFlags(parse(['--driver', 'redis', '--schema', 's']), {})).toThrow(/--schema applies only to the Postgres driver, but the driver is redis/);
+    expect(() => resolveGlobalFlags(parse(['--driver', 'postgres', '--prefix', 'p']), {})).toThrow(/--prefix applies only to the Redis driver, but the driver is postgres/);
+    expect(() => resolveGlobalFlags(parse(['--driver', 'postgres', '--redis-url', 'redis://x']), {})).toThrow(UsageError);
   });
 });
 

@@ -1,8 +1,9 @@
-import { type BatchOutcome, type Lease, LeaseMismatchError } from '@taskharbor/core';
+import { type BatchOutcome, BULK_STEP_SIZE, type Lease, LeaseMismatchError } from '@taskharbor/core';
 import type { Database } from './database.js';
 import { PostgresOutcomeUnknownError } from './errors.js';
 import { asBuffer, toMillis } from './job-row.js';
 import { explainUnchanged, type FinalStatus, type LeaseStateRow } from './lease-check.js';
+import type { DoneRules } from './retention.js';
 import type { Statement } from './sql/statement.js';
 
 /** A lease statement's answer: the state before, whether it changed the job, and what it made of it. */
@@ -54,14 +55,20 @@ export class LeaseWrites {
     return { changed: false };
   }
 
-  /** Acks every lease in one statement; one outcome per lease, and the jobs it finished. */
+  /**
+   * Acks every lease in one statement, which also applies the done
+   * retention `rules`; one outcome per lease, the jobs it finished, and
+   * whether retention reached its step bound (more to trim).
+   */
   async ack(
     operation: string,
     leases: readonly Lease[],
     now: number,
     results: readonly (Uint8Array | undefined)[],
-  ): Promise<{ outcomes: BatchOutcome<void>[]; finished: AckedJob[] }> {
+    rules: DoneRules,
+  ): Promise<{ outcomes: BatchOutcome<void>[]; finished: AckedJob[]; retentionMore: boolean }> {
     const finished: AckedJob[] = [];
+    let retentionMore = false;
     const outcomes = await this.batch(
       operation,
       this.db.sql.ack,
@@ -75,14 +82,18 @@ export class LeaseWrites {
           const result = results[index];
           return result === undefined ? null : asBuffer(result);
         }),
+        rules.maxCount,
+        rules.maxAgeMs,
+        BULK_STEP_SIZE,
       ],
       async (row, lease): Promise<Error | undefined | { value: undefined }> => {
+        if (row.retention_more) retentionMore = true;
         if (!row.changed) return this.unchangedError(row, lease, now, 'done');
         finished.push({ queue: lease.queue, id: lease.jobId, status: row.new_status === 'cancelled' ? 'cancelled' : 'done' });
         return undefined;
       },
     );
-    return { outcomes, finished };
+    return { outcomes, finished, retentionMore };
   }
 
   /** Extends every lease in one statement; one outcome per lease, marked when a cancel was requested. */

@@ -66,7 +66,7 @@ import { toMillis, toRecord } from './job-row.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
 import { LeaseWrites } from './lease-writes.js';
 import { Listener } from './listener.js';
-import { trimFinished } from './retention.js';
+import { type DoneRules, doneRules, trimFinished } from './retention.js';
 import { channelName, DEFAULT_SCHEMA, validateSchemaName } from './schema-name.js';
 import { WorkWaiters } from './work-waiters.js';
 
@@ -120,6 +120,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
   private readonly db: Database;
   private readonly leaseWrites: LeaseWrites;
   private readonly retention: ResolvedRetention;
+  private readonly doneRules: DoneRules;
   private readonly waiters = new WorkWaiters();
   private readonly finishWaiters: FinishWaiters;
   private readonly cancelListeners = new CancelListeners();
@@ -135,6 +136,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     }
     this.schema = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
     this.retention = resolveRetention(options.retention);
+    this.doneRules = doneRules(this.retention);
     this.db = new Database(options.pool, this.schema);
     this.leaseWrites = new LeaseWrites(this.db);
     this.finishWaiters = new FinishWaiters((ref) => this.finishedRecord(ref));
@@ -634,20 +636,26 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     await trimFinished(this.db, this.retention, queue, status, now);
   }
 
-  /** Acks in one statement, then tells this driver's finish waiters and applies retention per queue. */
+  /**
+   * Acks and applies the done retention in one statement, then tells this
+   * driver's finish waiters; only when the statement's retention reached its
+   * step bound does a trim per queue and status follow.
+   */
   private async ackBatch(
     operation: string,
     leases: readonly Lease[],
     now: number,
     results: readonly (Uint8Array | undefined)[],
   ): Promise<BatchOutcome<void>[]> {
-    const { outcomes, finished } = await this.leaseWrites.ack(operation, leases, now, results);
+    const { outcomes, finished, retentionMore } = await this.leaseWrites.ack(operation, leases, now, results, this.doneRules);
     const trims = new Map<string, { queue: string; status: 'done' | 'cancelled' }>();
     for (const job of finished) {
       void this.finishWaiters.recheck(job.queue, job.id);
       trims.set(`${job.status} ${job.queue}`, { queue: job.queue, status: job.status });
     }
-    for (const { queue, status } of trims.values()) await trimFinished(this.db, this.retention, queue, status, now);
+    if (retentionMore) {
+      for (const { queue, status } of trims.values()) await trimFinished(this.db, this.retention, queue, status, now);
+    }
     return outcomes;
   }
 

@@ -10,11 +10,22 @@ function limitOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
+/** The done (and cancelled) rules as the ack statement takes them: null for a rule switched off. */
+export interface DoneRules {
+  maxCount: number | null;
+  maxAgeMs: number | null;
+}
+
+export function doneRules(retention: ResolvedRetention): DoneRules {
+  return { maxCount: limitOrNull(retention.maxDoneCount), maxAgeMs: limitOrNull(retention.maxDoneAgeMs) };
+}
+
 /**
  * Retention for one queue and finished status, in deletes of at most
- * BULK_STEP_SIZE rows. It runs after the write it follows has committed, so
- * a lost connection here is not that write's failure: the next finish trims
- * again.
+ * BULK_STEP_SIZE rows. It runs after the write it follows has committed (a
+ * fail or cancel; an ack trims in its own statement and comes here only when
+ * that reached its step bound), so a lost connection here is not that
+ * write's failure: the next finish trims again.
  */
 export async function trimFinished(
   db: Database,

@@ -2,12 +2,17 @@ import type { Command } from './command.js';
 import { COMMANDS, subcommandsOf } from './registry.js';
 
 export const GLOBAL_HELP = `Global flags (before the command; accepted after it too):
-  --driver <memory|redis>   where jobs live (default memory; env TASKHARBOR_DRIVER)
+  --driver <memory|redis|postgres>
+                            where jobs live (default memory; env TASKHARBOR_DRIVER)
   --redis-url <url>         redis://[user:pass@]host:port/db, rediss:// for TLS, or
                             host:port (default env REDIS_URL, then REDIS_ADDR,
                             then localhost:6379)
   --prefix <prefix>         Redis key prefix (default env TASKHARBOR_PREFIX, then
                             taskharbor)
+  --database-url <url>      postgres://[user:pass@]host:port/database (default env
+                            DATABASE_URL; the Postgres driver needs one)
+  --schema <schema>         Postgres schema of the job tables (default env
+                            TASKHARBOR_SCHEMA, then taskharbor)
   --queue <queue>           the queue to work on (default "default")
   --json                    machine-readable output: one JSON document
   --verbose                 more detail; stack traces on errors
@@ -16,7 +21,7 @@ export const GLOBAL_HELP = `Global flags (before the command; accepted after it 
 
 const EXIT_CODES = `Exit codes:
   0  fine
-  1  operational failure (unknown job, unreachable Redis, job in the wrong state)
+  1  operational failure (unknown job, unreachable store, job in the wrong state)
   2  usage error (unknown flag, malformed time, duration or JSON, missing argument)
   130  worker run forced to stop by a second Ctrl+C`;
 
@@ -35,7 +40,8 @@ ${GLOBAL_HELP}
 
 The memory driver keeps jobs inside one process, so apart from worker run
 (whose --handlers module may enqueue its own jobs) commands on it see an
-empty store; use --driver redis to reach jobs your apps enqueued.
+empty store; use --driver redis or --driver postgres to reach jobs your apps
+enqueued.
 
 ${EXIT_CODES}
 

@@ -7,7 +7,8 @@ export const queuesCommand: Command = {
   summary: 'List every known queue with its job counts per status',
   usage: '',
   help: `Lists every queue that holds or held a job, or was paused (under the Redis
-prefix), with how many jobs it has in each status and whether it is paused.
+prefix, or in the Postgres schema), with how many jobs it has in each status
+and whether it is paused.
 With --json: {"queues": [{"queue", "counts": {"ready", "scheduled",
 "inflight", "done", "dlq", "cancelled", "paused"}}]}.
 

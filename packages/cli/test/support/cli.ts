@@ -9,6 +9,32 @@ export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 export const redisUrl: string | undefined =
   process.env.REDIS_URL || (process.env.REDIS_ADDR ? `redis://${process.env.REDIS_ADDR}` : undefined);
 
+/** DATABASE_URL, as the CLI reads it. */
+export const databaseUrl: string | undefined = process.env.DATABASE_URL || undefined;
+
+/** A Postgres schema no other test file (or earlier run) uses: lower-case, as the driver requires. */
+export function uniqueSchema(name: string): string {
+  return `th_cli_test_${name}_${randomBytes(3).toString('hex')}`;
+}
+
+/** Drops the schema and everything in it (the database is shared: nothing else is touched). */
+export async function dropSchema(schema: string): Promise<void> {
+  if (databaseUrl === undefined) return;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The global flags that point a command at this file's schema on the tests' PostgreSQL. */
+export function postgresFlags(schema: string): string[] {
+  return ['--driver', 'postgres', '--database-url', databaseUrl as string, '--schema', schema];
+}
+
 /** A key prefix no other test file (or earlier run) uses. */
 export function uniquePrefix(name: string): string {
   return `th-cli-test-${name}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -27,6 +53,7 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   delete env.FORCE_COLOR;
   delete env.TASKHARBOR_DRIVER;
   delete env.TASKHARBOR_PREFIX;
+  delete env.TASKHARBOR_SCHEMA;
   Object.assign(env, extra);
   for (const [key, value] of Object.entries(extra)) if (value === undefined) delete env[key];
   return env;

@@ -1,33 +1,138 @@
--- Acks a batch of leases at now $4: each job whose token is current and
+-- Acks a batch of leases at now $4 and applies the done retention in the same
+-- statement (one commit instead of two). Each job whose token is current and
 -- whose lease has not expired becomes done (with its result), or cancelled
 -- when a cancel was requested. $1, $2, $3, $5: the leases' queues, ids,
--- tokens and results, one element per lease. Every lease's state before the
--- statement comes back, so the caller can name the error of one that
--- changed nothing.
+-- tokens and results, one element per lease. Retention per queue and final
+-- status, as trim-finished.sql: $6 the most done (and cancelled) jobs kept
+-- (null: no count rule), $7 the most age in ms (null: no age rule), $8 the
+-- bound of rows one step removes. The jobs this ack finishes count as the
+-- newest (ended_at = now); one the count rule would remove at once is
+-- deleted instead of updated. Every lease's state before the statement comes
+-- back, so the caller can name the error of one that changed nothing, and
+-- `retention_more` says a step bound was reached (the caller trims on).
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $5::bytea[]) WITH ORDINALITY AS i(queue, id, token, result, ord)
 ),
 before AS (
-  SELECT i.ord, j.status, j.lease_token, j.lease_expires_at
+  SELECT i.ord, i.queue, i.id, i.token, i.result, j.status, j.lease_token, j.lease_expires_at,
+    coalesce(j.status = 'inflight' AND j.lease_token = i.token AND j.lease_expires_at > $4::bigint, false) AS valid,
+    CASE WHEN j.cancel_requested_at IS NULL THEN 'done' ELSE 'cancelled' END AS final_status
   FROM input i LEFT JOIN {{schema}}.jobs j ON j.queue = i.queue AND j.id = i.id
+),
+finishing AS (
+  SELECT queue, final_status AS status, count(*) AS acking FROM before WHERE valid GROUP BY queue, final_status
+),
+-- The count rule ranks finished jobs newest first, by (ended_at, id), the
+-- jobs this ack finishes among them with ended_at = now. Only the jobs past
+-- the newest (count - acking) of the ones already finished can fall past the
+-- count, so the scan skips those in the index (as trim-finished.sql does)
+-- and ranks only the next (acking + step).
+past_count_candidates AS (
+  SELECT f.queue, f.status, o.id, o.ended_at, greatest($6::bigint - f.acking, 0) + o.n AS old_rank
+  FROM finishing f
+  CROSS JOIN LATERAL (
+    SELECT id, ended_at, row_number() OVER (ORDER BY ended_at DESC, id DESC) AS n
+    FROM (
+      SELECT id, ended_at FROM {{schema}}.jobs
+      WHERE queue = f.queue AND status = f.status AND ended_at IS NOT NULL
+      ORDER BY ended_at DESC, id DESC
+      OFFSET greatest($6::bigint - f.acking, 0)
+      LIMIT f.acking + $8::bigint
+    ) AS page
+  ) AS o
+  WHERE $6::bigint IS NOT NULL
+),
+-- A finished job's place: its place among the finished ones, plus the jobs
+-- this ack finishes that sort before it.
+over_count AS (
+  SELECT c.queue, c.id, false AS is_new
+  FROM past_count_candidates c
+  WHERE c.old_rank + (
+    SELECT count(*) FROM before b
+    WHERE b.valid AND b.queue = c.queue AND b.final_status = c.status AND ($4::bigint, b.id COLLATE "C") > (c.ended_at, c.id)
+  ) > $6::bigint
+  UNION ALL
+  -- A job this ack finishes: its place among them, plus the finished ones
+  -- that sort before it (only those that ended at now or later, usually none).
+  SELECT n.queue, n.id, true
+  FROM before n
+  WHERE n.valid AND $6::bigint IS NOT NULL
+    AND (
+      SELECT count(*) FROM before b
+      WHERE b.valid AND b.queue = n.queue AND b.final_status = n.final_status AND b.id COLLATE "C" >= n.id
+    ) + (
+      SELECT count(*) FROM {{schema}}.jobs o
+      WHERE o.queue = n.queue AND o.status = n.final_status AND o.ended_at IS NOT NULL AND (o.ended_at, o.id) > ($4::bigint, n.id COLLATE "C")
+    ) > $6::bigint
+),
+too_old AS (
+  SELECT f.queue, f.status, o.id
+  FROM finishing f
+  CROSS JOIN LATERAL (
+    SELECT id FROM {{schema}}.jobs
+    WHERE queue = f.queue AND status = f.status AND ended_at IS NOT NULL AND ended_at < $4::bigint - $7::bigint
+    ORDER BY ended_at, id
+    LIMIT $8::bigint
+  ) AS o
+  WHERE $7::bigint IS NOT NULL
 ),
 acked AS (
   UPDATE {{schema}}.jobs j SET
     status = CASE WHEN j.cancel_requested_at IS NULL THEN 'done' ELSE 'cancelled' END,
     finished_at = CASE WHEN j.cancel_requested_at IS NULL THEN $4::bigint END,
     cancelled_at = CASE WHEN j.cancel_requested_at IS NULL THEN NULL ELSE $4::bigint END,
-    result = CASE WHEN j.cancel_requested_at IS NULL THEN i.result END,
+    result = CASE WHEN j.cancel_requested_at IS NULL THEN b.result END,
     ended_at = $4::bigint,
     lease_expires_at = NULL
-  FROM input i
-  WHERE j.queue = i.queue AND j.id = i.id AND j.status = 'inflight' AND j.lease_token = i.token
+  FROM before b
+  WHERE b.valid AND j.queue = b.queue AND j.id = b.id AND j.status = 'inflight' AND j.lease_token = b.token
     AND j.lease_expires_at > $4::bigint
-  RETURNING i.ord, j.queue, j.id, j.status AS new_status, j.watched
+    AND NOT EXISTS (SELECT 1 FROM over_count c WHERE c.is_new AND c.queue = b.queue AND c.id = b.id)
+  RETURNING b.ord, j.queue, j.id, j.status AS new_status, j.watched
+),
+-- Acked and, by the count rule, removed at once.
+acked_removed AS (
+  DELETE FROM {{schema}}.jobs j
+  USING before b
+  WHERE b.valid AND j.queue = b.queue AND j.id = b.id AND j.status = 'inflight' AND j.lease_token = b.token
+    AND j.lease_expires_at > $4::bigint
+    AND EXISTS (SELECT 1 FROM over_count c WHERE c.is_new AND c.queue = b.queue AND c.id = b.id)
+  RETURNING b.ord, j.queue, j.id, b.final_status AS new_status, j.watched
+),
+-- Older finished jobs to remove. Rows a concurrent ack of the same queue is
+-- already removing are skipped, not waited for: it removes them, and two acks
+-- never wait on each other's rows (so never deadlock).
+trim_locked AS MATERIALIZED (
+  SELECT j.queue, j.id
+  FROM {{schema}}.jobs j
+  JOIN (SELECT queue, id FROM over_count WHERE NOT is_new UNION SELECT queue, id FROM too_old) AS d ON j.queue = d.queue AND j.id = d.id
+  WHERE j.status IN ('done', 'cancelled')
+  FOR UPDATE OF j SKIP LOCKED
+),
+trimmed AS (
+  DELETE FROM {{schema}}.jobs j
+  USING trim_locked t
+  WHERE j.queue = t.queue AND j.id = t.id
+  RETURNING j.queue, j.id, j.watched
 ),
 finish_notices AS (
-  SELECT pg_notify({{channel}}, 'f ' || queue || ' ' || id) FROM acked WHERE watched
+  SELECT pg_notify({{channel}}, 'f ' || queue || ' ' || id)
+  FROM (
+    SELECT queue, id, watched FROM acked
+    UNION ALL SELECT queue, id, watched FROM acked_removed
+    UNION ALL SELECT queue, id, watched FROM trimmed
+  ) AS finished
+  WHERE watched
+),
+changes AS (
+  SELECT ord, new_status FROM acked UNION ALL SELECT ord, new_status FROM acked_removed
 )
-SELECT b.ord, b.status, b.lease_token, b.lease_expires_at, a.ord IS NOT NULL AS changed, a.new_status,
-  (SELECT count(*) FROM finish_notices) AS finish_notices
-FROM before b LEFT JOIN acked a ON a.ord = b.ord
+SELECT b.ord, b.status, b.lease_token, b.lease_expires_at, c.ord IS NOT NULL AS changed, c.new_status,
+  (SELECT count(*) FROM finish_notices) AS finish_notices,
+  EXISTS (
+    SELECT 1 FROM finishing f
+    WHERE (SELECT count(*) FROM past_count_candidates c WHERE c.queue = f.queue AND c.status = f.status) >= f.acking + $8::bigint
+      OR (SELECT count(*) FROM too_old o WHERE o.queue = f.queue AND o.status = f.status) >= $8::bigint
+  ) AS retention_more
+FROM before b LEFT JOIN changes c ON c.ord = b.ord
 ORDER BY b.ord;

@@ -26,12 +26,16 @@ inserted AS (
 wake_ups AS (
   SELECT pg_notify({{channel}}, 'w ' || queue) FROM (SELECT DISTINCT queue FROM inserted) AS woken
 )
+-- The job that holds the id or key is looked up only for a record that was
+-- not inserted, one index probe each: a join against the table would let the
+-- planner read the whole table for every batch.
 SELECT i.ord,
   ins.id IS NOT NULL AS inserted,
-  coalesce(by_id.id, by_key.id) AS existing_id,
+  CASE WHEN ins.id IS NULL THEN coalesce(
+    (SELECT j.id FROM {{schema}}.jobs j WHERE j.queue = i.queue AND j.id = i.id),
+    (SELECT j.id FROM {{schema}}.jobs j WHERE j.queue = i.queue AND j.idempotency_key = i.idempotency_key)
+  ) END AS existing_id,
   (SELECT count(*) FROM wake_ups) AS wake_ups
 FROM input i
 LEFT JOIN inserted ins ON ins.queue = i.queue AND ins.id = i.id
-LEFT JOIN {{schema}}.jobs by_id ON by_id.queue = i.queue AND by_id.id = i.id
-LEFT JOIN {{schema}}.jobs by_key ON by_key.queue = i.queue AND by_key.idempotency_key = i.idempotency_key
 ORDER BY i.ord;

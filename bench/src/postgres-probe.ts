@@ -1,0 +1,104 @@
+/**
+ * Where a TaskHarbor worker's time goes on PostgreSQL: runs N no-op jobs at
+ * one concurrency through the Postgres driver on a pool that counts and
+ * times every statement, and prints, per statement, the calls, the calls per
+ * job, the rows per call and the mean and p95 round trip, and the worker's
+ * reserve sizes. Not part of the benchmark table; see docs/benchmarks.md.
+ *
+ *   DATABASE_URL=postgres://… pnpm --filter @taskharbor/bench probe:postgres --jobs=20000 --concurrency=50 --retention=removed|kept|default
+ */
+import { Client } from '@taskharbor/core';
+import { PostgresDriver } from '@taskharbor/driver-postgres';
+import { Worker } from '@taskharbor/worker';
+import pg from 'pg';
+import { retentionFor } from './contenders.js';
+import { schemaFor } from './postgres-contenders.js';
+
+const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const jobs = Number(arg('jobs', '20000'));
+const concurrency = Number(arg('concurrency', '50'));
+/** removed: maxDoneCount 0; kept: no retention rule; default: core's DEFAULT_RETENTION (the last 1,000, for 24 hours). */
+const retentionMode = arg('retention', 'removed');
+if (!['removed', 'kept', 'default'].includes(retentionMode)) throw new Error('--retention: removed, kept or default');
+const connectionString = process.env.DATABASE_URL;
+if (connectionString === undefined) throw new Error('set DATABASE_URL');
+
+interface Timing {
+  calls: number;
+  rows: number;
+  ms: number[];
+}
+const timings = new Map<string, Timing>();
+
+/** A pg Pool whose query() records each named statement's round trip. */
+function countingPool(): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: 20 });
+  pool.on('error', () => undefined);
+  const query = pool.query.bind(pool) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
+  (pool as unknown as { query: typeof query }).query = async (config: pg.QueryConfig) => {
+    const name = (config.name ?? 'unnamed').replace(/^th_[0-9a-f]+_/, '');
+    const t0 = performance.now();
+    const result = await query(config);
+    const timing = timings.get(name) ?? { calls: 0, rows: 0, ms: [] };
+    timing.calls++;
+    timing.rows += result.rowCount ?? 0;
+    timing.ms.push(performance.now() - t0);
+    timings.set(name, timing);
+    return result;
+  };
+  return pool;
+}
+
+const schema = schemaFor(`probe-${Date.now().toString(36)}`);
+const pool = countingPool();
+const retention = retentionMode === 'default' ? {} : retentionFor({ removeDone: retentionMode === 'removed' });
+const driver = new PostgresDriver({ pool, schema, retention });
+await driver.ready();
+const client = new Client(driver);
+for (let done = 0; done < jobs; done += 1000) {
+  await client.enqueueMany(Array.from({ length: Math.min(1000, jobs - done) }, () => ({ type: 'noop', payload: {}, options: { queue: 'probe' } })));
+}
+timings.clear();
+
+const reserveSizes = new Map<number, number>();
+const reserve = driver.reserve.bind(driver);
+driver.reserve = async (request) => {
+  const result = await reserve(request);
+  reserveSizes.set(result.jobs.length, (reserveSizes.get(result.jobs.length) ?? 0) + 1);
+  return result;
+};
+
+let completed = 0;
+const worker = new Worker(driver, { queues: ['probe'], concurrency, keepAlive: false });
+worker.register('noop', () => {});
+const finished = new Promise<void>((resolve) => {
+  worker.on('completed', () => {
+    completed++;
+    if (completed === jobs) resolve();
+  });
+});
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+void worker.start();
+await finished;
+const elapsed = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+await worker.close();
+await driver.close();
+await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+await pool.end();
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
+process.stdout.write(
+  `${jobs} jobs, concurrency ${concurrency}, retention ${retentionMode}: ${Math.round(jobs / (elapsed / 1000))} jobs/s, ` +
+    `Node CPU ${(((cpu.user + cpu.system) / 1000 / elapsed) * 100).toFixed(0)}% of one core\n\n`,
+);
+process.stdout.write('| statement | calls | per job | rows per call | mean ms | p95 ms |\n| --- | ---: | ---: | ---: | ---: | ---: |\n');
+for (const [name, t] of [...timings].sort((a, b) => b[1].calls - a[1].calls)) {
+  const mean = t.ms.reduce((a, b) => a + b, 0) / t.calls;
+  process.stdout.write(
+    `| ${name} | ${t.calls} | ${(t.calls / jobs).toFixed(3)} | ${(t.rows / t.calls).toFixed(1)} | ${mean.toFixed(2)} | ${percentile(t.ms, 95).toFixed(2)} |\n`,
+  );
+}
+const sizes = [...reserveSizes].sort((a, b) => a[0] - b[0]);
+process.stdout.write(`\nreserve calls by jobs returned: ${sizes.map(([size, count]) => `${size}: ${count}`).join(', ')}\n`);
