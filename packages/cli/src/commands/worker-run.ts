@@ -151,7 +151,8 @@ Example:
     });
 
     const startedAt = Date.now();
-    await worker.start();
+    // Reported before start(): the worker takes jobs at once, and their events follow this one.
+    const starting = worker.start();
     report.started(
       {
         driver: ctx.driverDescription(),
@@ -167,6 +168,7 @@ Example:
         'press Ctrl+C to stop (twice to abort running jobs)',
       ],
     );
+    await starting;
     statusLine?.start();
     try {
       await closed;
