@@ -67,8 +67,9 @@ describe.skipIf(plan.skip)('PostgreSQL restart (pg_ctlcluster restart of the ser
     let produced = 0;
     let restarted = false;
     let producing = true;
+    let stopProducing = false;
     const producer = (async () => {
-      while (!restarted || produced < PRODUCED) {
+      while (!stopProducing && (!restarted || produced < PRODUCED)) {
         await enqueueBatch(INITIAL + produced, 5);
         produced += 5;
         await sleep(50);
@@ -107,7 +108,8 @@ describe.skipIf(plan.skip)('PostgreSQL restart (pg_ctlcluster restart of the ser
         50,
       );
     } finally {
-      // Whatever happened above, the server is running again before anything else.
+      // Whatever happened above, the server is running again before anything else, and the producer stops.
+      stopProducing = true;
       await ensureUp(cluster);
     }
     await producer;

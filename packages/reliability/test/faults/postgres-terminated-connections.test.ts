@@ -7,7 +7,7 @@
  * Every job fails on attempt 1 and succeeds on attempt 2, so a retry that
  * was written twice would leave attempts = 2: attempts must be exactly 1.
  * Before each round every worker must be listening again, and at the end
- * idle workers (polling only every 30 s) must be woken by a notice on their
+ * idle workers (polling only every 60 s) must be woken by a notice on their
  * re-established listening connections.
  */
 import { Client } from '@taskharbor/core';
@@ -71,11 +71,29 @@ describe.skipIf(SKIP_POSTGRES)('PostgreSQL: terminated connections (pg_terminate
     const killAt = Array.from({ length: KILL_ROUNDS }, (_, k) => Math.floor(((k + 1) * JOBS) / (KILL_ROUNDS + 2)));
     const rounds: { backends: number; listeners: number }[] = [];
     const terminatedListeners = new Set<number>();
-    const listenersBack = async (what: string): Promise<void> =>
-      waitFor(`every worker listening again (${what})`, 10_000, async () => {
-        const pids = await listeningPids(pool, workerAppName);
-        return pids.length === WORKERS && pids.every((pid) => !terminatedListeners.has(pid));
-      });
+    const listenersBack = async (what: string): Promise<void> => {
+      try {
+        await waitFor(`every worker listening again (${what})`, 10_000, async () => {
+          const pids = await listeningPids(pool, workerAppName);
+          return pids.length === WORKERS && pids.every((pid) => !terminatedListeners.has(pid));
+        });
+      } catch (error) {
+        // What the workers and their backends looked like, for the failure report.
+        const { rows } = await pool.query(
+          'SELECT pid, state, wait_event_type, wait_event, backend_start::text, left(query, 60) AS query FROM pg_stat_activity WHERE application_name = $1',
+          [workerAppName],
+        );
+        const seen = workers.map((worker) => ({
+          pid: worker.pid,
+          alive: worker.alive,
+          errors: worker.events.filter((event) => event.event === 'error' || event.event === 'fatal').slice(-5),
+          starts: worker.starts.length,
+          last: worker.events.slice(-4),
+          stderr: worker.errorOutput.slice(-500),
+        }));
+        throw new Error(`${(error as Error).message}; backends ${JSON.stringify(rows)}; workers ${JSON.stringify(seen)}`);
+      }
+    };
     await waitFor(
       'every job done',
       LARGE ? 600_000 : 90_000,
