@@ -260,13 +260,17 @@ export class Worker<Jobs extends JobMap = JobMap> {
         if (!(await this.backOff(error))) break;
         continue;
       }
-      if (!this.lastLookEmpty) {
+      if (!this.lastLookEmpty && this.someQueueAskable()) {
         // Busy: send the round and go on filling slots as they free, without waiting for its
         // answer, so the next round is on its way while this one's jobs run. No wake-up is
         // armed: a busy worker sends nothing to waitForWork while jobs keep coming.
         this.sendRound();
         continue;
       }
+      // Every queue is set aside (a late reserve out, or a backoff): a round would ask nothing and
+      // come back at once, so the busy path would never yield. Look as an idle worker does, and
+      // wait for the late answer (it pokes the wait), the backoff's end or new work.
+      this.lastLookEmpty = true;
       // The last round came up short: arm the wake-up before the reserve that may lead to a
       // wait, so it cannot miss an enqueue that lands in between, and wait for the answer.
       this.wake.arm();
@@ -291,6 +295,12 @@ export class Worker<Jobs extends JobMap = JobMap> {
       await this.wake.wait(round.nextDueAt, stop);
     }
     this.wake.cancel();
+  }
+
+  /** Whether a round now would ask some queue (rather than skip them all for trouble). */
+  private someQueueAskable(): boolean {
+    const now = this.options.clock.now();
+    return this.planner.names.some((queue) => !this.trouble.skips(queue, now));
   }
 
   /** One reserve round for every free slot; the slots stay booked until it answers. */

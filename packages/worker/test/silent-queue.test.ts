@@ -119,3 +119,71 @@ describe('a silent queue stalls only itself', () => {
     silence.reject(new Error('connection lost'));
   });
 });
+
+/**
+ * A reserve that went late (its queue is skipped until it answers) while an
+ * armed round filled every slot: the busy loop then found every queue
+ * skipped, and such a round completes without waiting for anything. The
+ * loop must not keep sending rounds that ask nothing (found by the
+ * PostgreSQL fault runs: a worker spun at 100% CPU, its timers and replies
+ * never handled again).
+ */
+describe('a late reserve outstanding while the worker is busy', () => {
+  it('a_round_that_asks_no_queue_leaves_the_busy_loop_waiting_for_a_slot_or_the_late_answer', async () => {
+    const h = harness();
+    const late = new Gate<never>();
+    const armed = new Gate();
+    let reserves = 0;
+    h.driver.override('reserve', (real, request: never) => {
+      reserves++;
+      if (reserves === 2) return late.promise; // the round that goes late
+      if (reserves === 3) return Promise.resolve({ jobs: [] }); // looks empty: the next round is an armed one
+      if (reserves === 4) return armed.promise.then(() => real.reserve(request)); // the armed round, answered in time
+      return real.reserve(request);
+    });
+    // Counts the worker's clock reads: a loop that never yields reads it without end, and is stopped here.
+    let reads = 0;
+    const { worker, events } = h.worker({
+      concurrency: 2,
+      clock: {
+        now: () => {
+          if (++reads > 100_000) void worker.close({ graceMs: 0 });
+          return h.clock.now();
+        },
+        setTimeout: (callback, ms) => h.clock.setTimeout(callback, ms),
+        clearTimeout: (handle) => h.clock.clearTimeout(handle),
+      },
+    });
+    const holds = [new Gate(), new Gate(), new Gate(), new Gate()];
+    let started = 0;
+    worker.register('hold', () => (holds[started++] as Gate).promise);
+    try {
+      for (let i = 0; i < 4; i++) await h.client.enqueue('hold', undefined);
+      await worker.start();
+      await h.until(() => events.of('active').length === 2, 'two jobs running');
+
+      holds[0]?.resolve();
+      await h.until(() => reserves === 2, 'the round that goes late sent');
+      await h.clock.advance(100);
+      holds[1]?.resolve();
+      await h.until(() => reserves === 4, 'an empty-looking round, then the armed round');
+      // The round sent first runs out of patience while the armed round is still within its own.
+      await h.clock.advance(ASK_PATIENCE_MS - 100);
+      armed.resolve();
+      await h.until(() => events.of('active').length === 3, 'the armed round started its job');
+      await h.clock.flush();
+      expect(reads).toBeLessThan(100_000);
+      expect(worker.status).toBe('started');
+
+      // The late reserve fails at last (its connection was lost): the worker asks again and finishes the rest.
+      late.reject(new Error('connection lost'));
+      for (const hold of holds) hold.resolve();
+      await h.until(() => events.of('completed').length === 4, 'every job done');
+      expect(events.of('error').map((event) => event.during)).toEqual(['reserve']);
+    } finally {
+      // Settled already when the test passes; on a failure, they let the worker close.
+      late.reject(new Error('connection lost'));
+      for (const hold of holds) hold.resolve();
+    }
+  });
+});

@@ -13,10 +13,12 @@ import {
   ValidationError,
 } from '@taskharbor/core';
 import { MemoryDriver } from '@taskharbor/driver-memory';
+import { PostgresDriver } from '@taskharbor/driver-postgres';
 import { RedisDriver } from '@taskharbor/driver-redis';
 import { FakeClock } from '@taskharbor/testkit';
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectRedis,
@@ -30,6 +32,7 @@ import {
   scanKeys,
   T0,
 } from '../support/property-env.js';
+import { databaseUrl, dropSchema, openPool, SKIP_POSTGRES, schemaFor, schemaSnapshot } from '../support/postgres-env.js';
 import {
   isValidCount,
   isValidDuration,
@@ -332,7 +335,6 @@ async function leaseCase(driver: Driver & Admin, snapshot: () => Promise<unknown
  * before/after snapshots stay small however many runs there are.
  */
 function defineBadInputProperties(fresh: () => Promise<Target & { close(): Promise<void> }>, runs: { ci: number; large: number }): void {
-
   it('enqueue: a random record is stored exactly, or rejected with a ValidationError and nothing written', { timeout: TIMEOUT }, async () => {
     const queue = freshId('q');
     await fc.assert(
@@ -503,6 +505,33 @@ describe.skipIf(SKIP_REDIS)('bad input: Redis driver', () => {
       // Writes the data-model version key now, so it is not the first write a case sees.
       await driver.counts('warm-up');
       return { name: 'redis', driver, snapshot: () => keyspaceSnapshot(raw, subPrefix), close: () => driver.close() };
+    },
+    { ci: 40, large: 1000 },
+  );
+});
+
+describe.skipIf(SKIP_POSTGRES)('bad input: PostgreSQL driver', () => {
+  const schema = schemaFor('prop_bad_input');
+  let pool: pg.Pool;
+  let driver: PostgresDriver;
+  beforeAll(async () => {
+    pool = openPool();
+    driver = await PostgresDriver.connect({ connectionString: databaseUrl(), schema, poolSize: 4 });
+  });
+  afterAll(async () => {
+    await driver?.close();
+    if (pool !== undefined) {
+      await dropSchema(pool, schema);
+      const { rows } = await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+      expect(rows).toEqual([]);
+      await pool.end();
+    }
+  });
+  defineBadInputProperties(
+    async () => {
+      // Each run on an empty store (one run's ids and keys would meet the next run's): the file's schema, emptied.
+      await pool.query(`DELETE FROM "${schema}".jobs; DELETE FROM "${schema}".queues`);
+      return { name: 'postgres', driver, snapshot: () => schemaSnapshot(pool, schema), close: async () => undefined };
     },
     { ci: 40, large: 1000 },
   );

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { MemoryDriver } from '@taskharbor/driver-memory';
+import { PostgresDriver } from '@taskharbor/driver-postgres';
 import type { RedisDriver } from '@taskharbor/driver-redis';
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseUrl, dropSchema, openPool, SKIP_POSTGRES, schemaFor } from '../support/postgres-env.js';
 import { commandSequence, freshRun, RETENTION } from '../support/property-commands.js';
 import { connectRedis, deleteKeys, fcParams, LARGE, openRawClient, propertyPrefix, SKIP_REDIS, scanKeys, T0 } from '../support/property-env.js';
 
@@ -56,6 +59,37 @@ describe.skipIf(SKIP_REDIS)('model-based: Redis driver', () => {
       await deleteKeys(raw, prefix);
       expect(await scanKeys(raw, prefix)).toEqual([]);
       raw.disconnect();
+    }
+  });
+
+  it('agrees with the reference model after every command', { timeout: TIMEOUT }, async () => {
+    await fc.assert(
+      fc.asyncProperty(commandsArb(), async (commands) => {
+        // Each run (and each shrink step) on a queue of its own.
+        const queue = `m-${run++}-${randomBytes(3).toString('hex')}`;
+        await fc.asyncModelRun(() => freshRun(driver, queue, T0), commands);
+      }),
+      fcParams({ ci: 50, large: 1000 }),
+    );
+  });
+});
+
+describe.skipIf(SKIP_POSTGRES)('model-based: PostgreSQL driver', () => {
+  const schema = schemaFor('prop_model');
+  let driver: PostgresDriver;
+  let pool: pg.Pool;
+  let run = 0;
+
+  beforeAll(async () => {
+    driver = await PostgresDriver.connect({ connectionString: databaseUrl(), schema, poolSize: 4, retention: RETENTION });
+    pool = openPool(1);
+  });
+
+  afterAll(async () => {
+    await driver?.close();
+    if (pool !== undefined) {
+      await dropSchema(pool, schema);
+      await pool.end();
     }
   });
 

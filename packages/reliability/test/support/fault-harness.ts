@@ -6,9 +6,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { JobRecord } from '@taskharbor/core';
-import type { RedisDriver } from '@taskharbor/driver-redis';
+import type { Admin, JobRecord } from '@taskharbor/core';
 import { Redis } from 'ioredis';
+import type { PgFaultWorkerConfig } from './fault-pg-worker.js';
 import type { FaultWorkerConfig } from './fault-worker.js';
 
 export const TEST_DB = 14;
@@ -76,21 +76,28 @@ export interface WorkerEvent {
   during?: string;
   code?: string;
   message?: string;
+  /** `start` events (PostgreSQL workers): the run's attempt and reclaims. */
+  attempt?: number;
+  reclaims?: number;
 }
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./fault-worker.ts', import.meta.url));
+const PG_WORKER_SCRIPT = fileURLToPath(new URL('./fault-pg-worker.ts', import.meta.url));
 const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
-/** One worker child process. */
+/** One worker child process: on the Redis driver, or on PostgreSQL for a PgFaultWorkerConfig. */
 export class FaultWorker {
   readonly child: ChildProcess;
   readonly events: WorkerEvent[] = [];
   readonly ready: Promise<void>;
   readonly exited: Promise<number | null>;
+  /** Settles once the process exited and its stdout was read to the end (every event it wrote is in `events`). */
+  readonly drained: Promise<void>;
   private stderr = '';
 
-  constructor(config: FaultWorkerConfig) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
+  constructor(config: FaultWorkerConfig | PgFaultWorkerConfig) {
+    const script = 'connectionString' in config ? PG_WORKER_SCRIPT : WORKER_SCRIPT;
+    this.child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: PACKAGE_DIR,
       env: { ...process.env, FAULT_CONFIG: JSON.stringify(config) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -132,8 +139,23 @@ export class FaultWorker {
         resolve(code);
       });
     });
+    this.drained = new Promise((resolve) => this.child.once('close', () => resolve()));
     live.add(this);
     void this.exited.then(() => live.delete(this));
+  }
+
+  /** The handler starts this worker logged to stdout (PostgreSQL workers); complete once `drained` settled. */
+  get starts(): StartEntry[] {
+    return this.events
+      .filter((event) => event.event === 'start')
+      .map((event) => ({
+        id: event.id as string,
+        pid: event.pid,
+        token: event.token as string,
+        attempt: event.attempt as number,
+        reclaims: event.reclaims as number,
+        at: event.at,
+      }));
   }
 
   get pid(): number {
@@ -191,7 +213,7 @@ export async function readStarts(redis: Redis, key: string): Promise<StartEntry[
 }
 
 /** inspect for many ids, 200 at a time. */
-export async function inspectAll(driver: RedisDriver, queue: string, ids: readonly string[]): Promise<Map<string, JobRecord | undefined>> {
+export async function inspectAll(driver: Admin, queue: string, ids: readonly string[]): Promise<Map<string, JobRecord | undefined>> {
   const records = new Map<string, JobRecord | undefined>();
   for (let i = 0; i < ids.length; i += 200) {
     const chunk = ids.slice(i, i + 200);

@@ -8,12 +8,13 @@
  * own, never the driver's), then works. The outcome itself is not logged
  * here: the tests read it from the job record (status, final lease token).
  */
-import { type Clock, RetryPolicy, systemClock, UnrecoverableError } from '@taskharbor/core';
+import { type Clock, RetryPolicy, systemClock } from '@taskharbor/core';
 import { type LeaseClock, RedisDriver } from '@taskharbor/driver-redis';
 import { Worker } from '@taskharbor/worker';
 import { Redis } from 'ioredis';
+import { closeOnSigterm, type FaultHandlerSettings, out, type RecordStart, registerFaultHandlers, reportWorkerEvents, runWorkerProcess } from './fault-handlers.js';
 
-export interface FaultWorkerConfig {
+export interface FaultWorkerConfig extends FaultHandlerSettings {
   /** The Redis the driver uses (the shared one, a proxy, or a test server). */
   url: string;
   db: number;
@@ -27,12 +28,6 @@ export interface FaultWorkerConfig {
   logUrl: string;
   logDb: number;
   startsKey: string;
-  workMinMs: number;
-  workMaxMs: number;
-  /** How long the `stall-*` handlers block the event loop on a job's first run. */
-  stallMs?: number;
-  /** `work` jobs throw on attempt 1 and succeed on attempt 2. */
-  failFirstAttempt?: boolean;
   maxReclaims?: number;
   /** How far this worker's clock runs ahead of the machine's (ms; negative: behind). */
   clockSkewMs?: number;
@@ -54,9 +49,6 @@ export interface FaultWorkerConfig {
   replicas?: { count: number; timeoutMs: number };
 }
 
-/** `hold` jobs run until their signal aborts, or this long at most. */
-const HOLD_MAX_MS = 60_000;
-
 /** The machine's clock moved by `skewMs`, as on a host whose time is off; timers are unchanged. */
 function skewedClock(skewMs: number): Clock {
   return {
@@ -64,21 +56,6 @@ function skewedClock(skewMs: number): Clock {
     setTimeout: (callback, ms) => systemClock.setTimeout(callback, ms),
     clearTimeout: (handle) => systemClock.clearTimeout(handle),
   };
-}
-
-function out(event: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ pid: process.pid, at: Date.now(), ...event })}\n`);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function busyWait(ms: number): void {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    // Blocks the event loop: no timer, heartbeat or reply is handled meanwhile.
-  }
 }
 
 async function main(): Promise<void> {
@@ -113,83 +90,22 @@ async function main(): Promise<void> {
     cancelPush: config.cancelPush ?? true,
   });
 
-  const recordStart = async (job: { id: string; attempt: number; reclaims: number }, token: string): Promise<void> => {
+  const recordStart: RecordStart = async (job, token) => {
     await log.rpush(
       config.startsKey,
       JSON.stringify({ id: job.id, pid: process.pid, token, attempt: job.attempt, reclaims: job.reclaims, at: Date.now() }),
     );
   };
 
-  worker.register('work', async (job, ctx) => {
-    await recordStart(job, ctx.lease.token);
-    const span = config.workMaxMs - config.workMinMs;
-    await sleep(config.workMinMs + Math.floor(Math.random() * (span + 1)));
-    if (config.failFirstAttempt === true && job.attempt === 1) throw new Error('planned failure on attempt 1');
-  });
-
-  // Runs until aborted, and reports when the abort came (the machine's clock) and why.
-  worker.register('hold', async (job, ctx) => {
-    await recordStart(job, ctx.lease.token);
-    const reason = await new Promise<unknown>((resolve) => {
-      const { signal } = ctx;
-      if (signal.aborted) return resolve(signal.reason);
-      const timer = setTimeout(() => resolve(undefined), HOLD_MAX_MS);
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve(signal.reason);
-        },
-        { once: true },
-      );
-    });
-    if (reason === undefined) throw new Error(`hold job ran ${HOLD_MAX_MS} ms without being aborted`);
-    out({ event: 'aborted', id: job.id, code: (reason as { code?: string }).code });
-    throw reason;
-  });
-
-  const stall = (type: 'stall-ack' | 'stall-retry' | 'stall-fail') =>
-    worker.register(type, async (job, ctx) => {
-      await recordStart(job, ctx.lease.token);
-      if (job.reclaims > 0) return; // the run that takes over succeeds at once
-      out({ event: 'stalling', id: job.id, token: ctx.lease.token });
-      busyWait(config.stallMs ?? 800);
-      out({ event: 'stallEnded', id: job.id });
-      if (type === 'stall-retry') throw new Error('late failure: asks for a retry');
-      if (type === 'stall-fail') throw new UnrecoverableError('late failure: asks for the dead-letter queue');
-    });
-  stall('stall-ack');
-  stall('stall-retry');
-  stall('stall-fail');
-
-  worker.on('leaseLost', ({ job, lease, error, during }) => {
-    out({ event: 'leaseLost', id: job.id, token: lease.token, during, code: (error as { code?: string }).code });
-  });
-  worker.on('completed', ({ job }) => out({ event: 'completed', id: job.id, queue: job.queue }));
-  worker.on('cancelled', ({ job }) => out({ event: 'cancelled', id: job.id }));
-  worker.on('retrying', ({ job }) => out({ event: 'retrying', id: job.id }));
-  worker.on('dead', ({ job }) => out({ event: 'dead', id: job.id }));
-  worker.on('error', ({ error, during, jobId }) => {
-    out({ event: 'error', during, id: jobId, code: (error as { code?: string }).code, message: error.message });
-  });
-
-  let closing = false;
-  process.on('SIGTERM', () => {
-    if (closing) return;
-    closing = true;
-    void (async () => {
-      await worker.close({ graceMs: 2000 });
-      await driver.close();
-      log.disconnect();
-      process.exit(0);
-    })();
+  registerFaultHandlers(worker, config, recordStart);
+  reportWorkerEvents(worker);
+  closeOnSigterm(worker, async () => {
+    await driver.close();
+    log.disconnect();
   });
 
   await worker.start();
   out({ event: 'ready' });
 }
 
-main().catch((error: unknown) => {
-  out({ event: 'fatal', message: error instanceof Error ? error.message : String(error) });
-  process.exit(1);
-});
+runWorkerProcess(main);
