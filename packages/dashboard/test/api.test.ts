@@ -64,6 +64,26 @@ describe('reads', () => {
     expect(bytes.body.payload).toEqual({ kind: 'bytes', size: 3, hex: 'ff0010', truncated: false });
   });
 
+  it('a_page_of_jobs_is_one_bounded_list_call_whatever_the_queue_holds', async () => {
+    const calls: unknown[] = [];
+    const counting = Object.create(driver, {
+      list: {
+        value: (request: Parameters<MemoryDriver['list']>[0]) => {
+          calls.push(request);
+          return driver.list(request);
+        },
+      },
+    }) as MemoryDriver;
+    const api = await start({ driver: counting });
+    for (let i = 0; i < 120; i++) await client.enqueue('a', { i });
+    const page = await api.get('api/queues/default/jobs?status=ready');
+    expect((page.body.jobs as unknown[]).length).toBe(50);
+    expect(calls).toEqual([{ queue: 'default', status: 'ready', limit: 50 }]);
+    await api.get('api/queues');
+    await api.get('api/queues/default');
+    expect(calls).toHaveLength(1);
+  });
+
   it('job_unknown_is_404_with_a_message', async () => {
     const api = await start();
     const { status, body } = await api.get('api/queues/default/jobs/nope');

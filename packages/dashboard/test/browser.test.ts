@@ -83,6 +83,18 @@ describe.skipIf(SKIP_BROWSER)('dashboard in Chromium on Redis', { timeout: 60_00
     return jobs.map(({ job }) => job.id);
   }
 
+  /** A job with a story for the job page's screenshot: progress reported, a failure retried, then dead-lettered. */
+  async function storyJob(queue: string): Promise<string> {
+    const { id } = await client.enqueue('invoice.send', { invoice: 'INV-2041', to: 'billing@example.com', lines: 3 }, { queue, maxAttempts: 2 });
+    const first = (await driver.reserve({ queue, limit: 1, leaseMs: 60_000, now: Date.now() })).jobs[0]!;
+    await driver.setProgress(first.lease, JSON.stringify({ rendered: true, sent: false }), Date.now());
+    await driver.retry(first.lease, { attempts: 1, lastError: 'SMTP 421: service not available, try again later', failedAt: Date.now() }, Date.now());
+    const second = (await driver.reserve({ queue, limit: 1, leaseMs: 60_000, now: Date.now() })).jobs[0]!;
+    const failure = { attempts: 2, lastError: 'SMTP 550: mailbox unavailable', failedAt: Date.now(), reason: 'SMTP 550: mailbox unavailable' };
+    await driver.fail(second.lease, failure, Date.now());
+    return id;
+  }
+
   async function shoot(name: string): Promise<void> {
     await page.screenshot({ path: join(SCREENSHOTS, `dashboard-${name}.png`) });
   }
@@ -165,7 +177,6 @@ describe.skipIf(SKIP_BROWSER)('dashboard in Chromium on Redis', { timeout: 60_00
     const created = page.locator('table.fields time').first();
     expect(await created.getAttribute('title')).toMatch(/^UTC \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
     expect(await created.textContent()).toMatch(/E[SD]T$/);
-    await shoot('job');
     await page.getByTestId('action-cancel').click();
     await page.getByTestId('confirm').click();
     await page.getByTestId('notice').filter({ hasText: `cancelled job ${id}` }).waitFor();
@@ -173,6 +184,12 @@ describe.skipIf(SKIP_BROWSER)('dashboard in Chromium on Redis', { timeout: 60_00
     await expect.poll(() => page.getByTestId('job-actions').locator('button').allTextContents()).toEqual(['Remove']);
 
     const [dead, other] = await deadLetter(queue, 2, 'SMTP 550: mailbox unavailable');
+    const story = await storyJob('invoices');
+    await page.goto(`${writable.origin}/#/job/invoices/${story}`);
+    await page.getByTestId('errors').waitFor();
+    expect(await page.getByTestId('errors').locator('tbody tr').count()).toBe(2);
+    expect(await page.getByTestId('progress').textContent()).toContain('"rendered": true');
+    await shoot('job');
     await page.goto(`${writable.origin}/#/dlq/${queue}`);
     const row = page.locator(`tr[data-job-id="${dead}"]`);
     await row.waitFor();

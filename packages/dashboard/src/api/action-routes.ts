@@ -6,8 +6,8 @@ import { MAX_REASON_LENGTH } from './params.js';
 /** The statuses the dashboard purges: finished jobs only. Waiting jobs are cancelled or removed one by one. */
 export const PURGE_STATUSES = ['done', 'dlq', 'cancelled'] as const;
 
-/** The most jobs one purge or bulk requeue request moves or removes (the driver works through them in bounded steps). */
-const MAX_BULK = 1_000_000;
+/** The largest `limit` one purge or bulk requeue accepts (the driver works through them in bounded steps). */
+const MAX_BULK = 1_000_000_000;
 
 function control(ctx: RouteContext): JobControl {
   if (ctx.control === undefined) {
