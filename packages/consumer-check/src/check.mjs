@@ -33,6 +33,7 @@ const PACKAGES = [
   { dir: 'testkit', profile: 'esm-only' },
   { dir: 'cli', profile: 'strict' },
   { dir: 'dashboard', profile: 'strict' },
+  { dir: 'bull-board', profile: 'strict' },
 ];
 
 /** Not the workspace's ioredis minor, so the app's client type comes from another copy than the driver was built with. */
