@@ -63,7 +63,7 @@ export async function findRedis(env) {
   }
   if (!hasChromium(env)) {
     found.skipped.push({
-      what: 'the dashboard browser suite (packages/dashboard/test/browser.test.ts)',
+      what: 'the browser suites (packages/dashboard/test/browser.test.ts, packages/bull-board/test/board.test.ts)',
       why: 'no Chromium: install Debian\'s chromium (apt-get install chromium) or set CHROMIUM_PATH',
     });
   }

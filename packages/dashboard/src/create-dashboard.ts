@@ -66,7 +66,8 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     const method = req.method ?? 'GET';
     const access = await accessFor(req, resolved, control !== undefined);
     if (!access.canRead) throw new HttpError(403, 'FORBIDDEN', 'access denied by the dashboard auth function');
-    if (where.rest === '') {
+    // The page's URLs are relative, so it must be served at a path ending in a slash.
+    if (where.rest === '' || (where.rest === '/' && !where.external.endsWith('/'))) {
       res.statusCode = 308;
       res.setHeader('Location', `${where.external}/`);
       res.end();

@@ -75,6 +75,20 @@ afterEach(async () => {
   await driver?.close();
 });
 
+describe('mounted in Express without a basePath', () => {
+  it('redirects_the_mount_path_to_its_slash_so_relative_urls_hold', async () => {
+    driver = new MemoryDriver();
+    const app = express();
+    app.use('/jobs', createDashboard({ driver }));
+    served = await listen(createServer(app));
+    const redirect = await fetch(`${served.origin}/jobs`, { redirect: 'manual' });
+    expect(redirect.status).toBe(308);
+    expect(redirect.headers.get('location')).toBe('/jobs/');
+    expect(await (await fetch(`${served.origin}/jobs/`)).text()).toContain('assets/app.js');
+    expect((await fetch(`${served.origin}/jobs/api/queues`)).status).toBe(200);
+  });
+});
+
 describe.each(Object.keys(mounts))('mounted in %s', (name) => {
   it('serves_the_page_the_api_and_actions_under_its_path', async () => {
     driver = new MemoryDriver();
