@@ -5,7 +5,7 @@
  * skipped and why, and where each task's full output is.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
@@ -61,7 +61,19 @@ export async function findRedis(env) {
       why: 'they start redis-server processes of their own, and redis-server is not on PATH',
     });
   }
+  if (!hasChromium(env)) {
+    found.skipped.push({
+      what: 'the browser suites (packages/dashboard/test/browser.test.ts, packages/bull-board/test/board.test.ts)',
+      why: 'no Chromium: install Debian\'s chromium (apt-get install chromium) or set CHROMIUM_PATH',
+    });
+  }
   return found;
+}
+
+/** The Chromium the dashboard's browser tests drive (the same search as test/support/browser-env.ts). */
+function hasChromium(env) {
+  if (env.CHROMIUM_PATH) return true;
+  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].some((path) => existsSync(path));
 }
 
 /** Colour codes, which vitest writes even into turbo's log files. */

@@ -10,7 +10,7 @@ describe('taskharbor binary (no Redis needed)', () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: taskharbor [global flags] <command> [flags]');
-    for (const command of ['worker run', 'enqueue', 'list', 'inspect', 'dlq list', 'dlq requeue', 'dlq purge', 'job retry', 'job cancel', 'job remove', 'job promote', 'queue pause', 'queue resume', 'queue purge', 'queues', 'stats']) {
+    for (const command of ['worker run', 'enqueue', 'list', 'inspect', 'dlq list', 'dlq requeue', 'dlq purge', 'job retry', 'job cancel', 'job remove', 'job promote', 'queue pause', 'queue resume', 'queue purge', 'queues', 'stats', 'dashboard']) {
       expect(help.stdout).toContain(`  ${command} `);
     }
     expect(help.stdout).toMatch(/2 {2}usage error/);

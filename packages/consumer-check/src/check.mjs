@@ -32,6 +32,8 @@ const PACKAGES = [
   // ESM only, because vitest is.
   { dir: 'testkit', profile: 'esm-only' },
   { dir: 'cli', profile: 'strict' },
+  { dir: 'dashboard', profile: 'strict' },
+  { dir: 'bull-board', profile: 'strict' },
 ];
 
 /** Not the workspace's ioredis minor, so the app's client type comes from another copy than the driver was built with. */
@@ -100,6 +102,7 @@ try {
     const steps = [
       ['ESM: a job on the memory driver', process.execPath, ['esm.mjs']],
       ['CommonJS: a job on the memory driver', process.execPath, ['cjs.cjs']],
+      ['CommonJS: the dashboard serves its prebuilt page', process.execPath, ['dashboard.cjs']],
       ['TypeScript, nodenext resolution: compiles', process.execPath, [tsc, '-p', 'tsconfig.nodenext.json']],
       ['TypeScript, nodenext resolution: a job runs', process.execPath, ['out/app.js']],
       ['TypeScript, bundler resolution: type-checks', process.execPath, [tsc, '-p', 'tsconfig.bundler.json']],
@@ -107,7 +110,7 @@ try {
     ];
     for (const [name, file, args] of steps) {
       const result = await exec(file, args, { cwd: app });
-      check(name, result.ok, result.ok ? result.output.split('\n').filter((line) => / (memory|redis): /.test(line)).join('; ') : result.output);
+      check(name, result.ok, result.ok ? result.output.split('\n').filter((line) => / (memory|redis|dashboard): /.test(line)).join('; ') : result.output);
       if (name.includes('--help')) check('--help names no repository path', result.ok && !/docs\//.test(result.output));
     }
     if (!process.env.REDIS_URL) console.log('skip the ESM job on Redis: REDIS_URL is not set');

@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { dashboardCommand } from './dashboard.js';
 import { dlqListCommand } from './dlq-list.js';
 import { dlqPurgeCommand } from './dlq-purge.js';
 import { dlqRequeueCommand, jobRetryCommand } from './dlq-requeue.js';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   queuePurgeCommand,
   queuesCommand,
   statsCommand,
+  dashboardCommand,
 ];
 
 /** Words that only group subcommands (`dlq list`, `dlq requeue`). */

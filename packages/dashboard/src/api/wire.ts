@@ -1,0 +1,106 @@
+/**
+ * The JSON shapes the dashboard's API answers with. The browser code imports
+ * these types too, so page and server cannot drift apart. Times are epoch
+ * milliseconds, as everywhere in TaskHarbor.
+ */
+
+export type WireStatus = 'ready' | 'scheduled' | 'inflight' | 'done' | 'dlq' | 'cancelled';
+
+/** The families of operations the page may show, as the driver declares them. */
+export interface WireFamilies {
+  jobControl: boolean;
+  schedules: boolean;
+  flowControl: boolean;
+  observability: boolean;
+}
+
+/** GET api/session */
+export interface SessionView {
+  /** True when this request may change state (auth allowed it, readOnly is off, the driver has job control). */
+  canAct: boolean;
+  /** Why actions are off, for the banner; unset when canAct. */
+  readOnlyReason?: string;
+  /** Send it back as the x-taskharbor-csrf header on every POST (with the cookie this answer set). */
+  csrfToken: string;
+  families: WireFamilies;
+  /** How often the page refreshes itself, in milliseconds. */
+  refreshMs: number;
+}
+
+export interface QueueView {
+  name: string;
+  counts: Record<WireStatus, number>;
+  /** Unset when the driver has no job control. */
+  paused?: boolean;
+}
+
+/** GET api/queues */
+export interface QueuesView {
+  queues: QueueView[];
+}
+
+/** A stored value as the page shows it: JSON text (pretty), or the bytes when they are not JSON. */
+export type WireValue =
+  | { kind: 'json'; text: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'bytes'; size: number; hex: string; truncated: boolean };
+
+/** One row of a job list. */
+export interface JobSummary {
+  id: string;
+  type: string;
+  status: WireStatus;
+  attempts: number;
+  maxAttempts: number;
+  createdAt: number;
+  runAt?: number;
+  finishedAt?: number;
+  failedAt?: number;
+  cancelledAt?: number;
+  /** The last error, cut to a line's worth for the list. */
+  lastError?: string;
+}
+
+/** GET api/queues/:queue/jobs */
+export interface JobPageView {
+  jobs: JobSummary[];
+  nextCursor?: string;
+}
+
+/** GET api/queues/:queue/jobs/:id */
+export interface JobDetailView {
+  id: string;
+  queue: string;
+  type: string;
+  status: WireStatus;
+  attempts: number;
+  maxAttempts: number;
+  reclaims: number;
+  createdAt: number;
+  runAt?: number;
+  timeoutMs?: number;
+  idempotencyKey?: string;
+  payload: WireValue;
+  result?: WireValue;
+  progress?: WireValue;
+  lastError?: string;
+  failedAt?: number;
+  finishedAt?: number;
+  dlqReason?: string;
+  dlqFailedAt?: number;
+  errors: { attempt: number; message: string; at: number }[];
+  /** When the current lease runs out (in flight); the token itself is never shown. */
+  leaseExpiresAt?: number;
+  cancelRequestedAt?: number;
+  cancelledAt?: number;
+  cancelReason?: string;
+  /** The actions the job's status allows (empty when the session cannot act). */
+  actions: JobAction[];
+}
+
+export type JobAction = 'cancel' | 'remove' | 'promote' | 'requeue';
+
+/** Every error answer: `{ error: { code, message } }` with a 4xx or 5xx status. */
+export interface ErrorView {
+  error: { code: string; message: string };
+}
