@@ -35,7 +35,7 @@ async function afterOutage(definition: Omit<ScheduleDefinition, 'type'>, every: 
 
 const policies: CatchUpPolicy[] = ['latest', 'none', 'all'];
 
-describe('schedules: catch-up after a three-hour outage', () => {
+describe('schedules: catch-up after a three-hour outage', { timeout: 30_000 }, () => {
   for (const catchUp of policies) {
     it(`catch_up_${catchUp}_then_the_cadence_goes_on`, async () => {
       const run = await afterOutage({ cron: '* * * * *', catchUp }, MINUTE);
@@ -49,7 +49,7 @@ describe('schedules: catch-up after a three-hour outage', () => {
       expect(run.afterRestart).toEqual(Array.from({ length: 10 }, (_, i) => lastMissed + (i + 1) * MINUTE));
       expect([...run.runsPerTick.values()].every((count) => count === 1)).toBe(true);
       expect(await run.h.memory.getSchedule('outage')).toMatchObject({ runs: 5 + expected.length + 10 });
-    }, 30_000);
+    });
   }
 
   it('catch_up_all_under_the_cap_runs_every_missed_tick_once', async () => {
@@ -57,5 +57,5 @@ describe('schedules: catch-up after a three-hour outage', () => {
     // Ticks at 10 min steps: 5 before the outage, then 18 came due in the 3 h 30 s that followed.
     expect(run.atRestart).toEqual(Array.from({ length: 18 }, (_, i) => (6 + i) * 10 * MINUTE));
     expect(run.afterRestart).toEqual([24 * 10 * MINUTE]);
-  }, 30_000);
+  });
 });

@@ -6,7 +6,7 @@ import { withoutJobControl } from './support/instrument.js';
 import { Worker } from '../src/index.js';
 import { advanceInSteps, MINUTE, type TickRun, tickWorkers } from './support/schedule-runs.js';
 
-describe('schedules: upkeep, pause, trigger and limits', () => {
+describe('schedules: upkeep, pause, trigger and limits', { timeout: 30_000 }, () => {
   it('a_purged_pending_occurrence_is_put_back_by_the_periodic_look', async () => {
     const h = harness();
     const runs: TickRun[] = [];
