@@ -1,6 +1,6 @@
 /**
- * TaskHarbor on the in-memory driver: four jobs, one worker, and what
- * happens to each. Run it from the repo root with `pnpm demo`.
+ * TaskHarbor on the in-memory driver: four jobs and a schedule, one worker,
+ * and what happens to each. Run it from the repo root with `pnpm demo`.
  */
 import { Client, RetryPolicy } from '@taskharbor/core';
 import { MemoryDriver } from '@taskharbor/driver-memory';
@@ -11,6 +11,7 @@ type Jobs = {
   'reminder.send': { text: string };
   'report.fetch': { url: string };
   'invoice.charge': { invoiceId: string };
+  'heartbeat.tick': { from: string };
 };
 
 const started = Date.now();
@@ -44,6 +45,11 @@ worker.register('invoice.charge', async (job) => {
   throw new Error(`card declined for invoice ${job.payload.invoiceId}`);
 });
 
+worker.register('heartbeat.tick', async (job) => {
+  const tick = new Date(job.scheduledFor ?? 0).toISOString();
+  say(`heartbeat.tick: schedule ${job.schedule}, tick ${tick}, from ${job.payload.from}`);
+});
+
 worker.on('retrying', ({ job, error, runAt }) => {
   const delay = runAt === undefined ? 0 : runAt - Date.now();
   say(`${job.type}: attempt ${job.attempt} failed (${error.message}); retrying in ~${delay} ms`);
@@ -51,11 +57,12 @@ worker.on('retrying', ({ job, error, runAt }) => {
 worker.on('dead', ({ job, reason }) => say(`${job.type}: dead-lettered: ${reason}`));
 worker.on('error', ({ error, during }) => say(`worker error during ${during}: ${error.message}`));
 
+// Four jobs, and three ticks of the schedule.
 let finished = 0;
 const allFinished = new Promise<void>((resolve) => {
   const done = () => {
     finished++;
-    if (finished === 4) resolve();
+    if (finished === 4 + 3) resolve();
   };
   worker.on('completed', done);
   worker.on('dead', done);
@@ -67,6 +74,10 @@ await client.enqueue('greet', { name: 'Ada' });
 await client.enqueue('reminder.send', { text: 'stand-up in 5 minutes' }, { delayMs: 1_000 });
 await client.enqueue('report.fetch', { url: 'https://example.com/report.csv' });
 const { id: invoiceJob } = await client.enqueue('invoice.charge', { invoiceId: 'INV-42' }, { maxAttempts: 3 });
+// One job per tick, every 500 ms, three times; the worker keeps it going, no scheduler process.
+// Every process may make this call at boot: the same definition changes nothing.
+await client.schedule('heartbeat', { everyMs: 500, type: 'heartbeat.tick', payload: { from: 'the demo' }, limit: 3 });
+say('schedule heartbeat: every 500 ms, 3 ticks');
 
 const deadline = setTimeout(() => {
   console.error('demo did not finish within 10 s');
@@ -78,6 +89,8 @@ clearTimeout(deadline);
 await worker.close();
 const dead = await driver.inspect({ queue: 'default', id: invoiceJob });
 say(`dead-letter queue holds ${dead?.id}: status ${dead?.status}, attempts ${dead?.attempts} of ${dead?.maxAttempts}`);
+const heartbeat = await driver.getSchedule('heartbeat');
+say(`schedule heartbeat: ${heartbeat?.runs} runs of ${heartbeat?.limit}, ${heartbeat?.nextRunAt === undefined ? 'ended' : 'goes on'}`);
 console.log(await driver.counts('default'));
 await driver.close();
 say('done');

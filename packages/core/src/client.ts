@@ -5,7 +5,11 @@ import { ValidationError } from './errors.js';
 import type { NewJobRecord } from './job.js';
 import { newJobId } from './job-id.js';
 import type { JobRecord, JobRef } from './job.js';
-import { requireJobControl } from './families.js';
+import { requireJobControl, requireSchedules } from './families.js';
+import { storeSchedule } from './schedule-client.js';
+import { buildScheduleSpec } from './schedule-definition.js';
+import type { ScheduleDefinition, ScheduleResult } from './schedule-types.js';
+import { validateScheduleRef } from './validate-schedules.js';
 import { type WaitForOptions, waitForJob } from './wait-for.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_QUEUE } from './limits.js';
 import { validateCount, validateDuration, validateNewJobRecord, validateTime } from './validate.js';
@@ -101,6 +105,38 @@ export class Client<Jobs extends JobMap = JobMap> {
   async waitFor(ref: JobRef, options: WaitForOptions = {}): Promise<JobRecord> {
     const driver = requireJobControl(this.driver, 'waitFor');
     return waitForJob(driver, this.clock, ref, options);
+  }
+
+  /**
+   * Creates or replaces the schedule `name`: from now on one job of
+   * `definition.type` is enqueued for each tick, by whichever worker serves
+   * its queue; no scheduler process is needed. Calling it again with the
+   * same definition (every process at boot) changes nothing; a changed one
+   * replaces the pending occurrence atomically. Throws ValidationError for
+   * a bad definition (cron, time zone, both or neither of cron and everyMs,
+   * everyMs below MIN_SCHEDULE_INTERVAL_MS, endAt before startAt), before
+   * anything is stored, and UnsupportedOperationError on a driver without
+   * schedules. See docs/schedules.md.
+   *
+   * @example
+   * await client.schedule('cleanup', { everyMs: 5 * 60_000, type: 'sessions.prune' });
+   * await client.schedule('nightly-report', { cron: '0 3 * * *', timezone: 'Europe/Berlin', type: 'report.build', payload: { kind: 'daily' } });
+   */
+  async schedule<Type extends keyof Jobs & string>(name: string, definition: ScheduleDefinition<Type, Jobs[Type]>): Promise<ScheduleResult> {
+    const driver = requireSchedules(this.driver, 'schedule');
+    const spec = buildScheduleSpec(name, definition, {
+      codec: this.codec,
+      queue: this.defaultQueue,
+      maxAttempts: this.defaultMaxAttempts,
+    });
+    return storeSchedule(driver, spec, this.clock.now());
+  }
+
+  /** Removes the schedule and its pending occurrence (a run in progress finishes). False when there was no such schedule. */
+  async unschedule(name: string): Promise<boolean> {
+    const driver = requireSchedules(this.driver, 'unschedule');
+    validateScheduleRef(name);
+    return driver.removeSchedule(name);
   }
 
   /** Decodes a stored result (JobRecord.result) with this client's codec. */

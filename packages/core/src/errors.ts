@@ -17,6 +17,7 @@ export const ErrorCode = {
   InvalidJobState: 'INVALID_JOB_STATE',
   WaitTimeout: 'WAIT_TIMEOUT',
   Unsupported: 'UNSUPPORTED',
+  ScheduleNotFound: 'SCHEDULE_NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -228,6 +229,16 @@ export class UnsupportedOperationError extends TaskHarborError {
     );
     this.family = family;
     this.operation = operation;
+  }
+}
+
+/** No schedule of that name is stored (never made, or unscheduled). */
+export class ScheduleNotFoundError extends TaskHarborError {
+  static readonly brandCode = ErrorCode.ScheduleNotFound;
+  readonly schedule: string;
+  constructor(name: string) {
+    super(ErrorCode.ScheduleNotFound, `schedule ${name} not found; it was never made or was unscheduled (admin.schedules() lists them)`);
+    this.schedule = name;
   }
 }
 

@@ -1,12 +1,13 @@
 import type { Driver } from './driver.js';
 import { UnsupportedOperationError } from './errors.js';
 import type { JobControl } from './job-control.js';
+import type { Schedules } from './schedules.js';
 
 /** The families of operations beyond the core Driver that a driver may declare. */
-export type DriverFamily = 'jobControl';
+export type DriverFamily = 'jobControl' | 'schedules';
 
 /** Every family this version of core knows, in the order the testkit reports them. */
-export const DRIVER_FAMILIES: readonly DriverFamily[] = ['jobControl'];
+export const DRIVER_FAMILIES: readonly DriverFamily[] = ['jobControl', 'schedules'];
 
 /** What a driver declares beside Driver: the families it implements. */
 export interface FamilyDeclaration {
@@ -30,6 +31,20 @@ export function hasJobControl<D extends object>(driver: D): driver is D & JobCon
  */
 export function requireJobControl<D extends object>(driver: D, operation: string): D & JobControl {
   if (!hasJobControl(driver)) throw new UnsupportedOperationError('job control', operation);
+  return driver;
+}
+
+/** Narrows a driver to one that implements schedules. */
+export function hasSchedules<D extends object>(driver: D): driver is D & Schedules {
+  return declaresFamily(driver, 'schedules');
+}
+
+/**
+ * The driver as Schedules, or UnsupportedOperationError naming the
+ * operation. Client, Worker and CLI call it before a schedule operation.
+ */
+export function requireSchedules<D extends object>(driver: D, operation: string): D & Schedules {
+  if (!hasSchedules(driver)) throw new UnsupportedOperationError('schedules', operation);
   return driver;
 }
 

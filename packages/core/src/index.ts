@@ -9,7 +9,45 @@ export type {
   PurgeStatus,
   RequeueManyOptions,
 } from './job-control.js';
-export { DRIVER_FAMILIES, declaresFamily, hasJobControl, requireJobControl } from './families.js';
+export { DRIVER_FAMILIES, declaresFamily, hasJobControl, hasSchedules, requireJobControl, requireSchedules } from './families.js';
+export type { Schedules } from './schedules.js';
+export { CATCH_UP_POLICIES } from './schedule-types.js';
+export type {
+  AdvanceScheduleRequest,
+  AdvanceScheduleResult,
+  CatchUpPolicy,
+  PutScheduleRequest,
+  PutScheduleResult,
+  ScheduleDefinition,
+  ScheduleJobOptions,
+  ScheduleListPage,
+  ScheduleListRequest,
+  ScheduleRecord,
+  ScheduleResult,
+  ScheduleSpec,
+  TriggerScheduleOptions,
+} from './schedule-types.js';
+export { lastTicks, nextTick, validateCron, validateTimezone } from './schedule-cadence.js';
+export type { Cadence } from './schedule-cadence.js';
+export { buildScheduleSpec, scheduleRevision, validateScheduleSpec } from './schedule-definition.js';
+export type { ScheduleDefaults } from './schedule-definition.js';
+export {
+  advanceRequest,
+  mayBePendingOccurrence,
+  occurrenceJob,
+  occurrenceJobId,
+  planAdvance,
+  triggerJob,
+  triggerJobId,
+} from './schedule-plan.js';
+export type { AdvancePlan, PendingState } from './schedule-plan.js';
+export {
+  validateAdvanceScheduleRequest,
+  validatePutScheduleRequest,
+  validateScheduleListRequest,
+  validateScheduleRef,
+  validateTriggerOptions,
+} from './validate-schedules.js';
 export type { DriverFamily, FamilyDeclaration } from './families.js';
 export { DEFAULT_RETENTION } from './admin.js';
 export { CancelListeners } from './cancel-listeners.js';
@@ -43,6 +81,7 @@ export {
   LeaseExpiredError,
   LeaseMismatchError,
   OutcomeUnknownError,
+  ScheduleNotFoundError,
   TaskHarborError,
   UnrecoverableError,
   UnsupportedOperationError,
@@ -55,7 +94,11 @@ export { JobIdGenerator, newJobId } from './job-id.js';
 export { toJob } from './job-view.js';
 export {
   BULK_STEP_SIZE,
+  CATCH_UP_ALL_LIMIT,
   DEFAULT_MAX_ATTEMPTS,
+  MAX_SCHEDULE_NAME_LENGTH,
+  MAX_SCHEDULE_PAGE,
+  MIN_SCHEDULE_INTERVAL_MS,
   ERROR_HISTORY_SIZE,
   MAX_PROGRESS_BYTES,
   MAX_RESULT_BYTES,
@@ -80,6 +123,7 @@ export {
   validateNewJobRecord,
   validateNow,
   validatePayloadBytes,
+  validateScheduleName,
   validateTime,
 } from './validate.js';
 export { resolveRetention } from './retention.js';

@@ -17,5 +17,7 @@ export function toJob<Payload = unknown>(record: JobRecord, codec: Codec): Job<P
   if (record.timeoutMs !== undefined) job.timeoutMs = record.timeoutMs;
   if (record.idempotencyKey !== undefined) job.idempotencyKey = record.idempotencyKey;
   if (record.lastError !== undefined) job.lastError = record.lastError;
+  if (record.schedule !== undefined) job.schedule = record.schedule;
+  if (record.scheduledFor !== undefined) job.scheduledFor = record.scheduledFor;
   return job;
 }

@@ -34,6 +34,10 @@ export interface NewJobRecord {
   /** How many runs are allowed before the job is dead-lettered. */
   maxAttempts: number;
   idempotencyKey?: string;
+  /** The schedule that made the job (schedules family); set together with scheduledFor. */
+  schedule?: string;
+  /** The tick the job was made for (schedules family): the time the schedule named, or the moment of a manual trigger. */
+  scheduledFor?: number;
 }
 
 /** The lease part of a stored job: kept while in flight, and the last one kept once finished. */
@@ -111,6 +115,10 @@ export interface Job<Payload = unknown> {
   reclaims: number;
   idempotencyKey?: string;
   lastError?: string;
+  /** The schedule that made the job, if a schedule did. */
+  schedule?: string;
+  /** The tick the schedule made the job for (an epoch millisecond). */
+  scheduledFor?: number;
 }
 
 /** Addresses a stored job for admin operations. */

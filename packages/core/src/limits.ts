@@ -30,3 +30,15 @@ export const ERROR_HISTORY_SIZE = 10;
 
 /** The most jobs a driver touches in one step of purge or requeueDlqMany (one script or one transaction). */
 export const BULK_STEP_SIZE = 1000;
+
+/** The shortest everyMs a schedule accepts: each tick costs a reserve and a schedule write, so finer cadences are refused. */
+export const MIN_SCHEDULE_INTERVAL_MS = 100;
+
+/** Longest schedule name, in UTF-16 code units: short enough that an occurrence's job id (`<name>@<tick>`) stays a valid job id. */
+export const MAX_SCHEDULE_NAME_LENGTH = 256;
+
+/** The most missed ticks catch-up policy 'all' enqueues after an outage (the latest ones). */
+export const CATCH_UP_ALL_LIMIT = 100;
+
+/** The largest page admin.schedules() hands out. */
+export const MAX_SCHEDULE_PAGE = 1000;

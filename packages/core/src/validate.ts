@@ -1,6 +1,6 @@
 import { InvalidLeaseDurationError, ValidationError } from './errors.js';
 import type { Lease, NewJobRecord } from './job.js';
-import { MAX_ERROR_LENGTH, MAX_NAME_LENGTH, MAX_PAYLOAD_BYTES, MAX_TIME_MS } from './limits.js';
+import { MAX_ERROR_LENGTH, MAX_NAME_LENGTH, MAX_PAYLOAD_BYTES, MAX_SCHEDULE_NAME_LENGTH, MAX_TIME_MS } from './limits.js';
 
 /**
  * Characters a name may not hold. Braces would break a Redis Cluster hash
@@ -89,6 +89,19 @@ export function validateNewJobRecord(record: NewJobRecord): void {
   validateTime('createdAt', record.createdAt);
   validateCount('maxAttempts', record.maxAttempts, 1);
   if (record.idempotencyKey !== undefined) validateName('idempotencyKey', record.idempotencyKey);
+  if ((record.schedule === undefined) !== (record.scheduledFor === undefined)) {
+    throw new ValidationError('schedule', 'give schedule and scheduledFor together, or neither');
+  }
+  if (record.schedule !== undefined) validateScheduleName('schedule', record.schedule);
+  if (record.scheduledFor !== undefined) validateTime('scheduledFor', record.scheduledFor);
+}
+
+/** Checks a schedule name: a valid name of at most MAX_SCHEDULE_NAME_LENGTH characters. */
+export function validateScheduleName(field: string, value: unknown): asserts value is string {
+  validateName(field, value);
+  if (value.length > MAX_SCHEDULE_NAME_LENGTH) {
+    throw new ValidationError(field, `longer than ${MAX_SCHEDULE_NAME_LENGTH} characters (${value.length})`);
+  }
 }
 
 /** Checks the shape of a lease a caller presents. */

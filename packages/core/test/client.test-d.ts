@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { Client, type Driver, type EnqueueResult } from '../src/index.js';
+import { Client, type Driver, type EnqueueResult, type ScheduleResult } from '../src/index.js';
 
 type Jobs = {
   'email.send': { to: string };
@@ -34,6 +34,16 @@ describe('Client types', () => {
     ]);
     // @ts-expect-error the payload belongs to the other type
     client.enqueueMany([{ type: 'email.send', payload: { month: 1 } }]);
+  });
+
+  it('schedule_checks_the_payload_of_its_type', () => {
+    expectTypeOf(client.schedule('daily', { cron: '0 3 * * *', type: 'report.build', payload: { month: 1 } })).toEqualTypeOf<
+      Promise<ScheduleResult>
+    >();
+    // @ts-expect-error `to` must be a string
+    client.schedule('mail', { everyMs: 60_000, type: 'email.send', payload: { to: 1 } });
+    // @ts-expect-error not in the job map
+    client.schedule('typo', { everyMs: 60_000, type: 'email.sned' });
   });
 
   it('an_untyped_client_takes_anything', () => {

@@ -9,6 +9,7 @@ import {
   LeaseExpiredError,
   LeaseMismatchError,
   OutcomeUnknownError,
+  ScheduleNotFoundError,
   TaskHarborError,
   UnrecoverableError,
   ValidationError,
@@ -24,6 +25,7 @@ const samples = [
   [new JobNotFoundError('default', 'j1'), JobNotFoundError, 'JOB_NOT_FOUND'],
   [new UnrecoverableError('bad input'), UnrecoverableError, 'UNRECOVERABLE'],
   [new OutcomeUnknownError('ack', 'no reply'), OutcomeUnknownError, 'OUTCOME_UNKNOWN'],
+  [new ScheduleNotFoundError('nightly'), ScheduleNotFoundError, 'SCHEDULE_NOT_FOUND'],
 ] as const;
 
 describe('errors', () => {

@@ -1,5 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type AdvanceScheduleRequest,
+  type AdvanceScheduleResult,
+  type PutScheduleRequest,
+  type PutScheduleResult,
+  type ScheduleListPage,
+  type ScheduleListRequest,
+  type ScheduleRecord,
+  type Schedules,
+  type TriggerScheduleOptions,
+  validateAdvanceScheduleRequest,
+  validatePutScheduleRequest,
+  validateScheduleListRequest,
+  validateScheduleRef,
+  validateTriggerOptions,
   CancelListeners,
   type AckOptions,
   type Admin,
@@ -59,12 +73,13 @@ import { recordFailure } from './error-history.js';
 import { FinishWaiters } from './finish-waiters.js';
 import { compareIds, idBefore } from './id-order.js';
 import { cancelJob, dlqJobsToRequeue, promoteJob, purgeJobs, removeJob, resetForRequeue } from './job-control-ops.js';
-import { markCancelled } from './job-placement.js';
+import { markCancelled, takeOutOfStatus } from './job-placement.js';
 import { type HeapEntry, orderedBefore } from './indexed-heap.js';
 import { checkLease, type FinalStatus, type LeaseRules } from './lease-checks.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
 import { QueueState } from './queue-state.js';
 import { trimCancelledJobs, trimDeadJobs, trimDoneJobs } from './retention.js';
+import { ScheduleBook } from './schedule-book.js';
 import { createStoredJob, type StoredJob, toRecord } from './stored-job.js';
 import { WorkWaiters } from './work-waiters.js';
 
@@ -109,9 +124,9 @@ function toOutcome<T>(run: () => T): BatchOutcome<T> {
  * const driver = new MemoryDriver({ retention: { maxDoneCount: 100 } });
  * const client = new Client(driver);
  */
-export class MemoryDriver implements Driver, Admin, JobControl {
+export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
   /** The families of operations beyond Driver and Admin that this driver implements. */
-  readonly families: readonly DriverFamily[] = ['jobControl'];
+  readonly families: readonly DriverFamily[] = ['jobControl', 'schedules'];
   /** Seam for testing the testkit; not a public extension point. Every queue that holds or held a job. */
   protected readonly queueStates = new Map<string, QueueState>();
   private readonly waiters = new WorkWaiters();
@@ -119,6 +134,7 @@ export class MemoryDriver implements Driver, Admin, JobControl {
   private readonly cancelListeners = new CancelListeners();
   private readonly retention: ResolvedRetention;
   private readonly leaseRules: LeaseRules;
+  private readonly scheduleBook: ScheduleBook;
   private closed = false;
 
   constructor(options: MemoryDriverOptions = {}) {
@@ -127,6 +143,14 @@ export class MemoryDriver implements Driver, Admin, JobControl {
       tokenMatches: (job, token) => this.tokenMatches(job, token),
       leaseHasExpired: (job, now) => this.leaseHasExpired(job, now),
     };
+    this.scheduleBook = new ScheduleBook({
+      find: (queue, id) => this.queueStates.get(queue)?.jobs.get(id),
+      enqueue: (job, now) => this.store(job, now),
+      deleteIfWaiting: (queue, id) => this.deleteIfWaiting(queue, id),
+      held: (lease, now) => this.checkInFlight(lease, now).job,
+      deleteHeld: (job) => this.deleteJob(this.queueStates.get(job.queue) as QueueState, job),
+      advanceApplies: (record, version, from) => this.scheduleAdvanceApplies(record, version, from),
+    });
   }
 
   // ---- Driver ----
@@ -254,6 +278,7 @@ export class MemoryDriver implements Driver, Admin, JobControl {
     this.waiters.wakeAll();
     this.finishWaiters.rejectAll(() => new DriverClosedError('waitForFinish'));
     this.cancelListeners.clear();
+    this.scheduleBook.clear();
   }
 
   /** ack for many leases: one outcome per lease, each what ack alone would have done or thrown. */
@@ -468,7 +493,71 @@ export class MemoryDriver implements Driver, Admin, JobControl {
     this.cancelListeners.add([...subscription.queues], subscription.signal, onCancel);
   }
 
+  // ---- Schedules ----
+
+  /** Creates or replaces a schedule and swaps its pending occurrence; the same revision changes nothing. */
+  async putSchedule(request: PutScheduleRequest): Promise<PutScheduleResult> {
+    this.assertOpen('putSchedule');
+    validatePutScheduleRequest(request);
+    return this.scheduleBook.put(request);
+  }
+
+  /** Deletes a schedule and its waiting occurrence; false when there is none. */
+  async removeSchedule(name: string): Promise<boolean> {
+    this.assertOpen('removeSchedule');
+    validateScheduleRef(name);
+    return this.scheduleBook.remove(name);
+  }
+
+  /** A copy of the stored schedule, or undefined. */
+  async getSchedule(name: string): Promise<ScheduleRecord | undefined> {
+    this.assertOpen('getSchedule');
+    validateScheduleRef(name);
+    return this.scheduleBook.get(name);
+  }
+
+  /** The compare-and-set that moves a schedule on from its pending tick. */
+  async advanceSchedule(request: AdvanceScheduleRequest): Promise<AdvanceScheduleResult> {
+    this.assertOpen('advanceSchedule');
+    validateAdvanceScheduleRequest(request);
+    return this.scheduleBook.advance(request);
+  }
+
+  /** One page of schedules in name order. */
+  async schedules(request?: ScheduleListRequest): Promise<ScheduleListPage> {
+    this.assertOpen('schedules');
+    validateScheduleListRequest(request);
+    return this.scheduleBook.list(request);
+  }
+
+  /** Enqueues one occurrence of the schedule now, leaving its cadence alone. */
+  async triggerSchedule(name: string, options: TriggerScheduleOptions): Promise<EnqueueResult> {
+    this.assertOpen('triggerSchedule');
+    validateScheduleRef(name);
+    validateTriggerOptions(options);
+    return this.scheduleBook.trigger(name, options.now);
+  }
+
+  /** Drops the ticks that come due from now on, until resumeSchedule. */
+  async pauseSchedule(name: string): Promise<void> {
+    this.assertOpen('pauseSchedule');
+    validateScheduleRef(name);
+    this.scheduleBook.setPaused(name, true);
+  }
+
+  /** Lets the schedule's ticks run again. */
+  async resumeSchedule(name: string): Promise<void> {
+    this.assertOpen('resumeSchedule');
+    validateScheduleRef(name);
+    this.scheduleBook.setPaused(name, false);
+  }
+
   // ---- Seams: each is one rule of the contract, small enough to break alone ----
+
+  /** Seam for testing the testkit; not a public extension point. Whether an advance planned from `version` at tick `from` applies. */
+  protected scheduleAdvanceApplies(record: ScheduleRecord, version: number, from: number): boolean {
+    return record.version === version && record.nextRunAt === from;
+  }
 
   /** Seam for testing the testkit; not a public extension point. Whether the token is the job's current (or last) one. */
   protected tokenMatches(job: StoredJob, token: string): boolean {
@@ -627,6 +716,21 @@ export class MemoryDriver implements Driver, Admin, JobControl {
     markCancelled(state, job, now);
     this.finishWaiters.finished(state.name, job.id, () => toRecord(job));
     trimCancelledJobs(state, this.retention, now);
+  }
+
+  /** Deletes a job that waits (ready or scheduled) with its idempotency mapping; others stay. */
+  private deleteIfWaiting(queue: string, id: string): void {
+    const state = this.queueStates.get(queue);
+    const job = state?.jobs.get(id);
+    if (state === undefined || job === undefined || (job.status !== 'ready' && job.status !== 'scheduled')) return;
+    this.deleteJob(state, job);
+  }
+
+  /** Takes a job out of its status structure and out of the queue, ending any wait for it. */
+  private deleteJob(state: QueueState, job: StoredJob): void {
+    takeOutOfStatus(state, job);
+    state.forget(job);
+    this.finishWaiters.removed(state.name, job.id);
   }
 
   /** The queue's state, made when a job-control call names a queue that holds nothing yet. */

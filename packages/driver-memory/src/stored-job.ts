@@ -35,6 +35,9 @@ export interface StoredJob {
   cancelRequestedAt?: number;
   cancelledAt?: number;
   cancelReason?: string;
+  /** The schedule that made the job, and the tick it was made for (schedules). */
+  readonly schedule?: string;
+  readonly scheduledFor?: number;
 }
 
 /** Builds the stored form of a validated record, copying the payload so the caller's buffer can change freely. */
@@ -53,6 +56,8 @@ export function createStoredJob(record: NewJobRecord, status: JobStatus): Stored
     runAt: record.runAt,
     timeoutMs: record.timeoutMs,
     idempotencyKey: record.idempotencyKey,
+    schedule: record.schedule,
+    scheduledFor: record.scheduledFor,
   };
 }
 
@@ -86,5 +91,7 @@ export function toRecord(job: StoredJob): JobRecord {
   if (job.cancelRequestedAt !== undefined) record.cancelRequestedAt = job.cancelRequestedAt;
   if (job.cancelledAt !== undefined) record.cancelledAt = job.cancelledAt;
   if (job.cancelReason !== undefined) record.cancelReason = job.cancelReason;
+  if (job.schedule !== undefined) record.schedule = job.schedule;
+  if (job.scheduledFor !== undefined) record.scheduledFor = job.scheduledFor;
   return record;
 }

@@ -10,8 +10,11 @@ import type {
   ListPage,
   ListRequest,
   NewJobRecord,
+  PutScheduleRequest,
+  PutScheduleResult,
   ReserveRequest,
   ReserveResult,
+  ScheduleRecord,
   WaitForWorkRequest,
 } from '@taskharbor/core';
 import { type DueJob, MemoryDriver, type QueueState, type StoredJob } from '@taskharbor/driver-memory';
@@ -224,5 +227,26 @@ export class ReservesWhilePaused extends MemoryDriver {
 export class PurgeIgnoresType extends MemoryDriver {
   override async purge(queue: string, options: PurgeOptions): Promise<number> {
     return super.purge(queue, { ...options, type: undefined });
+  }
+}
+
+/**
+ * Breaks "advance is a compare-and-set": a plan made from an older version,
+ * or a second plan for a tick already advanced, is applied all the same.
+ */
+export class AdvancesWithoutCompare extends MemoryDriver {
+  protected override scheduleAdvanceApplies(_record: ScheduleRecord): boolean {
+    return true;
+  }
+}
+
+/** Breaks "a put of the same revision changes nothing": the schedule is made anew, its count and version reset. */
+export class ReplacesUnchangedSchedules extends MemoryDriver {
+  override async putSchedule(request: PutScheduleRequest): Promise<PutScheduleResult> {
+    const name = request?.schedule?.name;
+    // An invalid name or a closed driver fails here and again, unbroken, in putSchedule.
+    const stored = await this.getSchedule(name).catch(() => undefined);
+    if (stored !== undefined && stored.revision === request.schedule.revision) await this.removeSchedule(name);
+    return super.putSchedule(request);
   }
 }

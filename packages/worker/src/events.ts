@@ -34,7 +34,7 @@ export interface WorkerEvents {
    * The lease is no longer ours: another worker may run the job. The
    * handler's signal was aborted (if it still ran) and no outcome is written.
    */
-  leaseLost: { job: Job<unknown>; lease: Lease; error: Error; during: 'heartbeat' | 'extendLease' | 'outcome' | 'release' };
+  leaseLost: { job: Job<unknown>; lease: Lease; error: Error; during: 'heartbeat' | 'extendLease' | 'outcome' | 'release' | 'schedule' };
   /**
    * Something failed that the worker survives: a reserve, a heartbeat or an
    * outcome whose reply was lost, a throwing listener. `during` names it.
@@ -55,6 +55,8 @@ export type ErrorSource =
   | 'release'
   | 'listener'
   | 'run'
-  | 'subscribeCancels';
+  | 'subscribeCancels'
+  | 'schedule'
+  | 'schedules';
 
 export type WorkerEventName = keyof WorkerEvents;

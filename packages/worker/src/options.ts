@@ -73,6 +73,13 @@ export interface WorkerOptions {
    * heartbeat. Only drivers with job control have either.
    */
   cancelPush?: boolean;
+  /**
+   * How often the worker looks for schedules of its queues whose pending
+   * occurrence was removed or cancelled, and puts them back on their feet
+   * (drivers with schedules). A pending tick is looked at once it is this
+   * long overdue. Default 60,000 ms; 0 turns the look off.
+   */
+  scheduleCheckMs?: number;
 }
 
 /** The options with every default filled in and every value checked. */
@@ -96,12 +103,14 @@ export interface ResolvedOptions {
   handleSignals: boolean;
   keepAlive: boolean;
   cancelPush: boolean;
+  scheduleCheckMs: number;
 }
 
 export const DEFAULT_CONCURRENCY = 1;
 export const DEFAULT_LEASE_MS = 30_000;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 export const DEFAULT_POLL_INTERVAL_MS = 5_000;
+export const DEFAULT_SCHEDULE_CHECK_MS = 60_000;
 /** A reserve call takes at most this many jobs, so concurrency cannot exceed it. */
 export const MAX_CONCURRENCY = 10_000;
 
@@ -164,6 +173,8 @@ export function resolveOptions(options: WorkerOptions): ResolvedOptions {
   }
   const cancelPush = options.cancelPush ?? true;
   if (typeof cancelPush !== 'boolean') throw new ValidationError('cancelPush', `expected a boolean, got ${String(cancelPush)}`);
+  const scheduleCheckMs = options.scheduleCheckMs ?? DEFAULT_SCHEDULE_CHECK_MS;
+  checkMs('scheduleCheckMs', scheduleCheckMs, 0);
   return {
     queues: resolveQueues(options, queueOrder),
     queueOrder,
@@ -183,5 +194,6 @@ export function resolveOptions(options: WorkerOptions): ResolvedOptions {
     handleSignals: options.handleSignals ?? false,
     keepAlive: options.keepAlive ?? true,
     cancelPush,
+    scheduleCheckMs,
   };
 }

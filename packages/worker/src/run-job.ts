@@ -6,7 +6,9 @@ import {
   JobCancelledError,
   type JobRecord,
   type Lease,
+  mayBePendingOccurrence,
   type ReservedJob,
+  type Schedules,
   toJob,
   validateLeaseMs,
 } from '@taskharbor/core';
@@ -30,6 +32,7 @@ import type { ResolvedOptions } from './options.js';
 import { decideFailure, poisonUpdate } from './outcome.js';
 import { writeProgress } from './progress.js';
 import { encodeResult } from './result.js';
+import { advanceHeldOccurrence, type ScheduleStep } from './schedule-step.js';
 import { startTimer } from './timers.js';
 
 /** What a run needs from its worker. */
@@ -48,6 +51,8 @@ export interface RunDeps {
   ack(lease: Lease, result?: Uint8Array): Promise<void>;
   /** The driver declares job control: results are stored and cancels can come. */
   jobControl: boolean;
+  /** The driver, when it declares schedules: a reserved pending occurrence moves its schedule on before it runs. */
+  schedules: Schedules | undefined;
 }
 
 /**
@@ -135,7 +140,9 @@ export class JobRun implements LeaseHolder, ContextSource, Cancellable {
    * tells when it ends.
    */
   async run(): Promise<void> {
-    const { options } = this.deps;
+    const { options, schedules } = this.deps;
+    // First, so a schedule goes on even when this run cannot (poison, no handler).
+    if (schedules !== undefined && mayBePendingOccurrence(this.record) && !(await this.keepScheduleGoing(schedules))) return;
     if (this.record.reclaims > options.maxReclaims) {
       this.state = 'writing';
       this.write = this.writeDead(poisonUpdate(this.record, options.maxReclaims, options.clock.now()), undefined);
@@ -175,6 +182,47 @@ export class JobRun implements LeaseHolder, ContextSource, Cancellable {
     }
   }
 
+  /**
+   * Moves the job's schedule on before the job runs (docs/schedules.md).
+   * False when the job does not run here: the advance dropped it (a missed
+   * tick, a paused schedule), the lease was lost, or the advance could not
+   * be written and the job goes back to its queue, where the next reserve
+   * tries again.
+   */
+  private async keepScheduleGoing(driver: Schedules): Promise<boolean> {
+    let step: ScheduleStep;
+    try {
+      step = await advanceHeldOccurrence(driver, this.record, this.lease, this.deps.options.clock);
+    } catch (error) {
+      if (isLeaseError(error)) {
+        this.loseLease(toError(error), 'schedule');
+        return false;
+      }
+      if (this.state !== 'running') return false;
+      this.deps.options.logger.error(this.fields({ error: errorMessage(error) }), 'schedule not advanced; the job goes back to its queue');
+      this.deps.emit('error', { error: toError(error), during: 'schedule', jobId: this.record.id, queue: this.record.queue });
+      this.giveBack('the schedule could not be advanced');
+      return false;
+    }
+    if (step.nextRunAt !== undefined) this.deps.noteDue(step.nextRunAt);
+    if (this.state !== 'running') return false;
+    if (step.outcome === 'dropped') {
+      this.state = 'finished';
+      this.deps.options.logger.info(this.fields(), 'tick not run: missed under the catch-up policy, or the schedule is paused');
+      return false;
+    }
+    if (step.outcome === 'busy') {
+      this.giveBack('the schedule kept changing while it was advanced');
+      return false;
+    }
+    return true;
+  }
+
+  private giveBack(why: string): void {
+    this.state = 'writing';
+    this.write = this.writeRelease(why);
+  }
+
   /** Resolves when every write started for the job so far has finished (at once when none was). */
   written(): Promise<void> {
     return this.write ?? Promise.resolve();
@@ -189,7 +237,7 @@ export class JobRun implements LeaseHolder, ContextSource, Cancellable {
     if (this.state !== 'running') return this.write ?? Promise.resolve();
     this.state = 'released';
     this.abort(new WorkerShutdownError(this.record.id, graceMs));
-    this.write = this.writeRelease();
+    this.write = this.writeRelease('released at shutdown');
     return this.write;
   }
 
@@ -349,10 +397,10 @@ export class JobRun implements LeaseHolder, ContextSource, Cancellable {
     this.deps.emit('dead', { job: this.job, record: this.record, reason: update.reason, attempts: update.attempts, error });
   }
 
-  private async writeRelease(): Promise<void> {
+  private async writeRelease(why: string): Promise<void> {
     try {
       await this.deps.driver.release(this.lease, this.deps.options.clock.now());
-      this.deps.options.logger.info(this.fields(), 'job released at shutdown');
+      this.deps.options.logger.info(this.fields({ why }), 'job released');
     } catch (error) {
       this.reportWriteError(error, 'release');
     }

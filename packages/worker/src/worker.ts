@@ -2,6 +2,7 @@ import {
   type Driver,
   ErrorCode,
   hasJobControl,
+  hasSchedules,
   isTaskHarborError,
   type JobMap,
   type Lease,
@@ -21,6 +22,7 @@ import { createPlanner, type QueuePlanner } from './queue-order.js';
 import { QueueTrouble } from './queue-trouble.js';
 import { type RoundResult, reserveRound } from './reserve-round.js';
 import { JobRun, type RunDeps } from './run-job.js';
+import { ScheduleKeeper } from './schedule-keeper.js';
 import { Slots } from './slots.js';
 import { closeOnSignals } from './signals.js';
 import { MAX_TIMER_MS, startTimer } from './timers.js';
@@ -66,6 +68,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
   private readonly wake: Wake;
   private readonly cancelWatch: CancelWatch;
   private readonly trouble: QueueTrouble;
+  private readonly scheduleKeeper: ScheduleKeeper | undefined;
   private readonly runDeps: RunDeps;
   private readonly stop = new AbortController();
   /** Ends the grace period early (a second SIGINT). */
@@ -129,6 +132,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
       driver,
       ack: (lease, result) => acks.ack(lease, result),
       jobControl: hasJobControl(driver),
+      schedules: hasSchedules(driver) ? driver : undefined,
       options: this.options,
       emit: (event, payload) => this.emit(event, payload),
       listening: (event) => this.emitter.has(event),
@@ -137,6 +141,16 @@ export class Worker<Jobs extends JobMap = JobMap> {
       middleware: () => this.middlewares,
       noteDue: (at) => this.wake.noteDue(at),
     };
+    if (this.runDeps.schedules !== undefined && this.options.scheduleCheckMs > 0) {
+      this.scheduleKeeper = new ScheduleKeeper({
+        driver: this.runDeps.schedules,
+        clock,
+        queues: this.planner.names,
+        intervalMs: this.options.scheduleCheckMs,
+        noteDue: (at) => this.wake.noteDue(at),
+        onError: (error) => this.reportError(toError(error), 'schedules'),
+      });
+    }
   }
 
   /** Where the worker stands in its life. */
@@ -201,6 +215,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
       { queues: this.planner.names, concurrency: this.options.concurrency, types: [...this.handlers.keys()] },
       'worker started',
     );
+    this.scheduleKeeper?.start();
     this.loopDone = this.loop();
     await this.cancelWatch.start();
   }
@@ -441,6 +456,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
     this.stop.abort();
     this.wake.cancel();
     await this.loopDone;
+    await this.scheduleKeeper?.stop();
     // Rounds still on their way give back what they bring (stop is aborted), before the releases are gathered.
     await Promise.allSettled([...this.sentRounds]);
     await this.trouble.lateSettled();

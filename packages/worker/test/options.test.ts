@@ -24,6 +24,8 @@ describe('options', () => {
       [{ queues: [{ name: 'a', weight: 2 }] }, 'queues'],
       [{ queues: [{ name: 'a', weight: 0 }], queueOrder: 'weighted' }, 'queues'],
       [{ onMissingHandler: 'ignore' as 'fail' }, 'onMissingHandler'],
+      [{ scheduleCheckMs: -1 }, 'scheduleCheckMs'],
+      [{ scheduleCheckMs: 1.5 }, 'scheduleCheckMs'],
     ];
     for (const [options, field] of cases) {
       let thrown: unknown;

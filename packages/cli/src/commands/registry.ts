@@ -13,6 +13,9 @@ import { queuePauseCommand } from './queue-pause.js';
 import { queuePurgeCommand } from './queue-purge.js';
 import { queueResumeCommand } from './queue-resume.js';
 import { queuesCommand } from './queues.js';
+import { schedulePauseCommand, scheduleRemoveCommand, scheduleResumeCommand, scheduleTriggerCommand } from './schedule-actions.js';
+import { scheduleListCommand } from './schedule-list.js';
+import { scheduleSetCommand } from './schedule-set.js';
 import { statsCommand } from './stats.js';
 import { workerRunCommand } from './worker-run.js';
 
@@ -33,6 +36,12 @@ export const COMMANDS: readonly Command[] = [
   queueResumeCommand,
   queuePurgeCommand,
   queuesCommand,
+  scheduleListCommand,
+  scheduleSetCommand,
+  scheduleRemoveCommand,
+  scheduleTriggerCommand,
+  schedulePauseCommand,
+  scheduleResumeCommand,
   statsCommand,
   dashboardCommand,
 ];

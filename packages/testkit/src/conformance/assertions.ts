@@ -8,6 +8,7 @@ import {
   JobNotInFlightError,
   LeaseExpiredError,
   LeaseMismatchError,
+  ScheduleNotFoundError,
   UnrecoverableError,
   UnsupportedOperationError,
   ValidationError,
@@ -33,6 +34,7 @@ export const DOCUMENTED_CODES = new Map<ErrorClass<Error>, string>([
   [InvalidJobStateError, 'INVALID_JOB_STATE'],
   [WaitTimeoutError, 'WAIT_TIMEOUT'],
   [UnsupportedOperationError, 'UNSUPPORTED'],
+  [ScheduleNotFoundError, 'SCHEDULE_NOT_FOUND'],
 ]);
 
 /**

@@ -1,6 +1,7 @@
 import {
   InvalidJobStateError,
   JobCancelledError,
+  ScheduleNotFoundError,
   UnsupportedOperationError,
   WaitTimeoutError,
   DriverClosedError,
@@ -95,6 +96,7 @@ export function errorsCases(setup: Setup): void {
         new InvalidJobStateError('job-1', 'done', 'cancel', 'it has finished'),
         new WaitTimeoutError('job-1', 1000),
         new UnsupportedOperationError('job control', 'cancel'),
+        new ScheduleNotFoundError('nightly'),
       ];
       for (const [type, code] of DOCUMENTED_CODES) {
         const matching = examples.filter((error) => error instanceof type);

@@ -5,6 +5,16 @@ import type { Setup } from './setup.js';
 /** The operations that make up each family. */
 const FAMILY_OPERATIONS: Record<DriverFamily, readonly string[]> = {
   jobControl: ['cancel', 'remove', 'promote', 'pause', 'resume', 'purge', 'requeueDlqMany', 'setProgress', 'waitForFinish', 'subscribeCancels'],
+  schedules: [
+    'putSchedule',
+    'removeSchedule',
+    'getSchedule',
+    'advanceSchedule',
+    'schedules',
+    'triggerSchedule',
+    'pauseSchedule',
+    'resumeSchedule',
+  ],
 };
 
 /**

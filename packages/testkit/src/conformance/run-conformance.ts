@@ -16,6 +16,9 @@ import { jobControlResultCases } from './job-control-results.js';
 import { releaseCases } from './release.js';
 import { reserveCases } from './reserve.js';
 import { retryCases } from './retry.js';
+import { scheduleAdminCases } from './schedules-admin.js';
+import { scheduleAdvanceCases } from './schedules-advance.js';
+import { scheduleStoreCases } from './schedules-store.js';
 import { type ConformanceOptions, familiesToRun, useSetup } from './setup.js';
 import { waitForWorkCases } from './wait-for-work.js';
 
@@ -66,6 +69,11 @@ export function runConformance(options: ConformanceOptions): void {
       jobControlBulkCases(setup);
       jobControlResultCases(setup);
       jobControlClosedCases(setup);
+    }
+    if (families.includes('schedules')) {
+      scheduleStoreCases(setup);
+      scheduleAdvanceCases(setup);
+      scheduleAdminCases(setup);
     }
   });
 }

@@ -34,7 +34,7 @@ export interface Harness<Jobs extends JobMap> {
   /** The memory driver behind a spy that counts calls and can inject faults. */
   driver: Instrumented;
   client: Client<Jobs>;
-  /** A worker on the fake clock with no fallback poll to speak of (an hour); closed after the test. */
+  /** A worker on the fake clock with no fallback poll to speak of (an hour) and no schedule look; closed after the test. */
   worker(options?: WorkerOptions): { worker: Worker<Jobs>; events: EventLog };
   /** Lets promise work settle, without moving time, until the condition holds. */
   until(condition: () => boolean, what?: string): Promise<void>;
@@ -58,7 +58,8 @@ export function harness<Jobs extends JobMap = JobMap>(): Harness<Jobs> {
     driver,
     client,
     worker(options = {}) {
-      const worker = new Worker<Jobs>(driver, { clock, keepAlive: false, pollIntervalMs: HOUR, ...options });
+      // The schedule look is a timer of its own; the schedule tests turn it on where they want it.
+      const worker = new Worker<Jobs>(driver, { clock, keepAlive: false, pollIntervalMs: HOUR, scheduleCheckMs: 0, ...options });
       workers.push(worker);
       const events = new EventLog();
       for (const event of [

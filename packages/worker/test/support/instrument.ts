@@ -1,12 +1,13 @@
-import type { Admin, Driver, JobControl } from '@taskharbor/core';
+import type { Admin, Driver, JobControl, Schedules } from '@taskharbor/core';
 import type { MemoryDriver } from '@taskharbor/driver-memory';
 
-type Method = keyof Driver | keyof Admin | keyof JobControl;
+type Method = keyof Driver | keyof Admin | keyof JobControl | keyof Schedules;
 
 /** The real memory driver seen through a spy: every call is counted, and a test may replace one method to inject a fault. */
 export type Instrumented = Driver &
   Admin &
-  JobControl & {
+  JobControl &
+  Schedules & {
     calls: { method: Method; args: unknown[] }[];
     count(method: Method): number;
     /** Replace a method; the replacement gets the real driver to fall back on. */
