@@ -8,6 +8,7 @@ import leaseCheck from './includes/lease-check.lua';
 import place from './includes/place.lua';
 import retention from './includes/retention.lua';
 import revive from './includes/revive.lua';
+import store from './includes/store.lua';
 import wake from './includes/wake.lua';
 
 /** A standalone client or a cluster client; the driver uses only what both have. */
@@ -26,6 +27,7 @@ const INCLUDES: Readonly<Record<string, string>> = {
   place,
   retention,
   revive,
+  store,
   wake,
 };
 
