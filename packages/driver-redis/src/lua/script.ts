@@ -5,6 +5,7 @@ import byteOrder from './includes/byte-order.lua';
 import clock from './includes/clock.lua';
 import finish from './includes/finish.lua';
 import leaseCheck from './includes/lease-check.lua';
+import pending from './includes/pending.lua';
 import place from './includes/place.lua';
 import retention from './includes/retention.lua';
 import revive from './includes/revive.lua';
@@ -24,6 +25,7 @@ const INCLUDES: Readonly<Record<string, string>> = {
   clock,
   finish,
   'lease-check': leaseCheck,
+  pending,
   place,
   retention,
   revive,
