@@ -5,7 +5,7 @@ import { runClaimSchedule } from '../src/lua/claim-schedule.js';
 import { runPutSchedule } from '../src/lua/put-schedule.js';
 import { runRemoveSchedule } from '../src/lua/remove-schedule.js';
 import type { RedisDriver } from '../src/index.js';
-import { scanKeys, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
+import { newJob, scanKeys, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
 import { MINUTE, putAt, specIn, uniqueScheduleName } from './support/schedules.js';
 
 /**
@@ -99,6 +99,25 @@ describe.skipIf(SKIP_REDIS)('schedules on Redis: keys and the global name index'
     expect(await keysNow()).toEqual(
       [':queues', ':version', ...[`job:${pendingId}`, 'inflight', 'index', 'signal'].map((key) => `:{${queue}}:${key}`)].sort(),
     );
+  });
+
+  it('one_enqueue_call_stores_jobs_with_and_without_a_schedule_each_with_its_own_fields', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const plain = newJob(queue);
+    const made = newJob(queue, { schedule: 'reports', scheduledFor: T0 - MINUTE });
+    const last = newJob(queue, { idempotencyKey: 'k-1' });
+    await driver.enqueueMany([plain, made, last], T0);
+    const base = space().queue(queue);
+    expect((await redis.raw.hkeys(base.job(plain.id))).sort()).toEqual(['created_at_nano', 'max_attempts', 'payload', 'queue', 'status', 'type']);
+    expect(await redis.raw.hmget(base.job(made.id), 'schedule', 'scheduled_for_nano')).toEqual(['reports', `${T0 - MINUTE}000000`]);
+    expect(await redis.raw.hmget(base.job(last.id), 'schedule', 'idempotency_key')).toEqual([null, 'k-1']);
+    const { jobs } = await driver.reserve({ queue, limit: 3, leaseMs: MINUTE, now: T0 });
+    expect(jobs.map(({ job }) => [job.id, job.schedule, job.scheduledFor])).toEqual([
+      [plain.id, undefined, undefined],
+      [made.id, 'reports', T0 - MINUTE],
+      [last.id, undefined, undefined],
+    ]);
   });
 
   it('a_put_cut_short_after_its_claim_leaves_an_entry_that_reads_as_no_schedule_and_the_next_put_takes_over', async () => {

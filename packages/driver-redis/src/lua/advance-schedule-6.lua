@@ -82,6 +82,6 @@ if mode == 'held' and ARGV[11] == '1' then
 end
 
 local batch = new_store_batch()
-for i = 17, #ARGV, 12 do store_job(batch, base, queue, ARGV, i) end
+for i = 17, #ARGV, 12 do store_job(batch, base, queue, ARGV, i, 12) end
 flush_stored(batch, ready_key, scheduled_key, index_key, signal_key)
 return { 'ADVANCED' }

@@ -49,7 +49,7 @@ export async function runAdvanceSchedule(
     String(request.runs),
     msToNano(now),
   ];
-  for (const job of request.occurrences) pushJobArgs(args, job, now);
+  for (const job of request.occurrences) pushJobArgs(args, job, now, 12);
   const reply = (await runScript(
     client,
     advanceScheduleScript,

@@ -8,10 +8,11 @@
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:" (job and idempotency keys hang off it)
   ARGV[2] the queue name
-  ARGV[3..] twelve values per job (see includes/store.lua):
+  ARGV[3] values per job: 10, or 12 when a job of the call has a schedule
+  ARGV[4..] the values of each job (see includes/store.lua):
           id, type, payload, runnable ('1' when runAt is unset or <= now),
           run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts,
-          idempotency_key, schedule, scheduled_for_nano ('' for an unset value)
+          idempotency_key ('' for an unset value), [schedule, scheduled_for_nano]
 
   Every stored job, ready or scheduled, leaves a wake-up token.
   Returns two entries for each job that already existed, in order: its
@@ -24,14 +25,14 @@
 --- @include "wake"
 --- @include "store"
 
-local base, queue = ARGV[1], ARGV[2]
+local base, queue, stride = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local reply = {}
 local batch = new_store_batch()
 
-for i = 3, #ARGV, 12 do
-  local existing = store_job(batch, base, queue, ARGV, i)
+for i = 4, #ARGV, stride do
+  local existing = store_job(batch, base, queue, ARGV, i, stride)
   if existing then
-    reply[#reply + 1] = (i - 3) / 12 + 1
+    reply[#reply + 1] = (i - 4) / stride + 1
     reply[#reply + 1] = existing
   end
 end

@@ -1,7 +1,7 @@
 import type { EnqueueResult, NewJobRecord } from '@taskharbor/core';
 import type { QueueKeys } from '../keys.js';
 import source from './enqueue-4.lua';
-import { pushJobArgs } from './job-args.js';
+import { jobStride, pushJobArgs } from './job-args.js';
 import { defineScript, type RedisClient, runScript, type ScriptArg } from './script.js';
 
 export const enqueueScript = defineScript('enqueue', 4, source);
@@ -17,9 +17,10 @@ export async function runEnqueue(
   jobs: readonly NewJobRecord[],
   nows: readonly number[],
 ): Promise<EnqueueResult[]> {
-  const args: ScriptArg[] = [keys.base, keys.queue];
+  const stride = jobStride(jobs);
+  const args: ScriptArg[] = [keys.base, keys.queue, stride];
   jobs.forEach((job, i) => {
-    pushJobArgs(args, job, nows[i] as number);
+    pushJobArgs(args, job, nows[i] as number, stride);
   });
   const reply = (await runScript(client, enqueueScript, [keys.ready, keys.scheduled, keys.index, keys.signal], args, 'text')) as (
     | string

@@ -18,7 +18,7 @@
   ARGV[7] the pending occurrence's job id, or ''
   ARGV[8] n, the number of definition fields that follow
   ARGV[9 .. 8 + 2n] the definition as field, value pairs (unset ones left out)
-  then, with a next tick, the occurrence's twelve values (includes/store.lua)
+  then, with a next tick, the occurrence's twelve values (includes/store.lua, stride 12)
 
   The same revision as stored: only the claim token is written (so a later
   remove knows the index entry is this record's); answers 'unchanged'.
@@ -73,7 +73,7 @@ redis.call('HSET', record_key, unpack(fields))
 
 if next_run_at_nano ~= '' then
   local batch = new_store_batch()
-  store_job(batch, base, queue, ARGV, spec_end + 1)
+  store_job(batch, base, queue, ARGV, spec_end + 1, 12)
   flush_stored(batch, KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 end
 

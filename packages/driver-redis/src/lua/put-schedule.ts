@@ -24,7 +24,7 @@ export async function runPutSchedule(client: RedisClient, keys: QueueKeys, reque
     String(pairs.length / 2),
     ...pairs,
   ];
-  if (occurrence !== undefined) pushJobArgs(args, occurrence, now);
+  if (occurrence !== undefined) pushJobArgs(args, occurrence, now, 12);
   const reply = (await runScript(
     client,
     putScheduleScript,

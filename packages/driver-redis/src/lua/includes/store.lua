@@ -1,9 +1,11 @@
 -- Storing new jobs as enqueue does, for enqueue and for the occurrences the
--- schedule scripts make. A job comes as JOB_VALUES (12) ARGV values, packed
--- by pushJobArgs in job-args.ts:
+-- schedule scripts make. A job comes as 10 or 12 ARGV values (`stride`),
+-- packed by pushJobArgs in job-args.ts:
 --   id, type, payload, runnable ('1' when runAt is unset or <= now),
 --   run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts,
---   idempotency_key, schedule, scheduled_for_nano ('' for an unset value)
+--   idempotency_key ('' for an unset value), and with a stride of 12
+--   schedule, scheduled_for_nano. A batch of jobs no schedule made goes
+--   with 10, so the usual enqueue sends no empty values for them.
 -- store_job writes the hash (and idempotency mapping) at once and collects
 -- the list, set and index writes in `batch`; flush_stored sends them in
 -- bulk, in the jobs' order, and leaves a wake-up token when anything was
@@ -16,11 +18,12 @@ end
 
 -- Returns nil when the job at args[i] was stored, else the id of the stored
 -- job that holds its place (its own id, or the holder of its idempotency key).
-local function store_job(batch, base, queue, args, i)
+local function store_job(batch, base, queue, args, i, stride)
   local id, job_type, payload, runnable = args[i], args[i + 1], args[i + 2], args[i + 3]
   local run_at, run_at_nano, timeout_nano = args[i + 4], args[i + 5], args[i + 6]
   local created_at_nano, max_attempts, idempotency_key = args[i + 7], args[i + 8], args[i + 9]
-  local schedule, scheduled_for_nano = args[i + 10], args[i + 11]
+  local schedule, scheduled_for_nano = '', ''
+  if stride == 12 then schedule, scheduled_for_nano = args[i + 10], args[i + 11] end
   local job_key = base .. 'job:' .. id
   local idem_key
   local existing = false
