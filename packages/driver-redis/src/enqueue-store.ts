@@ -65,8 +65,9 @@ export class EnqueueStore {
    * Adds queue names this driver has not recorded yet to the `queues` set.
    * Sent before the enqueue scripts, so all go out in one round trip; SADD is
    * idempotent, so it is safe even when the enqueue turns out to be a repeat.
+   * putSchedule sends it beside its script too (the script stores a job).
    */
-  private registerQueues(queues: readonly string[]): Promise<void> | undefined {
+  registerQueues(queues: readonly string[]): Promise<void> | undefined {
     const fresh = queues.filter((queue) => !this.registeredQueues.has(queue));
     if (fresh.length === 0) return undefined;
     const { client, keys } = this.ctx;

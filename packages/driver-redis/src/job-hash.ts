@@ -36,6 +36,10 @@ export const JobField = {
   cancelReason: 'cancel_reason',
   /** `1` once a waitForFinish watches the job: the scripts that finish or remove it then publish its id. */
   watched: 'watched',
+  /** The name of the schedule that made the job (schedules family). */
+  schedule: 'schedule',
+  /** The tick the schedule made the job for. */
+  scheduledFor: 'scheduled_for_nano',
 } as const;
 
 /** A job hash as Redis returned it: field name to raw bytes. */
@@ -64,6 +68,8 @@ export const RESERVE_FIELDS = [
   JobField.idempotencyKey,
   JobField.errors,
   JobField.progress,
+  JobField.schedule,
+  JobField.scheduledFor,
 ] as const;
 
 const RESERVE_INDEX: ReadonlyMap<string, number> = new Map(RESERVE_FIELDS.map((field, i) => [field, i]));
@@ -163,6 +169,10 @@ export function parseJobHash(id: string, hash: JobHash): JobRecord {
   if (timeout !== undefined) record.timeoutMs = timeout;
   const idempotencyKey = text(hash, JobField.idempotencyKey);
   if (idempotencyKey !== undefined) record.idempotencyKey = idempotencyKey;
+  const schedule = text(hash, JobField.schedule);
+  if (schedule !== undefined) record.schedule = schedule;
+  const scheduledFor = time(hash, JobField.scheduledFor);
+  if (scheduledFor !== undefined) record.scheduledFor = scheduledFor;
   const lastError = text(hash, JobField.lastError);
   if (lastError !== undefined) record.lastError = lastError;
   const failedAt = time(hash, JobField.failedAt);

@@ -33,6 +33,8 @@ export interface QueueKeys {
   readonly finishedChannel: string;
   /** The hash of one job. */
   job(id: string): string;
+  /** The hash of one schedule that lives in this queue (schedules family; see schedules/schedule-hash.ts). */
+  schedule(name: string): string;
   /** The idempotency mapping of one key: a string holding the job id. */
   idempotency(key: string): string;
 }
@@ -57,6 +59,7 @@ function makeQueueKeys(prefix: string, queue: string): QueueKeys {
     cancelsChannel: `${base}cancels`,
     finishedChannel: `${base}finished`,
     job: (id) => `${base}job:${id}`,
+    schedule: (name) => `${base}schedule:${name}`,
     idempotency: (key) => `${base}idem:${key}`,
   };
 }
@@ -68,12 +71,20 @@ export class KeySpace {
   readonly queues: string;
   /** String holding DATA_MODEL_VERSION. */
   readonly version: string;
+  /**
+   * Sorted set, all scores 0: one member `<name> <queue> <claim>` per
+   * schedule, the global name index (names are unique across queues). Not
+   * hash-tagged; only its own commands and one script that touches nothing
+   * else use it (see schedules/schedule-index.ts).
+   */
+  readonly schedules: string;
   private readonly cache = new Map<string, QueueKeys>();
 
   constructor(prefix: string) {
     this.prefix = prefix;
     this.queues = `${prefix}:queues`;
     this.version = `${prefix}:version`;
+    this.schedules = `${prefix}:schedules`;
   }
 
   queue(name: string): QueueKeys {

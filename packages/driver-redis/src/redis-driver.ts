@@ -1,5 +1,7 @@
 import {
   type AckOptions,
+  type AdvanceScheduleRequest,
+  type AdvanceScheduleResult,
   type Admin,
   type BatchOutcome,
   type CancelOptions,
@@ -18,6 +20,8 @@ import {
   type NewJobRecord,
   type PromoteOptions,
   type PurgeOptions,
+  type PutScheduleRequest,
+  type PutScheduleResult,
   type QueueCounts,
   type RequeueManyOptions,
   type RequeueOptions,
@@ -26,6 +30,11 @@ import {
   type RetryUpdate,
   type ResolvedRetention,
   resolveRetention,
+  type ScheduleListPage,
+  type ScheduleListRequest,
+  type ScheduleRecord,
+  type Schedules,
+  type TriggerScheduleOptions,
   ValidationError,
   validateArray,
   validateName,
@@ -60,6 +69,7 @@ import { type LeaseClock, nowArg, validateLeaseClock } from './lease-clock.js';
 import { runReserve } from './lua/reserve.js';
 import type { RedisClient } from './lua/script.js';
 import { awaitReplicas, RedisReplicationTimeoutError, type ReplicaAckOptions, validateReplicaAck } from './replica-wait.js';
+import { RedisSchedules } from './schedules/redis-schedules.js';
 import { WakeListeners } from './wake-listeners.js';
 
 /** Only connect and connectCluster can pass it: they hand over a client the driver then owns and closes. */
@@ -85,9 +95,9 @@ function isReplyError(error: unknown): boolean {
  * // …
  * await driver.close();
  */
-export class RedisDriver implements Driver, Admin, JobControl {
-  /** The families beyond Driver and Admin this driver implements (job control: see docs/redis.md). */
-  readonly families = ['jobControl'] as const;
+export class RedisDriver implements Driver, Admin, JobControl, Schedules {
+  /** The families beyond Driver and Admin this driver implements (job control, schedules: see docs/redis.md). */
+  readonly families = ['jobControl', 'schedules'] as const;
   /** The client the driver sends its commands on. */
   readonly client: RedisClient;
   readonly keyPrefix: string;
@@ -105,6 +115,7 @@ export class RedisDriver implements Driver, Admin, JobControl {
   private readonly store: EnqueueStore;
   private readonly admin: RedisAdmin;
   private readonly leases: RedisLeaseWrites;
+  private readonly scheduling: RedisSchedules;
   private readonly enqueues = new EnqueueBatcher((jobs, nows) => this.store.storeEach(jobs, nows));
   private modelChecked = false;
   private modelCheck: Promise<void> | undefined;
@@ -199,6 +210,7 @@ export class RedisDriver implements Driver, Admin, JobControl {
     this.store = new EnqueueStore(this.ctx);
     this.admin = new RedisAdmin(this.ctx);
     this.leases = new RedisLeaseWrites(this.ctx);
+    this.scheduling = new RedisSchedules(this.ctx, this.store);
   }
 
   // ---- Driver ----
@@ -362,6 +374,40 @@ export class RedisDriver implements Driver, Admin, JobControl {
 
   subscribeCancels(subscription: CancelSubscription, onCancel: (ref: JobRef) => void): Promise<void> {
     return this.control.subscribeCancels(subscription, onCancel);
+  }
+
+  // ---- Schedules (src/schedules) ----
+
+  putSchedule(request: PutScheduleRequest): Promise<PutScheduleResult> {
+    return this.scheduling.putSchedule(request);
+  }
+
+  removeSchedule(name: string): Promise<boolean> {
+    return this.scheduling.removeSchedule(name);
+  }
+
+  getSchedule(name: string): Promise<ScheduleRecord | undefined> {
+    return this.scheduling.getSchedule(name);
+  }
+
+  advanceSchedule(request: AdvanceScheduleRequest): Promise<AdvanceScheduleResult> {
+    return this.scheduling.advanceSchedule(request);
+  }
+
+  schedules(request?: ScheduleListRequest): Promise<ScheduleListPage> {
+    return this.scheduling.schedules(request);
+  }
+
+  triggerSchedule(name: string, options: TriggerScheduleOptions): Promise<EnqueueResult> {
+    return this.scheduling.triggerSchedule(name, options);
+  }
+
+  pauseSchedule(name: string): Promise<void> {
+    return this.scheduling.pauseSchedule(name);
+  }
+
+  resumeSchedule(name: string): Promise<void> {
+    return this.scheduling.resumeSchedule(name);
   }
 
   // ---- Internals ----

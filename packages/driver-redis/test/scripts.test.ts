@@ -2,15 +2,20 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ackScript } from '../src/lua/ack.js';
+import { advanceScheduleScript } from '../src/lua/advance-schedule.js';
+import { claimScheduleScript } from '../src/lua/claim-schedule.js';
 import { enqueueScript } from '../src/lua/enqueue.js';
 import { extendScript } from '../src/lua/extend.js';
 import { failScript } from '../src/lua/fail.js';
 import { listScript } from '../src/lua/list.js';
 import { cancelScript } from '../src/lua/cancel.js';
 import { migrateDlqScript, migrateIndexScript } from '../src/lua/migrate.js';
+import { pauseScheduleScript } from '../src/lua/pause-schedule.js';
 import { promoteScript } from '../src/lua/promote.js';
+import { putScheduleScript } from '../src/lua/put-schedule.js';
 import { purgeScript } from '../src/lua/purge.js';
 import { removeScript } from '../src/lua/remove.js';
+import { removeScheduleScript } from '../src/lua/remove-schedule.js';
 import { requeueManyScript } from '../src/lua/requeue-many.js';
 import { resumeScript } from '../src/lua/resume.js';
 import { setProgressScript } from '../src/lua/set-progress.js';
@@ -43,6 +48,11 @@ const SCRIPTS = [
   requeueManyScript,
   setProgressScript,
   watchScript,
+  claimScheduleScript,
+  putScheduleScript,
+  removeScheduleScript,
+  advanceScheduleScript,
+  pauseScheduleScript,
 ];
 
 describe('Lua scripts', () => {

@@ -5,9 +5,11 @@ import byteOrder from './includes/byte-order.lua';
 import clock from './includes/clock.lua';
 import finish from './includes/finish.lua';
 import leaseCheck from './includes/lease-check.lua';
+import pending from './includes/pending.lua';
 import place from './includes/place.lua';
 import retention from './includes/retention.lua';
 import revive from './includes/revive.lua';
+import store from './includes/store.lua';
 import wake from './includes/wake.lua';
 
 /** A standalone client or a cluster client; the driver uses only what both have. */
@@ -23,9 +25,11 @@ const INCLUDES: Readonly<Record<string, string>> = {
   clock,
   finish,
   'lease-check': leaseCheck,
+  pending,
   place,
   retention,
   revive,
+  store,
   wake,
 };
 

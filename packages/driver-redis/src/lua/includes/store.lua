@@ -1,0 +1,95 @@
+-- Storing new jobs as enqueue does, for enqueue and for the occurrences the
+-- schedule scripts make. A job comes as 10 or 12 ARGV values (`stride`),
+-- packed by pushJobArgs in job-args.ts:
+--   id, type, payload, runnable ('1' when runAt is unset or <= now),
+--   run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts,
+--   idempotency_key ('' for an unset value), and with a stride of 12
+--   schedule, scheduled_for_nano. A batch of jobs no schedule made goes
+--   with 10, so the usual enqueue sends no empty values for them.
+-- store_job writes the hash (and idempotency mapping) at once and collects
+-- the list, set and index writes in `batch`; flush_stored sends them in
+-- bulk, in the jobs' order, and leaves a wake-up token when anything was
+-- stored. A job whose id or key is known changes nothing, also within one
+-- batch (a later duplicate meets the hash written for the earlier one).
+
+local function new_store_batch()
+  return { index = {}, ready = {}, scheduled = {} }
+end
+
+-- Returns nil when the job at args[i] was stored, else the id of the stored
+-- job that holds its place (its own id, or the holder of its idempotency key).
+local function store_job(batch, base, queue, args, i, stride)
+  local id, job_type, payload, runnable = args[i], args[i + 1], args[i + 2], args[i + 3]
+  local run_at, run_at_nano, timeout_nano = args[i + 4], args[i + 5], args[i + 6]
+  local created_at_nano, max_attempts, idempotency_key = args[i + 7], args[i + 8], args[i + 9]
+  local schedule, scheduled_for_nano = '', ''
+  if stride == 12 then schedule, scheduled_for_nano = args[i + 10], args[i + 11] end
+  local job_key = base .. 'job:' .. id
+  local idem_key
+  local existing = false
+  if idempotency_key ~= '' then
+    idem_key = base .. 'idem:' .. idempotency_key
+    existing = redis.call('GET', idem_key)
+  end
+  -- The stored job this one stands for: its own id first, else the holder of its key.
+  if redis.call('EXISTS', job_key) == 1 then existing = id end
+  if existing then return existing end
+
+  local status = 'scheduled'
+  if runnable == '1' then status = 'ready' end
+  -- attempts and reclaims are written once they are not 0 (a missing one reads as 0): with a
+  -- payload over Redis's listpack limit the hash is a hashtable, where each field costs ~60 bytes.
+  if run_at_nano == '' and timeout_nano == '' and not idem_key and schedule == '' then
+    -- The usual job: one HSET straight from the arguments, no table built per job.
+    redis.call('HSET', job_key, 'type', job_type, 'queue', queue, 'payload', payload, 'status', status,
+      'created_at_nano', created_at_nano, 'max_attempts', max_attempts)
+  else
+    local fields = {
+      'type', job_type, 'queue', queue, 'payload', payload, 'status', status,
+      'created_at_nano', created_at_nano, 'max_attempts', max_attempts,
+    }
+    if run_at_nano ~= '' then
+      fields[#fields + 1] = 'run_at_nano'
+      fields[#fields + 1] = run_at_nano
+    end
+    if timeout_nano ~= '' then
+      fields[#fields + 1] = 'timeout_nano'
+      fields[#fields + 1] = timeout_nano
+    end
+    if idem_key then
+      fields[#fields + 1] = 'idempotency_key'
+      fields[#fields + 1] = idempotency_key
+      redis.call('SET', idem_key, id)
+    end
+    if schedule ~= '' then
+      fields[#fields + 1] = 'schedule'
+      fields[#fields + 1] = schedule
+      fields[#fields + 1] = 'scheduled_for_nano'
+      fields[#fields + 1] = scheduled_for_nano
+    end
+    redis.call('HSET', job_key, unpack(fields))
+  end
+  local index = batch.index
+  index[#index + 1] = 0
+  index[#index + 1] = id
+  if status == 'ready' then
+    batch.ready[#batch.ready + 1] = id
+  else
+    local scheduled = batch.scheduled
+    scheduled[#scheduled + 1] = run_at
+    scheduled[#scheduled + 1] = id
+  end
+  return nil
+end
+
+-- The index is the queue's sorted set of every job id it holds (scores all
+-- 0, so list walks it in id order with ZRANGEBYLEX); a job leaves it only
+-- when it is removed, so status changes on the hot path never touch it.
+-- Ready or scheduled, a new job wakes waiters: a scheduled one may be due
+-- before the time they wait for, so they re-read nextDueAt.
+local function flush_stored(batch, ready_key, scheduled_key, index_key, signal_key)
+  call_in_pieces('ZADD', index_key, batch.index)
+  call_in_pieces('RPUSH', ready_key, batch.ready)
+  call_in_pieces('ZADD', scheduled_key, batch.scheduled)
+  if #batch.index > 0 then wake(signal_key) end
+end

@@ -1,0 +1,47 @@
+import { isAscii } from 'node:buffer';
+import type { NewJobRecord } from '@taskharbor/core';
+import { msToNano } from '../nano.js';
+import type { ScriptArg } from './script.js';
+
+/**
+ * How many ARGV values one new job takes (includes/store.lua reads them in
+ * this order): 10, or 12 with the schedule fields. A script call uses one
+ * count for all its jobs, so the usual enqueue, of jobs no schedule made,
+ * sends no empty values for fields they never have (ioredis writes and Redis
+ * parses every argument, empty or not).
+ */
+export type JobStride = 10 | 12;
+
+/** The stride a call of these jobs needs: 12 when any has a schedule. */
+export function jobStride(jobs: readonly NewJobRecord[]): JobStride {
+  return jobs.some((job) => job.schedule !== undefined) ? 12 : 10;
+}
+
+/**
+ * The payload as a script argument. ASCII bytes (most JSON) go as a string,
+ * which UTF-8 writes back byte for byte and which lets ioredis write the
+ * whole command as one string; other bytes go as a Buffer over the caller's
+ * memory, without copying.
+ */
+export function payloadArg(payload: Uint8Array): string | Buffer {
+  const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes;
+}
+
+/** Appends the `stride` ARGV values of one validated job, in includes/store.lua's order; `now` decides ready or scheduled. */
+export function pushJobArgs(args: ScriptArg[], job: NewJobRecord, now: number, stride: JobStride): void {
+  const runnable = job.runAt === undefined || job.runAt <= now;
+  args.push(
+    job.id,
+    job.type,
+    payloadArg(job.payload),
+    runnable ? '1' : '0',
+    job.runAt === undefined ? '' : String(job.runAt),
+    job.runAt === undefined ? '' : msToNano(job.runAt),
+    job.timeoutMs === undefined ? '' : msToNano(job.timeoutMs),
+    msToNano(job.createdAt),
+    String(job.maxAttempts),
+    job.idempotencyKey ?? '',
+  );
+  if (stride === 12) args.push(job.schedule ?? '', job.scheduledFor === undefined ? '' : msToNano(job.scheduledFor));
+}
