@@ -1,4 +1,6 @@
 import {
+  type AdvanceScheduleRequest,
+  type AdvanceScheduleResult,
   CancelListeners,
   type AckOptions,
   type Admin,
@@ -20,6 +22,8 @@ import {
   type NewJobRecord,
   type PromoteOptions,
   type PurgeOptions,
+  type PutScheduleRequest,
+  type PutScheduleResult,
   type QueueCounts,
   type RequeueManyOptions,
   type RequeueOptions,
@@ -29,6 +33,11 @@ import {
   type ResolvedRetention,
   type RetryUpdate,
   resolveRetention,
+  type ScheduleListPage,
+  type ScheduleListRequest,
+  type ScheduleRecord,
+  type Schedules,
+  type TriggerScheduleOptions,
   ValidationError,
   validateArray,
   validateNewJobRecord,
@@ -50,6 +59,7 @@ import { toMillis, toRecord } from './job-row.js';
 import { LeaseOperations } from './lease-operations.js';
 import { Listener } from './listener.js';
 import { trimFinished } from './retention.js';
+import { PostgresSchedules } from './schedules/postgres-schedules.js';
 import { channelName, DEFAULT_SCHEMA, validateSchemaName } from './schema-name.js';
 import { WorkWaiters } from './work-waiters.js';
 
@@ -58,9 +68,10 @@ export const RESERVE_DUE_BOUND = 1000;
 
 /**
  * The PostgreSQL driver: jobs live in one table of the driver's schema,
- * every state change is one SQL statement (its own transaction), reserve
- * hands out a batch with `FOR UPDATE SKIP LOCKED`, and one LISTEN
- * connection per driver carries every wake-up. Times are the callers'
+ * every change of jobs alone is one SQL statement (its own transaction),
+ * a change of a schedule and its jobs one transaction that locks the
+ * schedule's row first, reserve hands out a batch with `FOR UPDATE SKIP
+ * LOCKED`, and one LISTEN connection per driver carries every wake-up. Times are the callers'
  * epoch milliseconds, stored as bigint; the database clock is never read.
  *
  * @example
@@ -68,9 +79,9 @@ export const RESERVE_DUE_BOUND = 1000;
  * // or, with the app's own pool (never ended by the driver):
  * const shared = new PostgresDriver({ pool, schema: 'jobs' });
  */
-export class PostgresDriver implements Driver, Admin, JobControl {
+export class PostgresDriver implements Driver, Admin, JobControl, Schedules {
   /** The families of operations beyond Driver and Admin that this driver implements. */
-  readonly families: readonly DriverFamily[] = ['jobControl'];
+  readonly families: readonly DriverFamily[] = ['jobControl', 'schedules'];
   /** The schema that holds the driver's tables. */
   readonly schema: string;
   private readonly db: Database;
@@ -83,6 +94,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
   private readonly leases: LeaseOperations;
   private readonly admin: AdminReads;
   private readonly control: PostgresJobControl;
+  private readonly scheduling: PostgresSchedules;
   private ownsPool = false;
   private closed = false;
 
@@ -119,6 +131,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     this.leases = new LeaseOperations(ctx);
     this.admin = new AdminReads(ctx);
     this.control = new PostgresJobControl(ctx, this.listener, this.cancelListeners, () => this.ready());
+    this.scheduling = new PostgresSchedules(ctx);
   }
 
   /**
@@ -318,6 +331,40 @@ export class PostgresDriver implements Driver, Admin, JobControl {
 
   subscribeCancels(subscription: CancelSubscription, onCancel: (ref: JobRef) => void): Promise<void> {
     return this.control.subscribeCancels(subscription, onCancel);
+  }
+
+  // ---- Schedules (src/schedules) ----
+
+  putSchedule(request: PutScheduleRequest): Promise<PutScheduleResult> {
+    return this.scheduling.putSchedule(request);
+  }
+
+  removeSchedule(name: string): Promise<boolean> {
+    return this.scheduling.removeSchedule(name);
+  }
+
+  getSchedule(name: string): Promise<ScheduleRecord | undefined> {
+    return this.scheduling.getSchedule(name);
+  }
+
+  advanceSchedule(request: AdvanceScheduleRequest): Promise<AdvanceScheduleResult> {
+    return this.scheduling.advanceSchedule(request);
+  }
+
+  schedules(request?: ScheduleListRequest): Promise<ScheduleListPage> {
+    return this.scheduling.schedules(request);
+  }
+
+  triggerSchedule(name: string, options: TriggerScheduleOptions): Promise<EnqueueResult> {
+    return this.scheduling.triggerSchedule(name, options);
+  }
+
+  pauseSchedule(name: string): Promise<void> {
+    return this.scheduling.pauseSchedule(name);
+  }
+
+  resumeSchedule(name: string): Promise<void> {
+    return this.scheduling.resumeSchedule(name);
   }
 
   /** The backend pid of the driver's listening connection, once it listens (for operators and fault tests). */
