@@ -25,12 +25,12 @@ const LEASE_MS = 5 * MINUTE;
 
 /**
  * What is PostgreSQL's own risk in the schedules family: callers on
- * different connections changing one schedule at the same moment. Each
- * race is made certain by holding the lock the calls queue on from a
- * connection of the test's own, waiting until every call waits on it, and
- * then letting go.
+ * different connections changing one schedule at the same moment, and
+ * several statements of one transaction on the same rows. Each race is made
+ * certain by holding the lock the calls queue on from a connection of the
+ * test's own, waiting until every call waits on it, and then letting go.
  */
-describe.skipIf(SKIP_POSTGRES)('schedules on PostgreSQL: concurrent callers', () => {
+describe.skipIf(SKIP_POSTGRES)('schedules on PostgreSQL', () => {
   const file = usePostgresFile('schedules');
   const holders: pg.PoolClient[] = [];
 
@@ -224,6 +224,21 @@ describe.skipIf(SKIP_POSTGRES)('schedules on PostgreSQL: concurrent callers', ()
     // Whichever went first, the replace's occurrence is the one pending one; the held one runs on.
     expect(await jobIds(one, queue, 'scheduled')).toEqual([occurrenceJobId(name, replace.nextRunAt as number)]);
     expect(await jobIds(one, queue, 'inflight')).toEqual([occurrenceJobId(name, tick)]);
+  });
+
+  it('a_replace_whose_next_tick_is_the_same_swaps_the_waiting_occurrence_for_the_new_definition', async () => {
+    const driver = await file.driver();
+    const queue = uniqueQueue();
+    const name = `same-${randomBytes(4).toString('hex')}`;
+    await driver.putSchedule(putRequest(spec(queue, name, { payload: { n: 1 } }), T0));
+    // Same cadence, new payload: the put deletes `<name>@<tick>` and stores it again in one transaction.
+    const replace = putRequest(spec(queue, name, { payload: { n: 2 } }), T0 + 1_000);
+    const { status, schedule } = await driver.putSchedule(replace);
+    expect({ status, nextRunAt: schedule.nextRunAt }).toEqual({ status: 'replaced', nextRunAt: T0 + MINUTE });
+    const pending = await driver.inspect({ queue, id: occurrenceJobId(name, T0 + MINUTE) });
+    expect(pending).toMatchObject({ status: 'scheduled', createdAt: T0 + 1_000 });
+    expect(jsonCodec.decode(pending?.payload as Uint8Array)).toEqual({ n: 2 });
+    expect(await jobIds(driver, queue)).toHaveLength(1);
   });
 
   it('a_connection_lost_inside_an_advance_changes_nothing_and_the_next_advance_applies', async () => {
