@@ -3,6 +3,7 @@ import { isConnectionLoss, PostgresOutcomeUnknownError } from './errors.js';
 import { migrate } from './migrations.js';
 import type { Statement } from './sql/statement.js';
 import { bindStatements, type Statements } from './sql/statements.js';
+import { inTransaction, type Transaction } from './transaction.js';
 
 /**
  * The driver's way to the database: the pool, the schema's statements, and
@@ -47,5 +48,11 @@ export class Database {
     await this.ready();
     const result = await this.pool.query({ name: statement.name, text: statement.text, values: values as unknown[] });
     return result.rows as R[];
+  }
+
+  /** Runs `work` as one transaction on one connection (see inTransaction): commits after a write, a lost COMMIT reply is an OutcomeUnknownError. */
+  async transaction<T>(operation: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    await this.ready();
+    return inTransaction(this.pool, operation, work);
   }
 }

@@ -36,7 +36,7 @@ export function planEnqueue(jobs: readonly NewJobRecord[]): EnqueuePlan {
   return { sent, repeats };
 }
 
-/** The enqueue statement's parameters: one array per column, in the order of `sent`; then now. */
+/** The enqueue statement's parameters: one array per column, in the order of `sent`, with now after the ninth. */
 export function enqueueParams(jobs: readonly NewJobRecord[], sent: readonly number[], now: number): ParamsOf<typeof enqueue> {
   const picked = sent.map((index) => jobs[index] as NewJobRecord);
   return [
@@ -50,6 +50,8 @@ export function enqueueParams(jobs: readonly NewJobRecord[], sent: readonly numb
     picked.map((job) => job.maxAttempts),
     picked.map((job) => job.idempotencyKey ?? null),
     now,
+    picked.map((job) => job.schedule ?? null),
+    picked.map((job) => job.scheduledFor ?? null),
   ];
 }
 

@@ -27,6 +27,8 @@ export interface JobRow {
   cancel_requested_at: string | null;
   cancelled_at: string | null;
   cancel_reason: string | null;
+  schedule: string | null;
+  scheduled_for: string | null;
 }
 
 /** A bigint column as a number (every stored time is at most MAX_TIME_MS, well inside 2^53). */
@@ -72,6 +74,8 @@ export function toRecord(row: JobRow): JobRecord {
   if (row.cancel_requested_at !== null) record.cancelRequestedAt = toMillis(row.cancel_requested_at);
   if (row.cancelled_at !== null) record.cancelledAt = toMillis(row.cancelled_at);
   if (row.cancel_reason !== null) record.cancelReason = row.cancel_reason;
+  if (row.schedule !== null) record.schedule = row.schedule;
+  if (row.scheduled_for !== null) record.scheduledFor = toMillis(row.scheduled_for);
   return record;
 }
 

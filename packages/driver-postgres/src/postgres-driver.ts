@@ -1,22 +1,19 @@
 import {
+  type AdvanceScheduleRequest,
+  type AdvanceScheduleResult,
   CancelListeners,
   type AckOptions,
   type Admin,
   type BatchOutcome,
-  BULK_STEP_SIZE,
   type CancelOptions,
   type CancelResult,
   type CancelSubscription,
-  clipErrorText,
   type Driver,
   DriverClosedError,
   type DriverFamily,
-  ERROR_HISTORY_SIZE,
   type EnqueueResult,
   type FailUpdate,
-  InvalidJobStateError,
   type JobControl,
-  JobNotFoundError,
   type JobRecord,
   type JobRef,
   type Lease,
@@ -25,6 +22,8 @@ import {
   type NewJobRecord,
   type PromoteOptions,
   type PurgeOptions,
+  type PutScheduleRequest,
+  type PutScheduleResult,
   type QueueCounts,
   type RequeueManyOptions,
   type RequeueOptions,
@@ -32,79 +31,47 @@ import {
   type ReserveRequest,
   type ReserveResult,
   type ResolvedRetention,
-  type RetentionOptions,
   type RetryUpdate,
   resolveRetention,
+  type ScheduleListPage,
+  type ScheduleListRequest,
+  type ScheduleRecord,
+  type Schedules,
+  type TriggerScheduleOptions,
   ValidationError,
   validateArray,
-  validateCancelOptions,
-  validateFailUpdate,
-  validateJobRef,
-  validateLease,
-  validateLeaseMs,
-  validateListRequest,
-  validateName,
   validateNewJobRecord,
   validateNow,
-  validateProgressJson,
-  validatePurgeOptions,
-  validateQueueName,
-  validateRequeueManyOptions,
-  validateRequeueOptions,
   validateReserveRequest,
-  validateResult,
-  validateRetryUpdate,
   validateWaitRequest,
   type WaitForWorkRequest,
 } from '@taskharbor/core';
 import pg from 'pg';
+import { AdminReads } from './admin-reads.js';
 import { Database } from './database.js';
-import { answerRepeats, type EnqueueRow, enqueueParams, planEnqueue } from './enqueue-batch.js';
+import { type PostgresConnectOptions, type PostgresDriverOptions, redact } from './driver-options.js';
+import type { DriverContext } from './driver-context.js';
+import { EnqueueStore } from './enqueue-store.js';
 import { PostgresConnectError, SchemaVersionError } from './errors.js';
 import { FinishWaiters } from './finish-waiters.js';
+import { finishedRecord, PostgresJobControl } from './job-control/postgres-job-control.js';
 import { toMillis, toRecord } from './job-row.js';
-import { decodeListCursor, encodeListCursor } from './list-cursor.js';
-import { LeaseWrites } from './lease-writes.js';
+import { LeaseOperations } from './lease-operations.js';
 import { Listener } from './listener.js';
-import { type DoneRules, doneRules, trimFinished } from './retention.js';
+import { trimFinished } from './retention.js';
+import { PostgresSchedules } from './schedules/postgres-schedules.js';
 import { channelName, DEFAULT_SCHEMA, validateSchemaName } from './schema-name.js';
 import { WorkWaiters } from './work-waiters.js';
-
-export interface PostgresDriverOptions {
-  /** The app's pg Pool. The driver never ends it; close() only stops the driver's own listening connection. */
-  pool: pg.Pool;
-  /** The schema that holds the driver's tables (created and migrated on first use). Default `taskharbor`. */
-  schema?: string;
-  /** How many done (and cancelled) and dead-lettered jobs each queue keeps; unset settings take DEFAULT_RETENTION from core. */
-  retention?: RetentionOptions;
-}
-
-export interface PostgresConnectOptions extends Omit<PostgresDriverOptions, 'pool'> {
-  /** postgres:// URL; default: the DATABASE_URL environment variable. */
-  connectionString?: string;
-  /** Most connections in the driver's pool (default 10), besides the one listening connection. */
-  poolSize?: number;
-}
 
 /** The most due scheduled jobs and the most expired leases one reserve moves (each), so a backlog never makes one long statement. */
 export const RESERVE_DUE_BOUND = 1000;
 
-/** The connection string with its password hidden, for error messages. */
-function redact(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    if (url.password !== '') url.password = '***';
-    return url.toString();
-  } catch {
-    return '(an unparsable connection string)';
-  }
-}
-
 /**
  * The PostgreSQL driver: jobs live in one table of the driver's schema,
- * every state change is one SQL statement (its own transaction), reserve
- * hands out a batch with `FOR UPDATE SKIP LOCKED`, and one LISTEN
- * connection per driver carries every wake-up. Times are the callers'
+ * every change of jobs alone is one SQL statement (its own transaction),
+ * a change of a schedule and its jobs one transaction that locks the
+ * schedule's row first, reserve hands out a batch with `FOR UPDATE SKIP
+ * LOCKED`, and one LISTEN connection per driver carries every wake-up. Times are the callers'
  * epoch milliseconds, stored as bigint; the database clock is never read.
  *
  * @example
@@ -112,19 +79,22 @@ function redact(connectionString: string): string {
  * // or, with the app's own pool (never ended by the driver):
  * const shared = new PostgresDriver({ pool, schema: 'jobs' });
  */
-export class PostgresDriver implements Driver, Admin, JobControl {
+export class PostgresDriver implements Driver, Admin, JobControl, Schedules {
   /** The families of operations beyond Driver and Admin that this driver implements. */
-  readonly families: readonly DriverFamily[] = ['jobControl'];
+  readonly families: readonly DriverFamily[] = ['jobControl', 'schedules'];
   /** The schema that holds the driver's tables. */
   readonly schema: string;
   private readonly db: Database;
-  private readonly leaseWrites: LeaseWrites;
   private readonly retention: ResolvedRetention;
-  private readonly doneRules: DoneRules;
   private readonly waiters = new WorkWaiters();
   private readonly finishWaiters: FinishWaiters;
   private readonly cancelListeners = new CancelListeners();
   private readonly listener: Listener;
+  private readonly enqueues: EnqueueStore;
+  private readonly leases: LeaseOperations;
+  private readonly admin: AdminReads;
+  private readonly control: PostgresJobControl;
+  private readonly scheduling: PostgresSchedules;
   private ownsPool = false;
   private closed = false;
 
@@ -136,10 +106,8 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     }
     this.schema = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
     this.retention = resolveRetention(options.retention);
-    this.doneRules = doneRules(this.retention);
     this.db = new Database(options.pool, this.schema);
-    this.leaseWrites = new LeaseWrites(this.db);
-    this.finishWaiters = new FinishWaiters((ref) => this.finishedRecord(ref));
+    this.finishWaiters = new FinishWaiters((ref) => finishedRecord(this.db, ref));
     const poolOptions = (options.pool as unknown as { options: pg.ClientConfig }).options;
     this.listener = new Listener(() => new pg.Client(poolOptions), channelName(this.schema), {
       work: (queue) => this.waiters.wake(queue),
@@ -150,6 +118,20 @@ export class PostgresDriver implements Driver, Admin, JobControl {
         this.finishWaiters.recheckAll();
       },
     });
+    const ctx: DriverContext = {
+      db: this.db,
+      retention: this.retention,
+      waiters: this.waiters,
+      finishWaiters: this.finishWaiters,
+      assertOpen: (operation) => this.assertOpen(operation),
+      store: (operation, jobs, now) => this.enqueues.store(operation, jobs, now),
+      jobFinished: (queue, id, status, now) => this.jobFinished(queue, id, status, now),
+    };
+    this.enqueues = new EnqueueStore(this.db, this.waiters);
+    this.leases = new LeaseOperations(ctx);
+    this.admin = new AdminReads(ctx);
+    this.control = new PostgresJobControl(ctx, this.listener, this.cancelListeners, () => this.ready());
+    this.scheduling = new PostgresSchedules(ctx);
   }
 
   /**
@@ -195,7 +177,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     this.assertOpen('enqueue');
     validateNow(now);
     validateNewJobRecord(job);
-    return (await this.store('enqueue', [job], now))[0] as EnqueueResult;
+    return (await this.enqueues.store('enqueue', [job], now))[0] as EnqueueResult;
   }
 
   /** Validates every record, then stores them all in one statement; a later duplicate of an earlier one answers `existed: true`. */
@@ -205,7 +187,7 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     validateArray('jobs', jobs);
     for (const job of jobs) validateNewJobRecord(job);
     if (jobs.length === 0) return [];
-    return this.store('enqueueMany', jobs, now);
+    return this.enqueues.store('enqueueMany', jobs, now);
   }
 
   /** Promotes due jobs, reclaims expired leases and leases up to `limit` jobs, all in one statement. */
@@ -232,66 +214,34 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     return nextDueAt === null ? { jobs } : { jobs, nextDueAt: toMillis(nextDueAt) };
   }
 
-  /** Moves the lease's expiry to now + leaseMs; the token stays. */
-  async extendLease(lease: Lease, leaseMs: number, now: number): Promise<Lease> {
-    this.assertOpen('extendLease');
-    validateLease(lease);
-    validateLeaseMs(leaseMs);
-    validateNow(now);
-    const [outcome] = await this.leaseWrites.extend('extendLease', [lease], leaseMs, now);
-    if (outcome === undefined || !outcome.ok) throw outcome?.error;
-    return outcome.value;
+  // ---- Lease writes (src/lease-operations.ts) ----
+
+  extendLease(lease: Lease, leaseMs: number, now: number): Promise<Lease> {
+    return this.leases.extendLease(lease, leaseMs, now);
   }
 
-  /** Marks the job done (storing the result) and applies retention. A repeat with the same token succeeds. */
-  async ack(lease: Lease, now: number, options?: AckOptions): Promise<void> {
-    this.assertOpen('ack');
-    validateLease(lease);
-    validateNow(now);
-    validateResult(options?.result);
-    const [outcome] = await this.ackBatch('ack', [lease], now, [options?.result]);
-    if (outcome !== undefined && !outcome.ok) throw outcome.error;
+  ack(lease: Lease, now: number, options?: AckOptions): Promise<void> {
+    return this.leases.ack(lease, now, options);
   }
 
-  /** Records the failure and puts the job back: ready tail when runnable now, else scheduled. */
-  async retry(lease: Lease, update: RetryUpdate, now: number): Promise<void> {
-    this.assertOpen('retry');
-    validateLease(lease);
-    validateRetryUpdate(update);
-    validateNow(now);
-    const outcome = await this.leaseWrites.one('retry', this.db.sql.retry, lease, now, undefined, [
-      update.attempts,
-      update.lastError === undefined ? null : clipErrorText(update.lastError),
-      update.failedAt,
-      update.runAt ?? null,
-      ERROR_HISTORY_SIZE,
-    ]);
-    if (outcome.changed) await this.afterOutcome(lease, outcome.row.new_status, now);
+  retry(lease: Lease, update: RetryUpdate, now: number): Promise<void> {
+    return this.leases.retry(lease, update, now);
   }
 
-  /** Records the failure and dead-letters the job. A repeat with the same token succeeds. */
-  async fail(lease: Lease, update: FailUpdate, now: number): Promise<void> {
-    this.assertOpen('fail');
-    validateLease(lease);
-    validateFailUpdate(update);
-    validateNow(now);
-    const outcome = await this.leaseWrites.one('fail', this.db.sql.fail, lease, now, 'dlq', [
-      update.attempts,
-      update.lastError === undefined ? null : clipErrorText(update.lastError),
-      update.failedAt,
-      clipErrorText(update.reason),
-      ERROR_HISTORY_SIZE,
-    ]);
-    if (outcome.changed) await this.afterOutcome(lease, outcome.row.new_status, now);
+  fail(lease: Lease, update: FailUpdate, now: number): Promise<void> {
+    return this.leases.fail(lease, update, now);
   }
 
-  /** Gives the job back without counting a failure: it goes to the head of the ready order. */
-  async release(lease: Lease, now: number): Promise<void> {
-    this.assertOpen('release');
-    validateLease(lease);
-    validateNow(now);
-    const outcome = await this.leaseWrites.one('release', this.db.sql.release, lease, now, undefined, []);
-    if (outcome.changed) await this.afterOutcome(lease, outcome.row.new_status, now);
+  release(lease: Lease, now: number): Promise<void> {
+    return this.leases.release(lease, now);
+  }
+
+  ackMany(leases: readonly Lease[], now: number, results?: readonly (Uint8Array | undefined)[]): Promise<BatchOutcome<void>[]> {
+    return this.leases.ackMany(leases, now, results);
+  }
+
+  extendLeases(leases: readonly Lease[], leaseMs: number, now: number): Promise<BatchOutcome<Lease>[]> {
+    return this.leases.extendLeases(leases, leaseMs, now);
   }
 
   /**
@@ -319,265 +269,102 @@ export class PostgresDriver implements Driver, Admin, JobControl {
     if (this.ownsPool) await this.db.pool.end().catch(() => undefined);
   }
 
-  /** ack for many leases in one statement: one outcome per lease, each what ack alone would have done or thrown. */
-  async ackMany(
-    leases: readonly Lease[],
-    now: number,
-    results?: readonly (Uint8Array | undefined)[],
-  ): Promise<BatchOutcome<void>[]> {
-    this.assertOpen('ackMany');
-    validateArray('leases', leases);
-    validateNow(now);
-    if (results !== undefined) validateArray('results', results);
-    const outcomes: BatchOutcome<void>[] = new Array(leases.length);
-    const valid: number[] = [];
-    leases.forEach((lease, index) => {
-      try {
-        validateLease(lease);
-        validateResult(results?.[index]);
-        valid.push(index);
-      } catch (error) {
-        outcomes[index] = { ok: false, error: error as Error };
-      }
-    });
-    const batch = await this.ackBatch(
-      'ackMany',
-      valid.map((index) => leases[index] as Lease),
-      now,
-      valid.map((index) => results?.[index]),
-    );
-    valid.forEach((index, position) => {
-      outcomes[index] = batch[position] as BatchOutcome<void>;
-    });
-    return outcomes;
+  // ---- Admin (src/admin-reads.ts) ----
+
+  inspect(ref: JobRef): Promise<JobRecord | undefined> {
+    return this.admin.inspect(ref);
   }
 
-  /** extendLease for many leases in one statement: one outcome per lease. */
-  async extendLeases(leases: readonly Lease[], leaseMs: number, now: number): Promise<BatchOutcome<Lease>[]> {
-    this.assertOpen('extendLeases');
-    validateArray('leases', leases);
-    validateLeaseMs(leaseMs);
-    validateNow(now);
-    const outcomes: BatchOutcome<Lease>[] = new Array(leases.length);
-    const valid: number[] = [];
-    leases.forEach((lease, index) => {
-      try {
-        validateLease(lease);
-        valid.push(index);
-      } catch (error) {
-        outcomes[index] = { ok: false, error: error as Error };
-      }
-    });
-    const batch = await this.leaseWrites.extend(
-      'extendLeases',
-      valid.map((index) => leases[index] as Lease),
-      leaseMs,
-      now,
-    );
-    valid.forEach((index, position) => {
-      outcomes[index] = batch[position] as BatchOutcome<Lease>;
-    });
-    return outcomes;
+  list(request: ListRequest): Promise<ListPage> {
+    return this.admin.list(request);
   }
 
-  // ---- Admin ----
-
-  /** The stored job, or undefined when the queue holds no such job. */
-  async inspect(ref: JobRef): Promise<JobRecord | undefined> {
-    this.assertOpen('inspect');
-    validateJobRef(ref);
-    const [row] = await this.db.read(this.db.sql.inspect, [ref.queue, ref.id]);
-    return row === undefined ? undefined : toRecord(row);
+  requeueDlq(ref: JobRef, options: RequeueOptions): Promise<void> {
+    return this.admin.requeueDlq(ref, options);
   }
 
-  /** One page of a queue's jobs in ascending id order (byte order), by the primary key. */
-  async list(request: ListRequest): Promise<ListPage> {
-    this.assertOpen('list');
-    validateListRequest(request);
-    const after = request.cursor === undefined ? null : decodeListCursor(request.cursor);
-    const rows = await this.db.read(this.db.sql.list, [
-      request.queue,
-      request.status ?? null,
-      request.type ?? null,
-      after,
-      request.limit + 1,
-    ]);
-    const jobs = rows.slice(0, request.limit).map(toRecord);
-    if (rows.length <= request.limit) return { jobs };
-    return { jobs, nextCursor: encodeListCursor((jobs[jobs.length - 1] as JobRecord).id) };
+  counts(queue: string): Promise<QueueCounts> {
+    return this.admin.counts(queue);
   }
 
-  /** Moves a dead-lettered job back to the ready tail, or to scheduled when `runAt` is after `now`. */
-  async requeueDlq(ref: JobRef, options: RequeueOptions): Promise<void> {
-    this.assertOpen('requeueDlq');
-    validateJobRef(ref);
-    validateRequeueOptions(options);
-    const [row] = await this.db.write('requeueDlq', this.db.sql.requeueDlq, [
-      ref.queue,
-      ref.id,
-      null,
-      1,
-      options.resetAttempts === true,
-      options.runAt ?? null,
-      options.now,
-    ]);
-    if ((row?.moved ?? 0) > 0) {
-      this.waiters.wake(ref.queue);
-      return;
-    }
-    const status = await this.statusOf(ref);
-    if (status === undefined) throw new JobNotFoundError(ref.queue, ref.id);
-    throw new ValidationError('status', `job ${ref.id} is ${status}; only a dead-lettered job can be requeued`);
+  queues(): Promise<string[]> {
+    return this.admin.queues();
   }
 
-  /** The number of jobs in each status, and whether the queue is paused. */
-  async counts(queue: string): Promise<QueueCounts> {
-    this.assertOpen('counts');
-    validateName('queue', queue);
-    const rows = await this.db.read(this.db.sql.counts, [queue]);
-    const counts: QueueCounts = { ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0, paused: false };
-    for (const row of rows) {
-      counts.paused = row.paused;
-      if (row.status !== null) counts[row.status as keyof Omit<QueueCounts, 'paused'>] = row.jobs;
-    }
-    return counts;
+  // ---- JobControl (src/job-control) ----
+
+  cancel(ref: JobRef, options: CancelOptions): Promise<CancelResult> {
+    return this.control.cancel(ref, options);
   }
 
-  /** Every queue that holds or held a job (or was paused), sorted by name. */
-  async queues(): Promise<string[]> {
-    this.assertOpen('queues');
-    const rows = await this.db.read(this.db.sql.queues, []);
-    return rows.map((row) => row.name);
+  remove(ref: JobRef): Promise<void> {
+    return this.control.remove(ref);
   }
 
-  // ---- JobControl ----
-
-  /** Cancels a waiting job at once; a running one gets a cancel request, pushed to subscribeCancels listeners. */
-  async cancel(ref: JobRef, options: CancelOptions): Promise<CancelResult> {
-    this.assertOpen('cancel');
-    validateJobRef(ref);
-    validateCancelOptions(options);
-    const reason = options.reason === undefined ? null : clipErrorText(options.reason);
-    const [row] = await this.db.write('cancel', this.db.sql.cancel, [
-      ref.queue,
-      ref.id,
-      options.now,
-      reason,
-    ]);
-    if (row?.status == null) throw new JobNotFoundError(ref.queue, ref.id);
-    if (row.new_status === null) {
-      throw new InvalidJobStateError(ref.id, row.status, 'cancel', 'only a waiting or running job can be cancelled');
-    }
-    if (row.new_status === 'inflight') return { status: 'cancelling' };
-    await this.jobFinished(ref.queue, ref.id, 'cancelled', options.now);
-    return { status: 'cancelled' };
+  promote(ref: JobRef, options: PromoteOptions): Promise<void> {
+    return this.control.promote(ref, options);
   }
 
-  /** Deletes a job that is not in flight, with its idempotency mapping. */
-  async remove(ref: JobRef): Promise<void> {
-    this.assertOpen('remove');
-    validateJobRef(ref);
-    const [row] = await this.db.write('remove', this.db.sql.remove, [ref.queue, ref.id]);
-    if (row?.status == null) throw new JobNotFoundError(ref.queue, ref.id);
-    if (!row.removed) {
-      throw new InvalidJobStateError(ref.id, row.status, 'remove', 'cancel it first, then remove it once it has finished');
-    }
-    void this.finishWaiters.recheck(ref.queue, ref.id);
+  pause(queue: string): Promise<void> {
+    return this.control.pause(queue);
   }
 
-  /** Makes a scheduled job ready now, at the ready tail. */
-  async promote(ref: JobRef, options: PromoteOptions): Promise<void> {
-    this.assertOpen('promote');
-    validateJobRef(ref);
-    validateNow(options?.now);
-    const [row] = await this.db.write('promote', this.db.sql.promote, [ref.queue, ref.id]);
-    if (row?.status == null) throw new JobNotFoundError(ref.queue, ref.id);
-    if (!row.promoted) throw new InvalidJobStateError(ref.id, row.status, 'promote', 'only a scheduled job can be promoted');
-    this.waiters.wake(ref.queue);
+  resume(queue: string): Promise<void> {
+    return this.control.resume(queue);
   }
 
-  /** Stops the queue handing out jobs until resume; stored, so every process obeys it. */
-  async pause(queue: string): Promise<void> {
-    this.assertOpen('pause');
-    validateQueueName(queue);
-    await this.db.write('pause', this.db.sql.setPaused, [queue, true]);
+  purge(queue: string, options: PurgeOptions): Promise<number> {
+    return this.control.purge(queue, options);
   }
 
-  /** Lets the queue hand out jobs again and wakes its waiting workers. */
-  async resume(queue: string): Promise<void> {
-    this.assertOpen('resume');
-    validateQueueName(queue);
-    await this.db.write('resume', this.db.sql.setPaused, [queue, false]);
-    this.waiters.wake(queue);
+  requeueDlqMany(queue: string, options: RequeueManyOptions): Promise<number> {
+    return this.control.requeueDlqMany(queue, options);
   }
 
-  /** Removes matching jobs, at most BULK_STEP_SIZE per statement, up to the limit; returns how many. */
-  async purge(queue: string, options: PurgeOptions): Promise<number> {
-    this.assertOpen('purge');
-    validateQueueName(queue);
-    validatePurgeOptions(options);
-    return this.inSteps(options.limit, async (step) => {
-      const [row] = await this.db.write('purge', this.db.sql.purgeStep, [
-        queue,
-        options.status,
-        options.type ?? null,
-        options.olderThanMs ?? null,
-        options.now ?? null,
-        step,
-      ]);
-      return row?.removed ?? 0;
-    });
+  setProgress(lease: Lease, progressJson: string, now: number): Promise<void> {
+    return this.control.setProgress(lease, progressJson, now);
   }
 
-  /** Moves matching dead-lettered jobs to the ready tail, oldest failure first, at most BULK_STEP_SIZE per statement. */
-  async requeueDlqMany(queue: string, options: RequeueManyOptions): Promise<number> {
-    this.assertOpen('requeueDlqMany');
-    validateQueueName(queue);
-    validateRequeueManyOptions(options);
-    const moved = await this.inSteps(options.limit, async (step) => {
-      const [row] = await this.db.write('requeueDlqMany', this.db.sql.requeueDlq, [
-        queue,
-        null,
-        options.type ?? null,
-        step,
-        options.resetAttempts === true,
-        null,
-        options.now,
-      ]);
-      return row?.moved ?? 0;
-    });
-    if (moved > 0) this.waiters.wake(queue);
-    return moved;
+  waitForFinish(ref: JobRef, signal: AbortSignal): Promise<JobRecord> {
+    return this.control.waitForFinish(ref, signal);
   }
 
-  /** Stores a progress report on a job whose lease is still valid. */
-  async setProgress(lease: Lease, progressJson: string, now: number): Promise<void> {
-    this.assertOpen('setProgress');
-    validateLease(lease);
-    validateProgressJson(progressJson);
-    validateNow(now);
-    await this.leaseWrites.one('setProgress', this.db.sql.setProgress, lease, now, undefined, [progressJson]);
+  subscribeCancels(subscription: CancelSubscription, onCancel: (ref: JobRef) => void): Promise<void> {
+    return this.control.subscribeCancels(subscription, onCancel);
   }
 
-  /** Resolves once the job is done, dead-lettered or cancelled; waits on the shared listening connection. */
-  async waitForFinish(ref: JobRef, signal: AbortSignal): Promise<JobRecord> {
-    this.assertOpen('waitForFinish');
-    validateJobRef(ref);
-    validateWaitRequest({ queues: [ref.queue], signal });
-    signal.throwIfAborted();
-    // Registered before anything is awaited, so an abort or a close meanwhile settles it.
-    const waiting = this.finishWaiters.wait(ref, signal);
-    void this.watchFinish(ref);
-    return waiting;
+  // ---- Schedules (src/schedules) ----
+
+  putSchedule(request: PutScheduleRequest): Promise<PutScheduleResult> {
+    return this.scheduling.putSchedule(request);
   }
 
-  /** Calls onCancel for every cancel request of a running job in the queues, from any process, until the signal aborts. */
-  async subscribeCancels(subscription: CancelSubscription, onCancel: (ref: JobRef) => void): Promise<void> {
-    this.assertOpen('subscribeCancels');
-    validateWaitRequest(subscription);
-    if (typeof onCancel !== 'function') throw new ValidationError('onCancel', 'expected a function');
-    await this.listener.listening();
-    this.cancelListeners.add([...subscription.queues], subscription.signal, onCancel);
+  removeSchedule(name: string): Promise<boolean> {
+    return this.scheduling.removeSchedule(name);
+  }
+
+  getSchedule(name: string): Promise<ScheduleRecord | undefined> {
+    return this.scheduling.getSchedule(name);
+  }
+
+  advanceSchedule(request: AdvanceScheduleRequest): Promise<AdvanceScheduleResult> {
+    return this.scheduling.advanceSchedule(request);
+  }
+
+  schedules(request?: ScheduleListRequest): Promise<ScheduleListPage> {
+    return this.scheduling.schedules(request);
+  }
+
+  triggerSchedule(name: string, options: TriggerScheduleOptions): Promise<EnqueueResult> {
+    return this.scheduling.triggerSchedule(name, options);
+  }
+
+  pauseSchedule(name: string): Promise<void> {
+    return this.scheduling.pauseSchedule(name);
+  }
+
+  resumeSchedule(name: string): Promise<void> {
+    return this.scheduling.resumeSchedule(name);
   }
 
   /** The backend pid of the driver's listening connection, once it listens (for operators and fault tests). */
@@ -598,105 +385,9 @@ export class PostgresDriver implements Driver, Admin, JobControl {
       .catch(() => this.listener.retrySoon());
   }
 
-  private async store(operation: string, jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
-    const plan = planEnqueue(jobs);
-    const rows = await this.db.write(operation, this.db.sql.enqueue, enqueueParams(jobs, plan.sent, now));
-    const results: EnqueueResult[] = new Array(jobs.length);
-    const woken = new Set<string>();
-    for (const [position, index] of plan.sent.entries()) {
-      const job = jobs[index] as NewJobRecord;
-      const row = rows[position] as EnqueueRow;
-      if (row.inserted) {
-        results[index] = { id: job.id, existed: false };
-        woken.add(job.queue);
-      } else {
-        results[index] = { id: row.existing_id ?? (await this.findExisting(job)), existed: true };
-      }
-    }
-    answerRepeats(results, plan);
-    for (const queue of woken) this.waiters.wake(queue);
-    return results;
-  }
-
-  /** The job that won a concurrent insert of this id or key (committed after the enqueue statement began). */
-  private async findExisting(job: NewJobRecord): Promise<string> {
-    const [row] = await this.db.read(this.db.sql.findExisting, [job.queue, job.id, job.idempotencyKey ?? null]);
-    return row?.id ?? job.id;
-  }
-
-  /** Wakes, trims and tells waiters after retry, fail or release changed a job. */
-  private async afterOutcome(lease: Lease, status: string | null | undefined, now: number): Promise<void> {
-    if (status === 'ready' || status === 'scheduled') this.waiters.wake(lease.queue);
-    else if (status === 'dlq' || status === 'cancelled') await this.jobFinished(lease.queue, lease.jobId, status, now);
-  }
-
   /** Applies the retention of the job's new finished status and tells this driver's waiters of it. */
   private async jobFinished(queue: string, id: string, status: 'done' | 'dlq' | 'cancelled', now: number): Promise<void> {
     void this.finishWaiters.recheck(queue, id);
     await trimFinished(this.db, this.retention, queue, status, now);
-  }
-
-  /**
-   * Acks and applies the done retention in one statement, then tells this
-   * driver's finish waiters; only when the statement's retention reached its
-   * step bound does a trim per queue and status follow.
-   */
-  private async ackBatch(
-    operation: string,
-    leases: readonly Lease[],
-    now: number,
-    results: readonly (Uint8Array | undefined)[],
-  ): Promise<BatchOutcome<void>[]> {
-    const { outcomes, finished, retentionMore } = await this.leaseWrites.ack(operation, leases, now, results, this.doneRules);
-    const trims = new Map<string, { queue: string; status: 'done' | 'cancelled' }>();
-    for (const job of finished) {
-      void this.finishWaiters.recheck(job.queue, job.id);
-      trims.set(`${job.status} ${job.queue}`, { queue: job.queue, status: job.status });
-    }
-    if (retentionMore) {
-      for (const { queue, status } of trims.values()) await trimFinished(this.db, this.retention, queue, status, now);
-    }
-    return outcomes;
-  }
-
-  /** Runs a bounded step (at most BULK_STEP_SIZE) until the limit or a step that finds nothing; returns the total. */
-  private async inSteps(limit: number | undefined, step: (size: number) => Promise<number>): Promise<number> {
-    const max = limit ?? Number.POSITIVE_INFINITY;
-    let total = 0;
-    while (total < max) {
-      const done = await step(Math.min(BULK_STEP_SIZE, max - total));
-      total += done;
-      if (done === 0) break;
-    }
-    return total;
-  }
-
-  private async statusOf(ref: JobRef): Promise<string | undefined> {
-    const [row] = await this.db.read(this.db.sql.jobState, [ref.queue, ref.id]);
-    return row?.status ?? undefined;
-  }
-
-  /**
-   * Listens, marks the job watched (so the statement that finishes it
-   * notifies) and reads it once: that read settles a wait on a job that is
-   * unknown or finished already, or finished while the mark was set. A
-   * failure here leaves the wait to the safety re-check.
-   */
-  private async watchFinish(ref: JobRef): Promise<void> {
-    try {
-      await this.ready();
-      await this.listener.listening();
-      await this.db.read(this.db.sql.watch, [ref.queue, ref.id]);
-    } catch {
-      return;
-    }
-    await this.finishWaiters.recheck(ref.queue, ref.id);
-  }
-
-  /** What a finish waiter learns from one read: the finished record, JobNotFoundError, or undefined while it runs. */
-  private async finishedRecord(ref: JobRef): Promise<JobRecord | Error | undefined> {
-    const [row] = await this.db.read(this.db.sql.inspect, [ref.queue, ref.id]);
-    if (row === undefined) return new JobNotFoundError(ref.queue, ref.id);
-    return row.status === 'done' || row.status === 'dlq' || row.status === 'cancelled' ? toRecord(row) : undefined;
   }
 }

@@ -2,6 +2,7 @@ import { ValidationError } from '@taskharbor/core';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { PostgresDriver, SCHEMA_VERSION, SchemaVersionError } from '../src/index.js';
+import v001 from '../src/sql/migrations/001-jobs.sql';
 import { databaseUrl, dropSchema, fileSchema, newJob, SKIP_POSTGRES, T0, uniqueQueue, usePostgresFile } from './support/postgres-env.js';
 
 describe.skipIf(SKIP_POSTGRES)('schema and migrations', () => {
@@ -14,11 +15,48 @@ describe.skipIf(SKIP_POSTGRES)('schema and migrations', () => {
         Array.from({ length: 4 }, () => PostgresDriver.connect({ connectionString: databaseUrl(), schema })),
       );
       const { rows } = await file.pool.query(`SELECT version FROM "${schema}".schema_version ORDER BY version`);
-      expect(rows.map((row) => row.version)).toEqual([SCHEMA_VERSION]);
+      expect(rows.map((row) => row.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
       const queue = uniqueQueue();
       await (drivers[0] as PostgresDriver).enqueue(newJob(queue), T0);
       expect((await (drivers[3] as PostgresDriver).counts(queue)).ready).toBe(1);
       await Promise.all(drivers.map((driver) => driver.close()));
+    } finally {
+      await dropSchema(file.pool, schema);
+    }
+  });
+
+  it('a_version_1_schema_upgrades_in_place_and_its_jobs_read_as_before', async () => {
+    const schema = fileSchema('upgrade');
+    const queue = uniqueQueue();
+    try {
+      // The schema as the first release left it: migration 1 only, holding one job.
+      await file.pool.query(`CREATE SCHEMA "${schema}"`);
+      await file.pool.query(`CREATE TABLE "${schema}".schema_version (version integer PRIMARY KEY, applied_at bigint NOT NULL)`);
+      await file.pool.query(v001.replaceAll('{{schema}}', `"${schema}"`));
+      await file.pool.query(`INSERT INTO "${schema}".schema_version (version, applied_at) VALUES (1, $1)`, [T0]);
+      await file.pool.query(
+        `INSERT INTO "${schema}".jobs (queue, id, type, payload, created_at, max_attempts, status, position)
+         VALUES ($1, 'from-version-1', 'test.job', '\\x0102', $2, 3, 'ready', 1)`,
+        [queue, T0],
+      );
+      const driver = await PostgresDriver.connect({ connectionString: databaseUrl(), schema });
+      const { rows } = await file.pool.query(`SELECT version FROM "${schema}".schema_version ORDER BY version`);
+      expect(rows.map((row) => row.version)).toEqual([1, 2]);
+      expect(await driver.inspect({ queue, id: 'from-version-1' })).toEqual({
+        id: 'from-version-1',
+        type: 'test.job',
+        queue,
+        payload: Uint8Array.of(1, 2),
+        createdAt: T0,
+        maxAttempts: 3,
+        status: 'ready',
+        attempts: 0,
+        reclaims: 0,
+      });
+      const made = newJob(queue, { schedule: 'nightly', scheduledFor: T0 });
+      await driver.enqueue(made, T0);
+      expect(await driver.inspect({ queue, id: made.id })).toMatchObject({ schedule: 'nightly', scheduledFor: T0 });
+      await driver.close();
     } finally {
       await dropSchema(file.pool, schema);
     }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SKIP_POSTGRES, uniqueQueue, usePostgresFile } from './support/postgres-env.js';
 
 type Jobs = {
+  tick: Record<string, never>;
   slow: Record<string, never>;
   work: { n: number };
   flaky: Record<string, never>;
@@ -95,5 +96,36 @@ describe.skipIf(SKIP_POSTGRES)('the worker on PostgreSQL', () => {
     } finally {
       await worker.close();
     }
+  });
+
+  it('two_workers_on_their_own_connections_run_each_tick_of_a_schedule_exactly_once', async () => {
+    const queue = uniqueQueue();
+    const name = `e2e-${queue}`;
+    const producer = await file.driver();
+    const client = new Client<Jobs>(producer);
+    const ticks: number[] = [];
+    const workers = await Promise.all(
+      [0, 1].map(async () => {
+        const worker = new Worker<Jobs>(await file.driver(), { queues: [queue], concurrency: 4, keepAlive: false });
+        worker.register('tick', async (job) => {
+          ticks.push(job.scheduledFor as number);
+        });
+        await worker.start();
+        return worker;
+      }),
+    );
+    try {
+      // Every 200 ms, ten occurrences; catch-up `all`, so a tick a loaded machine picks up late still runs.
+      await client.schedule(name, { everyMs: 200, limit: 10, catchUp: 'all', type: 'tick', queue });
+      await expect.poll(() => ticks.length, { timeout: 20_000 }).toBe(10);
+      const sorted = [...ticks].sort((a, b) => a - b);
+      expect(new Set(ticks).size).toBe(10);
+      expect(sorted.every((tick) => tick % 200 === 0)).toBe(true);
+      expect(await producer.getSchedule(name)).toMatchObject({ runs: 10, lastRunAt: sorted[9] });
+      expect(await producer.counts(queue)).toMatchObject({ ready: 0, scheduled: 0 });
+    } finally {
+      await Promise.all(workers.map((worker) => worker.close()));
+    }
+    expect(ticks).toHaveLength(10);
   });
 });

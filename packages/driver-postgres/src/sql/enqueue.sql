@@ -2,11 +2,14 @@
 -- any whose id or idempotency key its queue already holds, and sends one
 -- wake-up per queue that got a job. Ready jobs take the next positions of
 -- the ready order, in input order.
--- $1..$9: the jobs' columns as arrays (one element per job, in input order); $10: now.
+-- $1..$9, $11, $12: the jobs' columns as arrays (one element per job, in input
+-- order); $10: now.
 WITH input AS (
   SELECT *
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bigint[], $6::bigint[], $7::bigint[], $8::integer[], $9::text[])
-    WITH ORDINALITY AS i(queue, id, type, payload, run_at, timeout_ms, created_at, max_attempts, idempotency_key, ord)
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bigint[], $6::bigint[], $7::bigint[], $8::integer[], $9::text[],
+      $11::text[], $12::bigint[])
+    WITH ORDINALITY AS i(queue, id, type, payload, run_at, timeout_ms, created_at, max_attempts, idempotency_key,
+      schedule, scheduled_for, ord)
 ),
 known_queues AS (
   INSERT INTO {{schema}}.queues (name)
@@ -14,8 +17,9 @@ known_queues AS (
   ON CONFLICT (name) DO NOTHING
 ),
 inserted AS (
-  INSERT INTO {{schema}}.jobs (queue, id, type, payload, run_at, timeout_ms, created_at, max_attempts, idempotency_key, status, position)
-  SELECT queue, id, type, payload, run_at, timeout_ms, created_at, max_attempts, idempotency_key,
+  INSERT INTO {{schema}}.jobs (queue, id, type, payload, run_at, timeout_ms, created_at, max_attempts, idempotency_key,
+    schedule, scheduled_for, status, position)
+  SELECT queue, id, type, payload, run_at, timeout_ms, created_at, max_attempts, idempotency_key, schedule, scheduled_for,
     CASE WHEN run_at IS NULL OR run_at <= $10::bigint THEN 'ready' ELSE 'scheduled' END,
     CASE WHEN run_at IS NULL OR run_at <= $10::bigint THEN nextval('{{schema}}.ready_position') END
   FROM input

@@ -47,18 +47,24 @@ const DEFINITIONS = {
   watch,
 };
 
-type Definitions = typeof DEFINITIONS;
-
-/** Every statement the driver runs, by operation, bound to one schema, with its parameter and row types. */
-export type Statements = {
-  readonly [K in keyof Definitions]: Definitions[K] extends StatementDefinition<infer P, infer R> ? Statement<P, R> : never;
+/** A set of statement definitions bound to one schema, by operation, each with its parameter and row types. */
+export type BoundStatements<D> = {
+  readonly [K in keyof D]: D[K] extends StatementDefinition<infer P, infer R> ? Statement<P, R> : never;
 };
 
-/** Binds every statement to the schema once, when the driver is made. */
-export function bindStatements(schema: string): Statements {
+/** Every statement of the jobs tables, bound to one schema. */
+export type Statements = BoundStatements<typeof DEFINITIONS>;
+
+/** Binds each definition of a set to the schema, once, when the driver is made. */
+export function bindAll<D extends object>(definitions: D, schema: string): BoundStatements<D> {
   const bound: Record<string, Statement> = {};
-  for (const [key, definition] of Object.entries(DEFINITIONS)) {
+  for (const [key, definition] of Object.entries(definitions)) {
     bound[key] = bindStatement(definition as StatementDefinition<unknown[], unknown>, schema);
   }
-  return bound as Statements;
+  return bound as BoundStatements<D>;
+}
+
+/** Binds every statement of the jobs tables to the schema. */
+export function bindStatements(schema: string): Statements {
+  return bindAll(DEFINITIONS, schema);
 }

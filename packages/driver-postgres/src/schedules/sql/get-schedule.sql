@@ -1,0 +1,2 @@
+-- The schedule $1 as stored.
+SELECT * FROM {{schema}}.schedules WHERE name = $1;
