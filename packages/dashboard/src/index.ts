@@ -15,6 +15,8 @@ export type {
   JobSummary,
   QueuesView,
   QueueView,
+  ScheduleView,
+  SchedulesView,
   SessionView,
   WireFamilies,
   WireStatus,

@@ -190,6 +190,40 @@ describe('actions', () => {
   });
 });
 
+describe('schedules', () => {
+  it('schedules_list_with_next_run_and_pause_resume_and_trigger_change_the_store', async () => {
+    const api = await start();
+    await client.schedule('nightly-report', { cron: '0 3 * * *', timezone: 'Europe/Berlin', type: 'report.build', queue: 'reports' });
+    await client.schedule('heartbeat', { everyMs: 60_000, type: 'ping' });
+    const { body } = await api.get('api/schedules');
+    const listed = body.schedules as { name: string; cron?: string; everyMs?: number; nextRunAt?: number; paused: boolean }[];
+    expect(listed.map((s) => s.name)).toEqual(['heartbeat', 'nightly-report']);
+    expect(listed[1]).toMatchObject({ cron: '0 3 * * *', paused: false, nextRunAt: expect.any(Number) });
+    expect((await api.post('api/schedules/nightly-report/pause')).status).toBe(200);
+    expect((await driver.getSchedule('nightly-report'))?.paused).toBe(true);
+    expect((await api.post('api/schedules/nightly-report/resume')).status).toBe(200);
+    expect((await driver.getSchedule('nightly-report'))?.paused).toBe(false);
+    const triggered = await api.post('api/schedules/nightly-report/trigger');
+    const job = await driver.inspect({ queue: 'reports', id: triggered.body.id as string });
+    expect(job).toMatchObject({ status: 'ready', schedule: 'nightly-report' });
+    const detail = await api.get(`api/queues/reports/jobs/${encodeURIComponent(triggered.body.id as string)}`);
+    expect(detail.body).toMatchObject({ schedule: 'nightly-report', scheduledFor: expect.any(Number) });
+  });
+
+  it('an_unknown_schedule_is_404_and_a_driver_without_schedules_answers_501', async () => {
+    const api = await start();
+    const missing = await api.post('api/schedules/nope/trigger');
+    expect(missing.status).toBe(404);
+    expect((missing.body.error as { code: string }).code).toBe('SCHEDULE_NOT_FOUND');
+    expect((await api.get('api/schedules?limit=0')).status).toBe(400);
+    await served?.close();
+    const withoutSchedules = Object.create(driver, { families: { value: ['jobControl'] } }) as MemoryDriver;
+    const other = await start({ driver: withoutSchedules });
+    expect((await other.session()).families).toMatchObject({ jobControl: true, schedules: false });
+    expect((await other.get('api/schedules')).status).toBe(501);
+  });
+});
+
 describe('safety', () => {
   it('every_answer_carries_a_csp_without_inline_scripts', async () => {
     const api = await start();

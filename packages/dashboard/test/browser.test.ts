@@ -215,6 +215,24 @@ describe.skipIf(SKIP_BROWSER)('dashboard in Chromium on Redis', { timeout: 60_00
     expect((await driver.counts(queue)).dlq).toBe(0);
   });
 
+  it('schedules_page_shows_next_runs_and_run_now_enqueues_a_job', async () => {
+    await client.schedule('nightly-report', { cron: '0 3 * * *', timezone: 'Europe/Berlin', type: 'report.build', queue: 'reports' });
+    await client.schedule('cache-warm', { everyMs: 300_000, type: 'cache.warm', queue: 'reports' });
+    await page.goto(`${writable.origin}/`);
+    await page.getByRole('link', { name: 'Schedules' }).click();
+    const row = page.locator('tr[data-schedule="nightly-report"]');
+    await row.waitFor();
+    expect(await row.locator('time').first().getAttribute('title')).toMatch(/ 02:00:00\.000$|^UTC \d{4}-\d\d-\d\d 0[12]:00:00\.000$/);
+    await shoot('schedules');
+    const before = (await driver.counts('reports')).ready;
+    await row.getByTestId('trigger').click();
+    await page.getByTestId('notice').filter({ hasText: 'triggered nightly-report' }).waitFor();
+    expect((await driver.counts('reports')).ready).toBe(before + 1);
+    await row.getByTestId('pause-schedule').click();
+    await row.getByTestId('schedule-paused').waitFor();
+    expect((await driver.getSchedule('nightly-report'))?.paused).toBe(true);
+  });
+
   it('read_only_mode_hides_and_refuses_actions', async () => {
     const queue = queueName('watch');
     await deadLetter(queue, 1, 'nope');

@@ -93,6 +93,8 @@ export function jobDetail(record: JobRecord, canAct: boolean): JobDetailView {
     'cancelRequestedAt',
     'cancelledAt',
     'cancelReason',
+    'schedule',
+    'scheduledFor',
   ] as const;
   for (const key of copied) {
     if (record[key] !== undefined) (view as unknown as Record<string, unknown>)[key] = record[key];

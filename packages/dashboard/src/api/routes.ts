@@ -1,4 +1,4 @@
-import { validateName } from '@taskharbor/core';
+import { validateName, validateScheduleName } from '@taskharbor/core';
 import { badRequest, HttpError } from '../http/http-error.js';
 import {
   cancelJob,
@@ -12,6 +12,7 @@ import {
 } from './action-routes.js';
 import type { RouteContext } from './context.js';
 import { job, jobs, queue, queues, session } from './read-routes.js';
+import { listSchedules, pauseSchedule, resumeSchedule, triggerSchedule } from './schedule-routes.js';
 
 export type Handler = (ctx: RouteContext) => Promise<unknown> | unknown;
 
@@ -39,6 +40,10 @@ export const ROUTES: readonly Route[] = [
   route('POST', 'queues/:queue/jobs/:id/remove', removeJob),
   route('POST', 'queues/:queue/jobs/:id/promote', promoteJob),
   route('POST', 'queues/:queue/jobs/:id/requeue', requeueJob),
+  route('GET', 'schedules', listSchedules),
+  route('POST', 'schedules/:name/pause', pauseSchedule),
+  route('POST', 'schedules/:name/resume', resumeSchedule),
+  route('POST', 'schedules/:name/trigger', triggerSchedule),
 ];
 
 function decodeSegment(segment: string): string {
@@ -74,7 +79,8 @@ export function matchRoute(method: string, segments: readonly string[]): { route
     }
     for (const [name, raw] of Object.entries(params)) {
       const value = decodeSegment(raw);
-      validateName(name, value);
+      if (name === 'name') validateScheduleName(name, value);
+      else validateName(name, value);
       params[name] = value;
     }
     return { route: candidate, params };

@@ -94,11 +94,42 @@ export interface JobDetailView {
   cancelRequestedAt?: number;
   cancelledAt?: number;
   cancelReason?: string;
+  /** The schedule that made the job, and the tick it was made for (schedules family). */
+  schedule?: string;
+  scheduledFor?: number;
   /** The actions the job's status allows (empty when the session cannot act). */
   actions: JobAction[];
 }
 
 export type JobAction = 'cancel' | 'remove' | 'promote' | 'requeue';
+
+/** One schedule (schedules family), as GET api/schedules lists it. */
+export interface ScheduleView {
+  name: string;
+  queue: string;
+  type: string;
+  cron?: string;
+  everyMs?: number;
+  timezone: string;
+  paused: boolean;
+  /** The pending tick; unset once the schedule has ended. */
+  nextRunAt?: number;
+  /** The latest tick that made a job. */
+  lastRunAt?: number;
+  runs: number;
+  limit?: number;
+  startAt?: number;
+  endAt?: number;
+  catchUp: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** GET api/schedules */
+export interface SchedulesView {
+  schedules: ScheduleView[];
+  nextCursor?: string;
+}
 
 /** Every error answer: `{ error: { code, message } }` with a 4xx or 5xx status. */
 export interface ErrorView {

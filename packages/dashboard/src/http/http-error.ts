@@ -19,6 +19,7 @@ export function badRequest(message: string): HttpError {
 const STATUS_BY_CODE: Record<string, number> = {
   VALIDATION: 400,
   JOB_NOT_FOUND: 404,
+  SCHEDULE_NOT_FOUND: 404,
   INVALID_JOB_STATE: 409,
   UNSUPPORTED: 501,
   DRIVER_CLOSED: 503,

@@ -5,19 +5,23 @@ import { DeadLetters } from './pages/dead-letters.js';
 import { JobPage } from './pages/job.js';
 import { Overview } from './pages/overview.js';
 import { QueuePage } from './pages/queue.js';
+import { SchedulesPage } from './pages/schedules.js';
 import { href, type Route, useRoute } from './router.js';
 import { App, type AppContext } from './session-context.js';
 
 /**
  * The views beyond queues and jobs, each shown only when the driver declares
- * its family. Schedules (a Schedules page), flow control (limits on the
- * queue page) and observability (workers and a throughput chart on the
- * overview) join this list as their families land in core.
+ * its family. Flow control (limits on the queue page) and observability
+ * (workers and a throughput chart on the overview) join as their families
+ * land in core.
  */
-const FAMILY_VIEWS: readonly { family: keyof WireFamilies; label: string; parts: string[] }[] = [];
+const FAMILY_VIEWS: readonly { family: keyof WireFamilies; label: string; parts: string[] }[] = [
+  { family: 'schedules', label: 'Schedules', parts: ['schedules'] },
+];
 
-function View({ route }: { route: Route }) {
+function View({ route, families }: { route: Route; families: WireFamilies }) {
   const [kind, queue, id] = route.parts;
+  if (kind === 'schedules' && families.schedules) return html`<${SchedulesPage} route=${route} />`;
   if (kind === 'queue' && queue !== undefined) return html`<${QueuePage} queue=${queue} route=${route} />`;
   if (kind === 'dlq' && queue !== undefined) return html`<${DeadLetters} queue=${queue} route=${route} />`;
   if (kind === 'job' && queue !== undefined && id !== undefined) return html`<${JobPage} queue=${queue} id=${id} />`;
@@ -60,6 +64,6 @@ export function Dashboard({ session }: { session: SessionView }) {
     <div class="notices" role="status">
       ${notices.map((notice) => html`<p key=${notice.id} class=${`notice ${notice.kind}`} data-testid="notice">${notice.message}</p>`)}
     </div>
-    <main><${View} route=${route} /></main>
+    <main><${View} route=${route} families=${session.families} /></main>
   <//>`;
 }

@@ -47,6 +47,7 @@ export function JobPage({ queue, id }: { queue: string; id: string }) {
                 ${job.cancelRequestedAt !== undefined ? html`<${Field} label="cancel requested"><${Time} ms=${job.cancelRequestedAt} /><//>` : ''}
                 ${job.cancelledAt !== undefined ? html`<${Field} label="cancelled"><${Time} ms=${job.cancelledAt} /><//>` : ''}
                 ${job.cancelReason !== undefined ? html`<${Field} label="cancel reason">${job.cancelReason}<//>` : ''}
+                ${job.schedule !== undefined ? html`<${Field} label="schedule"><span class="mono">${job.schedule}</span> for <${Time} ms=${job.scheduledFor} /><//>` : ''}
                 ${job.timeoutMs !== undefined ? html`<${Field} label="timeout">${job.timeoutMs.toLocaleString('en-US')} ms<//>` : ''}
                 ${job.idempotencyKey !== undefined ? html`<${Field} label="idempotency key"><span class="mono">${job.idempotencyKey}</span><//>` : ''}
               </tbody>
