@@ -5,7 +5,7 @@ import { ValidationError } from './errors.js';
 import type { NewJobRecord } from './job.js';
 import { newJobId } from './job-id.js';
 import type { JobRecord, JobRef } from './job.js';
-import { requireJobControl, requireSchedules } from './families.js';
+import { requireFlowControl, requireJobControl, requireSchedules } from './families.js';
 import { storeSchedule } from './schedule-client.js';
 import { buildScheduleSpec } from './schedule-definition.js';
 import type { ScheduleDefinition, ScheduleResult } from './schedule-types.js';
@@ -32,6 +32,18 @@ export interface EnqueueOptions {
   idempotencyKey?: string;
   /** Use this id instead of a generated one, so a resent enqueue is a no-op. */
   jobId?: string;
+  /**
+   * Lower runs first, FIFO within one priority: an integer from
+   * MIN_PRIORITY to MAX_PRIORITY, default 0. Needs a driver with flow control
+   * for any value but 0.
+   */
+  priority?: number;
+  /**
+   * The job's group, such as a tenant id: reserve serves the groups of a
+   * queue in turn, and group limits apply per group. Needs a driver with
+   * flow control.
+   */
+  group?: string;
 }
 
 export interface ClientOptions {
@@ -170,7 +182,11 @@ export class Client<Jobs extends JobMap = JobMap> {
     if (runAt !== undefined) record.runAt = runAt;
     if (options.timeoutMs !== undefined) record.timeoutMs = options.timeoutMs;
     if (options.idempotencyKey !== undefined) record.idempotencyKey = options.idempotencyKey;
+    if (options.priority !== undefined && options.priority !== 0) record.priority = options.priority;
+    if (options.group !== undefined) record.group = options.group;
     validateNewJobRecord(record);
+    if (record.priority !== undefined) requireFlowControl(this.driver, 'enqueue with a priority');
+    if (record.group !== undefined) requireFlowControl(this.driver, 'enqueue with a group');
     return record;
   }
 }

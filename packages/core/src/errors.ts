@@ -18,6 +18,7 @@ export const ErrorCode = {
   WaitTimeout: 'WAIT_TIMEOUT',
   Unsupported: 'UNSUPPORTED',
   ScheduleNotFound: 'SCHEDULE_NOT_FOUND',
+  RateLimited: 'RATE_LIMITED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -239,6 +240,23 @@ export class ScheduleNotFoundError extends TaskHarborError {
   constructor(name: string) {
     super(ErrorCode.ScheduleNotFound, `schedule ${name} not found; it was never made or was unscheduled (admin.schedules() lists them)`);
     this.schedule = name;
+  }
+}
+
+/**
+ * Thrown by a handler whose job hit a rate limit outside (an HTTP 429, say):
+ * on a driver with flow control the worker puts the job back without
+ * counting a failure and holds back its group, or its whole queue when the
+ * job has no group, for `ms` on every worker. On a driver without flow
+ * control it counts as an ordinary failure, retried after `ms`.
+ */
+export class RateLimitedError extends TaskHarborError {
+  static readonly brandCode = ErrorCode.RateLimited;
+  /** How long to hold the group or queue back, in milliseconds (a positive integer). */
+  readonly ms: number;
+  constructor(ms: number, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.RateLimited, message ?? `rate limited; hold back for ${ms} ms`, options);
+    this.ms = ms;
   }
 }
 

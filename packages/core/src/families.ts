@@ -1,13 +1,14 @@
 import type { Driver } from './driver.js';
 import { UnsupportedOperationError } from './errors.js';
+import type { FlowControl } from './flow-control.js';
 import type { JobControl } from './job-control.js';
 import type { Schedules } from './schedules.js';
 
 /** The families of operations beyond the core Driver that a driver may declare. */
-export type DriverFamily = 'jobControl' | 'schedules';
+export type DriverFamily = 'jobControl' | 'schedules' | 'flowControl';
 
 /** Every family this version of core knows, in the order the testkit reports them. */
-export const DRIVER_FAMILIES: readonly DriverFamily[] = ['jobControl', 'schedules'];
+export const DRIVER_FAMILIES: readonly DriverFamily[] = ['jobControl', 'schedules', 'flowControl'];
 
 /** What a driver declares beside Driver: the families it implements. */
 export interface FamilyDeclaration {
@@ -45,6 +46,21 @@ export function hasSchedules<D extends object>(driver: D): driver is D & Schedul
  */
 export function requireSchedules<D extends object>(driver: D, operation: string): D & Schedules {
   if (!hasSchedules(driver)) throw new UnsupportedOperationError('schedules', operation);
+  return driver;
+}
+
+/** Narrows a driver to one that implements flow control. */
+export function hasFlowControl<D extends object>(driver: D): driver is D & FlowControl {
+  return declaresFamily(driver, 'flowControl');
+}
+
+/**
+ * The driver as FlowControl, or UnsupportedOperationError naming the
+ * operation. Client, Worker and CLI call it before a flow-control operation
+ * (and before an enqueue that sets a priority or a group).
+ */
+export function requireFlowControl<D extends object>(driver: D, operation: string): D & FlowControl {
+  if (!hasFlowControl(driver)) throw new UnsupportedOperationError('flow control', operation);
   return driver;
 }
 

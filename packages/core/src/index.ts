@@ -9,7 +9,18 @@ export type {
   PurgeStatus,
   RequeueManyOptions,
 } from './job-control.js';
-export { DRIVER_FAMILIES, declaresFamily, hasJobControl, hasSchedules, requireJobControl, requireSchedules } from './families.js';
+export {
+  DRIVER_FAMILIES,
+  declaresFamily,
+  hasFlowControl,
+  hasJobControl,
+  hasSchedules,
+  requireFlowControl,
+  requireJobControl,
+  requireSchedules,
+} from './families.js';
+export type { FlowControl, FlowLimits, GroupFlowState, QueueFlowState, RateLimit } from './flow-control.js';
+export { effectiveGroupLimits, normalizeFlowLimits, validateFlowLimits } from './validate-flow-control.js';
 export type { Schedules } from './schedules.js';
 export { CATCH_UP_POLICIES } from './schedule-types.js';
 export type {
@@ -81,6 +92,7 @@ export {
   LeaseExpiredError,
   LeaseMismatchError,
   OutcomeUnknownError,
+  RateLimitedError,
   ScheduleNotFoundError,
   TaskHarborError,
   UnrecoverableError,
@@ -108,6 +120,12 @@ export {
   MAX_NAME_LENGTH,
   MAX_PAYLOAD_BYTES,
   MAX_TIME_MS,
+  MAX_PRIORITY,
+  MIN_PRIORITY,
+  MAX_GROUP_NAME_LENGTH,
+  MAX_CONCURRENCY_LIMIT,
+  MAX_RATE_MAX,
+  MAX_RATE_WINDOW_MS,
 } from './limits.js';
 export { RetryPolicy } from './retry-policy.js';
 export type { BackoffFunction, ExponentialOptions, RandomSource } from './retry-policy.js';
@@ -116,6 +134,7 @@ export {
   validateCount,
   validateDuration,
   validateErrorText,
+  validateGroupName,
   validateLease,
   validateLeaseMs,
   validateLimit,
@@ -123,6 +142,7 @@ export {
   validateNewJobRecord,
   validateNow,
   validatePayloadBytes,
+  validatePriority,
   validateScheduleName,
   validateTime,
 } from './validate.js';

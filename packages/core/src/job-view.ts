@@ -12,6 +12,7 @@ export function toJob<Payload = unknown>(record: JobRecord, codec: Codec): Job<P
     maxAttempts: record.maxAttempts,
     createdAt: record.createdAt,
     reclaims: record.reclaims,
+    snoozes: record.snoozes ?? 0,
   };
   if (record.runAt !== undefined) job.runAt = record.runAt;
   if (record.timeoutMs !== undefined) job.timeoutMs = record.timeoutMs;
@@ -19,5 +20,7 @@ export function toJob<Payload = unknown>(record: JobRecord, codec: Codec): Job<P
   if (record.lastError !== undefined) job.lastError = record.lastError;
   if (record.schedule !== undefined) job.schedule = record.schedule;
   if (record.scheduledFor !== undefined) job.scheduledFor = record.scheduledFor;
+  if (record.priority !== undefined && record.priority !== 0) job.priority = record.priority;
+  if (record.group !== undefined) job.group = record.group;
   return job;
 }

@@ -38,6 +38,10 @@ export interface NewJobRecord {
   schedule?: string;
   /** The tick the job was made for (schedules family): the time the schedule named, or the moment of a manual trigger. */
   scheduledFor?: number;
+  /** Lower runs first, FIFO within one priority (flow control). Unset means 0; drivers store nothing for 0. */
+  priority?: number;
+  /** The job's group, such as a tenant id: reserve serves groups in turn (flow control). */
+  group?: string;
 }
 
 /** The lease part of a stored job: kept while in flight, and the last one kept once finished. */
@@ -75,6 +79,8 @@ export interface JobRecord extends NewJobRecord {
   cancelledAt?: number;
   /** The reason the cancel gave, if any (status cancelled, or inflight with a cancel request). */
   cancelReason?: string;
+  /** How many times a run ended with ctx.snooze (flow control). Unset before the first snooze. */
+  snoozes?: number;
 }
 
 /**
@@ -119,6 +125,12 @@ export interface Job<Payload = unknown> {
   schedule?: string;
   /** The tick the schedule made the job for (an epoch millisecond). */
   scheduledFor?: number;
+  /** The job's priority, when it is not 0. */
+  priority?: number;
+  /** The job's group, if it has one. */
+  group?: string;
+  /** How many earlier runs ended with ctx.snooze (0 when none). */
+  snoozes: number;
 }
 
 /** Addresses a stored job for admin operations. */

@@ -42,3 +42,21 @@ export const CATCH_UP_ALL_LIMIT = 100;
 
 /** The largest page admin.schedules() hands out. */
 export const MAX_SCHEDULE_PAGE = 1000;
+
+/** The lowest job priority (runs first). Priorities are integers; the default is 0. */
+export const MIN_PRIORITY = -1_000_000;
+
+/** The highest job priority (runs last). */
+export const MAX_PRIORITY = 1_000_000;
+
+/** Longest group name, in UTF-16 code units (the characters allowed are those of queue names). */
+export const MAX_GROUP_NAME_LENGTH = 256;
+
+/** The largest concurrency limit a queue or group accepts. */
+export const MAX_CONCURRENCY_LIMIT = 1_000_000;
+
+/** The largest `max` of a rate limit: drivers keep one entry per start in the window. */
+export const MAX_RATE_MAX = 100_000;
+
+/** The longest rate-limit window: one day. */
+export const MAX_RATE_WINDOW_MS = 24 * 60 * 60 * 1000;

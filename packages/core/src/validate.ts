@@ -1,6 +1,15 @@
 import { InvalidLeaseDurationError, ValidationError } from './errors.js';
 import type { Lease, NewJobRecord } from './job.js';
-import { MAX_ERROR_LENGTH, MAX_NAME_LENGTH, MAX_PAYLOAD_BYTES, MAX_SCHEDULE_NAME_LENGTH, MAX_TIME_MS } from './limits.js';
+import {
+  MAX_ERROR_LENGTH,
+  MAX_GROUP_NAME_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_PAYLOAD_BYTES,
+  MAX_PRIORITY,
+  MAX_SCHEDULE_NAME_LENGTH,
+  MAX_TIME_MS,
+  MIN_PRIORITY,
+} from './limits.js';
 
 /**
  * Characters a name may not hold. Braces would break a Redis Cluster hash
@@ -94,6 +103,23 @@ export function validateNewJobRecord(record: NewJobRecord): void {
   }
   if (record.schedule !== undefined) validateScheduleName('schedule', record.schedule);
   if (record.scheduledFor !== undefined) validateTime('scheduledFor', record.scheduledFor);
+  if (record.priority !== undefined) validatePriority(record.priority);
+  if (record.group !== undefined) validateGroupName(record.group);
+}
+
+/** A priority: an integer from MIN_PRIORITY to MAX_PRIORITY. */
+export function validatePriority(value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_PRIORITY || value > MAX_PRIORITY) {
+    throw new ValidationError('priority', `expected an integer from ${MIN_PRIORITY} to ${MAX_PRIORITY}, got ${String(value)}`);
+  }
+}
+
+/** A group name: the characters of a queue name (no braces, whitespace or control characters), at most MAX_GROUP_NAME_LENGTH long. */
+export function validateGroupName(value: unknown, field = 'group'): asserts value is string {
+  validateName(field, value);
+  if (value.length > MAX_GROUP_NAME_LENGTH) {
+    throw new ValidationError(field, `longer than ${MAX_GROUP_NAME_LENGTH} characters (${value.length})`);
+  }
 }
 
 /** Checks a schedule name: a valid name of at most MAX_SCHEDULE_NAME_LENGTH characters. */

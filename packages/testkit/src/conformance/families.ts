@@ -15,6 +15,7 @@ const FAMILY_OPERATIONS: Record<DriverFamily, readonly string[]> = {
     'pauseSchedule',
     'resumeSchedule',
   ],
+  flowControl: ['setQueueLimits', 'setGroupLimits', 'pauseGroup', 'resumeGroup', 'flowState', 'groupState', 'snooze', 'holdBack'],
 };
 
 /**
