@@ -28,6 +28,14 @@ export interface WorkerEvents {
   failed: { job: Job<unknown>; error: Error; attempts: number; willRetry: boolean; durationMs: number };
   /** A retry was written: the job runs again at `runAt` (unset: at once). */
   retrying: { job: Job<unknown>; error: Error; attempts: number; runAt: number | undefined };
+  /** The handler called ctx.snooze and the job was put back for `runAt`; no failure was counted. */
+  snoozed: { job: Job<unknown>; runAt: number; durationMs: number };
+  /**
+   * The handler threw a RateLimitedError on a driver with flow control: the
+   * job was put back without counting a failure, and its group (or its queue,
+   * for a job without a group) is held back until `until` on every worker.
+   */
+  rateLimited: { job: Job<unknown>; until: number; scope: 'queue' | 'group'; durationMs: number };
   /** The job was dead-lettered (after its last attempt, an unrecoverable error, a missing handler with onMissingHandler 'fail', or as poison). */
   dead: { job: Job<unknown>; record: JobRecord; reason: string; attempts: number; error: Error | undefined };
   /**
@@ -53,6 +61,8 @@ export type ErrorSource =
   | 'retry'
   | 'fail'
   | 'release'
+  | 'snooze'
+  | 'holdBack'
   | 'listener'
   | 'run'
   | 'subscribeCancels'

@@ -38,6 +38,15 @@ export interface JobContext {
    * driver's lease error when the lease is no longer ours.
    */
   progress(value: unknown): Promise<void>;
+  /**
+   * Ends the run now and runs the job again `ms` milliseconds later,
+   * without counting a failure (the record's `snoozes` count goes up). It
+   * throws, so code after it does not run; the run ends snoozed even if the
+   * handler catches that. Throws UnsupportedOperationError on a driver
+   * without flow control and ValidationError for an `ms` that is not a
+   * positive integer (both ordinary failures of the run).
+   */
+  snooze(ms: number): never;
   /** Log lines stamped with the job's id, type, queue and attempt. */
   readonly log: JobLogger;
 }

@@ -8,6 +8,7 @@ export interface ContextSource {
   abortSignal(): AbortSignal;
   extendByHand(ms?: number): Promise<Lease>;
   reportProgress(value: unknown): Promise<void>;
+  snooze(ms: number): never;
   logFields(): Record<string, unknown>;
   readonly logger: Logger;
 }
@@ -38,6 +39,10 @@ export class RunContext implements JobContext {
 
   progress(value: unknown): Promise<void> {
     return this.source.reportProgress(value);
+  }
+
+  snooze(ms: number): never {
+    return this.source.snooze(ms);
   }
 
   get log(): JobLogger {

@@ -1,5 +1,6 @@
-import { type FailUpdate, type JobRecord, type RetryPolicy, type RetryUpdate, UnrecoverableError } from '@taskharbor/core';
+import { type FailUpdate, type JobRecord, RateLimitedError, type RetryPolicy, type RetryUpdate, UnrecoverableError } from '@taskharbor/core';
 import { errorMessage, errorText } from './errors.js';
+import { holdMsOf } from './snooze.js';
 
 /** What to write after a failed run. */
 export type FailureOutcome = { kind: 'retry'; update: RetryUpdate } | { kind: 'dead'; update: FailUpdate };
@@ -42,7 +43,9 @@ export function decideFailure(input: FailureInput): FailureOutcome {
     return { kind: 'dead', update: { attempts, lastError, failedAt: now, reason } };
   }
   const update: RetryUpdate = { attempts, lastError, failedAt: now };
-  const runAt = input.retryPolicy.nextRunAt(attempts, now, error);
+  // Without flow control a RateLimitedError is a failure whose retry waits the hold it asked for.
+  const holdMs = error instanceof RateLimitedError ? holdMsOf(error) : undefined;
+  const runAt = holdMs !== undefined ? now + holdMs : input.retryPolicy.nextRunAt(attempts, now, error);
   if (runAt !== undefined) update.runAt = runAt;
   return { kind: 'retry', update };
 }

@@ -2,11 +2,14 @@ import {
   type Codec,
   type Driver,
   type FailUpdate,
+  type FlowControl,
   type Job,
   JobCancelledError,
   type JobRecord,
   type Lease,
   mayBePendingOccurrence,
+  RateLimitedError,
+  requireFlowControl,
   type ReservedJob,
   type Schedules,
   toJob,
@@ -33,6 +36,7 @@ import { decideFailure, poisonUpdate } from './outcome.js';
 import { writeProgress } from './progress.js';
 import { encodeResult } from './result.js';
 import { advanceHeldOccurrence, type ScheduleStep } from './schedule-step.js';
+import { holdMsOf, SnoozeSignal, validateSnoozeMs } from './snooze.js';
 import { startTimer } from './timers.js';
 
 /** What a run needs from its worker. */
@@ -53,6 +57,8 @@ export interface RunDeps {
   jobControl: boolean;
   /** The driver, when it declares schedules: a reserved pending occurrence moves its schedule on before it runs. */
   schedules: Schedules | undefined;
+  /** The driver, when it declares flow control: ctx.snooze and RateLimitedError put the job back without a failure. */
+  flowControl: FlowControl | undefined;
 }
 
 /**
@@ -63,6 +69,9 @@ export interface RunDeps {
  * - released: shut down after the grace period; the job was given back.
  */
 export type RunState = 'running' | 'writing' | 'finished' | 'lost' | 'released';
+
+/** The writes that end a run, as named in error events. */
+type OutcomeOperation = 'ack' | 'retry' | 'fail' | 'snooze' | 'holdBack';
 
 /** Shows undecodable bytes as they are, so events can still describe the job. */
 const rawCodec: Codec = { encode: (value) => value as Uint8Array, decode: (bytes) => bytes };
@@ -85,6 +94,8 @@ export class JobRun implements LeaseHolder, ContextSource, Cancellable {
   private abortReason: { reason: unknown } | undefined;
   /** A cancel request reached the run while its handler ran: the outcome is the ack that finishes it as cancelled. */
   private cancelAsked = false;
+  /** The handler called ctx.snooze: the run ends snoozed for this long, whatever the handler did after. */
+  private snoozeMs: number | undefined;
   private readonly decodeError: unknown;
   private readonly startedAt: number;
   private durationMs = 0;
@@ -175,11 +186,21 @@ export class JobRun implements LeaseHolder, ContextSource, Cancellable {
     this.durationMs = options.clock.now() - this.startedAt;
     if (this.state === 'running') {
       this.state = 'writing';
-      if (this.cancelAsked) this.write = this.writeCancelled();
-      else this.write = failure === undefined ? this.writeSuccess(value) : this.writeFailure(failure.error, undefined);
+      this.write = this.writeOutcome(failure, value);
     } else if (this.state !== 'writing') {
       options.logger.debug(this.fields({ state: this.state }), 'handler settled after its job was given up; result ignored');
     }
+  }
+
+  /** The outcome of a handler that settled while the run was still ours; a cancel wins, then a snooze. */
+  private writeOutcome(failure: { error: unknown } | undefined, value: unknown): Promise<void> {
+    const { flowControl } = this.deps;
+    if (this.cancelAsked) return this.writeCancelled();
+    if (this.snoozeMs !== undefined && flowControl !== undefined) return this.writeSnoozed(flowControl, this.snoozeMs);
+    if (failure === undefined) return this.writeSuccess(value);
+    const holdMs = failure.error instanceof RateLimitedError ? holdMsOf(failure.error) : undefined;
+    if (holdMs !== undefined && flowControl !== undefined) return this.writeHeldBack(flowControl, holdMs);
+    return this.writeFailure(failure.error, undefined);
   }
 
   /**
@@ -308,6 +329,14 @@ export class JobRun implements LeaseHolder, ContextSource, Cancellable {
     if (this.deps.listening('progress')) this.deps.emit('progress', { job: this.job, progress: value });
   }
 
+  /** For RunContext: ctx.snooze. Throws, so the handler stops where it called it. */
+  snooze(ms: number): never {
+    requireFlowControl(this.deps.driver, 'snooze');
+    validateSnoozeMs(ms);
+    this.snoozeMs ??= ms;
+    throw new SnoozeSignal(ms);
+  }
+
   private loseLease(error: Error, during: WorkerEvents['leaseLost']['during']): void {
     if (this.state !== 'running') return;
     this.state = 'lost';
@@ -385,6 +414,38 @@ export class JobRun implements LeaseHolder, ContextSource, Cancellable {
     this.deps.emit('retrying', { job: this.job, error, attempts, runAt });
   }
 
+  private async writeSnoozed(flowControl: FlowControl, ms: number): Promise<void> {
+    const { options } = this.deps;
+    const now = options.clock.now();
+    const runAt = now + ms;
+    try {
+      await flowControl.snooze(this.lease, runAt, now);
+    } catch (error) {
+      return this.writeFailed(error, 'snooze');
+    }
+    this.state = 'finished';
+    this.deps.noteDue(runAt);
+    if (options.logDebug) options.logger.debug(this.fields({ runAt }), 'job snoozed');
+    if (this.deps.listening('snoozed')) this.deps.emit('snoozed', { job: this.job, runAt, durationMs: this.durationMs });
+  }
+
+  /** The handler threw RateLimitedError: the job goes back, and its group (or queue) waits `ms` on every worker. */
+  private async writeHeldBack(flowControl: FlowControl, ms: number): Promise<void> {
+    const { options } = this.deps;
+    const now = options.clock.now();
+    const until = now + ms;
+    const scope = this.record.group === undefined ? 'queue' : 'group';
+    try {
+      await flowControl.holdBack(this.lease, until, now);
+    } catch (error) {
+      return this.writeFailed(error, 'holdBack');
+    }
+    this.state = 'finished';
+    this.deps.noteDue(until);
+    options.logger.warn(this.fields({ until, scope, group: this.record.group }), `job rate limited; its ${scope} is held back`);
+    if (this.deps.listening('rateLimited')) this.deps.emit('rateLimited', { job: this.job, until, scope, durationMs: this.durationMs });
+  }
+
   private async writeDead(update: FailUpdate, error: Error | undefined): Promise<void> {
     const { options } = this.deps;
     try {
@@ -407,12 +468,12 @@ export class JobRun implements LeaseHolder, ContextSource, Cancellable {
   }
 
   /** An outcome write failed. It is never sent again: its reply may be what was lost, and the lease decides. */
-  private writeFailed(error: unknown, operation: 'ack' | 'retry' | 'fail'): void {
+  private writeFailed(error: unknown, operation: OutcomeOperation): void {
     this.state = isLeaseError(error) ? 'lost' : 'finished';
     this.reportWriteError(error, operation);
   }
 
-  private reportWriteError(cause: unknown, operation: 'ack' | 'retry' | 'fail' | 'release'): void {
+  private reportWriteError(cause: unknown, operation: OutcomeOperation | 'release'): void {
     const error = toError(cause);
     if (isLeaseError(cause)) {
       const during = operation === 'release' ? 'release' : 'outcome';

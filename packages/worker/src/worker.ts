@@ -1,6 +1,7 @@
 import {
   type Driver,
   ErrorCode,
+  hasFlowControl,
   hasJobControl,
   hasSchedules,
   isTaskHarborError,
@@ -133,6 +134,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
       ack: (lease, result) => acks.ack(lease, result),
       jobControl: hasJobControl(driver),
       schedules: hasSchedules(driver) ? driver : undefined,
+      flowControl: hasFlowControl(driver) ? driver : undefined,
       options: this.options,
       emit: (event, payload) => this.emit(event, payload),
       listening: (event) => this.emitter.has(event),

@@ -69,6 +69,8 @@ export function harness<Jobs extends JobMap = JobMap>(): Harness<Jobs> {
         'progress',
         'failed',
         'retrying',
+        'snoozed',
+        'rateLimited',
         'dead',
         'leaseLost',
         'error',

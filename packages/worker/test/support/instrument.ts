@@ -1,13 +1,14 @@
-import type { Admin, Driver, JobControl, Schedules } from '@taskharbor/core';
+import type { Admin, Driver, FlowControl, JobControl, Schedules } from '@taskharbor/core';
 import type { MemoryDriver } from '@taskharbor/driver-memory';
 
-type Method = keyof Driver | keyof Admin | keyof JobControl | keyof Schedules;
+type Method = keyof Driver | keyof Admin | keyof JobControl | keyof Schedules | keyof FlowControl;
 
 /** The real memory driver seen through a spy: every call is counted, and a test may replace one method to inject a fault. */
 export type Instrumented = Driver &
   Admin &
   JobControl &
-  Schedules & {
+  Schedules &
+  FlowControl & {
     calls: { method: Method; args: unknown[] }[];
     count(method: Method): number;
     /** Replace a method; the replacement gets the real driver to fall back on. */
