@@ -1,4 +1,4 @@
-import { Client, type EnqueueOptions, validateName } from '@taskharbor/core';
+import { Client, type EnqueueOptions, MAX_PRIORITY, MIN_PRIORITY, validateGroupName, validateName } from '@taskharbor/core';
 import { durationFlag } from '../args/duration.js';
 import { integerFlag } from '../args/numbers.js';
 import { payloadFromFlags } from '../args/payload.js';
@@ -26,6 +26,9 @@ Flags:
   --max-attempts <n>         runs allowed before the dead-letter queue (default 25)
   --idempotency-key <key>    dedupe: a second enqueue with this key is a no-op
   --job-id <id>              use this id instead of a generated one
+  --priority <n>             lower runs first (default 0; -1000000 to 1000000)
+  --group <group>            the job's group, such as a tenant id; groups are
+                             served in turn (needs a driver with flow control)
   --queue <queue>            the queue (global flag; default "default")
 
 Examples:
@@ -42,6 +45,8 @@ Examples:
     'max-attempts': { type: 'string' },
     'idempotency-key': { type: 'string' },
     'job-id': { type: 'string' },
+    priority: { type: 'string' },
+    group: { type: 'string' },
   },
   async run(ctx) {
     const { args, flags, out } = ctx;
@@ -69,6 +74,14 @@ Examples:
     if (jobId !== undefined) {
       validateName('id', jobId);
       options.jobId = jobId;
+    }
+
+    const priority = args.string('priority');
+    if (priority !== undefined) options.priority = integerFlag('priority', priority, MIN_PRIORITY, MAX_PRIORITY);
+    const group = args.string('group');
+    if (group !== undefined) {
+      validateGroupName(group);
+      options.group = group;
     }
 
     // Read after every other flag was checked, so a typo never waits for standard input.

@@ -4,11 +4,13 @@ import { dlqListCommand } from './dlq-list.js';
 import { dlqPurgeCommand } from './dlq-purge.js';
 import { dlqRequeueCommand, jobRetryCommand } from './dlq-requeue.js';
 import { enqueueCommand } from './enqueue.js';
+import { groupLimitsCommand, groupPauseCommand, groupResumeCommand } from './group-commands.js';
 import { inspectCommand } from './inspect.js';
 import { jobCancelCommand } from './job-cancel.js';
 import { jobPromoteCommand } from './job-promote.js';
 import { jobRemoveCommand } from './job-remove.js';
 import { listCommand } from './list.js';
+import { queueLimitsCommand } from './queue-limits.js';
 import { queuePauseCommand } from './queue-pause.js';
 import { queuePurgeCommand } from './queue-purge.js';
 import { queueResumeCommand } from './queue-resume.js';
@@ -35,6 +37,10 @@ export const COMMANDS: readonly Command[] = [
   queuePauseCommand,
   queueResumeCommand,
   queuePurgeCommand,
+  queueLimitsCommand,
+  groupLimitsCommand,
+  groupPauseCommand,
+  groupResumeCommand,
   queuesCommand,
   scheduleListCommand,
   scheduleSetCommand,
