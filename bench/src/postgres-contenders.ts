@@ -26,7 +26,7 @@ export function schemaFor(prefix: string): string {
   return prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(-50).replace(/^[0-9]/, '_');
 }
 
-async function dropSchema(connectionString: string, schema: string): Promise<void> {
+export async function dropSchema(connectionString: string, schema: string): Promise<void> {
   const admin = new pg.Client({ connectionString });
   await admin.connect();
   try {

@@ -1,0 +1,134 @@
+/**
+ * What flow control costs a worker: one driver, a Worker at concurrency C
+ * running N no-op jobs of one queue, in three shapes, alternated round by
+ * round in one process so load from elsewhere falls on all alike:
+ *
+ * - plain: no priority, no group, no limits (the path every queue had before);
+ * - priorities: each job a priority from 0 to 9;
+ * - groups: the jobs spread over G groups (default 1,000), each group active.
+ *
+ * Prints each shape's median jobs/s and its ratio to plain with the spread
+ * over rounds. docs/benchmarks.md, "Flow control", has the command and
+ * results. The plain-path comparison against the code before flow control is
+ * ab-probe.ts's job.
+ *
+ *   pnpm --filter @taskharbor/bench probe:flow --driver=redis|postgres|memory [--jobs=20000] [--concurrency=50] [--groups=1000] [--rounds=5]
+ */
+import { Client, type Driver, type EnqueueOptions } from '@taskharbor/core';
+import { MemoryDriver } from '@taskharbor/driver-memory';
+import { PostgresDriver } from '@taskharbor/driver-postgres';
+import { RedisDriver } from '@taskharbor/driver-redis';
+import { Worker } from '@taskharbor/worker';
+import { Redis } from 'ioredis';
+import { dropSchema, schemaFor } from './postgres-contenders.js';
+import { deleteByPrefix, redisTarget } from './redis-stats.js';
+
+const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const driverKind = arg('driver', 'redis');
+const JOBS = Number(arg('jobs', '20000'));
+const CONCURRENCY = Number(arg('concurrency', '50'));
+const GROUPS = Number(arg('groups', '1000'));
+const ROUNDS = Number(arg('rounds', '5'));
+const QUEUE = 'flow';
+const runId = Date.now().toString(36);
+
+type Shape = 'plain' | 'priorities' | 'groups';
+const SHAPES: readonly Shape[] = ['plain', 'priorities', 'groups'];
+
+function optionsFor(shape: Shape, i: number): EnqueueOptions {
+  if (shape === 'priorities') return { queue: QUEUE, priority: i % 10 };
+  if (shape === 'groups') return { queue: QUEUE, group: `g${i % GROUPS}` };
+  return { queue: QUEUE };
+}
+
+interface Opened {
+  driver: Driver;
+  dispose(): Promise<void>;
+}
+
+async function openDriver(tag: string): Promise<Opened> {
+  const retention = { maxDoneCount: 0, maxDoneAgeMs: Number.POSITIVE_INFINITY };
+  if (driverKind === 'memory') {
+    const driver = new MemoryDriver({ retention });
+    return { driver, dispose: () => driver.close() };
+  }
+  if (driverKind === 'redis') {
+    const target = redisTarget();
+    const prefix = `bench-flow-${runId}-${tag}`;
+    const driver = await RedisDriver.connect({ url: target.url, db: target.db, keyPrefix: prefix, retention });
+    return {
+      driver,
+      async dispose() {
+        await driver.close();
+        const admin = new Redis({ host: target.host, port: target.port, db: target.db });
+        await deleteByPrefix(admin, prefix);
+        admin.disconnect();
+      },
+    };
+  }
+  if (driverKind === 'postgres') {
+    const connectionString = process.env.DATABASE_URL;
+    if (connectionString === undefined) throw new Error('set DATABASE_URL');
+    const schema = schemaFor(`flow-${runId}-${tag}`);
+    const driver = await PostgresDriver.connect({ connectionString, schema, retention });
+    return {
+      driver,
+      async dispose() {
+        await driver.close();
+        await dropSchema(connectionString, schema);
+      },
+    };
+  }
+  throw new Error('--driver: redis, postgres or memory');
+}
+
+/** One run of one shape: enqueue N jobs, then time a Worker from start to the last completion. */
+async function runOnce(shape: Shape, round: number): Promise<number> {
+  const { driver, dispose } = await openDriver(`${shape}-${round}`);
+  try {
+    const client = new Client(driver);
+    for (let i = 0; i < JOBS; i += 1000) {
+      const count = Math.min(1000, JOBS - i);
+      await client.enqueueMany(Array.from({ length: count }, (_, j) => ({ type: 'noop', payload: {}, options: optionsFor(shape, i + j) })));
+    }
+    const worker = new Worker(driver, { queues: [QUEUE], concurrency: CONCURRENCY });
+    let done = 0;
+    const finished = new Promise<void>((resolve) => {
+      worker.on('completed', () => {
+        done++;
+        if (done === JOBS) resolve();
+      });
+    });
+    worker.register('noop', async () => {});
+    const t0 = performance.now();
+    await worker.start();
+    await finished;
+    const elapsed = performance.now() - t0;
+    await worker.close();
+    return JOBS / (elapsed / 1000);
+  } finally {
+    await dispose();
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+const rates = new Map<Shape, number[]>(SHAPES.map((shape) => [shape, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  // Rotate the order so that no shape always runs first (warm-up) or last.
+  const order = SHAPES.map((_, i) => SHAPES[(i + round) % SHAPES.length] as Shape);
+  for (const shape of order) rates.get(shape)?.push(await runOnce(shape, round));
+}
+
+const plain = rates.get('plain') as number[];
+console.log(`driver ${driverKind}, ${JOBS} jobs, concurrency ${CONCURRENCY}, ${GROUPS} groups, ${ROUNDS} rounds`);
+for (const shape of SHAPES) {
+  const values = rates.get(shape) as number[];
+  const ratios = values.map((value, round) => value / (plain[round] as number));
+  const spread = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+  console.log(`${shape.padEnd(10)} ${median(values).toFixed(0).padStart(7)} jobs/s   ratio to plain ${median(ratios).toFixed(2)} (rounds ${spread})`);
+}
