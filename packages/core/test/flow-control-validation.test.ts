@@ -50,7 +50,13 @@ describe('flow-control input on enqueue', () => {
 
   it('priority_zero_needs_no_flow_control_and_is_not_stored', async () => {
     const seen: unknown[] = [];
-    const driver = { families: [], enqueue: async (record: unknown) => (seen.push(record), { id: 'x', existed: false }) };
+    const driver = {
+      families: [],
+      enqueue: async (record: unknown) => {
+        seen.push(record);
+        return { id: 'x', existed: false };
+      },
+    };
     await new Client(driver as unknown as Driver).enqueue('t', {}, { priority: 0 });
     expect(seen).toHaveLength(1);
     expect(seen[0]).not.toHaveProperty('priority');
