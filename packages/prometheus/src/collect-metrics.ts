@@ -9,6 +9,8 @@ import { validateCollectOptions } from './validate-options.js';
 export const DEFAULT_CACHE_MS = 1_000;
 /** How long the queue list (from admin.queues()) serves scrapes before it is read again. */
 export const DEFAULT_QUEUE_LIST_MS = 60_000;
+/** How long a scrape waits for one admin call; below Prometheus' default scrape timeout (10 s). */
+export const DEFAULT_COLLECT_TIMEOUT_MS = 5_000;
 
 export interface CollectMetricsOptions {
   /** Where the counts come from: any TaskHarbor driver (every driver implements Admin). */
@@ -21,8 +23,14 @@ export interface CollectMetricsOptions {
   cacheMs?: number;
   /** The queue list is read at most once per this many milliseconds (only when `queues` is unset). Default 60,000. */
   queueListMs?: number;
-  /** The time source for the caches; default the system clock. Tests pass a fake clock. */
-  clock?: Pick<Clock, 'now'>;
+  /**
+   * A scrape waits at most this many milliseconds for one admin call; a call
+   * that takes longer counts as failed (the last values are reported) and is
+   * not started again while it runs. Default 5,000.
+   */
+  timeoutMs?: number;
+  /** The time source for the caches and the timeout; default the system clock. Tests pass a fake clock. */
+  clock?: Clock;
 }
 
 /** What collectMetrics returns. */
@@ -64,7 +72,8 @@ export function collectMetrics(options: CollectMetricsOptions): CollectedMetrics
     queues: fixedQueues,
     cacheMs: options.cacheMs ?? DEFAULT_CACHE_MS,
     queueListMs: options.queueListMs ?? DEFAULT_QUEUE_LIST_MS,
-    now: () => clock.now(),
+    timeoutMs: options.timeoutMs ?? DEFAULT_COLLECT_TIMEOUT_MS,
+    clock,
     onError: (operation, queue) => {
       if (queue === undefined) errors.inc({ operation });
       else errors.inc({ operation, queue });

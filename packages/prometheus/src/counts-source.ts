@@ -1,4 +1,4 @@
-import type { Admin, QueueCounts } from '@taskharbor/core';
+import type { Admin, Clock, QueueCounts } from '@taskharbor/core';
 import { CachedCall } from './cached-call.js';
 
 /** Which admin call failed: the queue list or one queue's counts. */
@@ -10,7 +10,8 @@ export interface CountsSourceOptions {
   queues: readonly string[] | undefined;
   cacheMs: number;
   queueListMs: number;
-  now: () => number;
+  timeoutMs: number;
+  clock: Clock;
   onError: (operation: CollectOperation, queue: string | undefined, error: unknown) => void;
 }
 
@@ -24,7 +25,8 @@ export interface QueueSnapshot {
 /**
  * Reads the counts of every queue, each through a cache of its own (one
  * counts call per queue per cacheMs at most, shared by concurrent scrapes),
- * and the queue list through a cache of queueListMs.
+ * and the queue list through a cache of queueListMs; a scrape waits at most
+ * timeoutMs for either.
  */
 export class CountsSource {
   private readonly perQueue = new Map<string, CachedCall<QueueCounts>>();
@@ -35,14 +37,15 @@ export class CountsSource {
 
   constructor(options: CountsSourceOptions) {
     this.options = options;
-    const { admin, queueListMs, now, onError } = options;
+    const { admin, queueListMs, timeoutMs, clock, onError } = options;
     if (options.queues === undefined) {
-      this.queueList = new CachedCall(
-        () => admin.queues(),
-        queueListMs,
-        now,
-        (error) => onError('queues', undefined, error),
-      );
+      this.queueList = new CachedCall({
+        call: () => admin.queues(),
+        ttlMs: queueListMs,
+        timeoutMs,
+        clock,
+        onError: (error) => onError('queues', undefined, error),
+      });
     }
   }
 
@@ -67,25 +70,26 @@ export class CountsSource {
       if (!listed.has(queue)) this.perQueue.delete(queue);
     }
     return Promise.all(
-      queues.map(async (queue) => ({ queue, counts: (await this.cacheFor(queue).get()).value })),
+      queues.map(async (queue) => ({ queue, counts: await this.cacheFor(queue).get() })),
     );
   }
 
   private async currentQueues(): Promise<readonly string[]> {
     if (this.queueList === undefined) return this.options.queues ?? [];
-    return (await this.queueList.get()).value ?? [];
+    return (await this.queueList.get()) ?? [];
   }
 
   private cacheFor(queue: string): CachedCall<QueueCounts> {
     let cache = this.perQueue.get(queue);
     if (cache === undefined) {
-      const { admin, cacheMs, now, onError } = this.options;
-      cache = new CachedCall(
-        () => admin.counts(queue),
-        cacheMs,
-        now,
-        (error) => onError('counts', queue, error),
-      );
+      const { admin, cacheMs, timeoutMs, clock, onError } = this.options;
+      cache = new CachedCall({
+        call: () => admin.counts(queue),
+        ttlMs: cacheMs,
+        timeoutMs,
+        clock,
+        onError: (error) => onError('counts', queue, error),
+      });
       this.perQueue.set(queue, cache);
     }
     return cache;

@@ -18,9 +18,13 @@ export function validateCollectOptions(options: CollectMetricsOptions): void {
   }
   validateDuration('cacheMs', options.cacheMs);
   validateDuration('queueListMs', options.queueListMs);
+  const { timeoutMs, clock } = options;
+  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)) {
+    throw new ValidationError('timeoutMs', `expected a positive finite number of milliseconds, got ${String(timeoutMs)}`);
+  }
   validateRegistry(options.registry);
-  if (options.clock !== undefined && typeof options.clock?.now !== 'function') {
-    throw new ValidationError('clock', 'expected an object with now()');
+  if (clock !== undefined && !['now', 'setTimeout', 'clearTimeout'].every((name) => typeof (clock as unknown as Record<string, unknown>)?.[name] === 'function')) {
+    throw new ValidationError('clock', 'expected a Clock (now, setTimeout, clearTimeout)');
   }
 }
 

@@ -195,6 +195,71 @@ describe('collectMetrics', () => {
     ]);
   });
 
+  it('waits at most timeoutMs for a hung counts call: last values and one error, no second call while it hangs, its late answer kept', async () => {
+    const { clock, client, driver, registry } = setup();
+    await client.enqueue('email.send', {}, { queue: 'emails' });
+    const admin = new CountingAdmin(driver);
+    const other = new Gauge({ name: 'app_up', help: 'the app', registers: [registry] });
+    other.set(1);
+    collectMetrics({ admin, registry, clock, queues: ['emails'], cacheMs: 60_000, timeoutMs: 2_000 });
+    await registry.metrics();
+    await client.enqueue('email.send', {}, { queue: 'emails' });
+
+    await clock.advance(60_000);
+    const release = admin.hold();
+    const scrape = registry.metrics();
+    await clock.advance(1_999);
+    let answered = false;
+    void scrape.then(() => {
+      answered = true;
+    });
+    await clock.flush();
+    expect(answered).toBe(false);
+    await clock.advance(1);
+    const text = (await scrape).split('\n');
+    expect(text).toContain('taskharbor_jobs{queue="emails",status="ready"} 1');
+    expect(text).toContain('taskharbor_collect_errors_total{operation="counts",queue="emails"} 1');
+    expect(text).toContain('app_up 1');
+
+    // While the call still hangs, scrapes answer at once with the last values, and start no other call.
+    await clock.advance(5_000);
+    expect(await samples(registry, 'taskharbor_jobs{queue="emails",status="ready"}')).toEqual([
+      'taskharbor_jobs{queue="emails",status="ready"} 1',
+    ]);
+    expect(admin.countsCalls).toEqual(['emails', 'emails']);
+
+    // Its late answer is kept (the cache, 60 s from the call's start, has not run out), and counts no second error.
+    release();
+    await clock.flush();
+    expect(await samples(registry, 'taskharbor_jobs{queue="emails",status="ready"}')).toEqual([
+      'taskharbor_jobs{queue="emails",status="ready"} 2',
+    ]);
+    expect(admin.countsCalls).toEqual(['emails', 'emails']);
+    expect(await samples(registry, METRIC_NAMES.collectErrors)).toEqual([
+      'taskharbor_collect_errors_total{operation="counts",queue="emails"} 1',
+    ]);
+  });
+
+  it('survives an admin whose counts throws at once instead of rejecting, and asks it again after cacheMs', async () => {
+    const { clock, registry } = setup();
+    let calls = 0;
+    const admin = {
+      counts(): never {
+        calls++;
+        throw new Error('not a promise');
+      },
+      queues: async () => ['emails'],
+    };
+    collectMetrics({ admin, registry, clock, cacheMs: 1_000 });
+    expect((await samples(registry, METRIC_NAMES.collectErrors)).sort()).toEqual([
+      'taskharbor_collect_errors_total{operation="counts",queue="emails"} 1',
+      'taskharbor_collect_errors_total{operation="queues"} 0',
+    ]);
+    await clock.advance(1_000);
+    await registry.metrics();
+    expect(calls).toBe(2);
+  });
+
   it('a failing queue list keeps the last list; before any good read there are no job samples, and the scrape still succeeds', async () => {
     const { clock, client, driver, registry } = setup();
     await client.enqueue('email.send', {}, { queue: 'emails' });
@@ -247,7 +312,8 @@ describe('collectMetrics', () => {
       ['cacheMs', () => collectMetrics({ admin: driver, registry, cacheMs: Number.NaN })],
       ['queueListMs', () => collectMetrics({ admin: driver, registry, queueListMs: Number.POSITIVE_INFINITY })],
       ['registry', () => collectMetrics({ admin: driver, registry: {} as Registry })],
-      ['clock', () => collectMetrics({ admin: driver, registry, clock: {} as FakeClock })],
+      ['timeoutMs', () => collectMetrics({ admin: driver, registry, timeoutMs: 0 })],
+      ['clock', () => collectMetrics({ admin: driver, registry, clock: { now: () => 0 } as FakeClock })],
     ];
     for (const [field, call] of bad) {
       let caught: unknown;
