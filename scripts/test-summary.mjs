@@ -49,7 +49,7 @@ export async function findRedis(env) {
     } else {
       const why = reply === undefined ? 'nothing answers on localhost:6379' : `localhost:6379 answered ${reply}`;
       found.skipped.push({
-        what: 'every Redis suite (driver-redis, cli, reliability, bench, the consumer check’s Redis job)',
+        what: 'every Redis suite (driver-redis, cli, prometheus, reliability, bench, the consumer check’s Redis job)',
         why: `REDIS_URL is unset and ${why}; start one (docker compose up -d redis) or set REDIS_URL`,
       });
     }
