@@ -1,97 +1,86 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DRIVER_FAMILIES } from '@taskharbor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPECTED_FAILURES } from './expected-failures.js';
+import { runName } from './parts/case-pattern.js';
+import { PARTS } from './parts/index.js';
+import type { BrokenDriverCases } from './parts/part.js';
+import { brokenFiles, type DriverOutcome, type JsonReport, outcomesByDriver } from './support/report.js';
+import { runChild } from './support/run-child.js';
 
-/** The parts of vitest's JSON report this test reads. */
-interface JsonReport {
-  testResults: {
-    name: string;
-    status: string;
-    message?: string;
-    assertionResults: { ancestorTitles: string[]; title: string; status: string }[];
-  }[];
-}
-
-interface DriverOutcome {
-  total: number;
-  failed: string[];
-}
-
-const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
-const vitestBin = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
-
-/** Runs every fixture once in a child vitest and returns its JSON report. */
-async function runFixtures(outputFile: string): Promise<JsonReport> {
-  const args = [vitestBin, 'run', '--config', 'vitest.fixtures.config.ts', '--reporter=json', `--outputFile=${outputFile}`];
-  let stderr = '';
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: packageDir, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('exit', resolve);
-  });
-  try {
-    return JSON.parse(await readFile(outputFile, 'utf8')) as JsonReport;
-  } catch (cause) {
-    throw new Error(`the fixture run (exit ${code}) wrote no report:\n${stderr.slice(-4000)}`, { cause });
-  }
-}
-
-/** Cases per driver (the outer describe block), failures named `block > case`. */
-function byDriver(report: JsonReport): Map<string, DriverOutcome> {
-  const outcomes = new Map<string, DriverOutcome>();
-  for (const file of report.testResults) {
-    for (const result of file.assertionResults) {
-      const [driver = '', ...blocks] = result.ancestorTitles;
-      const outcome = outcomes.get(driver) ?? { total: 0, failed: [] };
-      outcome.total++;
-      if (result.status !== 'passed') outcome.failed.push([...blocks, result.title].join(' > '));
-      outcomes.set(driver, outcome);
-    }
-  }
-  return outcomes;
-}
+const brokenDriversDir = join(dirname(fileURLToPath(import.meta.url)), 'broken-drivers');
 
 describe('the conformance suite bites', () => {
   let workDir: string;
   let report: JsonReport;
   let outcomes: Map<string, DriverOutcome>;
+  const outcomeOf = (run: string): DriverOutcome => outcomes.get(run) ?? { ran: [], failed: ['<no results>'] };
 
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'taskharbor-selftest-'));
-    report = await runFixtures(join(workDir, 'report.json'));
-    outcomes = byDriver(report);
-    // One child run of the whole suite for every fixture driver: about a minute alone, over ten minutes on a
-    // 2-core machine that runs the other packages' tests at the same time.
+    report = await runChild(join(workDir, 'report.json'));
+    outcomes = outcomesByDriver(report);
+    // About 5,000 cases in one child run: 10 s alone on two cores, far longer while other packages' tests run.
   }, 1_200_000);
 
   afterAll(async () => {
     if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
   });
 
-  it('every fixture file loaded and ran its cases', () => {
-    const broken = report.testResults.filter((file) => file.assertionResults.length === 0);
-    expect(broken.map((file) => `${file.name}: ${file.message}`)).toEqual([]);
-    expect([...outcomes.keys()].sort()).toEqual(Object.keys(EXPECTED_FAILURES).sort());
+  it('has one part for the core operations and one for each family', () => {
+    expect(PARTS.map((part) => part.name).sort()).toEqual(['core', ...DRIVER_FAMILIES].sort());
   });
 
-  it('every driver ran the same cases as the unbroken memory driver', () => {
-    const memory = outcomes.get('memory')?.total ?? 0;
-    expect(memory).toBeGreaterThan(200);
-    for (const [driver, outcome] of outcomes) expect(outcome.total, driver).toBe(memory);
+  it('runs every broken driver in some part, under one name in all of them', async () => {
+    const named = new Map<BrokenDriverCases['driver'], Set<string>>();
+    for (const part of PARTS) {
+      for (const [name, { driver }] of Object.entries(part.drivers)) {
+        // The case pattern takes a run name to end at the first space.
+        expect(name, `${part.name} part`).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+        expect(name, `${part.name} part`).not.toBe('memory');
+        named.set(driver, (named.get(driver) ?? new Set()).add(name));
+      }
+    }
+    for (const [driver, names] of named) expect([...names], driver.name).toHaveLength(1);
+    const unused: string[] = [];
+    for (const file of await readdir(brokenDriversDir)) {
+      const module = (await import(pathToFileURL(join(brokenDriversDir, file)).href)) as Record<string, unknown>;
+      for (const [exported, value] of Object.entries(module)) {
+        if (typeof value === 'function' && !named.has(value as BrokenDriverCases['driver'])) unused.push(`${file}: ${exported}`);
+      }
+    }
+    expect(unused).toEqual([]);
   });
 
-  for (const [driver, expected] of Object.entries(EXPECTED_FAILURES)) {
-    const what = expected.length === 0 ? 'passes every case' : `fails exactly its ${expected.length} case${expected.length === 1 ? '' : 's'}`;
-    it(`${driver} ${what}`, () => {
-      expect([...(outcomes.get(driver)?.failed ?? ['<no results>'])].sort()).toEqual([...expected].sort());
+  it('the child run loaded its fixture and ran every part for the memory driver and the listed drivers', () => {
+    expect(brokenFiles(report)).toEqual([]);
+    const runs = PARTS.flatMap((part) => ['memory', ...Object.keys(part.drivers)].map((driver) => runName(part.name, driver)));
+    expect([...outcomes.keys()].sort()).toEqual(runs.sort());
+  });
+
+  for (const part of PARTS) {
+    describe(`the ${part.name} part`, () => {
+      const memory = runName(part.name, 'memory');
+
+      it('the unbroken memory driver passes every case of the part', () => {
+        expect(outcomeOf(memory).ran.length).toBeGreaterThan(0);
+        expect(outcomeOf(memory).failed).toEqual([]);
+      });
+
+      it('every broken driver ran the same cases as the memory driver', () => {
+        const cases = [...outcomeOf(memory).ran].sort();
+        for (const driver of Object.keys(part.drivers)) {
+          expect([...outcomeOf(runName(part.name, driver)).ran].sort(), driver).toEqual(cases);
+        }
+      });
+
+      for (const [driver, { fails }] of Object.entries(part.drivers)) {
+        it(`${driver} fails exactly its ${fails.length} case${fails.length === 1 ? '' : 's'}`, () => {
+          expect([...outcomeOf(runName(part.name, driver)).failed].sort()).toEqual([...fails].sort());
+        });
+      }
     });
   }
 });

@@ -1,28 +1,24 @@
 import type {
   AckOptions,
-  CancelOptions,
-  CancelResult,
   EnqueueResult,
-  PurgeOptions,
   JobRecord,
   JobRef,
   Lease,
   ListPage,
   ListRequest,
   NewJobRecord,
-  PutScheduleRequest,
-  PutScheduleResult,
   ReserveRequest,
   ReserveResult,
-  ScheduleRecord,
   WaitForWorkRequest,
 } from '@taskharbor/core';
 import { type DueJob, MemoryDriver, type QueueState, type StoredJob } from '@taskharbor/driver-memory';
 
 /*
- * Drivers that each break exactly one rule of docs/driver-contract.md, so
- * the self-test can show that the conformance suite notices. Most override
- * one of MemoryDriver's protected seams; the rest wrap a public method.
+ * Drivers that each break exactly one rule of docs/driver-contract.md that
+ * every driver follows (the operations outside the families), so the
+ * self-test can show that the conformance suite notices. Most override one
+ * of MemoryDriver's protected seams; the rest wrap a public method. The
+ * families' broken drivers are in the files named after them.
  */
 
 /** Breaks "the token is the current one, else LeaseMismatchError": any token passes. */
@@ -197,56 +193,5 @@ export class LeavesAbortListener extends MemoryDriver {
     await Promise.race([waiting, Promise.resolve()]);
     request.signal.addEventListener('abort', () => {});
     return waiting;
-  }
-}
-
-/** Breaks "a running job gets a cancel request": cancel of a job in flight answers as if it did, and records nothing. */
-export class ForgetsCancelRequests extends MemoryDriver {
-  override async cancel(ref: JobRef, options: CancelOptions): Promise<CancelResult> {
-    const job = await this.inspect(ref);
-    if (job?.status === 'inflight') return { status: 'cancelling' };
-    return super.cancel(ref, options);
-  }
-}
-
-/** Breaks "a paused queue hands out nothing": reserve looks past the flag. */
-export class ReservesWhilePaused extends MemoryDriver {
-  override async reserve(request: ReserveRequest): Promise<ReserveResult> {
-    const state = this.queueStates.get(request?.queue);
-    const paused = state?.paused ?? false;
-    if (state !== undefined) state.paused = false;
-    try {
-      return await super.reserve(request);
-    } finally {
-      if (state !== undefined) state.paused = paused;
-    }
-  }
-}
-
-/** Breaks "purge removes only jobs of the given type": the type filter is dropped. */
-export class PurgeIgnoresType extends MemoryDriver {
-  override async purge(queue: string, options: PurgeOptions): Promise<number> {
-    return super.purge(queue, { ...options, type: undefined });
-  }
-}
-
-/**
- * Breaks "advance is a compare-and-set": a plan made from an older version,
- * or a second plan for a tick already advanced, is applied all the same.
- */
-export class AdvancesWithoutCompare extends MemoryDriver {
-  protected override scheduleAdvanceApplies(_record: ScheduleRecord): boolean {
-    return true;
-  }
-}
-
-/** Breaks "a put of the same revision changes nothing": the schedule is made anew, its count and version reset. */
-export class ReplacesUnchangedSchedules extends MemoryDriver {
-  override async putSchedule(request: PutScheduleRequest): Promise<PutScheduleResult> {
-    const name = request?.schedule?.name;
-    // An invalid name or a closed driver fails here and again, unbroken, in putSchedule.
-    const stored = await this.getSchedule(name).catch(() => undefined);
-    if (stored !== undefined && stored.revision === request.schedule.revision) await this.removeSchedule(name);
-    return super.putSchedule(request);
   }
 }
