@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DRIVER_FAMILIES } from '@taskharbor/core';
+import { MemoryDriver } from '@taskharbor/driver-memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runName } from './parts/case-pattern.js';
 import { PARTS } from './parts/index.js';
@@ -29,8 +29,12 @@ describe('the conformance suite bites', () => {
     if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
   });
 
-  it('has one part for the core operations and one for each family', () => {
-    expect(PARTS.map((part) => part.name).sort()).toEqual(['core', ...DRIVER_FAMILIES].sort());
+  it('has one part for the core operations and one for each family the memory driver declares', async () => {
+    // Every broken driver is a MemoryDriver, so a family it does not declare has no cases to run here.
+    const memory = new MemoryDriver();
+    const families = [...memory.families];
+    await memory.close();
+    expect(PARTS.map((part) => part.name).sort()).toEqual(['core', ...families].sort());
   });
 
   it('runs every broken driver in some part, under one name in all of them', async () => {

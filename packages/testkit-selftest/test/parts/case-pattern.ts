@@ -10,6 +10,7 @@ import type { PartName } from './part.js';
 export const FAMILY_BLOCK_LABELS: Readonly<Record<DriverFamily, string>> = {
   jobControl: 'job control',
   schedules: 'schedules',
+  flowControl: 'flow control',
 };
 
 const PART_NAMES: readonly PartName[] = ['core', ...(Object.keys(FAMILY_BLOCK_LABELS) as DriverFamily[])];
