@@ -6,13 +6,13 @@ import type { StoredJob } from './stored-job.js';
 export function takeOutOfStatus(state: QueueState, job: StoredJob): void {
   switch (job.status) {
     case 'ready':
-      state.ready.remove(job.id);
+      state.removeReady(job);
       return;
     case 'scheduled':
       state.scheduled.delete(job.id);
       return;
     case 'inflight':
-      state.inflight.delete(job.id);
+      state.leaveFlight(job);
       return;
     case 'done':
       state.done.delete(job.id);
@@ -59,7 +59,7 @@ export function purgeMatches(job: StoredJob, options: PurgeOptions): boolean {
 export function idsInStatus(state: QueueState, status: PurgeOptions['status']): string[] {
   switch (status) {
     case 'ready':
-      return [...state.ready].map((job) => job.id);
+      return [...state.readyJobs()].map((job) => job.id);
     case 'scheduled':
       return state.scheduled.ids();
     case 'done':

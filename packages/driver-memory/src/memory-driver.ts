@@ -21,6 +21,13 @@ import {
   type CancelResult,
   type CancelSubscription,
   type DriverFamily,
+  type FlowControl,
+  type FlowLimits,
+  type GroupFlowState,
+  type QueueFlowState,
+  validateFlowLimits,
+  validateGroupName,
+  validateTime,
   type JobControl,
   type PromoteOptions,
   type PurgeOptions,
@@ -77,6 +84,7 @@ import { markCancelled, takeOutOfStatus } from './job-placement.js';
 import { type HeapEntry, orderedBefore } from './indexed-heap.js';
 import { checkLease, type FinalStatus, type LeaseRules } from './lease-checks.js';
 import { decodeListCursor, encodeListCursor } from './list-cursor.js';
+import type { QueueFlow } from './flow-state.js';
 import { QueueState } from './queue-state.js';
 import { trimCancelledJobs, trimDeadJobs, trimDoneJobs } from './retention.js';
 import { ScheduleBook } from './schedule-book.js';
@@ -103,6 +111,11 @@ interface LeasedJob {
 
 const EMPTY_COUNTS: QueueCounts = { ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0, paused: false };
 
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined || a <= b ? a : b;
+}
+
 function toOutcome<T>(run: () => T): BatchOutcome<T> {
   try {
     return { ok: true, value: run() };
@@ -124,9 +137,9 @@ function toOutcome<T>(run: () => T): BatchOutcome<T> {
  * const driver = new MemoryDriver({ retention: { maxDoneCount: 100 } });
  * const client = new Client(driver);
  */
-export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
+export class MemoryDriver implements Driver, Admin, JobControl, Schedules, FlowControl {
   /** The families of operations beyond Driver and Admin that this driver implements. */
-  readonly families: readonly DriverFamily[] = ['jobControl', 'schedules'];
+  readonly families: readonly DriverFamily[] = ['jobControl', 'schedules', 'flowControl'];
   /** Seam for testing the testkit; not a public extension point. Every queue that holds or held a job. */
   protected readonly queueStates = new Map<string, QueueState>();
   private readonly waiters = new WorkWaiters();
@@ -179,6 +192,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
     const { queue, limit, leaseMs, now } = request;
     const state = this.queueStates.get(queue);
     if (state === undefined || state.paused) return { jobs: [] };
+    if (state.flow !== undefined) return this.reserveUnderFlow(state, state.flow, request);
     this.moveDueToReady(state, now);
     const jobs: ReservedJob[] = [];
     while (jobs.length < limit) {
@@ -215,7 +229,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
     validateRetryUpdate(update);
     validateNow(now);
     const { state, job } = this.checkInFlight(lease, now);
-    state.inflight.delete(job.id);
+    this.leaveFlight(state, job);
     recordFailure(job, update);
     if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
     job.token = undefined;
@@ -234,7 +248,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
     const leased = this.checkLeased(lease, now, 'dlq');
     if (leased === undefined) return;
     const { state, job } = leased;
-    state.inflight.delete(job.id);
+    this.leaveFlight(state, job);
     recordFailure(job, update);
     if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
     job.dlqReason = clipErrorText(update.reason);
@@ -252,14 +266,9 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
     validateLease(lease);
     validateNow(now);
     const { state, job } = this.checkInFlight(lease, now);
-    state.inflight.delete(job.id);
+    this.leaveFlight(state, job);
     if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
-    job.token = undefined;
-    job.expiresAt = undefined;
-    job.runAt = undefined;
-    job.status = 'ready';
-    this.placeReleased(state, job);
-    this.waiters.wake(state.name);
+    this.putBackFirst(state, job);
   }
 
   /** Resolves when one of the queues may have runnable work, when the signal aborts, or when the driver closes. */
@@ -552,6 +561,89 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
     this.scheduleBook.setPaused(name, false);
   }
 
+  // ---- FlowControl ----
+
+  /** Replaces the queue's limits (`{}` clears them). */
+  async setQueueLimits(queue: string, limits: FlowLimits): Promise<void> {
+    this.assertOpen('setQueueLimits');
+    validateQueueName(queue);
+    validateFlowLimits(limits);
+    this.stateFor(queue).enableFlow().setQueueLimits(limits);
+    this.waiters.wake(queue);
+  }
+
+  /** Replaces the group defaults, or one group's override; `{}` clears it. */
+  async setGroupLimits(queue: string, limits: FlowLimits, group?: string): Promise<void> {
+    this.assertOpen('setGroupLimits');
+    validateQueueName(queue);
+    validateFlowLimits(limits);
+    if (group !== undefined) validateGroupName(group);
+    this.stateFor(queue).enableFlow().setGroupLimits(limits, group);
+    this.waiters.wake(queue);
+  }
+
+  /** Stops the group's jobs being handed out until resumeGroup. */
+  async pauseGroup(queue: string, group: string): Promise<void> {
+    this.assertOpen('pauseGroup');
+    validateQueueName(queue);
+    validateGroupName(group);
+    this.stateFor(queue).enableFlow().pauseGroup(group);
+  }
+
+  /** Lets the group's jobs be handed out again and wakes waiting workers. */
+  async resumeGroup(queue: string, group: string): Promise<void> {
+    this.assertOpen('resumeGroup');
+    validateQueueName(queue);
+    validateGroupName(group);
+    if (this.queueStates.get(queue)?.flow?.resumeGroup(group)) this.waiters.wake(queue);
+  }
+
+  /** The queue's limits, group defaults and hold. */
+  async flowState(queue: string): Promise<QueueFlowState> {
+    this.assertOpen('flowState');
+    validateQueueName(queue);
+    return this.queueStates.get(queue)?.flow?.flowState() ?? { limits: {}, groupDefaults: {} };
+  }
+
+  /** One group's overrides, effective limits, pause flag, jobs in flight and hold. */
+  async groupState(queue: string, group: string): Promise<GroupFlowState> {
+    this.assertOpen('groupState');
+    validateQueueName(queue);
+    validateGroupName(group);
+    const flow = this.queueStates.get(queue)?.flow;
+    return flow?.groupState(group) ?? { group, overrides: {}, effective: {}, paused: false, inflight: 0 };
+  }
+
+  /** Ends a run without counting a failure: the job waits until runAt (ready at its priority's tail when due). */
+  async snooze(lease: Lease, runAt: number, now: number): Promise<void> {
+    this.assertOpen('snooze');
+    validateLease(lease);
+    validateTime('runAt', runAt);
+    validateNow(now);
+    const { state, job } = this.checkInFlight(lease, now);
+    this.leaveFlight(state, job);
+    if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
+    job.snoozes = (job.snoozes ?? 0) + 1;
+    job.token = undefined;
+    job.expiresAt = undefined;
+    job.runAt = runAt;
+    job.status = this.statusAt(runAt, now);
+    this.place(state, job);
+  }
+
+  /** Puts the job back at the head of its priority and holds its group (or its queue) until `until`. */
+  async holdBack(lease: Lease, until: number, now: number): Promise<void> {
+    this.assertOpen('holdBack');
+    validateLease(lease);
+    validateTime('until', until);
+    validateNow(now);
+    const { state, job } = this.checkInFlight(lease, now);
+    this.leaveFlight(state, job);
+    if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
+    state.enableFlow().hold(job, until);
+    this.putBackFirst(state, job);
+  }
+
   // ---- Seams: each is one rule of the contract, small enough to break alone ----
 
   /** Seam for testing the testkit; not a public extension point. Whether an advance planned from `version` at tick `from` applies. */
@@ -590,6 +682,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
     const due: DueJob[] = [];
     for (let entry = state.inflight.popIfAtMost(now); entry; entry = state.inflight.popIfAtMost(now)) {
       const job = entry.item;
+      state.flow?.leftFlight(job);
       if (job.cancelRequestedAt !== undefined) {
         this.finishCancelled(state, job, now);
         continue;
@@ -640,6 +733,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
       state = new QueueState(record.queue);
       this.queueStates.set(record.queue, state);
     }
+    if (state.flow === undefined && (record.group !== undefined || (record.priority ?? 0) !== 0)) state.enableFlow();
     const job = createStoredJob(record, this.statusAt(record.runAt, now));
     state.jobs.set(job.id, job);
     if (job.idempotencyKey !== undefined) state.idempotencyKeys.set(job.idempotencyKey, job.id);
@@ -658,7 +752,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
    * before the time an idle worker is waiting for.
    */
   private place(state: QueueState, job: StoredJob): void {
-    if (job.status === 'ready') state.ready.pushBack(job);
+    if (job.status === 'ready') state.pushReady(job);
     else state.scheduled.set(job.id, job, job.runAt as number);
     this.waiters.wake(state.name);
   }
@@ -667,7 +761,39 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
   private moveDueToReady(state: QueueState, now: number): void {
     const due = [...this.promoteDue(state, now), ...this.reclaimExpired(state, now)];
     due.sort((a, b) => (orderedBefore(a, b) ? -1 : 1));
-    for (const entry of due) state.ready.pushBack(entry.item);
+    for (const entry of due) state.pushReady(entry.item);
+  }
+
+  /** reserve on a queue with flow state: by turn and priority, within the limits, holds and pauses. */
+  private reserveUnderFlow(state: QueueState, flow: QueueFlow, request: ReserveRequest): ReserveResult {
+    const { limit, leaseMs, now } = request;
+    this.moveDueToReady(state, now);
+    flow.wakeTimed(now);
+    const jobs: ReservedJob[] = [];
+    while (jobs.length < limit && !flow.queueBlocked(now, state.inflight.size)) {
+      const job = flow.take(now);
+      if (job === undefined) break;
+      jobs.push(this.grantLease(state, job, leaseMs, now));
+      flow.started(job, now);
+    }
+    const nextDueAt = earliest(state.nextDueAt(), flow.nextDueAt(now, state.inflight.size));
+    return nextDueAt === undefined ? { jobs } : { jobs, nextDueAt };
+  }
+
+  /** Takes a job out of flight and wakes waiters when that freed a limited slot that work waits for. */
+  private leaveFlight(state: QueueState, job: StoredJob): void {
+    if (state.leaveFlight(job)) this.waiters.wake(state.name);
+  }
+
+  /** A released or held-back job: ready again at the head of its priority, waiters woken. */
+  private putBackFirst(state: QueueState, job: StoredJob): void {
+    job.token = undefined;
+    job.expiresAt = undefined;
+    job.runAt = undefined;
+    job.status = 'ready';
+    if (state.flow === undefined) this.placeReleased(state, job);
+    else state.pushReadyFront(job);
+    this.waiters.wake(state.name);
   }
 
   private grantLease(state: QueueState, job: StoredJob, leaseMs: number, now: number): ReservedJob {
@@ -697,7 +823,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
     const leased = this.checkLeased(lease, now, 'done');
     if (leased === undefined) return;
     const { state, job } = leased;
-    state.inflight.delete(job.id);
+    this.leaveFlight(state, job);
     if (job.cancelRequestedAt !== undefined) {
       this.finishCancelled(state, job, now);
       return;

@@ -1,4 +1,5 @@
 import type { QueueCounts } from '@taskharbor/core';
+import { QueueFlow } from './flow-state.js';
 import { IndexedHeap } from './indexed-heap.js';
 import { ReadyList } from './ready-list.js';
 import type { StoredJob } from './stored-job.js';
@@ -13,8 +14,13 @@ export class QueueState {
   readonly jobs = new Map<string, StoredJob>();
   /** Idempotency key to the id of the job that claimed it. */
   readonly idempotencyKeys = new Map<string, string>();
-  /** Runnable jobs in hand-out order: reserve pops the front. */
+  /** Runnable jobs in hand-out order, while the queue has no flow state: reserve pops the front. */
   readonly ready = new ReadyList();
+  /**
+   * Flow control (priorities, groups, limits), made the first time the queue
+   * needs it; from then on it holds the ready jobs and `ready` stays empty.
+   */
+  flow: QueueFlow | undefined;
   /** Jobs waiting for their runAt, ordered by (runAt, id). */
   readonly scheduled = new IndexedHeap<StoredJob>();
   /** Reserved jobs, ordered by (lease expiresAt, id). */
@@ -34,7 +40,7 @@ export class QueueState {
 
   counts(): QueueCounts {
     return {
-      ready: this.ready.size,
+      ready: this.readySize,
       scheduled: this.scheduled.size,
       inflight: this.inflight.size,
       done: this.done.size,
@@ -51,6 +57,47 @@ export class QueueState {
     if (runAt === undefined) return expiresAt;
     if (expiresAt === undefined) return runAt;
     return Math.min(runAt, expiresAt);
+  }
+
+  /** The queue's flow state, made (taking over the ready list) when the queue first needs one. */
+  enableFlow(): QueueFlow {
+    if (this.flow === undefined) {
+      this.flow = new QueueFlow(this.ready, this.inflight.items());
+      this.ready.clear();
+    }
+    return this.flow;
+  }
+
+  get readySize(): number {
+    return this.flow === undefined ? this.ready.size : this.flow.order.size;
+  }
+
+  /** Puts a ready job at the tail of its place in hand-out order. */
+  pushReady(job: StoredJob): void {
+    if (this.flow === undefined) this.ready.pushBack(job);
+    else this.flow.order.pushBack(job);
+  }
+
+  /** Puts a ready job at the head of its place in hand-out order (a released or held-back job). */
+  pushReadyFront(job: StoredJob): void {
+    if (this.flow === undefined) this.ready.pushFront(job);
+    else this.flow.order.pushFront(job);
+  }
+
+  removeReady(job: StoredJob): void {
+    if (this.flow === undefined) this.ready.remove(job.id);
+    else this.flow.order.remove(job);
+  }
+
+  /** The ready jobs; removing the job just visited is safe. */
+  readyJobs(): Iterable<StoredJob> {
+    return this.flow === undefined ? this.ready : this.flow.order;
+  }
+
+  /** Takes a job out of flight; true when waiting workers should wake (a limited slot freed while work waits). */
+  leaveFlight(job: StoredJob): boolean {
+    this.inflight.delete(job.id);
+    return this.flow?.leftFlight(job) ?? false;
   }
 
   /** Drops a job and the idempotency mapping that points to it. */
