@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { newJob } from './fixtures.js';
 import { enqueueAll, enqueueGroups, groupsOneByOne, reserveAt } from './flow-control-fixtures.js';
+import { control } from './job-control-fixtures.js';
 import type { Setup } from './setup.js';
 
-export function flowControlGroupCases(setup: Setup): void {
+export function flowControlGroupCases(setup: Setup, options: { jobControl: boolean }): void {
   describe('flow control: groups', () => {
     it('groups_are_served_in_turn', async () => {
       const h = await setup();
@@ -52,5 +53,28 @@ export function flowControlGroupCases(setup: Setup): void {
       ]);
       expect((await reserveAt(h)).ids).toEqual([a0, b1, a5]);
     });
+
+    if (options.jobControl) {
+      it('cancel_remove_and_purge_keep_the_turn_order_and_counts', async () => {
+        const h = await setup();
+        const [a1, a2, b1, c1] = await enqueueAll(h, [
+          { group: 'A' },
+          { group: 'A', priority: 2 },
+          { group: 'B' },
+          { group: 'C', priority: -1 },
+        ]);
+        const now = { now: h.clock.now() };
+        await control(h).cancel({ queue: h.queue, id: a1 as string }, now);
+        await control(h).remove({ queue: h.queue, id: b1 as string });
+        expect((await h.driver.counts(h.queue)).ready).toBe(2);
+        expect((await reserveAt(h)).ids).toEqual([a2, c1]);
+        const [d1, b2] = await enqueueAll(h, [{ group: 'D', type: 'drop.me' }, { group: 'B' }, { group: 'D', type: 'drop.me' }]);
+        expect(await control(h).purge(h.queue, { status: 'ready', type: 'drop.me' })).toBe(2);
+        expect(await h.driver.inspect({ queue: h.queue, id: d1 as string })).toBeUndefined();
+        expect((await h.driver.counts(h.queue)).ready).toBe(1);
+        const [d3] = await enqueueGroups(h, ['D']);
+        expect((await reserveAt(h)).ids).toEqual([b2, d3]);
+      });
+    }
   });
 }

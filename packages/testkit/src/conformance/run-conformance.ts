@@ -81,7 +81,7 @@ export function runConformance(options: ConformanceOptions): void {
     }
     if (families.includes('flowControl')) {
       flowControlPriorityCases(setup);
-      flowControlGroupCases(setup);
+      flowControlGroupCases(setup, { jobControl: families.includes('jobControl') });
       flowControlLimitCases(setup);
       flowControlOutcomeCases(setup, { jobControl: families.includes('jobControl') });
     }
