@@ -40,7 +40,6 @@ import {
   validateRequeueManyOptions,
   validateResult,
   type BatchOutcome,
-  clipErrorText,
   type Driver,
   DriverClosedError,
   type EnqueueResult,
@@ -78,14 +77,15 @@ import {
 } from '@taskharbor/core';
 import { recordFailure } from './error-history.js';
 import { FinishWaiters } from './finish-waiters.js';
-import { compareIds, idBefore } from './id-order.js';
 import { cancelJob, dlqJobsToRequeue, promoteJob, purgeJobs, removeJob, resetForRequeue } from './job-control-ops.js';
-import { markCancelled, takeOutOfStatus } from './job-placement.js';
+import { markCancelled, markDead, markDone, markWaiting, takeOutOfStatus } from './job-placement.js';
+import { toOutcome } from './batch-outcome.js';
+import { listPage } from './list-page.js';
 import { type HeapEntry, orderedBefore } from './indexed-heap.js';
 import { checkLease, type FinalStatus, type LeaseRules } from './lease-checks.js';
-import { decodeListCursor, encodeListCursor } from './list-cursor.js';
+import { decodeListCursor } from './list-cursor.js';
 import type { QueueFlow } from './flow-state.js';
-import { QueueState } from './queue-state.js';
+import { emptyCounts, QueueState } from './queue-state.js';
 import { trimCancelledJobs, trimDeadJobs, trimDoneJobs } from './retention.js';
 import { ScheduleBook } from './schedule-book.js';
 import { createStoredJob, type StoredJob, toRecord } from './stored-job.js';
@@ -109,20 +109,6 @@ interface LeasedJob {
   job: StoredJob;
 }
 
-const EMPTY_COUNTS: QueueCounts = { ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0, paused: false };
-
-function earliest(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  return b === undefined || a <= b ? a : b;
-}
-
-function toOutcome<T>(run: () => T): BatchOutcome<T> {
-  try {
-    return { ok: true, value: run() };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
-  }
-}
 
 /**
  * The in-process driver: every queue lives in this process's memory. It is
@@ -200,7 +186,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules, FlowC
       if (job === undefined) break;
       jobs.push(this.grantLease(state, job, leaseMs, now));
     }
-    const nextDueAt = state.nextDueAt();
+    const nextDueAt = state.nextDueAt(now);
     return nextDueAt === undefined ? { jobs } : { jobs, nextDueAt };
   }
 
@@ -232,10 +218,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules, FlowC
     this.leaveFlight(state, job);
     recordFailure(job, update);
     if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
-    job.token = undefined;
-    job.expiresAt = undefined;
-    job.runAt = update.runAt;
-    job.status = this.statusAt(job.runAt, now);
+    markWaiting(job, update.runAt, this.statusAt(update.runAt, now));
     this.place(state, job);
   }
 
@@ -251,11 +234,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules, FlowC
     this.leaveFlight(state, job);
     recordFailure(job, update);
     if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
-    job.dlqReason = clipErrorText(update.reason);
-    job.dlqFailedAt = now;
-    job.expiresAt = undefined;
-    job.status = 'dlq';
-    state.dlq.add(job.id);
+    markDead(state, job, update.reason, now);
     this.finishWaiters.finished(state.name, job.id, () => toRecord(job));
     trimDeadJobs(state, this.retention, now);
   }
@@ -334,27 +313,12 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules, FlowC
     return job === undefined ? undefined : toRecord(job);
   }
 
-  /**
-   * One page of a queue's jobs in ascending id order. Scans the queue's jobs
-   * once per page (O(n + k log k) for k jobs past the cursor): an operator
-   * call, kept simple rather than paying for a sorted index on every write.
-   */
+  /** One page of a queue's jobs in ascending id order (see list-page.ts). */
   async list(request: ListRequest): Promise<ListPage> {
     this.assertOpen('list');
     validateListRequest(request);
     const after = request.cursor === undefined ? undefined : decodeListCursor(request.cursor);
-    const state = this.queueStates.get(request.queue);
-    if (state === undefined) return { jobs: [] };
-    const ids: string[] = [];
-    for (const job of state.jobs.values()) {
-      const statusMatches = request.status === undefined || job.status === request.status;
-      const typeMatches = request.type === undefined || job.type === request.type;
-      if (statusMatches && typeMatches && (after === undefined || idBefore(after, job.id))) ids.push(job.id);
-    }
-    ids.sort(compareIds);
-    const page = ids.slice(0, request.limit);
-    const jobs = page.map((id) => toRecord(state.jobs.get(id) as StoredJob));
-    return ids.length > request.limit ? { jobs, nextCursor: encodeListCursor(page[page.length - 1] as string) } : { jobs };
+    return listPage(this.queueStates.get(request.queue), request, after);
   }
 
   /** Moves a dead-lettered job back to the ready tail, or to scheduled when `runAt` is after `now`. */
@@ -381,7 +345,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules, FlowC
   async counts(queue: string): Promise<QueueCounts> {
     this.assertOpen('counts');
     validateName('queue', queue);
-    return this.queueStates.get(queue)?.counts() ?? { ...EMPTY_COUNTS };
+    return this.queueStates.get(queue)?.counts() ?? emptyCounts();
   }
 
   /** Every queue that holds or held a job, sorted by name. */
@@ -624,10 +588,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules, FlowC
     this.leaveFlight(state, job);
     if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
     job.snoozes = (job.snoozes ?? 0) + 1;
-    job.token = undefined;
-    job.expiresAt = undefined;
-    job.runAt = runAt;
-    job.status = this.statusAt(runAt, now);
+    markWaiting(job, runAt, this.statusAt(runAt, now));
     this.place(state, job);
   }
 
@@ -687,10 +648,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules, FlowC
         this.finishCancelled(state, job, now);
         continue;
       }
-      job.status = 'ready';
-      job.runAt = undefined;
-      job.token = undefined;
-      job.expiresAt = undefined;
+      markWaiting(job, undefined, 'ready');
       job.reclaims++;
       due.push(entry);
     }
@@ -776,7 +734,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules, FlowC
       jobs.push(this.grantLease(state, job, leaseMs, now));
       flow.started(job, now);
     }
-    const nextDueAt = earliest(state.nextDueAt(), flow.nextDueAt(now, state.inflight.size));
+    const nextDueAt = state.nextDueAt(now);
     return nextDueAt === undefined ? { jobs } : { jobs, nextDueAt };
   }
 
@@ -787,10 +745,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules, FlowC
 
   /** A released or held-back job: ready again at the head of its priority, waiters woken. */
   private putBackFirst(state: QueueState, job: StoredJob): void {
-    job.token = undefined;
-    job.expiresAt = undefined;
-    job.runAt = undefined;
-    job.status = 'ready';
+    markWaiting(job, undefined, 'ready');
     if (state.flow === undefined) this.placeReleased(state, job);
     else state.pushReadyFront(job);
     this.waiters.wake(state.name);
@@ -828,11 +783,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules, FlowC
       this.finishCancelled(state, job, now);
       return;
     }
-    job.status = 'done';
-    job.finishedAt = now;
-    job.expiresAt = undefined;
-    if (result !== undefined) job.result = new Uint8Array(result);
-    state.done.set(job.id, job, now);
+    markDone(state, job, result, now);
     this.finishWaiters.finished(state.name, job.id, () => toRecord(job));
     this.applyRetention(state, now);
   }

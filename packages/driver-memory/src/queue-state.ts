@@ -4,6 +4,11 @@ import { IndexedHeap } from './indexed-heap.js';
 import { ReadyList } from './ready-list.js';
 import type { StoredJob } from './stored-job.js';
 
+/** The counts of a queue that never held a job. */
+export function emptyCounts(): QueueCounts {
+  return { ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0, paused: false };
+}
+
 /**
  * Everything one queue holds. Each job sits in exactly one of the six
  * status structures, matching its status, and in `jobs` for lookup by id.
@@ -50,13 +55,15 @@ export class QueueState {
     };
   }
 
-  /** The earliest scheduled runAt or lease expiry: the next change that comes by time alone. */
-  nextDueAt(): number | undefined {
-    const runAt = this.scheduled.peek()?.at;
-    const expiresAt = this.inflight.peek()?.at;
-    if (runAt === undefined) return expiresAt;
-    if (expiresAt === undefined) return runAt;
-    return Math.min(runAt, expiresAt);
+  /**
+   * The next change that comes by time alone, seen at `now`: the earliest
+   * scheduled runAt or lease expiry and, with flow state, the end of a hold
+   * or rate window that holds back ready work.
+   */
+  nextDueAt(now: number): number | undefined {
+    let next = earliest(this.scheduled.peek()?.at, this.inflight.peek()?.at);
+    if (this.flow !== undefined) next = earliest(next, this.flow.nextDueAt(now, this.inflight.size));
+    return next;
   }
 
   /** The queue's flow state, made (taking over the ready list) when the queue first needs one. */
@@ -106,4 +113,9 @@ export class QueueState {
     // A key maps to the one job that holds it until that job is forgotten; a job without a key deletes nothing.
     this.idempotencyKeys.delete(job.idempotencyKey as string);
   }
+}
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined || a <= b ? a : b;
 }
