@@ -61,6 +61,11 @@ export class IndexedHeap<T> {
     return [...this.slots].sort((a, b) => (orderedBefore(a, b) ? -1 : 1)).map((slot) => slot.id);
   }
 
+  /** Every item, in no particular order. */
+  items(): T[] {
+    return this.slots.map((slot) => slot.item);
+  }
+
   peek(): HeapEntry<T> | undefined {
     const top = this.slots[0];
     return top === undefined ? undefined : { id: top.id, item: top.item, at: top.at };

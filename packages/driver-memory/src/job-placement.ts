@@ -1,4 +1,4 @@
-import type { PurgeOptions } from '@taskharbor/core';
+import { clipErrorText, type PurgeOptions } from '@taskharbor/core';
 import type { QueueState } from './queue-state.js';
 import type { StoredJob } from './stored-job.js';
 
@@ -6,13 +6,13 @@ import type { StoredJob } from './stored-job.js';
 export function takeOutOfStatus(state: QueueState, job: StoredJob): void {
   switch (job.status) {
     case 'ready':
-      state.ready.remove(job.id);
+      state.removeReady(job);
       return;
     case 'scheduled':
       state.scheduled.delete(job.id);
       return;
     case 'inflight':
-      state.inflight.delete(job.id);
+      state.leaveFlight(job);
       return;
     case 'done':
       state.done.delete(job.id);
@@ -32,6 +32,32 @@ export function markCancelled(state: QueueState, job: StoredJob, now: number): v
   job.cancelledAt = now;
   job.expiresAt = undefined;
   state.cancelled.set(job.id, job, now);
+}
+
+/** A job out of flight that waits again: no lease, runAt as given (undefined: runnable now), ready or scheduled. */
+export function markWaiting(job: StoredJob, runAt: number | undefined, status: 'ready' | 'scheduled'): void {
+  job.token = undefined;
+  job.expiresAt = undefined;
+  job.runAt = runAt;
+  job.status = status;
+}
+
+/** Finishes a job as done at `now`, keeping its last token and the handler's result. */
+export function markDone(state: QueueState, job: StoredJob, result: Uint8Array | undefined, now: number): void {
+  job.status = 'done';
+  job.finishedAt = now;
+  job.expiresAt = undefined;
+  if (result !== undefined) job.result = new Uint8Array(result);
+  state.done.set(job.id, job, now);
+}
+
+/** Dead-letters a job at `now` with the reason given, keeping its last token. */
+export function markDead(state: QueueState, job: StoredJob, reason: string, now: number): void {
+  job.dlqReason = clipErrorText(reason);
+  job.dlqFailedAt = now;
+  job.expiresAt = undefined;
+  job.status = 'dlq';
+  state.dlq.add(job.id);
 }
 
 /** The time purge's olderThanMs compares for a job in this status. */
@@ -59,7 +85,7 @@ export function purgeMatches(job: StoredJob, options: PurgeOptions): boolean {
 export function idsInStatus(state: QueueState, status: PurgeOptions['status']): string[] {
   switch (status) {
     case 'ready':
-      return [...state.ready].map((job) => job.id);
+      return [...state.readyJobs()].map((job) => job.id);
     case 'scheduled':
       return state.scheduled.ids();
     case 'done':

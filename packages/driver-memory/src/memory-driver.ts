@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+
 import {
   type AdvanceScheduleRequest,
   type AdvanceScheduleResult,
@@ -21,6 +21,13 @@ import {
   type CancelResult,
   type CancelSubscription,
   type DriverFamily,
+  type FlowControl,
+  type FlowLimits,
+  type GroupFlowState,
+  type QueueFlowState,
+  validateFlowLimits,
+  validateGroupName,
+  validateTime,
   type JobControl,
   type PromoteOptions,
   type PurgeOptions,
@@ -33,7 +40,6 @@ import {
   validateRequeueManyOptions,
   validateResult,
   type BatchOutcome,
-  clipErrorText,
   type Driver,
   DriverClosedError,
   type EnqueueResult,
@@ -49,10 +55,7 @@ import {
   type ReserveRequest,
   type ReserveResult,
   type ReservedJob,
-  type RetentionOptions,
   type RetryUpdate,
-  type ResolvedRetention,
-  resolveRetention,
   ValidationError,
   validateArray,
   validateFailUpdate,
@@ -70,46 +73,18 @@ import {
   type WaitForWorkRequest,
 } from '@taskharbor/core';
 import { recordFailure } from './error-history.js';
-import { FinishWaiters } from './finish-waiters.js';
-import { compareIds, idBefore } from './id-order.js';
 import { cancelJob, dlqJobsToRequeue, promoteJob, purgeJobs, removeJob, resetForRequeue } from './job-control-ops.js';
-import { markCancelled, takeOutOfStatus } from './job-placement.js';
-import { type HeapEntry, orderedBefore } from './indexed-heap.js';
-import { checkLease, type FinalStatus, type LeaseRules } from './lease-checks.js';
-import { decodeListCursor, encodeListCursor } from './list-cursor.js';
-import { QueueState } from './queue-state.js';
-import { trimCancelledJobs, trimDeadJobs, trimDoneJobs } from './retention.js';
+import { markDead, markWaiting, } from './job-placement.js';
+import { toOutcome } from './batch-outcome.js';
+import { listPage } from './list-page.js';
+import { decodeListCursor } from './list-cursor.js';
+import { emptyCounts, type QueueState } from './queue-state.js';
+import { trimCancelledJobs, trimDeadJobs, } from './retention.js';
 import { ScheduleBook } from './schedule-book.js';
-import { createStoredJob, type StoredJob, toRecord } from './stored-job.js';
-import { WorkWaiters } from './work-waiters.js';
+import { toRecord } from './stored-job.js';
+import { type DueJob, MemoryStore, type MemoryDriverOptions } from './memory-store.js';
 
-export interface MemoryDriverOptions {
-  /**
-   * How many done jobs each queue keeps, and for how long. Unset settings
-   * take DEFAULT_RETENTION from core: the last 1,000 per queue, none older
-   * than 24 hours. Infinity switches a rule off.
-   */
-  retention?: RetentionOptions;
-}
-
-/** A job on its way from scheduled or in flight to the ready tail (`item`), with the time that orders it there. */
-export type DueJob = HeapEntry<StoredJob>;
-
-/** A job that passed the lease checks, with the queue that holds it. */
-interface LeasedJob {
-  state: QueueState;
-  job: StoredJob;
-}
-
-const EMPTY_COUNTS: QueueCounts = { ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0, paused: false };
-
-function toOutcome<T>(run: () => T): BatchOutcome<T> {
-  try {
-    return { ok: true, value: run() };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
-  }
-}
+export type { DueJob, MemoryDriverOptions };
 
 /**
  * The in-process driver: every queue lives in this process's memory. It is
@@ -124,25 +99,14 @@ function toOutcome<T>(run: () => T): BatchOutcome<T> {
  * const driver = new MemoryDriver({ retention: { maxDoneCount: 100 } });
  * const client = new Client(driver);
  */
-export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
+export class MemoryDriver extends MemoryStore implements Driver, Admin, JobControl, Schedules, FlowControl {
   /** The families of operations beyond Driver and Admin that this driver implements. */
-  readonly families: readonly DriverFamily[] = ['jobControl', 'schedules'];
-  /** Seam for testing the testkit; not a public extension point. Every queue that holds or held a job. */
-  protected readonly queueStates = new Map<string, QueueState>();
-  private readonly waiters = new WorkWaiters();
-  private readonly finishWaiters = new FinishWaiters();
+  readonly families: readonly DriverFamily[] = ['jobControl', 'schedules', 'flowControl'];
   private readonly cancelListeners = new CancelListeners();
-  private readonly retention: ResolvedRetention;
-  private readonly leaseRules: LeaseRules;
   private readonly scheduleBook: ScheduleBook;
-  private closed = false;
 
   constructor(options: MemoryDriverOptions = {}) {
-    this.retention = resolveRetention(options.retention);
-    this.leaseRules = {
-      tokenMatches: (job, token) => this.tokenMatches(job, token),
-      leaseHasExpired: (job, now) => this.leaseHasExpired(job, now),
-    };
+    super(options);
     this.scheduleBook = new ScheduleBook({
       find: (queue, id) => this.queueStates.get(queue)?.jobs.get(id),
       enqueue: (job, now) => this.store(job, now),
@@ -179,6 +143,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
     const { queue, limit, leaseMs, now } = request;
     const state = this.queueStates.get(queue);
     if (state === undefined || state.paused) return { jobs: [] };
+    if (state.flow !== undefined) return this.reserveUnderFlow(state, state.flow, request);
     this.moveDueToReady(state, now);
     const jobs: ReservedJob[] = [];
     while (jobs.length < limit) {
@@ -186,7 +151,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
       if (job === undefined) break;
       jobs.push(this.grantLease(state, job, leaseMs, now));
     }
-    const nextDueAt = state.nextDueAt();
+    const nextDueAt = state.nextDueAt(now);
     return nextDueAt === undefined ? { jobs } : { jobs, nextDueAt };
   }
 
@@ -215,13 +180,10 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
     validateRetryUpdate(update);
     validateNow(now);
     const { state, job } = this.checkInFlight(lease, now);
-    state.inflight.delete(job.id);
+    this.leaveFlight(state, job);
     recordFailure(job, update);
     if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
-    job.token = undefined;
-    job.expiresAt = undefined;
-    job.runAt = update.runAt;
-    job.status = this.statusAt(job.runAt, now);
+    markWaiting(job, update.runAt, this.statusAt(update.runAt, now));
     this.place(state, job);
   }
 
@@ -234,14 +196,10 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
     const leased = this.checkLeased(lease, now, 'dlq');
     if (leased === undefined) return;
     const { state, job } = leased;
-    state.inflight.delete(job.id);
+    this.leaveFlight(state, job);
     recordFailure(job, update);
     if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
-    job.dlqReason = clipErrorText(update.reason);
-    job.dlqFailedAt = now;
-    job.expiresAt = undefined;
-    job.status = 'dlq';
-    state.dlq.add(job.id);
+    markDead(state, job, update.reason, now);
     this.finishWaiters.finished(state.name, job.id, () => toRecord(job));
     trimDeadJobs(state, this.retention, now);
   }
@@ -252,14 +210,9 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
     validateLease(lease);
     validateNow(now);
     const { state, job } = this.checkInFlight(lease, now);
-    state.inflight.delete(job.id);
+    this.leaveFlight(state, job);
     if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
-    job.token = undefined;
-    job.expiresAt = undefined;
-    job.runAt = undefined;
-    job.status = 'ready';
-    this.placeReleased(state, job);
-    this.waiters.wake(state.name);
+    this.putBackFirst(state, job);
   }
 
   /** Resolves when one of the queues may have runnable work, when the signal aborts, or when the driver closes. */
@@ -325,27 +278,12 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
     return job === undefined ? undefined : toRecord(job);
   }
 
-  /**
-   * One page of a queue's jobs in ascending id order. Scans the queue's jobs
-   * once per page (O(n + k log k) for k jobs past the cursor): an operator
-   * call, kept simple rather than paying for a sorted index on every write.
-   */
+  /** One page of a queue's jobs in ascending id order (see list-page.ts). */
   async list(request: ListRequest): Promise<ListPage> {
     this.assertOpen('list');
     validateListRequest(request);
     const after = request.cursor === undefined ? undefined : decodeListCursor(request.cursor);
-    const state = this.queueStates.get(request.queue);
-    if (state === undefined) return { jobs: [] };
-    const ids: string[] = [];
-    for (const job of state.jobs.values()) {
-      const statusMatches = request.status === undefined || job.status === request.status;
-      const typeMatches = request.type === undefined || job.type === request.type;
-      if (statusMatches && typeMatches && (after === undefined || idBefore(after, job.id))) ids.push(job.id);
-    }
-    ids.sort(compareIds);
-    const page = ids.slice(0, request.limit);
-    const jobs = page.map((id) => toRecord(state.jobs.get(id) as StoredJob));
-    return ids.length > request.limit ? { jobs, nextCursor: encodeListCursor(page[page.length - 1] as string) } : { jobs };
+    return listPage(this.queueStates.get(request.queue), request, after);
   }
 
   /** Moves a dead-lettered job back to the ready tail, or to scheduled when `runAt` is after `now`. */
@@ -372,7 +310,7 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
   async counts(queue: string): Promise<QueueCounts> {
     this.assertOpen('counts');
     validateName('queue', queue);
-    return this.queueStates.get(queue)?.counts() ?? { ...EMPTY_COUNTS };
+    return this.queueStates.get(queue)?.counts() ?? emptyCounts();
   }
 
   /** Every queue that holds or held a job, sorted by name. */
@@ -552,212 +490,90 @@ export class MemoryDriver implements Driver, Admin, JobControl, Schedules {
     this.scheduleBook.setPaused(name, false);
   }
 
-  // ---- Seams: each is one rule of the contract, small enough to break alone ----
+  // ---- FlowControl ----
+
+  /** Replaces the queue's limits (`{}` clears them). */
+  async setQueueLimits(queue: string, limits: FlowLimits): Promise<void> {
+    this.assertOpen('setQueueLimits');
+    validateQueueName(queue);
+    validateFlowLimits(limits);
+    this.stateFor(queue).enableFlow().setQueueLimits(limits);
+    this.waiters.wake(queue);
+  }
+
+  /** Replaces the group defaults, or one group's override; `{}` clears it. */
+  async setGroupLimits(queue: string, limits: FlowLimits, group?: string): Promise<void> {
+    this.assertOpen('setGroupLimits');
+    validateQueueName(queue);
+    validateFlowLimits(limits);
+    if (group !== undefined) validateGroupName(group);
+    this.stateFor(queue).enableFlow().setGroupLimits(limits, group);
+    this.waiters.wake(queue);
+  }
+
+  /** Stops the group's jobs being handed out until resumeGroup. */
+  async pauseGroup(queue: string, group: string): Promise<void> {
+    this.assertOpen('pauseGroup');
+    validateQueueName(queue);
+    validateGroupName(group);
+    this.stateFor(queue).enableFlow().pauseGroup(group);
+  }
+
+  /** Lets the group's jobs be handed out again and wakes waiting workers. */
+  async resumeGroup(queue: string, group: string): Promise<void> {
+    this.assertOpen('resumeGroup');
+    validateQueueName(queue);
+    validateGroupName(group);
+    if (this.queueStates.get(queue)?.flow?.resumeGroup(group)) this.waiters.wake(queue);
+  }
+
+  /** The queue's limits, group defaults and hold. */
+  async flowState(queue: string): Promise<QueueFlowState> {
+    this.assertOpen('flowState');
+    validateQueueName(queue);
+    return this.queueStates.get(queue)?.flow?.flowState() ?? { limits: {}, groupDefaults: {} };
+  }
+
+  /** One group's overrides, effective limits, pause flag, jobs in flight and hold. */
+  async groupState(queue: string, group: string): Promise<GroupFlowState> {
+    this.assertOpen('groupState');
+    validateQueueName(queue);
+    validateGroupName(group);
+    const flow = this.queueStates.get(queue)?.flow;
+    return flow?.groupState(group) ?? { group, overrides: {}, effective: {}, paused: false, inflight: 0 };
+  }
+
+  /** Ends a run without counting a failure: the job waits until runAt (ready at its priority's tail when due). */
+  async snooze(lease: Lease, runAt: number, now: number): Promise<void> {
+    this.assertOpen('snooze');
+    validateLease(lease);
+    validateTime('runAt', runAt);
+    validateNow(now);
+    const { state, job } = this.checkInFlight(lease, now);
+    this.leaveFlight(state, job);
+    if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
+    job.snoozes = (job.snoozes ?? 0) + 1;
+    markWaiting(job, runAt, this.statusAt(runAt, now));
+    this.place(state, job);
+  }
+
+  /** Puts the job back at the head of its priority and holds its group (or its queue) until `until`. */
+  async holdBack(lease: Lease, until: number, now: number): Promise<void> {
+    this.assertOpen('holdBack');
+    validateLease(lease);
+    validateTime('until', until);
+    validateNow(now);
+    const { state, job } = this.checkInFlight(lease, now);
+    this.leaveFlight(state, job);
+    if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
+    state.enableFlow().hold(job, until);
+    this.putBackFirst(state, job);
+  }
+
+  // ---- Seams ----
 
   /** Seam for testing the testkit; not a public extension point. Whether an advance planned from `version` at tick `from` applies. */
   protected scheduleAdvanceApplies(record: ScheduleRecord, version: number, from: number): boolean {
     return record.version === version && record.nextRunAt === from;
-  }
-
-  /** Seam for testing the testkit; not a public extension point. Whether the token is the job's current (or last) one. */
-  protected tokenMatches(job: StoredJob, token: string): boolean {
-    return job.token === token;
-  }
-
-  /** Seam for testing the testkit; not a public extension point. Whether an in-flight job's lease ran out at `now`. */
-  protected leaseHasExpired(job: StoredJob, now: number): boolean {
-    // Only asked of an in-flight job, which always has an expiry.
-    return now >= (job.expiresAt as number);
-  }
-
-  /** Seam for testing the testkit; not a public extension point. Whether a job with this runAt may run at `now`. */
-  protected isRunnable(runAt: number | undefined, now: number): boolean {
-    return runAt === undefined || runAt <= now;
-  }
-
-  /** Seam for testing the testkit; not a public extension point. Takes due scheduled jobs out, in (runAt, id) order, marked ready. */
-  protected promoteDue(state: QueueState, now: number): DueJob[] {
-    const due: DueJob[] = [];
-    for (let entry = state.scheduled.popIfAtMost(now); entry; entry = state.scheduled.popIfAtMost(now)) {
-      entry.item.status = 'ready';
-      due.push(entry);
-    }
-    return due;
-  }
-
-  /** Seam for testing the testkit; not a public extension point. Takes expired leases back, in (expiresAt, id) order. */
-  protected reclaimExpired(state: QueueState, now: number): DueJob[] {
-    const due: DueJob[] = [];
-    for (let entry = state.inflight.popIfAtMost(now); entry; entry = state.inflight.popIfAtMost(now)) {
-      const job = entry.item;
-      if (job.cancelRequestedAt !== undefined) {
-        this.finishCancelled(state, job, now);
-        continue;
-      }
-      job.status = 'ready';
-      job.runAt = undefined;
-      job.token = undefined;
-      job.expiresAt = undefined;
-      job.reclaims++;
-      due.push(entry);
-    }
-    return due;
-  }
-
-  /** Seam for testing the testkit; not a public extension point. Removes and returns the job at the head of the ready list. */
-  protected takeNextReady(state: QueueState): StoredJob | undefined {
-    return state.ready.popFront();
-  }
-
-  /** Seam for testing the testkit; not a public extension point. The id of the job that holds this key in this queue; no key (undefined) is never held. */
-  protected lookupIdempotencyKey(queue: string, key: string | undefined): string | undefined {
-    return this.queueStates.get(queue)?.idempotencyKeys.get(key as string);
-  }
-
-  /** Seam for testing the testkit; not a public extension point. Puts a released job back at the head of the ready list. */
-  protected placeReleased(state: QueueState, job: StoredJob): void {
-    state.ready.pushFront(job);
-  }
-
-  /** Seam for testing the testkit; not a public extension point. Removes done jobs past the retention limits. */
-  protected applyRetention(state: QueueState, now: number): void {
-    trimDoneJobs(state, this.retention, now);
-  }
-
-  // ---- Internals ----
-
-  private assertOpen(operation: string): void {
-    if (this.closed) throw new DriverClosedError(operation);
-  }
-
-  /** Stores a validated record unless its id or key is known; wakes the queue's waiters. */
-  private store(record: NewJobRecord, now: number): EnqueueResult {
-    let state = this.queueStates.get(record.queue);
-    if (state?.jobs.has(record.id)) return { id: record.id, existed: true };
-    const firstId = this.lookupIdempotencyKey(record.queue, record.idempotencyKey);
-    if (firstId !== undefined) return { id: firstId, existed: true };
-    if (state === undefined) {
-      state = new QueueState(record.queue);
-      this.queueStates.set(record.queue, state);
-    }
-    const job = createStoredJob(record, this.statusAt(record.runAt, now));
-    state.jobs.set(job.id, job);
-    if (job.idempotencyKey !== undefined) state.idempotencyKeys.set(job.idempotencyKey, job.id);
-    this.place(state, job);
-    return { id: job.id, existed: false };
-  }
-
-  /** Where a job with this runAt goes at `now`: ready when runnable, else scheduled. */
-  private statusAt(runAt: number | undefined, now: number): 'ready' | 'scheduled' {
-    return this.isRunnable(runAt, now) ? 'ready' : 'scheduled';
-  }
-
-  /**
-   * Puts a ready job at the ready tail, a scheduled one in the scheduled
-   * heap by runAt. Either way waiters wake: a new scheduled job may be due
-   * before the time an idle worker is waiting for.
-   */
-  private place(state: QueueState, job: StoredJob): void {
-    if (job.status === 'ready') state.ready.pushBack(job);
-    else state.scheduled.set(job.id, job, job.runAt as number);
-    this.waiters.wake(state.name);
-  }
-
-  /** Appends promoted and reclaimed jobs to the ready tail, by (time, id) across both. */
-  private moveDueToReady(state: QueueState, now: number): void {
-    const due = [...this.promoteDue(state, now), ...this.reclaimExpired(state, now)];
-    due.sort((a, b) => (orderedBefore(a, b) ? -1 : 1));
-    for (const entry of due) state.ready.pushBack(entry.item);
-  }
-
-  private grantLease(state: QueueState, job: StoredJob, leaseMs: number, now: number): ReservedJob {
-    const token = randomUUID();
-    const expiresAt = now + leaseMs;
-    job.status = 'inflight';
-    job.token = token;
-    job.expiresAt = expiresAt;
-    state.inflight.set(job.id, job, expiresAt);
-    return { job: toRecord(job), lease: { jobId: job.id, queue: state.name, token, expiresAt } };
-  }
-
-  /** Runs the contract's check order; undefined means a repeated ack or fail that succeeds without a change. */
-  private checkLeased(lease: Lease, now: number, writes?: FinalStatus): LeasedJob | undefined {
-    const state = this.queueStates.get(lease.queue);
-    const job = checkLease(state?.jobs.get(lease.jobId), lease, now, this.leaseRules, writes);
-    // checkLease threw unless the queue holds the job, so the state is there whenever the job is.
-    return job === undefined ? undefined : { state: state as QueueState, job };
-  }
-
-  /** The checks for extendLease, retry and release, which never repeat: they throw or find the job in flight. */
-  private checkInFlight(lease: Lease, now: number): LeasedJob {
-    return this.checkLeased(lease, now) as LeasedJob;
-  }
-
-  private ackOne(lease: Lease, now: number, result: Uint8Array | undefined): void {
-    const leased = this.checkLeased(lease, now, 'done');
-    if (leased === undefined) return;
-    const { state, job } = leased;
-    state.inflight.delete(job.id);
-    if (job.cancelRequestedAt !== undefined) {
-      this.finishCancelled(state, job, now);
-      return;
-    }
-    job.status = 'done';
-    job.finishedAt = now;
-    job.expiresAt = undefined;
-    if (result !== undefined) job.result = new Uint8Array(result);
-    state.done.set(job.id, job, now);
-    this.finishWaiters.finished(state.name, job.id, () => toRecord(job));
-    this.applyRetention(state, now);
-  }
-
-  /** Ends a job with a cancel request (its run's outcome or its expired lease) as cancelled. */
-  private finishCancelled(state: QueueState, job: StoredJob, now: number): void {
-    markCancelled(state, job, now);
-    this.finishWaiters.finished(state.name, job.id, () => toRecord(job));
-    trimCancelledJobs(state, this.retention, now);
-  }
-
-  /** Deletes a job that waits (ready or scheduled) with its idempotency mapping; others stay. */
-  private deleteIfWaiting(queue: string, id: string): void {
-    const state = this.queueStates.get(queue);
-    const job = state?.jobs.get(id);
-    if (state === undefined || job === undefined || (job.status !== 'ready' && job.status !== 'scheduled')) return;
-    this.deleteJob(state, job);
-  }
-
-  /** Takes a job out of its status structure and out of the queue, ending any wait for it. */
-  private deleteJob(state: QueueState, job: StoredJob): void {
-    takeOutOfStatus(state, job);
-    state.forget(job);
-    this.finishWaiters.removed(state.name, job.id);
-  }
-
-  /** The queue's state, made when a job-control call names a queue that holds nothing yet. */
-  private stateFor(queue: string): QueueState {
-    let state = this.queueStates.get(queue);
-    if (state === undefined) {
-      state = new QueueState(queue);
-      this.queueStates.set(queue, state);
-    }
-    return state;
-  }
-
-  /** The stored job a ref names, with its queue, or JobNotFoundError. */
-  private findJob(ref: JobRef): LeasedJob {
-    const state = this.queueStates.get(ref.queue);
-    const job = state?.jobs.get(ref.id);
-    if (job === undefined) throw new JobNotFoundError(ref.queue, ref.id);
-    return { state: state as QueueState, job };
-  }
-
-  private extendOne(lease: Lease, leaseMs: number, now: number): Lease {
-    const { state, job } = this.checkInFlight(lease, now);
-    const expiresAt = now + leaseMs;
-    job.expiresAt = expiresAt;
-    state.inflight.set(job.id, job, expiresAt);
-    const extended: Lease = { jobId: job.id, queue: state.name, token: job.token as string, expiresAt };
-    if (job.cancelRequestedAt !== undefined) extended.cancelRequested = true;
-    return extended;
   }
 }

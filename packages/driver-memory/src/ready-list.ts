@@ -55,6 +55,13 @@ export class ReadyList {
     return true;
   }
 
+  /** Empties the list. */
+  clear(): void {
+    this.head = undefined;
+    this.tail = undefined;
+    this.byId.clear();
+  }
+
   /** Front to back, without removing anything. Removing the job just visited is safe. */
   *[Symbol.iterator](): IterableIterator<StoredJob> {
     for (let node = this.head; node !== undefined; node = node.next) yield node.job;

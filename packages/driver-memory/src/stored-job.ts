@@ -38,6 +38,11 @@ export interface StoredJob {
   /** The schedule that made the job, and the tick it was made for (schedules). */
   readonly schedule?: string;
   readonly scheduledFor?: number;
+  /** Flow control: unset for priority 0 and for a job without a group. */
+  readonly priority?: number;
+  readonly group?: string;
+  /** How many runs ended with a snooze; unset before the first. */
+  snoozes?: number;
 }
 
 /** Builds the stored form of a validated record, copying the payload so the caller's buffer can change freely. */
@@ -58,6 +63,9 @@ export function createStoredJob(record: NewJobRecord, status: JobStatus): Stored
     idempotencyKey: record.idempotencyKey,
     schedule: record.schedule,
     scheduledFor: record.scheduledFor,
+    // Priority 0 is stored as nothing, so a record never shows it.
+    priority: record.priority === 0 ? undefined : record.priority,
+    group: record.group,
   };
 }
 
@@ -93,5 +101,8 @@ export function toRecord(job: StoredJob): JobRecord {
   if (job.cancelReason !== undefined) record.cancelReason = job.cancelReason;
   if (job.schedule !== undefined) record.schedule = job.schedule;
   if (job.scheduledFor !== undefined) record.scheduledFor = job.scheduledFor;
+  if (job.priority !== undefined) record.priority = job.priority;
+  if (job.group !== undefined) record.group = job.group;
+  if (job.snoozes !== undefined) record.snoozes = job.snoozes;
   return record;
 }

@@ -8,6 +8,10 @@ import { errorsCases } from './errors.js';
 import { extendLeaseCases } from './extend-lease.js';
 import { failCases } from './fail.js';
 import { familyCases } from './families.js';
+import { flowControlGroupCases } from './flow-control-groups.js';
+import { flowControlLimitCases } from './flow-control-limits.js';
+import { flowControlOutcomeCases } from './flow-control-outcomes.js';
+import { flowControlPriorityCases } from './flow-control-priority.js';
 import { jobControlBulkCases } from './job-control-bulk.js';
 import { jobControlCancelCases } from './job-control-cancel.js';
 import { jobControlClosedCases } from './job-control-closed.js';
@@ -74,6 +78,12 @@ export function runConformance(options: ConformanceOptions): void {
       scheduleStoreCases(setup);
       scheduleAdvanceCases(setup);
       scheduleAdminCases(setup);
+    }
+    if (families.includes('flowControl')) {
+      flowControlPriorityCases(setup);
+      flowControlGroupCases(setup, { jobControl: families.includes('jobControl') });
+      flowControlLimitCases(setup);
+      flowControlOutcomeCases(setup, { jobControl: families.includes('jobControl') });
     }
   });
 }
