@@ -26,7 +26,8 @@ Flags:
   --max-attempts <n>         runs allowed before the dead-letter queue (default 25)
   --idempotency-key <key>    dedupe: a second enqueue with this key is a no-op
   --job-id <id>              use this id instead of a generated one
-  --priority <n>             lower runs first (default 0; -1000000 to 1000000)
+  --priority <n>             lower runs first (default 0; -1000000 to 1000000;
+                             a negative one as --priority=-5)
   --group <group>            the job's group, such as a tenant id; groups are
                              served in turn (needs a driver with flow control)
   --queue <queue>            the queue (global flag; default "default")

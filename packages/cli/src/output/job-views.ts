@@ -123,6 +123,10 @@ export function jobFields(record: JobRecord, now: number, colours: Colours, opti
     ['idempotency key', record.idempotencyKey ?? '-'],
     ['failed at', time(record.failedAt)],
   ];
+  // Flow control's fields appear only when a job has them, so plain jobs read as before.
+  if (record.priority !== undefined && record.priority !== 0) fields.push(['priority', String(record.priority)]);
+  if (record.group !== undefined) fields.push(['group', record.group]);
+  if (record.snoozes !== undefined && record.snoozes > 0) fields.push(['snoozes', String(record.snoozes)]);
   if (record.status === 'inflight' && record.lease !== undefined) {
     fields.push(['lease token', record.lease.token]);
     fields.push(['lease expires', time(record.lease.expiresAt)]);

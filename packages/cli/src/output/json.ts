@@ -39,6 +39,9 @@ export function jobToJson(record: JobRecord, options: { values: boolean }): Reco
     failedAt: record.failedAt ?? null,
     errors: record.errors ?? null,
     progress: record.progress ?? null,
+    priority: record.priority ?? 0,
+    group: record.group ?? null,
+    snoozes: record.snoozes ?? 0,
   };
   if (record.status === 'inflight' && record.lease !== undefined) {
     json.lease = { token: record.lease.token, expiresAt: record.lease.expiresAt ?? null };
