@@ -52,6 +52,14 @@ export function instrumentWorker(worker: InstrumentedWorker, options: Instrument
       metrics.count('cancelled', job.queue, job.type);
       metrics.observe('cancelled', job.queue, job.type, durationMs);
     }),
+    worker.on('snoozed', ({ job, durationMs }) => {
+      metrics.count('snoozed', job.queue, job.type);
+      metrics.observe('snoozed', job.queue, job.type, durationMs);
+    }),
+    worker.on('rateLimited', ({ job, durationMs }) => {
+      metrics.count('rateLimited', job.queue, job.type);
+      metrics.observe('rate_limited', job.queue, job.type, durationMs);
+    }),
   ];
   let attached = true;
   return () => {

@@ -16,6 +16,10 @@ export const METRIC_NAMES = {
   dead: 'taskharbor_jobs_dead_total',
   /** Counter {queue, type}: jobs that finished as cancelled while they ran. */
   cancelled: 'taskharbor_jobs_cancelled_total',
+  /** Counter {queue, type}: runs that ended with ctx.snooze (flow control); no failure counted. */
+  snoozed: 'taskharbor_jobs_snoozed_total',
+  /** Counter {queue, type}: runs that ended with a RateLimitedError on a driver with flow control; no failure counted. */
+  rateLimited: 'taskharbor_jobs_rate_limited_total',
   /** Histogram {queue, type, outcome}: how long runs took, in seconds. */
   duration: 'taskharbor_job_duration_seconds',
 } as const;

@@ -9,8 +9,8 @@ export const DEFAULT_DURATION_BUCKETS: readonly number[] = [0.01, 0.05, 0.1, 0.2
 /** How many job types get a label of their own before the rest are reported as `other`. */
 export const DEFAULT_MAX_TYPES = 50;
 
-export type RunOutcome = 'completed' | 'failed' | 'cancelled';
-export type JobCounter = 'completed' | 'failed' | 'retried' | 'dead' | 'cancelled';
+export type RunOutcome = 'completed' | 'failed' | 'cancelled' | 'snoozed' | 'rate_limited';
+export type JobCounter = 'completed' | 'failed' | 'retried' | 'dead' | 'cancelled' | 'snoozed' | 'rateLimited';
 type JobLabels = 'queue' | 'type';
 
 interface Settings {
@@ -41,6 +41,8 @@ export class WorkerMetrics {
       retried: counter(METRIC_NAMES.retried, 'TaskHarbor job retries written'),
       dead: counter(METRIC_NAMES.dead, 'TaskHarbor jobs dead-lettered'),
       cancelled: counter(METRIC_NAMES.cancelled, 'TaskHarbor jobs that finished as cancelled while they ran'),
+      snoozed: counter(METRIC_NAMES.snoozed, 'TaskHarbor job runs that ended with ctx.snooze (no failure counted)'),
+      rateLimited: counter(METRIC_NAMES.rateLimited, 'TaskHarbor job runs that ended rate limited, holding back their group or queue'),
     };
     this.duration = new Histogram({
       name: METRIC_NAMES.duration,
@@ -56,6 +58,8 @@ export class WorkerMetrics {
       [METRIC_NAMES.retried, this.counters.retried],
       [METRIC_NAMES.dead, this.counters.dead],
       [METRIC_NAMES.cancelled, this.counters.cancelled],
+      [METRIC_NAMES.snoozed, this.counters.snoozed],
+      [METRIC_NAMES.rateLimited, this.counters.rateLimited],
       [METRIC_NAMES.duration, this.duration],
     ]);
   }

@@ -1,4 +1,4 @@
-import { RetryPolicy, sleep, ValidationError } from '@taskharbor/core';
+import { RateLimitedError, RetryPolicy, sleep, ValidationError } from '@taskharbor/core';
 import { MemoryDriver } from '@taskharbor/driver-memory';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,6 +67,40 @@ describe('instrumentWorker', () => {
       ...histogram('default', 'email.send', 'failed', [0, 0]),
       ...histogram('default', 'report.build', 'completed', [0.3]),
       ...histogram('default', 'video.encode', 'cancelled', [2]),
+    ]);
+  });
+
+  it('counts and times snoozed and rate-limited runs (flow control) apart from failures', async () => {
+    const { registry, clock, client, worker: makeWorker, until } = setup();
+    const worker = makeWorker({ concurrency: 2 });
+    instrumentWorker(worker, { registry });
+    worker.register('poll', async (job, ctx) => {
+      await sleep(clock, 100);
+      if (job.snoozes === 0) ctx.snooze(60_000);
+    });
+    worker.register('call', async () => {
+      await sleep(clock, 200);
+      throw new RateLimitedError(60_000);
+    });
+    const seen: string[] = [];
+    for (const event of ['snoozed', 'rateLimited'] as const) worker.on(event, () => seen.push(event));
+    await client.enqueue('poll', {});
+    await client.enqueue('call', {}, { group: 'acme' });
+    await worker.start();
+    await until(() => seen.length === 0, 'started');
+    await clock.advance(200);
+    await until(() => seen.length === 2, 'both runs ended');
+
+    expect(await samples(registry, `${METRIC_NAMES.snoozed}{queue="default",type="poll"}`)).toEqual([
+      'taskharbor_jobs_snoozed_total{queue="default",type="poll"} 1',
+    ]);
+    expect(await samples(registry, `${METRIC_NAMES.rateLimited}{queue="default",type="call"}`)).toEqual([
+      'taskharbor_jobs_rate_limited_total{queue="default",type="call"} 1',
+    ]);
+    expect(await counters(registry, 'default', 'call')).toMatchObject({ failed: 0, retried: 0 });
+    expect(await samples(registry, METRIC_NAMES.duration)).toEqual([
+      ...histogram('default', 'poll', 'snoozed', [0.1]),
+      ...histogram('default', 'call', 'rate_limited', [0.2]),
     ]);
   });
 
