@@ -17,3 +17,18 @@ export function openBlockingConnection(client: RedisClient): RedisClient {
   connection.on('error', () => undefined);
   return connection;
 }
+
+/**
+ * The subscriber connection of the push channel (cancel requests, finished
+ * jobs), as openBlockingConnection, but a standalone one skips ioredis's
+ * ready check: that is an INFO and the parse of its reply, about a quarter
+ * of the CPU a worker's start spends on this connection, and it only holds
+ * commands back while Redis loads its data set, when SUBSCRIBE and SELECT
+ * are served anyway. A cluster keeps its check (the cluster's state).
+ */
+export function openSubscriberConnection(client: RedisClient): RedisClient {
+  if (client.isCluster) return openBlockingConnection(client);
+  const connection = (client as Redis).duplicate({ commandTimeout: undefined, enableReadyCheck: false });
+  connection.on('error', () => undefined);
+  return connection;
+}

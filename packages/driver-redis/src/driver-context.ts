@@ -21,6 +21,6 @@ export interface DriverContext {
   writeKey<T>(operation: string, run: () => Promise<T>, routeKey: string): Promise<T>;
   /** The `now` argument of a lease script (the leaseClock). */
   scriptNow(now: number): string;
-  /** A new connection for the subscriber (client.duplicate()). */
+  /** A new connection for the subscriber (client.duplicate(); see openSubscriberConnection). */
   openConnection(): RedisClient;
 }

@@ -130,10 +130,16 @@ export class RedisLeaseWrites {
       for (const result of results) validateResult(result);
     }
     await this.ctx.prepare();
-    const resultOf = new Map<Lease, Uint8Array | undefined>(results === undefined ? [] : leases.map((lease, i) => [lease, results[i]]));
-    return runLeaseBatch(this.ctx, leases, now, 'ackMany', (queue, group) =>
-      runAck(this.ctx.client, this.ctx.keys.queue(queue), group, this.ctx.scriptNow(now), this.ctx.retention, results && group.map((lease) => resultOf.get(lease))),
-    ).then((outcomes) => outcomes.map((outcome) => (outcome.ok ? ACKED : outcome)));
+    const resultOf = results === undefined ? undefined : new Map(leases.map((lease, i) => [lease, results[i]]));
+    return runLeaseBatch(
+      this.ctx,
+      leases,
+      now,
+      'ackMany',
+      (queue, group) =>
+        runAck(this.ctx.client, this.ctx.keys.queue(queue), group, this.ctx.scriptNow(now), this.ctx.retention, resultOf && group.map((lease) => resultOf.get(lease))),
+      () => ACKED,
+    );
   }
 
   /** extendLease for many leases, in one round trip; each outcome is what extendLease alone would have returned or thrown. */
@@ -144,10 +150,13 @@ export class RedisLeaseWrites {
     validateNow(now);
     await this.ctx.prepare();
     const expiresAt = now + leaseMs;
-    return runLeaseBatch(this.ctx, leases, now, 'extendLeases', (queue, group) =>
-      runExtend(this.ctx.client, this.ctx.keys.queue(queue), group, this.ctx.scriptNow(now), leaseMs),
-    ).then((outcomes) =>
-      outcomes.map((outcome, i) => (outcome.ok ? toOutcome(extendedLease(leases[i] as Lease, expiresAt, outcome.value)) : outcome)),
+    return runLeaseBatch(
+      this.ctx,
+      leases,
+      now,
+      'extendLeases',
+      (queue, group) => runExtend(this.ctx.client, this.ctx.keys.queue(queue), group, this.ctx.scriptNow(now), leaseMs),
+      (lease, reply) => toOutcome(extendedLease(lease, expiresAt, reply)),
     );
   }
 }

@@ -45,7 +45,7 @@ import {
   type WaitForWorkRequest,
 } from '@taskharbor/core';
 import { RedisAdmin } from './admin-reads.js';
-import { openBlockingConnection } from './blocking-connection.js';
+import { openBlockingConnection, openSubscriberConnection } from './blocking-connection.js';
 import { refreshSlotsAfterFailure } from './cluster-refresh.js';
 import { validateCommandTimeout, withinCommandTimeout } from './command-timeout.js';
 import { describeCluster, openCluster, openStandalone, resolveTarget, warnIfResendUnsafe } from './connection.js';
@@ -204,7 +204,7 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules {
       write: (operation, run, queue) => this.write(operation, run, this.keys.queue(queue).ready),
       writeKey: (operation, run, routeKey) => this.write(operation, run, routeKey),
       scriptNow: (now) => this.scriptNow(now),
-      openConnection: () => openBlockingConnection(this.client),
+      openConnection: () => openSubscriberConnection(this.client),
     };
     this.control = new RedisJobControl(this.ctx);
     this.store = new EnqueueStore(this.ctx);
