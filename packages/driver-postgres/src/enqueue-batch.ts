@@ -36,7 +36,7 @@ export function planEnqueue(jobs: readonly NewJobRecord[]): EnqueuePlan {
   return { sent, repeats };
 }
 
-/** The enqueue statement's parameters: one array per column, in the order of `sent`, with now after the ninth. */
+/** The enqueue statement's parameters: one array per column, in the order of `sent`, with now after the ninth, then schedule, tick, priority and group. */
 export function enqueueParams(jobs: readonly NewJobRecord[], sent: readonly number[], now: number): ParamsOf<typeof enqueue> {
   const picked = sent.map((index) => jobs[index] as NewJobRecord);
   return [
@@ -52,6 +52,9 @@ export function enqueueParams(jobs: readonly NewJobRecord[], sent: readonly numb
     now,
     picked.map((job) => job.schedule ?? null),
     picked.map((job) => job.scheduledFor ?? null),
+    // Priority 0 is stored as nothing.
+    picked.map((job) => (job.priority === undefined || job.priority === 0 ? null : job.priority)),
+    picked.map((job) => job.group ?? null),
   ];
 }
 

@@ -29,6 +29,9 @@ export interface JobRow {
   cancel_reason: string | null;
   schedule: string | null;
   scheduled_for: string | null;
+  priority: number | null;
+  group_name: string | null;
+  snoozes: number | null;
 }
 
 /** A bigint column as a number (every stored time is at most MAX_TIME_MS, well inside 2^53). */
@@ -76,6 +79,9 @@ export function toRecord(row: JobRow): JobRecord {
   if (row.cancel_reason !== null) record.cancelReason = row.cancel_reason;
   if (row.schedule !== null) record.schedule = row.schedule;
   if (row.scheduled_for !== null) record.scheduledFor = toMillis(row.scheduled_for);
+  if (row.priority !== null && row.priority !== 0) record.priority = row.priority;
+  if (row.group_name !== null) record.group = row.group_name;
+  if (row.snoozes !== null) record.snoozes = row.snoozes;
   return record;
 }
 

@@ -13,6 +13,9 @@ import {
   type DriverFamily,
   type EnqueueResult,
   type FailUpdate,
+  type FlowControl,
+  type FlowLimits,
+  type GroupFlowState,
   type JobControl,
   type JobRecord,
   type JobRef,
@@ -24,6 +27,7 @@ import {
   type PurgeOptions,
   type PutScheduleRequest,
   type PutScheduleResult,
+  type QueueFlowState,
   type QueueCounts,
   type RequeueManyOptions,
   type RequeueOptions,
@@ -54,12 +58,14 @@ import type { DriverContext } from './driver-context.js';
 import { EnqueueStore } from './enqueue-store.js';
 import { PostgresConnectError, SchemaVersionError } from './errors.js';
 import { FinishWaiters } from './finish-waiters.js';
+import { PostgresFlowControl } from './flow-control/postgres-flow-control.js';
 import { finishedRecord, PostgresJobControl } from './job-control/postgres-job-control.js';
 import { toMillis, toRecord } from './job-row.js';
 import { LeaseOperations } from './lease-operations.js';
 import { Listener } from './listener.js';
 import { trimFinished } from './retention.js';
 import { PostgresSchedules } from './schedules/postgres-schedules.js';
+import type { ReserveRow } from './sql/reserve.js';
 import { channelName, DEFAULT_SCHEMA, validateSchemaName } from './schema-name.js';
 import { WorkWaiters } from './work-waiters.js';
 
@@ -79,9 +85,9 @@ export const RESERVE_DUE_BOUND = 1000;
  * // or, with the app's own pool (never ended by the driver):
  * const shared = new PostgresDriver({ pool, schema: 'jobs' });
  */
-export class PostgresDriver implements Driver, Admin, JobControl, Schedules {
+export class PostgresDriver implements Driver, Admin, JobControl, Schedules, FlowControl {
   /** The families of operations beyond Driver and Admin that this driver implements. */
-  readonly families: readonly DriverFamily[] = ['jobControl', 'schedules'];
+  readonly families: readonly DriverFamily[] = ['jobControl', 'schedules', 'flowControl'];
   /** The schema that holds the driver's tables. */
   readonly schema: string;
   private readonly db: Database;
@@ -95,6 +101,14 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules {
   private readonly admin: AdminReads;
   private readonly control: PostgresJobControl;
   private readonly scheduling: PostgresSchedules;
+  private readonly flow: PostgresFlowControl;
+  /**
+   * Queues seen using flow control (queues.flow, which is never cleared):
+   * reserve goes straight to the flow statement for them. For any other
+   * queue the plain statement reads the flag in its own snapshot and hands
+   * out nothing when it is set, so this knowledge is never stale.
+   */
+  private readonly flowQueues = new Set<string>();
   private ownsPool = false;
   private closed = false;
 
@@ -132,6 +146,7 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules {
     this.admin = new AdminReads(ctx);
     this.control = new PostgresJobControl(ctx, this.listener, this.cancelListeners, () => this.ready());
     this.scheduling = new PostgresSchedules(ctx);
+    this.flow = new PostgresFlowControl(ctx);
   }
 
   /**
@@ -195,13 +210,14 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules {
     this.assertOpen('reserve');
     validateReserveRequest(request);
     const { queue, limit, leaseMs, now } = request;
-    const rows = await this.db.write('reserve', this.db.sql.reserve, [
-      queue,
-      now,
-      limit,
-      leaseMs,
-      RESERVE_DUE_BOUND,
-    ]);
+    const params: [string, number, number, number, number] = [queue, now, limit, leaseMs, RESERVE_DUE_BOUND];
+    let rows: ReserveRow[] | undefined;
+    if (!this.flowQueues.has(queue)) {
+      const plain = await this.db.write('reserve', this.db.sql.reserve, params);
+      if (plain[0]?.flow) this.flowQueues.add(queue);
+      else rows = plain;
+    }
+    rows ??= await this.db.write('reserve', this.db.sql.reserveFlow, params);
     const jobs: ReservedJob[] = [];
     for (const row of rows) {
       if (row.id === null) continue;
@@ -365,6 +381,40 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules {
 
   resumeSchedule(name: string): Promise<void> {
     return this.scheduling.resumeSchedule(name);
+  }
+
+  // ---- FlowControl (src/flow-control) ----
+
+  setQueueLimits(queue: string, limits: FlowLimits): Promise<void> {
+    return this.flow.setQueueLimits(queue, limits);
+  }
+
+  setGroupLimits(queue: string, limits: FlowLimits, group?: string): Promise<void> {
+    return this.flow.setGroupLimits(queue, limits, group);
+  }
+
+  pauseGroup(queue: string, group: string): Promise<void> {
+    return this.flow.pauseGroup(queue, group);
+  }
+
+  resumeGroup(queue: string, group: string): Promise<void> {
+    return this.flow.resumeGroup(queue, group);
+  }
+
+  flowState(queue: string): Promise<QueueFlowState> {
+    return this.flow.flowState(queue);
+  }
+
+  groupState(queue: string, group: string): Promise<GroupFlowState> {
+    return this.flow.groupState(queue, group);
+  }
+
+  snooze(lease: Lease, runAt: number, now: number): Promise<void> {
+    return this.flow.snooze(lease, runAt, now);
+  }
+
+  holdBack(lease: Lease, until: number, now: number): Promise<void> {
+    return this.flow.holdBack(lease, until, now);
   }
 
   /** The backend pid of the driver's listening connection, once it listens (for operators and fault tests). */

@@ -41,7 +41,7 @@ describe.skipIf(SKIP_POSTGRES)('schema and migrations', () => {
       );
       const driver = await PostgresDriver.connect({ connectionString: databaseUrl(), schema });
       const { rows } = await file.pool.query(`SELECT version FROM "${schema}".schema_version ORDER BY version`);
-      expect(rows.map((row) => row.version)).toEqual([1, 2]);
+      expect(rows.map((row) => row.version)).toEqual([1, 2, 3]);
       expect(await driver.inspect({ queue, id: 'from-version-1' })).toEqual({
         id: 'from-version-1',
         type: 'test.job',

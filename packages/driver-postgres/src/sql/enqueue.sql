@@ -2,30 +2,42 @@
 -- any whose id or idempotency key its queue already holds, and sends one
 -- wake-up per queue that got a job. Ready jobs take the next positions of
 -- the ready order, in input order.
--- $1..$9, $11, $12: the jobs' columns as arrays (one element per job, in input
--- order); $10: now.
+-- $1..$9, $11..$14: the jobs' columns as arrays (one element per job, in input
+-- order; priority null for 0); $10: now. A queue that gets a priority or a
+-- group is marked as using flow control, and a group that gets a ready job
+-- while out of the turn order joins its tail (its place: the job's position).
 WITH input AS (
   SELECT *
   FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bigint[], $6::bigint[], $7::bigint[], $8::integer[], $9::text[],
-      $11::text[], $12::bigint[])
+      $11::text[], $12::bigint[], $13::integer[], $14::text[])
     WITH ORDINALITY AS i(queue, id, type, payload, run_at, timeout_ms, created_at, max_attempts, idempotency_key,
-      schedule, scheduled_for, ord)
+      schedule, scheduled_for, priority, group_name, ord)
 ),
 known_queues AS (
-  INSERT INTO {{schema}}.queues (name)
-  SELECT DISTINCT queue FROM input
+  INSERT INTO {{schema}}.queues (name, flow)
+  SELECT queue, bool_or(priority IS NOT NULL OR group_name IS NOT NULL) FROM input GROUP BY queue
   ON CONFLICT (name) DO NOTHING
+),
+flow_marked AS (
+  UPDATE {{schema}}.queues SET flow = true
+  WHERE name IN (SELECT queue FROM input WHERE priority IS NOT NULL OR group_name IS NOT NULL) AND NOT flow
 ),
 inserted AS (
   INSERT INTO {{schema}}.jobs (queue, id, type, payload, run_at, timeout_ms, created_at, max_attempts, idempotency_key,
-    schedule, scheduled_for, status, position)
+    schedule, scheduled_for, priority, group_name, status, position)
   SELECT queue, id, type, payload, run_at, timeout_ms, created_at, max_attempts, idempotency_key, schedule, scheduled_for,
+    priority, group_name,
     CASE WHEN run_at IS NULL OR run_at <= $10::bigint THEN 'ready' ELSE 'scheduled' END,
     CASE WHEN run_at IS NULL OR run_at <= $10::bigint THEN nextval('{{schema}}.ready_position') END
   FROM input
   ORDER BY ord
   ON CONFLICT DO NOTHING
-  RETURNING queue, id
+  RETURNING queue, id, group_name, position
+),
+group_joins AS (
+  INSERT INTO {{schema}}.flow_groups AS g (queue, group_name, turn)
+  SELECT queue, group_name, min(position) FROM inserted WHERE group_name IS NOT NULL GROUP BY queue, group_name
+  ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn WHERE g.turn IS NULL AND excluded.turn IS NOT NULL
 ),
 wake_ups AS (
   SELECT pg_notify({{channel}}, 'w ' || queue) FROM (SELECT DISTINCT queue FROM inserted) AS woken

@@ -1,7 +1,8 @@
 -- Records a failure of the job $1/$2 under token $3 at now $4 and
 -- dead-letters it with reason $8 (cancelled instead when a cancel was
 -- requested); the token stays as the last one. $5: attempts, $6: lastError
--- (already cut), $7: failedAt, $9: error history size.
+-- (already cut), $7: failedAt, $9: error history size. In a queue with a
+-- concurrency limit and ready work, the freed slot wakes the workers.
 WITH before AS (
   SELECT status, lease_token, lease_expires_at FROM {{schema}}.jobs WHERE queue = $1 AND id = $2
 ),
@@ -23,7 +24,12 @@ failed AS (
 ),
 finish_notices AS (
   SELECT pg_notify({{channel}}, 'f ' || $1 || ' ' || $2) FROM failed WHERE watched
+),
+flow_wakes AS (
+  SELECT pg_notify({{channel}}, 'w ' || $1) FROM {{schema}}.queues q
+  WHERE q.name = $1 AND q.wake_on_free AND EXISTS (SELECT 1 FROM failed)
+    AND EXISTS (SELECT 1 FROM {{schema}}.jobs r WHERE r.queue = $1 AND r.status = 'ready')
 )
 SELECT b.status, b.lease_token, b.lease_expires_at, f.new_status IS NOT NULL AS changed, f.new_status,
-  (SELECT count(*) FROM finish_notices) AS finish_notices
+  (SELECT count(*) FROM finish_notices) AS finish_notices, (SELECT count(*) FROM flow_wakes) AS flow_wakes
 FROM (SELECT 1) AS one LEFT JOIN before b ON true LEFT JOIN failed f ON true;

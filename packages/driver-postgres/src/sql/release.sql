@@ -1,6 +1,8 @@
 -- Gives the job $1/$2 under token $3 back at now $4 without counting a
 -- failure: ready at the head (a position below every waiting job's), or
--- cancelled when a cancel was requested.
+-- cancelled when a cancel was requested. The head is that of the job's
+-- priority (the flow order is priority, then position); a grouped job's
+-- group out of the turn order joins its tail.
 WITH before AS (
   SELECT status, lease_token, lease_expires_at FROM {{schema}}.jobs WHERE queue = $1 AND id = $2
 ),
@@ -14,7 +16,12 @@ released AS (
     cancelled_at = CASE WHEN cancel_requested_at IS NULL THEN NULL ELSE $4::bigint END,
     ended_at = CASE WHEN cancel_requested_at IS NULL THEN NULL ELSE $4::bigint END
   WHERE queue = $1 AND id = $2 AND status = 'inflight' AND lease_token = $3 AND lease_expires_at > $4::bigint
-  RETURNING status AS new_status, watched
+  RETURNING status AS new_status, watched, group_name
+),
+group_join AS (
+  INSERT INTO {{schema}}.flow_groups AS g (queue, group_name, turn)
+  SELECT $1, group_name, nextval('{{schema}}.ready_position') FROM released WHERE group_name IS NOT NULL AND new_status = 'ready'
+  ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn WHERE g.turn IS NULL
 ),
 notices AS (
   SELECT pg_notify({{channel}}, CASE WHEN new_status = 'cancelled' THEN 'f ' || $1 || ' ' || $2 ELSE 'w ' || $1 END)

@@ -4,6 +4,8 @@
 -- runAt $6 is after now $7); dead-letter fields, lease and reclaims
 -- cleared. $5 resetAttempts: attempts to 0, failures cleared; otherwise
 -- the job gets exactly one more run (maxAttempts rises when used up).
+-- Priority and group stay; a group that gets a ready job while out of the
+-- turn order joins its tail.
 WITH picked AS (
   SELECT id,
     CASE WHEN $6::bigint IS NULL OR $6::bigint <= $7::bigint THEN nextval('{{schema}}.ready_position') END AS position
@@ -35,7 +37,12 @@ moved AS (
     max_attempts = CASE WHEN NOT $5::boolean AND j.attempts >= j.max_attempts THEN j.attempts + 1 ELSE j.max_attempts END
   FROM picked p
   WHERE j.queue = $1 AND j.id = p.id
-  RETURNING j.id
+  RETURNING j.id, j.group_name, j.position
+),
+group_joins AS (
+  INSERT INTO {{schema}}.flow_groups AS g (queue, group_name, turn)
+  SELECT $1, group_name, min(position) FROM moved WHERE group_name IS NOT NULL AND position IS NOT NULL GROUP BY group_name
+  ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn WHERE g.turn IS NULL
 ),
 wake_ups AS (
   SELECT pg_notify({{channel}}, 'w ' || $1) WHERE EXISTS (SELECT 1 FROM moved)

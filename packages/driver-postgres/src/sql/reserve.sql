@@ -3,10 +3,16 @@
 -- earliest first) join the ready tail in time order, an expired lease with a
 -- cancel request finishes as cancelled, and the head of the ready order is
 -- leased. Rows another reserve holds are skipped, never waited for. A paused
--- queue does nothing and reports no next due time.
+-- queue does nothing and reports no next due time. A queue that uses flow
+-- control (queues.flow, read in this statement's snapshot) is left alone
+-- too: the answer says so and the driver runs reserve-flow.sql instead.
 WITH
+queue_flags AS (
+  SELECT coalesce(paused, false) AS paused, coalesce(flow, false) AS flow
+  FROM (SELECT 1) AS one LEFT JOIN {{schema}}.queues ON name = $1
+),
 queue_paused AS (
-  SELECT coalesce((SELECT paused FROM {{schema}}.queues WHERE name = $1), false) AS paused
+  SELECT paused OR flow AS paused FROM queue_flags
 ),
 due_scheduled AS (
   SELECT id, run_at AS due_at FROM {{schema}}.jobs
@@ -33,7 +39,7 @@ due AS (
 ),
 ready_head AS (
   SELECT id, position FROM {{schema}}.jobs
-  WHERE queue = $1 AND status = 'ready' AND NOT (SELECT paused FROM queue_paused)
+  WHERE queue = $1 AND status = 'ready' AND priority IS NULL AND group_name IS NULL AND NOT (SELECT paused FROM queue_paused)
   ORDER BY position
   LIMIT $3
   FOR UPDATE SKIP LOCKED
@@ -90,7 +96,7 @@ next_due AS (
     CASE WHEN (SELECT count(*) FROM due_scheduled) >= $5 OR (SELECT count(*) FROM due_expired) >= $5 THEN $2::bigint END
   ) END AS at
 )
-SELECT l.*, n.at AS next_due_at,
+SELECT l.*, n.at AS next_due_at, (SELECT flow FROM queue_flags) AS flow,
   (SELECT count(*) FROM made_ready) AS made_ready,
   (SELECT count(*) FROM finish_notices) AS finish_notices
 FROM next_due n

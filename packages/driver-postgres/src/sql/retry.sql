@@ -1,7 +1,8 @@
 -- Records a failure of the job $1/$2 under token $3 at now $4 and puts it
 -- back: ready tail when runAt $8 is unset or due, else scheduled; cancelled
 -- when a cancel was requested. $5: attempts, $6: lastError (already cut),
--- $7: failedAt, $9: error history size.
+-- $7: failedAt, $9: error history size. A grouped job made ready joins
+-- its group to the tail of the turn order if the group is out of it.
 WITH before AS (
   SELECT status, lease_token, lease_expires_at FROM {{schema}}.jobs WHERE queue = $1 AND id = $2
 ),
@@ -25,7 +26,12 @@ retried AS (
     cancelled_at = CASE WHEN cancel_requested_at IS NULL THEN NULL ELSE $4::bigint END,
     ended_at = CASE WHEN cancel_requested_at IS NULL THEN NULL ELSE $4::bigint END
   WHERE queue = $1 AND id = $2 AND status = 'inflight' AND lease_token = $3 AND lease_expires_at > $4::bigint
-  RETURNING status AS new_status, watched
+  RETURNING status AS new_status, watched, group_name, position
+),
+group_join AS (
+  INSERT INTO {{schema}}.flow_groups AS g (queue, group_name, turn)
+  SELECT $1, group_name, position FROM retried WHERE group_name IS NOT NULL AND new_status = 'ready'
+  ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn WHERE g.turn IS NULL
 ),
 notices AS (
   SELECT pg_notify({{channel}}, CASE WHEN new_status = 'cancelled' THEN 'f ' || $1 || ' ' || $2 ELSE 'w ' || $1 END)

@@ -15,6 +15,7 @@ import { release } from './release.js';
 import { remove } from './remove.js';
 import { requeueDlq } from './requeue-dlq.js';
 import { reserve } from './reserve.js';
+import { reserveFlow } from './reserve-flow.js';
 import { retry } from './retry.js';
 import { setPaused } from './set-paused.js';
 import { setProgress } from './set-progress.js';
@@ -40,6 +41,7 @@ const DEFINITIONS = {
   remove,
   requeueDlq,
   reserve,
+  reserveFlow,
   retry,
   setPaused,
   setProgress,

@@ -1,0 +1,379 @@
+-- Version 3: flow control (priorities, groups in turn, limits, holds,
+-- snooze). The new job columns are nullable without a default, so adding
+-- them rewrites no row; a job without a priority (0), group or snooze stores
+-- nulls, and a queue that never uses flow control keeps its reserve
+-- statement and its one ready index.
+
+ALTER TABLE {{schema}}.jobs
+  -- null for priority 0
+  ADD COLUMN priority integer,
+  -- null for a job without a group
+  ADD COLUMN group_name text COLLATE "C",
+  -- null before the first snooze
+  ADD COLUMN snoozes integer;
+
+-- The plain ready order holds only jobs without a priority or group: the
+-- plain reserve reads it as before, and the flow reserve reads it as the
+-- priority-0 part of the jobs without a group. Rebuilt once here (before
+-- this version every job had neither, so it holds the same entries).
+DROP INDEX {{schema}}.jobs_ready;
+CREATE INDEX jobs_ready ON {{schema}}.jobs (queue, position)
+  WHERE status = 'ready' AND priority IS NULL AND group_name IS NULL;
+-- Jobs with a priority or a group, by group, then priority, then position.
+CREATE INDEX jobs_ready_flow ON {{schema}}.jobs (queue, group_name, (coalesce(priority, 0)), position)
+  WHERE status = 'ready' AND (priority IS NOT NULL OR group_name IS NOT NULL);
+-- A group's jobs in flight, for its concurrency limit and groupState.
+CREATE INDEX jobs_inflight_group ON {{schema}}.jobs (queue, group_name, lease_expires_at)
+  WHERE status = 'inflight' AND group_name IS NOT NULL;
+
+ALTER TABLE {{schema}}.queues
+  -- Set for good once the queue got a priority, a group, a limit, a paused
+  -- group or a hold: reserve then takes the flow path (reserve_flow).
+  ADD COLUMN flow boolean NOT NULL DEFAULT false,
+  -- The queue's limits (setQueueLimits); null: no limit.
+  ADD COLUMN concurrency integer,
+  ADD COLUMN rate_max integer,
+  ADD COLUMN rate_per_ms bigint,
+  -- The limits every group gets by default (setGroupLimits without a group).
+  ADD COLUMN group_concurrency integer,
+  ADD COLUMN group_rate_max integer,
+  ADD COLUMN group_rate_per_ms bigint,
+  -- The end of the latest hold of the whole queue (holdBack of a job without a group).
+  ADD COLUMN held_until bigint,
+  -- Some concurrency limit (the queue's, the group default or an override)
+  -- is set: outcomes that free a slot wake waiting workers when work waits.
+  ADD COLUMN wake_on_free boolean NOT NULL DEFAULT false;
+
+-- The groups of queues that use groups: the turn order, overrides, pause
+-- and hold. The row with group_name '' stands for the jobs without a group
+-- (no real group name is empty); it only keeps served_at.
+CREATE TABLE {{schema}}.flow_groups (
+  queue text COLLATE "C" NOT NULL,
+  group_name text COLLATE "C" NOT NULL,
+  -- Place in the turn order (a value of ready_position); null while the
+  -- group is out of it (no ready work seen).
+  turn bigint,
+  -- For '' only: when jobs without a group were last served (ready_position).
+  served_at bigint,
+  paused boolean NOT NULL DEFAULT false,
+  held_until bigint,
+  -- The override (null fields fall back to the queue's group defaults; the
+  -- rate's two fields are set or cleared together).
+  concurrency integer,
+  rate_max integer,
+  rate_per_ms bigint,
+  PRIMARY KEY (queue, group_name)
+);
+CREATE INDEX flow_groups_turn ON {{schema}}.flow_groups (queue, turn) WHERE turn IS NOT NULL;
+
+-- One row per hand-out under a rate limit, per limited scope: '{queue}'
+-- for the queue's rate ('{' is not allowed in group names), '' for the
+-- jobs without a group, else the group. Rows leave once out of the window.
+CREATE TABLE {{schema}}.flow_starts (
+  queue text COLLATE "C" NOT NULL,
+  scope text COLLATE "C" NOT NULL,
+  started_at bigint NOT NULL
+);
+CREATE INDEX flow_starts_window ON {{schema}}.flow_starts (queue, scope, started_at);
+
+-- The moment a rate window that holds `max` starts or more lets one more
+-- start: the oldest start that must leave it, plus the window's length.
+CREATE FUNCTION {{schema}}.flow_reopens_at(p_queue text, p_scope text, p_now bigint, p_max integer, p_per bigint, p_count integer)
+RETURNS bigint LANGUAGE sql STABLE AS $$
+  SELECT started_at + p_per FROM {{schema}}.flow_starts
+  WHERE queue = p_queue AND scope = p_scope AND started_at > p_now - p_per
+  ORDER BY started_at
+  OFFSET greatest(p_count - p_max, 0)
+  LIMIT 1
+$$;
+
+-- Starts of one scope still inside the window ending at now (older ones are
+-- deleted first, so the log of a scope holds about one window's starts).
+CREATE FUNCTION {{schema}}.flow_starts_in_window(p_queue text, p_scope text, p_now bigint, p_per bigint)
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  n integer;
+BEGIN
+  DELETE FROM {{schema}}.flow_starts WHERE queue = p_queue AND scope = p_scope AND started_at <= p_now - p_per;
+  SELECT count(*) INTO n FROM {{schema}}.flow_starts WHERE queue = p_queue AND scope = p_scope AND started_at > p_now - p_per;
+  RETURN n;
+END
+$$;
+
+-- reserve for a queue that uses flow control (queues.flow): one statement
+-- (one transaction) under a transaction-level advisory lock per queue, so
+-- the flow reserves of one queue, from any process, run one after another
+-- and every limit is counted on committed state. Due scheduled jobs and
+-- expired leases (at most p_due_bound each) join the ready order first, as
+-- in the plain reserve. Then, up to p_limit times: the queue's hold,
+-- concurrency and rate are checked; the groups are taken in turn order
+-- (the jobs without a group take a turn like a group, placed by when they
+-- were last served or got work), skipping paused, held and limited
+-- groups; the head of the group by (priority, position) is leased, a start
+-- is logged per rate-limited scope, and the group moves to the tail of the
+-- turn order, or leaves it when it has no more ready work. The answer: one
+-- row per leased job in hand-out order (a row with a null job when none),
+-- each with the next due time, which includes holds and rate windows that
+-- hold back existing work.
+CREATE FUNCTION {{schema}}.reserve_flow(p_queue text, p_now bigint, p_limit integer, p_lease_ms bigint, p_due_bound integer, p_channel text)
+RETURNS TABLE (job {{schema}}.jobs, next_due_at bigint)
+LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+DECLARE
+  q record;
+  v_jobs {{schema}}.jobs[] := '{}';
+  v_job {{schema}}.jobs;
+  v_next bigint;
+  v_more_due boolean;
+  v_grouped boolean;
+  v_q_inflight integer := 0;
+  v_q_starts integer := 0;
+  v_cand record;
+  v_none_id text;
+  v_none_key bigint;
+  v_none_served bigint;
+  v_conc integer;
+  v_rmax integer;
+  v_rper bigint;
+  v_count integer;
+  v_pick_id text;
+  v_pick_group text;
+  v_pick_rated boolean;
+  v_tries integer := 0;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(p_channel || ' flow ' || p_queue, 0));
+  SELECT * INTO q FROM {{schema}}.queues WHERE name = p_queue;
+  IF NOT FOUND OR q.paused THEN
+    job := NULL;
+    next_due_at := NULL;
+    RETURN NEXT;
+    RETURN;
+  END IF;
+
+  WITH due_scheduled AS (
+    SELECT id, run_at AS due_at FROM {{schema}}.jobs
+    WHERE queue = p_queue AND status = 'scheduled' AND run_at <= p_now
+    ORDER BY run_at, id
+    LIMIT p_due_bound
+    FOR UPDATE SKIP LOCKED
+  ),
+  due_expired AS (
+    SELECT id, lease_expires_at AS due_at, cancel_requested_at IS NOT NULL AS cancelling FROM {{schema}}.jobs
+    WHERE queue = p_queue AND status = 'inflight' AND lease_expires_at <= p_now
+    ORDER BY lease_expires_at, id
+    LIMIT p_due_bound
+    FOR UPDATE SKIP LOCKED
+  ),
+  due AS (
+    SELECT id, reclaimed, nextval('{{schema}}.ready_position') AS position
+    FROM (
+      SELECT id, due_at, false AS reclaimed FROM due_scheduled
+      UNION ALL
+      SELECT id, due_at, true FROM due_expired WHERE NOT cancelling
+      ORDER BY due_at, id
+    ) AS in_time_order
+  ),
+  made_ready AS (
+    UPDATE {{schema}}.jobs j SET
+      status = 'ready',
+      position = d.position,
+      run_at = CASE WHEN d.reclaimed THEN NULL ELSE j.run_at END,
+      lease_token = CASE WHEN d.reclaimed THEN NULL ELSE j.lease_token END,
+      lease_expires_at = NULL,
+      reclaims = j.reclaims + CASE WHEN d.reclaimed THEN 1 ELSE 0 END
+    FROM due d
+    WHERE j.queue = p_queue AND j.id = d.id
+    RETURNING j.group_name, j.position
+  ),
+  joined AS (
+    INSERT INTO {{schema}}.flow_groups AS g (queue, group_name, turn)
+    SELECT p_queue, group_name, min(position) FROM made_ready WHERE group_name IS NOT NULL GROUP BY group_name
+    ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn WHERE g.turn IS NULL
+    RETURNING 1
+  ),
+  cancelled AS (
+    UPDATE {{schema}}.jobs j SET status = 'cancelled', cancelled_at = p_now, ended_at = p_now, lease_expires_at = NULL
+    FROM due_expired e
+    WHERE j.queue = p_queue AND j.id = e.id AND e.cancelling
+    RETURNING j.id, j.watched
+  ),
+  finish_notices AS (
+    SELECT pg_notify(p_channel, 'f ' || p_queue || ' ' || id) FROM cancelled WHERE watched
+  )
+  SELECT (SELECT count(*) FROM due_scheduled) >= p_due_bound OR (SELECT count(*) FROM due_expired) >= p_due_bound
+    OR (SELECT count(*) FROM joined) < 0 OR (SELECT count(*) FROM finish_notices) < 0
+  INTO v_more_due;
+
+  v_grouped := EXISTS (SELECT 1 FROM {{schema}}.flow_groups WHERE queue = p_queue);
+  IF v_grouped THEN
+    SELECT served_at INTO v_none_served FROM {{schema}}.flow_groups WHERE queue = p_queue AND group_name = '';
+  END IF;
+  IF q.concurrency IS NOT NULL THEN
+    SELECT count(*) INTO v_q_inflight FROM (
+      SELECT 1 FROM {{schema}}.jobs
+      WHERE queue = p_queue AND status = 'inflight' AND lease_expires_at > p_now
+      LIMIT q.concurrency
+    ) AS in_flight;
+  END IF;
+  IF q.rate_max IS NOT NULL THEN
+    v_q_starts := {{schema}}.flow_starts_in_window(p_queue, '{queue}', p_now, q.rate_per_ms);
+  END IF;
+
+  WHILE cardinality(v_jobs) < p_limit AND v_tries < p_limit + 100 LOOP
+    v_tries := v_tries + 1;
+    IF q.held_until IS NOT NULL AND q.held_until > p_now THEN
+      IF EXISTS (SELECT 1 FROM {{schema}}.jobs WHERE queue = p_queue AND status = 'ready') THEN
+        v_next := least(v_next, q.held_until);
+      END IF;
+      EXIT;
+    END IF;
+    EXIT WHEN q.concurrency IS NOT NULL AND v_q_inflight >= q.concurrency;
+    IF q.rate_max IS NOT NULL AND v_q_starts >= q.rate_max THEN
+      IF EXISTS (SELECT 1 FROM {{schema}}.jobs WHERE queue = p_queue AND status = 'ready') THEN
+        v_next := least(v_next, {{schema}}.flow_reopens_at(p_queue, '{queue}', p_now, q.rate_max, q.rate_per_ms, v_q_starts));
+      END IF;
+      EXIT;
+    END IF;
+
+    -- The head of the jobs without a group: priority 0 from jobs_ready, others from jobs_ready_flow.
+    v_none_id := NULL;
+    v_none_key := NULL;
+    SELECT h.id, least(h.position, h.other_position) INTO v_none_id, v_none_key
+    FROM (
+      SELECT id, position, coalesce(priority, 0) AS prio, min(position) OVER () AS other_position FROM (
+        (SELECT id, priority, position FROM {{schema}}.jobs
+         WHERE queue = p_queue AND status = 'ready' AND priority IS NULL AND group_name IS NULL
+         ORDER BY position LIMIT 1)
+        UNION ALL
+        (SELECT id, priority, position FROM {{schema}}.jobs
+         WHERE queue = p_queue AND status = 'ready' AND priority IS NOT NULL AND group_name IS NULL
+         ORDER BY coalesce(priority, 0), position LIMIT 1)
+      ) AS heads
+    ) AS h
+    ORDER BY h.prio, h.position
+    LIMIT 1;
+    -- Served since it last got work: it keeps the place it took then.
+    IF v_none_id IS NOT NULL THEN
+      v_none_key := greatest(v_none_key, v_none_served);
+    END IF;
+
+    v_pick_id := NULL;
+    FOR v_cand IN
+      SELECT g.group_name, g.turn, g.paused, g.held_until, g.concurrency, g.rate_max, g.rate_per_ms
+      FROM {{schema}}.flow_groups g
+      WHERE g.queue = p_queue AND g.turn IS NOT NULL
+      UNION ALL
+      SELECT '', v_none_key, false, NULL::bigint, NULL::integer, NULL::integer, NULL::bigint
+      WHERE v_none_id IS NOT NULL
+      ORDER BY 2
+    LOOP
+      CONTINUE WHEN v_cand.paused;
+      IF v_cand.group_name = '' THEN
+        v_pick_id := v_none_id;
+      ELSE
+        SELECT id INTO v_pick_id FROM {{schema}}.jobs
+        WHERE queue = p_queue AND status = 'ready' AND group_name = v_cand.group_name
+        ORDER BY coalesce(priority, 0), position
+        LIMIT 1;
+        IF v_pick_id IS NULL THEN
+          -- Out of ready work: the group leaves the turn order.
+          UPDATE {{schema}}.flow_groups SET turn = NULL WHERE queue = p_queue AND group_name = v_cand.group_name;
+          CONTINUE;
+        END IF;
+      END IF;
+      IF v_cand.held_until IS NOT NULL AND v_cand.held_until > p_now THEN
+        v_next := least(v_next, v_cand.held_until);
+        v_pick_id := NULL;
+        CONTINUE;
+      END IF;
+      v_conc := coalesce(v_cand.concurrency, q.group_concurrency);
+      IF v_cand.rate_max IS NOT NULL THEN
+        v_rmax := v_cand.rate_max;
+        v_rper := v_cand.rate_per_ms;
+      ELSE
+        v_rmax := q.group_rate_max;
+        v_rper := q.group_rate_per_ms;
+      END IF;
+      IF v_conc IS NOT NULL THEN
+        IF v_cand.group_name = '' THEN
+          SELECT count(*) INTO v_count FROM (
+            SELECT 1 FROM {{schema}}.jobs
+            WHERE queue = p_queue AND status = 'inflight' AND group_name IS NULL AND lease_expires_at > p_now
+            LIMIT v_conc
+          ) AS in_flight;
+        ELSE
+          SELECT count(*) INTO v_count FROM (
+            SELECT 1 FROM {{schema}}.jobs
+            WHERE queue = p_queue AND status = 'inflight' AND group_name = v_cand.group_name AND lease_expires_at > p_now
+            LIMIT v_conc
+          ) AS in_flight;
+        END IF;
+        IF v_count >= v_conc THEN
+          v_pick_id := NULL;
+          CONTINUE;
+        END IF;
+      END IF;
+      IF v_rmax IS NOT NULL THEN
+        v_count := {{schema}}.flow_starts_in_window(p_queue, v_cand.group_name, p_now, v_rper);
+        IF v_count >= v_rmax THEN
+          v_next := least(v_next, {{schema}}.flow_reopens_at(p_queue, v_cand.group_name, p_now, v_rmax, v_rper, v_count));
+          v_pick_id := NULL;
+          CONTINUE;
+        END IF;
+      END IF;
+      v_pick_group := v_cand.group_name;
+      v_pick_rated := v_rmax IS NOT NULL;
+      EXIT;
+    END LOOP;
+    EXIT WHEN v_pick_id IS NULL;
+
+    UPDATE {{schema}}.jobs j SET
+      status = 'inflight',
+      lease_token = gen_random_uuid()::text,
+      lease_expires_at = p_now + p_lease_ms,
+      position = NULL
+    WHERE j.queue = p_queue AND j.id = v_pick_id AND j.status = 'ready'
+    RETURNING j.* INTO v_job;
+    -- A concurrent change (a cancel, say) took the job first: pick again.
+    CONTINUE WHEN NOT FOUND;
+    v_jobs := v_jobs || v_job;
+    v_q_inflight := v_q_inflight + 1;
+    IF q.rate_max IS NOT NULL THEN
+      INSERT INTO {{schema}}.flow_starts (queue, scope, started_at) VALUES (p_queue, '{queue}', p_now);
+      v_q_starts := v_q_starts + 1;
+    END IF;
+    IF v_pick_rated THEN
+      INSERT INTO {{schema}}.flow_starts (queue, scope, started_at) VALUES (p_queue, v_pick_group, p_now);
+    END IF;
+    IF v_pick_group = '' THEN
+      IF v_grouped THEN
+        v_none_served := nextval('{{schema}}.ready_position');
+        INSERT INTO {{schema}}.flow_groups AS g (queue, group_name, served_at) VALUES (p_queue, '', v_none_served)
+        ON CONFLICT (queue, group_name) DO UPDATE SET served_at = excluded.served_at;
+      END IF;
+    ELSE
+      UPDATE {{schema}}.flow_groups SET turn = CASE
+        WHEN EXISTS (SELECT 1 FROM {{schema}}.jobs WHERE queue = p_queue AND status = 'ready' AND group_name = v_pick_group)
+        THEN nextval('{{schema}}.ready_position') END
+      WHERE queue = p_queue AND group_name = v_pick_group;
+    END IF;
+  END LOOP;
+
+  v_next := least(v_next,
+    (SELECT min(run_at) FROM {{schema}}.jobs WHERE queue = p_queue AND status = 'scheduled' AND run_at > p_now),
+    (SELECT min(lease_expires_at) FROM {{schema}}.jobs WHERE queue = p_queue AND status = 'inflight' AND lease_expires_at > p_now),
+    CASE WHEN cardinality(v_jobs) > 0 THEN p_now + p_lease_ms END,
+    -- A bounded step left due work behind: the caller comes straight back.
+    CASE WHEN v_more_due THEN p_now END);
+  next_due_at := v_next;
+  IF cardinality(v_jobs) = 0 THEN
+    job := NULL;
+    RETURN NEXT;
+    RETURN;
+  END IF;
+  FOREACH v_job IN ARRAY v_jobs LOOP
+    job := v_job;
+    RETURN NEXT;
+  END LOOP;
+END
+$fn$;
