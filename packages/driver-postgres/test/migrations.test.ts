@@ -3,6 +3,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { PostgresDriver, SCHEMA_VERSION, SchemaVersionError } from '../src/index.js';
 import v001 from '../src/sql/migrations/001-jobs.sql';
+import v002 from '../src/sql/migrations/002-schedules.sql';
 import { databaseUrl, dropSchema, fileSchema, newJob, SKIP_POSTGRES, T0, uniqueQueue, usePostgresFile } from './support/postgres-env.js';
 
 describe.skipIf(SKIP_POSTGRES)('schema and migrations', () => {
@@ -56,6 +57,44 @@ describe.skipIf(SKIP_POSTGRES)('schema and migrations', () => {
       const made = newJob(queue, { schedule: 'nightly', scheduledFor: T0 });
       await driver.enqueue(made, T0);
       expect(await driver.inspect({ queue, id: made.id })).toMatchObject({ schedule: 'nightly', scheduledFor: T0 });
+      await driver.close();
+    } finally {
+      await dropSchema(file.pool, schema);
+    }
+  });
+
+  it('a_version_2_schema_with_waiting_running_and_scheduled_jobs_upgrades_and_they_keep_working', async () => {
+    const schema = fileSchema('upgrade2');
+    const queue = uniqueQueue();
+    try {
+      await file.pool.query(`CREATE SCHEMA "${schema}"`);
+      await file.pool.query(`CREATE TABLE "${schema}".schema_version (version integer PRIMARY KEY, applied_at bigint NOT NULL)`);
+      await file.pool.query(v001.replaceAll('{{schema}}', `"${schema}"`));
+      await file.pool.query(v002.replaceAll('{{schema}}', `"${schema}"`));
+      await file.pool.query(`INSERT INTO "${schema}".schema_version (version, applied_at) VALUES (1, $1), (2, $1)`, [T0]);
+      await file.pool.query(`INSERT INTO "${schema}".queues (name) VALUES ($1)`, [queue]);
+      // Two waiting jobs (the second released to the head), one running, one scheduled, as version 2 stored them.
+      await file.pool.query(
+        `INSERT INTO "${schema}".jobs (queue, id, type, payload, created_at, max_attempts, status, position, run_at, lease_token, lease_expires_at)
+         VALUES ($1, 'a-ready', 't', '\\x01', $2, 3, 'ready', nextval('"${schema}".ready_position'), NULL, NULL, NULL),
+                ($1, 'b-released', 't', '\\x01', $2, 3, 'ready', nextval('"${schema}".release_position'), NULL, 'old', NULL),
+                ($1, 'c-running', 't', '\\x01', $2, 3, 'inflight', NULL, NULL, 'tok', $2 + 60000),
+                ($1, 'd-scheduled', 't', '\\x01', $2, 3, 'scheduled', NULL, $2 + 10, NULL, NULL)`,
+        [queue, T0],
+      );
+      const driver = await PostgresDriver.connect({ connectionString: databaseUrl(), schema });
+      const { rows } = await file.pool.query(`SELECT version FROM "${schema}".schema_version ORDER BY version`);
+      expect(rows.map((row) => row.version)).toEqual([1, 2, 3]);
+      await driver.ack({ queue, jobId: 'c-running', token: 'tok', expiresAt: T0 + 60_000 }, T0 + 1);
+      const order = await driver.reserve({ queue, limit: 5, leaseMs: 1_000, now: T0 + 20 });
+      expect(order.jobs.map((reserved) => reserved.job.id)).toEqual(['b-released', 'a-ready', 'd-scheduled']);
+      expect(order.jobs[0]?.job).not.toHaveProperty('priority');
+      expect(order.jobs[0]?.job).not.toHaveProperty('group');
+      expect(await driver.counts(queue)).toMatchObject({ inflight: 3, done: 1 });
+      // The old queue takes flow control from here on.
+      await driver.enqueue(newJob(queue, { group: 'g', priority: -1 }), T0 + 30);
+      await driver.setQueueLimits(queue, { concurrency: 4 });
+      expect((await driver.reserve({ queue, limit: 5, leaseMs: 1_000, now: T0 + 40 })).jobs.map((r) => r.job.group)).toEqual(['g']);
       await driver.close();
     } finally {
       await dropSchema(file.pool, schema);
