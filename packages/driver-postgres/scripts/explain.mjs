@@ -1,5 +1,7 @@
 // Prints the plans of reserve and ack on a large table, as docs/postgres.md
-// shows them. Usage (from packages/driver-postgres, after `pnpm build`):
+// shows them, and those of the flow reserve's statements (through
+// auto_explain, whose plans of the statements inside reserve_flow come back
+// as notices; it needs a role that may LOAD it). Usage (from packages/driver-postgres, after `pnpm build`):
 //   DATABASE_URL=postgres://root@127.0.0.1:5432/test node scripts/explain.mjs [jobs]
 // It works in a schema of its own (th_explain) and drops it at the end.
 import { readFileSync } from 'node:fs';
@@ -40,8 +42,52 @@ try {
     console.log(`-- ${title}\n${rows.map((row) => row['QUERY PLAN']).join('\n')}\n`);
   };
   await show(`reserve: 10 jobs from the head of a queue of ${jobs} ready jobs`, sql('reserve'), ['big', now, 10, 30000, 1000]);
-  await show('ack: one lease', sql('ack'), [['big'], ['f00000000001'], ['t1'], now, [null]]);
+  await show('ack: one lease', sql('ack'), [['big'], ['f00000000001'], ['t1'], now, [null], 1000, null, 1000]);
+
+  // Flow control: a queue of `jobs` ready jobs spread over 1,000 groups, 1% of them with a priority,
+  // 10,000 in flight, a queue rate and a group concurrency limit.
+  await client.query(
+    `INSERT INTO "${schema}".jobs (queue, id, type, payload, created_at, max_attempts, status, position, group_name, priority)
+     SELECT 'flow', lpad(g::text, 12, '0'), 'load', '\\x00', 0, 3, 'ready', nextval('"${schema}".ready_position'),
+       'tenant-' || (g % 1000), CASE WHEN g % 100 = 0 THEN g % 7 - 3 END
+     FROM generate_series(1, $1) AS g`,
+    [jobs],
+  );
+  await client.query(
+    `INSERT INTO "${schema}".jobs (queue, id, type, payload, created_at, max_attempts, status, lease_token, lease_expires_at, group_name)
+     SELECT 'flow', 'f' || lpad(g::text, 11, '0'), 'load', '\\x00', 0, 3, 'inflight', 't' || g, 2000000000000 + g, 'tenant-' || (g % 1000)
+     FROM generate_series(1, 10000) AS g`,
+  );
+  await client.query(
+    `INSERT INTO "${schema}".queues (name, flow, rate_max, rate_per_ms, group_concurrency, wake_on_free) VALUES ('flow', true, 100000, 1000, 20, true)`,
+  );
+  await client.query(
+    `INSERT INTO "${schema}".flow_groups (queue, group_name, turn) SELECT 'flow', 'tenant-' || g, g FROM generate_series(0, 999) AS g`,
+  );
+  await client.query(`ANALYZE "${schema}".jobs`);
+  await client.query(`ANALYZE "${schema}".flow_groups`);
+  const notices = [];
+  client.on('notice', (notice) => notices.push(notice.message));
+  await client.query("LOAD 'auto_explain'");
+  await client.query(
+    "SET auto_explain.log_min_duration = 0; SET auto_explain.log_analyze = on; SET auto_explain.log_timing = off; SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = 'notice'",
+  );
+  await client.query('BEGIN');
+  const started = performance.now();
+  await client.query(sql('reserve-flow'), ['flow', now, 10, 30000, 1000]);
+  const elapsed = performance.now() - started;
+  await client.query('ROLLBACK');
+  await client.query('SET auto_explain.log_min_duration = -1');
+  console.log(`-- flow reserve: 10 jobs of a queue of ${jobs} ready jobs in 1000 groups (${elapsed.toFixed(1)} ms round trip under auto_explain)`);
+  const seen = new Set();
+  for (const message of notices) {
+    const key = message.split('\n').find((line) => line.startsWith('Query Text:'));
+    if (seen.has(key)) continue;
+    seen.add(key);
+    console.log(`${message}\n`);
+  }
 } finally {
+  await client.query('ROLLBACK').catch(() => undefined);
   await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await client.end();
 }

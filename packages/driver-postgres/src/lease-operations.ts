@@ -83,6 +83,7 @@ export class LeaseOperations {
       clipErrorText(update.reason),
       ERROR_HISTORY_SIZE,
     ]);
+    if (outcome.changed && Number(outcome.row.flow_wakes) > 0) this.ctx.waiters.wake(lease.queue);
     if (outcome.changed) await this.afterOutcome(lease, outcome.row.new_status, now);
   }
 
@@ -157,11 +158,13 @@ export class LeaseOperations {
     now: number,
     results: readonly (Uint8Array | undefined)[],
   ): Promise<BatchOutcome<void>[]> {
-    const { outcomes, finished, retentionMore } = await this.writes.ack(operation, leases, now, results, this.doneRules);
+    const { outcomes, finished, retentionMore, slotsWoken } = await this.writes.ack(operation, leases, now, results, this.doneRules);
     const trims = new Map<string, { queue: string; status: 'done' | 'cancelled' }>();
     for (const job of finished) {
       void this.ctx.finishWaiters.recheck(job.queue, job.id);
       trims.set(`${job.status} ${job.queue}`, { queue: job.queue, status: job.status });
+      // A freed slot of a limited queue with work waiting: this driver's waiters too (others hear the statement's notice).
+      if (slotsWoken) this.ctx.waiters.wake(job.queue);
     }
     if (retentionMore) {
       for (const { queue, status } of trims.values()) await trimFinished(this.ctx.db, this.ctx.retention, queue, status, now);

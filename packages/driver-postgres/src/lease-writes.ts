@@ -66,9 +66,10 @@ export class LeaseWrites {
     now: number,
     results: readonly (Uint8Array | undefined)[],
     rules: DoneRules,
-  ): Promise<{ outcomes: BatchOutcome<void>[]; finished: AckedJob[]; retentionMore: boolean }> {
+  ): Promise<{ outcomes: BatchOutcome<void>[]; finished: AckedJob[]; retentionMore: boolean; slotsWoken: boolean }> {
     const finished: AckedJob[] = [];
     let retentionMore = false;
+    let slotsWoken = false;
     const outcomes = await this.batch(
       operation,
       this.db.sql.ack,
@@ -88,12 +89,13 @@ export class LeaseWrites {
       ],
       async (row, lease): Promise<Error | undefined | { value: undefined }> => {
         if (row.retention_more) retentionMore = true;
+        if (Number(row.flow_wakes) > 0) slotsWoken = true;
         if (!row.changed) return this.unchangedError(row, lease, now, 'done');
         finished.push({ queue: lease.queue, id: lease.jobId, status: row.new_status === 'cancelled' ? 'cancelled' : 'done' });
         return undefined;
       },
     );
-    return { outcomes, finished, retentionMore };
+    return { outcomes, finished, retentionMore, slotsWoken };
   }
 
   /** Extends every lease in one statement; one outcome per lease, marked when a cancel was requested. */

@@ -36,6 +36,26 @@ describe.skipIf(SKIP_POSTGRES)('flow control on PostgreSQL', () => {
     }
   });
 
+  it('jobs_without_a_group_take_a_turn_and_a_big_group_holds_back_no_small_one', async () => {
+    const driver = await file.driver();
+    const mixed = uniqueQueue();
+    await driver.enqueueMany(
+      [undefined, undefined, 'A', 'A', undefined, 'B'].map((group) => newJob(mixed, group === undefined ? {} : { group })),
+      T0,
+    );
+    expect(groupsOf(await driver.reserve({ queue: mixed, limit: 6, leaseMs: LEASE, now: T0 }))).toEqual(['-', 'A', 'B', '-', 'A', '-']);
+
+    const queue = uniqueQueue();
+    await driver.enqueueMany(Array.from({ length: 1_000 }, () => newJob(queue, { group: 'big' })), T0);
+    const small = Array.from({ length: 10 }, (_, i) => `small-${i}`);
+    await driver.enqueueMany(
+      small.flatMap((group) => Array.from({ length: 10 }, () => newJob(queue, { group }))),
+      T0,
+    );
+    const first = groupsOf(await driver.reserve({ queue, limit: 11, leaseMs: LEASE, now: T0 }));
+    expect(new Set(first)).toEqual(new Set(['big', ...small]));
+  });
+
   it('priority_orders_within_a_group_and_a_released_job_heads_its_priority', async () => {
     const driver = await file.driver();
     const queue = uniqueQueue();

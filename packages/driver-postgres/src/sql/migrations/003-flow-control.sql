@@ -19,8 +19,9 @@ ALTER TABLE {{schema}}.jobs
 DROP INDEX {{schema}}.jobs_ready;
 CREATE INDEX jobs_ready ON {{schema}}.jobs (queue, position)
   WHERE status = 'ready' AND priority IS NULL AND group_name IS NULL;
--- Jobs with a priority or a group, by group, then priority, then position.
-CREATE INDEX jobs_ready_flow ON {{schema}}.jobs (queue, group_name, (coalesce(priority, 0)), position)
+-- Jobs with a priority or a group, by group ('' for none: an equality keeps
+-- the index order), then priority, then position.
+CREATE INDEX jobs_ready_flow ON {{schema}}.jobs (queue, (coalesce(group_name, '')), (coalesce(priority, 0)), position)
   WHERE status = 'ready' AND (priority IS NOT NULL OR group_name IS NOT NULL);
 -- A group's jobs in flight, for its concurrency limit and groupState.
 CREATE INDEX jobs_inflight_group ON {{schema}}.jobs (queue, group_name, lease_expires_at)
@@ -137,8 +138,7 @@ DECLARE
   v_rper bigint;
   v_count integer;
   v_pick_id text;
-  v_pick_group text;
-  v_pick_rated boolean;
+  v_round integer;
   v_tries integer := 0;
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtextextended(p_channel || ' flow ' || p_queue, 0));
@@ -219,22 +219,13 @@ BEGIN
     v_q_starts := {{schema}}.flow_starts_in_window(p_queue, '{queue}', p_now, q.rate_per_ms);
   END IF;
 
+  -- Rounds: each takes the groups in turn order once (a served group moves
+  -- to the tail, behind every group of this round), so a round hands out what
+  -- as many reserves of limit 1 would, in the same order.
+  <<rounds>>
   WHILE cardinality(v_jobs) < p_limit AND v_tries < p_limit + 100 LOOP
     v_tries := v_tries + 1;
-    IF q.held_until IS NOT NULL AND q.held_until > p_now THEN
-      IF EXISTS (SELECT 1 FROM {{schema}}.jobs WHERE queue = p_queue AND status = 'ready') THEN
-        v_next := least(v_next, q.held_until);
-      END IF;
-      EXIT;
-    END IF;
-    EXIT WHEN q.concurrency IS NOT NULL AND v_q_inflight >= q.concurrency;
-    IF q.rate_max IS NOT NULL AND v_q_starts >= q.rate_max THEN
-      IF EXISTS (SELECT 1 FROM {{schema}}.jobs WHERE queue = p_queue AND status = 'ready') THEN
-        v_next := least(v_next, {{schema}}.flow_reopens_at(p_queue, '{queue}', p_now, q.rate_max, q.rate_per_ms, v_q_starts));
-      END IF;
-      EXIT;
-    END IF;
-
+    v_round := 0;
     -- The head of the jobs without a group: priority 0 from jobs_ready, others from jobs_ready_flow.
     v_none_id := NULL;
     v_none_key := NULL;
@@ -246,7 +237,8 @@ BEGIN
          ORDER BY position LIMIT 1)
         UNION ALL
         (SELECT id, priority, position FROM {{schema}}.jobs
-         WHERE queue = p_queue AND status = 'ready' AND priority IS NOT NULL AND group_name IS NULL
+         WHERE queue = p_queue AND status = 'ready' AND (priority IS NOT NULL OR group_name IS NOT NULL)
+           AND coalesce(group_name, '') = ''
          ORDER BY coalesce(priority, 0), position LIMIT 1)
       ) AS heads
     ) AS h
@@ -257,7 +249,6 @@ BEGIN
       v_none_key := greatest(v_none_key, v_none_served);
     END IF;
 
-    v_pick_id := NULL;
     FOR v_cand IN
       SELECT g.group_name, g.turn, g.paused, g.held_until, g.concurrency, g.rate_max, g.rate_per_ms
       FROM {{schema}}.flow_groups g
@@ -267,12 +258,26 @@ BEGIN
       WHERE v_none_id IS NOT NULL
       ORDER BY 2
     LOOP
+      EXIT rounds WHEN cardinality(v_jobs) >= p_limit;
+      -- The queue's own hold and limits stop the whole reserve.
+      IF q.held_until IS NOT NULL AND q.held_until > p_now THEN
+        v_next := least(v_next, q.held_until);
+        EXIT rounds;
+      END IF;
+      EXIT rounds WHEN q.concurrency IS NOT NULL AND v_q_inflight >= q.concurrency;
+      IF q.rate_max IS NOT NULL AND v_q_starts >= q.rate_max THEN
+        v_next := least(v_next, {{schema}}.flow_reopens_at(p_queue, '{queue}', p_now, q.rate_max, q.rate_per_ms, v_q_starts));
+        EXIT rounds;
+      END IF;
+
       CONTINUE WHEN v_cand.paused;
       IF v_cand.group_name = '' THEN
         v_pick_id := v_none_id;
       ELSE
+        v_pick_id := NULL;
         SELECT id INTO v_pick_id FROM {{schema}}.jobs
-        WHERE queue = p_queue AND status = 'ready' AND group_name = v_cand.group_name
+        WHERE queue = p_queue AND status = 'ready' AND (priority IS NOT NULL OR group_name IS NOT NULL)
+          AND coalesce(group_name, '') = v_cand.group_name
         ORDER BY coalesce(priority, 0), position
         LIMIT 1;
         IF v_pick_id IS NULL THEN
@@ -283,7 +288,6 @@ BEGIN
       END IF;
       IF v_cand.held_until IS NOT NULL AND v_cand.held_until > p_now THEN
         v_next := least(v_next, v_cand.held_until);
-        v_pick_id := NULL;
         CONTINUE;
       END IF;
       v_conc := coalesce(v_cand.concurrency, q.group_concurrency);
@@ -308,55 +312,53 @@ BEGIN
             LIMIT v_conc
           ) AS in_flight;
         END IF;
-        IF v_count >= v_conc THEN
-          v_pick_id := NULL;
-          CONTINUE;
-        END IF;
+        CONTINUE WHEN v_count >= v_conc;
       END IF;
       IF v_rmax IS NOT NULL THEN
         v_count := {{schema}}.flow_starts_in_window(p_queue, v_cand.group_name, p_now, v_rper);
         IF v_count >= v_rmax THEN
           v_next := least(v_next, {{schema}}.flow_reopens_at(p_queue, v_cand.group_name, p_now, v_rmax, v_rper, v_count));
-          v_pick_id := NULL;
           CONTINUE;
         END IF;
       END IF;
-      v_pick_group := v_cand.group_name;
-      v_pick_rated := v_rmax IS NOT NULL;
-      EXIT;
-    END LOOP;
-    EXIT WHEN v_pick_id IS NULL;
 
-    UPDATE {{schema}}.jobs j SET
-      status = 'inflight',
-      lease_token = gen_random_uuid()::text,
-      lease_expires_at = p_now + p_lease_ms,
-      position = NULL
-    WHERE j.queue = p_queue AND j.id = v_pick_id AND j.status = 'ready'
-    RETURNING j.* INTO v_job;
-    -- A concurrent change (a cancel, say) took the job first: pick again.
-    CONTINUE WHEN NOT FOUND;
-    v_jobs := v_jobs || v_job;
-    v_q_inflight := v_q_inflight + 1;
-    IF q.rate_max IS NOT NULL THEN
-      INSERT INTO {{schema}}.flow_starts (queue, scope, started_at) VALUES (p_queue, '{queue}', p_now);
-      v_q_starts := v_q_starts + 1;
-    END IF;
-    IF v_pick_rated THEN
-      INSERT INTO {{schema}}.flow_starts (queue, scope, started_at) VALUES (p_queue, v_pick_group, p_now);
-    END IF;
-    IF v_pick_group = '' THEN
-      IF v_grouped THEN
-        v_none_served := nextval('{{schema}}.ready_position');
-        INSERT INTO {{schema}}.flow_groups AS g (queue, group_name, served_at) VALUES (p_queue, '', v_none_served)
-        ON CONFLICT (queue, group_name) DO UPDATE SET served_at = excluded.served_at;
+      UPDATE {{schema}}.jobs j SET
+        status = 'inflight',
+        lease_token = gen_random_uuid()::text,
+        lease_expires_at = p_now + p_lease_ms,
+        position = NULL
+      WHERE j.queue = p_queue AND j.id = v_pick_id AND j.status = 'ready'
+      RETURNING j.* INTO v_job;
+      -- A concurrent change (a cancel, say) took the job first: the next round looks again.
+      CONTINUE WHEN NOT FOUND;
+      v_jobs := v_jobs || v_job;
+      v_round := v_round + 1;
+      v_q_inflight := v_q_inflight + 1;
+      IF q.rate_max IS NOT NULL THEN
+        INSERT INTO {{schema}}.flow_starts (queue, scope, started_at) VALUES (p_queue, '{queue}', p_now);
+        v_q_starts := v_q_starts + 1;
       END IF;
-    ELSE
-      UPDATE {{schema}}.flow_groups SET turn = CASE
-        WHEN EXISTS (SELECT 1 FROM {{schema}}.jobs WHERE queue = p_queue AND status = 'ready' AND group_name = v_pick_group)
-        THEN nextval('{{schema}}.ready_position') END
-      WHERE queue = p_queue AND group_name = v_pick_group;
-    END IF;
+      IF v_rmax IS NOT NULL THEN
+        INSERT INTO {{schema}}.flow_starts (queue, scope, started_at) VALUES (p_queue, v_cand.group_name, p_now);
+      END IF;
+      IF v_cand.group_name = '' THEN
+        IF v_grouped THEN
+          v_none_served := nextval('{{schema}}.ready_position');
+          INSERT INTO {{schema}}.flow_groups AS g (queue, group_name, served_at) VALUES (p_queue, '', v_none_served)
+          ON CONFLICT (queue, group_name) DO UPDATE SET served_at = excluded.served_at;
+        END IF;
+      ELSE
+        UPDATE {{schema}}.flow_groups SET turn = CASE
+          WHEN EXISTS (
+            SELECT 1 FROM {{schema}}.jobs
+            WHERE queue = p_queue AND status = 'ready' AND (priority IS NOT NULL OR group_name IS NOT NULL)
+              AND coalesce(group_name, '') = v_cand.group_name
+          )
+          THEN nextval('{{schema}}.ready_position') END
+        WHERE queue = p_queue AND group_name = v_cand.group_name;
+      END IF;
+    END LOOP;
+    EXIT WHEN v_round = 0;
   END LOOP;
 
   v_next := least(v_next,
