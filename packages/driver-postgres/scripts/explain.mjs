@@ -79,6 +79,18 @@ try {
   await client.query('ROLLBACK');
   await client.query('SET auto_explain.log_min_duration = -1');
   console.log(`-- flow reserve: 10 jobs of a queue of ${jobs} ready jobs in 1000 groups (${elapsed.toFixed(1)} ms round trip under auto_explain)`);
+  const timed = async (text, values) => {
+    const runs = [];
+    for (let i = 0; i < 7; i++) {
+      await client.query('BEGIN');
+      const { rows } = await client.query(`EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) ${text}`, values);
+      await client.query('ROLLBACK');
+      const line = rows.map((row) => row['QUERY PLAN']).find((l) => l.startsWith('Execution Time'));
+      runs.push(Number(line.replace(/[^0-9.]/g, '')));
+    }
+    return runs.sort((a, b) => a - b)[3].toFixed(2);
+  };
+  console.log(`-- execution time, median of 7 (no auto_explain): flow reserve of 10: ${await timed(sql('reserve-flow'), ['flow', now, 10, 30000, 1000])} ms; of 1: ${await timed(sql('reserve-flow'), ['flow', now, 1, 30000, 1000])} ms; plain reserve of 10: ${await timed(sql('reserve'), ['big', now, 10, 30000, 1000])} ms\n`);
   const seen = new Set();
   for (const message of notices) {
     const key = message.split('\n').find((line) => line.startsWith('Query Text:'));

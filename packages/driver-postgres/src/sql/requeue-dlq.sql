@@ -41,7 +41,12 @@ moved AS (
 ),
 group_joins AS (
   INSERT INTO {{schema}}.flow_groups AS g (queue, group_name, turn)
-  SELECT $1, group_name, min(position) FROM moved WHERE group_name IS NOT NULL AND position IS NOT NULL GROUP BY group_name
+  SELECT $1, r.group_name, r.position
+  FROM (
+    SELECT group_name, min(position) AS position FROM moved
+    WHERE group_name IS NOT NULL AND position IS NOT NULL GROUP BY group_name
+  ) AS r,
+    LATERAL (SELECT pg_advisory_xact_lock(hashtextextended({{channel}} || ' flow ' || $1, 0))) AS queue_lock
   ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn WHERE g.turn IS NULL
 ),
 wake_ups AS (

@@ -30,7 +30,9 @@ retried AS (
 ),
 group_join AS (
   INSERT INTO {{schema}}.flow_groups AS g (queue, group_name, turn)
-  SELECT $1, group_name, position FROM retried WHERE group_name IS NOT NULL AND new_status = 'ready'
+  SELECT $1, r.group_name, r.position
+  FROM (SELECT group_name, position FROM retried WHERE group_name IS NOT NULL AND new_status = 'ready') AS r,
+    LATERAL (SELECT pg_advisory_xact_lock(hashtextextended({{channel}} || ' flow ' || $1, 0))) AS queue_lock
   ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn WHERE g.turn IS NULL
 ),
 notices AS (

@@ -21,8 +21,9 @@ held AS (
 ),
 group_hold AS (
   INSERT INTO {{schema}}.flow_groups AS g (queue, group_name, turn, held_until)
-  SELECT $1, group_name, CASE WHEN new_status = 'ready' THEN nextval('{{schema}}.ready_position') END, $5::bigint
-  FROM held WHERE group_name IS NOT NULL
+  SELECT $1, r.group_name, CASE WHEN r.new_status = 'ready' THEN nextval('{{schema}}.ready_position') END, $5::bigint
+  FROM (SELECT group_name, new_status FROM held WHERE group_name IS NOT NULL) AS r,
+    LATERAL (SELECT pg_advisory_xact_lock(hashtextextended({{channel}} || ' flow ' || $1, 0))) AS queue_lock
   ON CONFLICT (queue, group_name) DO UPDATE SET
     held_until = greatest(g.held_until, excluded.held_until),
     turn = coalesce(g.turn, excluded.turn)
