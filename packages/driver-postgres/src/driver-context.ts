@@ -11,6 +11,12 @@ export interface DriverContext {
   readonly waiters: WorkWaiters;
   /** This driver's pending waitForFinish calls: a write that finishes or deletes a job has them read it again. */
   readonly finishWaiters: FinishWaiters;
+  /**
+   * Queues this driver has seen using flow control (their flag is never
+   * cleared): reserve goes straight to the flow statement, and acks send the
+   * variant that wakes workers when a limited slot frees.
+   */
+  readonly flowQueues: Set<string>;
   /** Throws DriverClosedError after close. */
   assertOpen(operation: string): void;
   /** Stores validated jobs as enqueue does (an existing id or key is left alone) and wakes the queues that got one. */

@@ -158,7 +158,8 @@ export class LeaseOperations {
     now: number,
     results: readonly (Uint8Array | undefined)[],
   ): Promise<BatchOutcome<void>[]> {
-    const { outcomes, finished, retentionMore, slotsWoken } = await this.writes.ack(operation, leases, now, results, this.doneRules);
+    const flow = leases.some((lease) => this.ctx.flowQueues.has(lease.queue));
+    const { outcomes, finished, retentionMore, slotsWoken } = await this.writes.ack(operation, leases, now, results, this.doneRules, flow);
     const trims = new Map<string, { queue: string; status: 'done' | 'cancelled' }>();
     for (const job of finished) {
       void this.ctx.finishWaiters.recheck(job.queue, job.id);

@@ -66,13 +66,14 @@ export class LeaseWrites {
     now: number,
     results: readonly (Uint8Array | undefined)[],
     rules: DoneRules,
+    flow: boolean,
   ): Promise<{ outcomes: BatchOutcome<void>[]; finished: AckedJob[]; retentionMore: boolean; slotsWoken: boolean }> {
     const finished: AckedJob[] = [];
     let retentionMore = false;
     let slotsWoken = false;
     const outcomes = await this.batch(
       operation,
-      this.db.sql.ack,
+      flow ? this.db.sql.ackFlow : this.db.sql.ack,
       leases,
       (unique, firstIndex) => [
         unique.map((lease) => lease.queue),

@@ -106,7 +106,7 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
    * Queues seen using flow control (queues.flow, which is never cleared):
    * reserve goes straight to the flow statement for them. For any other
    * queue the plain statement reads the flag in its own snapshot and hands
-   * out nothing when it is set, so this knowledge is never stale.
+   * out nothing when it is set, so this knowledge never lets a limit slip.
    */
   private readonly flowQueues = new Set<string>();
   private ownsPool = false;
@@ -137,6 +137,7 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
       retention: this.retention,
       waiters: this.waiters,
       finishWaiters: this.finishWaiters,
+      flowQueues: this.flowQueues,
       assertOpen: (operation) => this.assertOpen(operation),
       store: (operation, jobs, now) => this.enqueues.store(operation, jobs, now),
       jobFinished: (queue, id, status, now) => this.jobFinished(queue, id, status, now),

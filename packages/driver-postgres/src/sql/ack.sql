@@ -9,9 +9,11 @@
 -- newest (ended_at = now); one the count rule would remove at once is
 -- deleted instead of updated. Every lease's state before the statement comes
 -- back, so the caller can name the error of one that changed nothing, and
--- `retention_more` says a step bound was reached (the caller trims on). In
--- a queue with a concurrency limit (queues.wake_on_free) and ready work, the
--- freed slots wake the workers.
+-- `retention_more` says a step bound was reached (the caller trims on).
+-- The lines between the flow-control markers are kept only in the variant
+-- the driver sends for queues that use flow control (ack.ts): in a queue
+-- with a concurrency limit (queues.wake_on_free) and ready work, the freed
+-- slots wake the workers. The plain variant is the statement without them.
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $5::bytea[]) WITH ORDINALITY AS i(queue, id, token, result, ord)
 ),
@@ -128,16 +130,20 @@ finish_notices AS (
 ),
 changes AS (
   SELECT ord, new_status FROM acked UNION ALL SELECT ord, new_status FROM acked_removed
-),
-flow_wakes AS (
+)
+-- flow-control:begin
+, flow_wakes AS (
   SELECT pg_notify({{channel}}, 'w ' || q.name)
   FROM (SELECT DISTINCT queue FROM acked UNION SELECT queue FROM acked_removed) AS a
   JOIN {{schema}}.queues q ON q.name = a.queue
   WHERE q.wake_on_free AND EXISTS (SELECT 1 FROM {{schema}}.jobs r WHERE r.queue = q.name AND r.status = 'ready')
 )
+-- flow-control:end
 SELECT b.ord, b.status, b.lease_token, b.lease_expires_at, c.ord IS NOT NULL AS changed, c.new_status,
   (SELECT count(*) FROM finish_notices) AS finish_notices,
+-- flow-control:begin
   (SELECT count(*) FROM flow_wakes) AS flow_wakes,
+-- flow-control:end
   EXISTS (
     SELECT 1 FROM finishing f
     WHERE (SELECT count(*) FROM past_count_candidates c WHERE c.queue = f.queue AND c.status = f.status) >= f.acking + $8::bigint

@@ -1,4 +1,4 @@
-import { ack } from './ack.js';
+import { ack, ackFlow } from './ack.js';
 import { cancel } from './cancel.js';
 import { counts } from './counts.js';
 import { enqueue } from './enqueue.js';
@@ -25,6 +25,7 @@ import { watch } from './watch.js';
 
 const DEFINITIONS = {
   ack,
+  ackFlow,
   cancel,
   counts,
   enqueue,
