@@ -219,6 +219,26 @@ describe.skipIf(SKIP_POSTGRES)('flow control on PostgreSQL', () => {
     expect((await driver.flowState(queue)).limits).toEqual({});
   });
 
+  it('purge_cancel_and_remove_keep_turns_and_counts_consistent', async () => {
+    const driver = await file.driver();
+    const queue = uniqueQueue();
+    await driver.setGroupLimits(queue, { concurrency: 1 });
+    const plain = Array.from({ length: 3 }, () => newJob(queue));
+    const grouped = ['a', 'a', 'b', 'b', 'c'].map((group, i) => newJob(queue, { group, priority: i % 2 === 0 ? 0 : -1 }));
+    await driver.enqueueMany([...plain, ...grouped], T0);
+    const first = await driver.reserve({ queue, limit: 10, leaseMs: LEASE, now: T0 });
+    // One per group (concurrency 1 each, the jobs without a group count as one group).
+    expect(groupsOf(first).sort()).toEqual(['-', 'a', 'b', 'c']);
+    await driver.cancel({ queue, id: grouped[2]?.id as string }, { now: T0 + 1 });
+    expect(await driver.purge(queue, { status: 'ready' })).toBe(3);
+    expect((await driver.counts(queue)).ready).toBe(0);
+    expect((await driver.groupState(queue, 'a')).inflight).toBe(1);
+    for (const reserved of first.jobs) await driver.ack(reserved.lease, T0 + 2);
+    expect((await driver.groupState(queue, 'a')).inflight).toBe(0);
+    await driver.enqueueMany([newJob(queue, { group: 'c' }), newJob(queue, { group: 'a' }), newJob(queue)], T0 + 3);
+    expect(groupsOf(await driver.reserve({ queue, limit: 10, leaseMs: LEASE, now: T0 + 3 }))).toEqual(['c', 'a', '-']);
+  });
+
   it('an_ack_that_frees_a_slot_wakes_a_waiting_driver', async () => {
     const worker = await file.driver();
     const other = await file.driver();

@@ -49,7 +49,8 @@ group_joins AS (
   WHERE i.group_name IS NOT NULL
   GROUP BY i.queue, i.group_name
   ORDER BY i.queue, i.group_name
-  ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn WHERE g.turn IS NULL AND excluded.turn IS NOT NULL
+  ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn
+  WHERE excluded.turn IS NOT NULL AND (g.turn IS NULL OR NOT {{schema}}.flow_group_has_ready(g.queue, g.group_name))
 ),
 wake_ups AS (
   SELECT pg_notify({{channel}}, 'w ' || queue) FROM (SELECT DISTINCT queue FROM inserted) AS woken

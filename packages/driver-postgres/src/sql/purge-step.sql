@@ -1,15 +1,38 @@
 -- One bounded step of purge: deletes at most $6 jobs of queue $1 in status
 -- $2, of type $3 when given, and with $4 (olderThanMs) only those that
 -- reached the status more than $4 ms before now $5 (finish, failure or
--- cancel time; createdAt for ready and scheduled). Oldest first.
-WITH picked AS (
+-- cancel time; createdAt for ready and scheduled). Oldest first, except
+-- that ready jobs with a priority or group go after the others, in the
+-- flow order (each part an index range: jobs_ready, jobs_ready_flow).
+WITH plain_ready AS (
   SELECT id FROM {{schema}}.jobs
-  WHERE queue = $1 AND status = $2::text
+  WHERE queue = $1 AND $2::text = 'ready' AND status = 'ready' AND priority IS NULL AND group_name IS NULL
+    AND ($3::text IS NULL OR type = $3::text)
+    AND ($4::bigint IS NULL OR $5::bigint - created_at > $4::bigint)
+  ORDER BY position
+  LIMIT $6
+  FOR UPDATE SKIP LOCKED
+),
+flow_ready AS (
+  SELECT id FROM {{schema}}.jobs
+  WHERE queue = $1 AND $2::text = 'ready' AND status = 'ready' AND (priority IS NOT NULL OR group_name IS NOT NULL)
+    AND ($3::text IS NULL OR type = $3::text)
+    AND ($4::bigint IS NULL OR $5::bigint - created_at > $4::bigint)
+  ORDER BY coalesce(group_name, ''), coalesce(priority, 0), position
+  LIMIT $6 - (SELECT count(*) FROM plain_ready)
+  FOR UPDATE SKIP LOCKED
+),
+others AS (
+  SELECT id FROM {{schema}}.jobs
+  WHERE queue = $1 AND $2::text <> 'ready' AND status = $2::text
     AND ($3::text IS NULL OR type = $3::text)
     AND ($4::bigint IS NULL OR $5::bigint - coalesce(ended_at, created_at) > $4::bigint)
   ORDER BY position, CASE WHEN $2::text = 'scheduled' THEN run_at END, ended_at, id
   LIMIT $6
   FOR UPDATE SKIP LOCKED
+),
+picked AS (
+  SELECT id FROM plain_ready UNION ALL SELECT id FROM flow_ready UNION ALL SELECT id FROM others
 ),
 removed AS (
   DELETE FROM {{schema}}.jobs j USING picked p

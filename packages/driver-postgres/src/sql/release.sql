@@ -23,7 +23,8 @@ group_join AS (
   SELECT $1, r.group_name, nextval('{{schema}}.ready_position')
   FROM (SELECT group_name FROM released WHERE group_name IS NOT NULL AND new_status = 'ready') AS r,
     LATERAL (SELECT pg_advisory_xact_lock(hashtextextended({{channel}} || ' flow ' || $1, 0))) AS queue_lock
-  ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn WHERE g.turn IS NULL
+  ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn
+  WHERE g.turn IS NULL OR NOT {{schema}}.flow_group_has_ready(g.queue, g.group_name)
 ),
 notices AS (
   SELECT pg_notify({{channel}}, CASE WHEN new_status = 'cancelled' THEN 'f ' || $1 || ' ' || $2 ELSE 'w ' || $1 END)

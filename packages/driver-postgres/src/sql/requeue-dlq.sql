@@ -47,7 +47,8 @@ group_joins AS (
     WHERE group_name IS NOT NULL AND position IS NOT NULL GROUP BY group_name
   ) AS r,
     LATERAL (SELECT pg_advisory_xact_lock(hashtextextended({{channel}} || ' flow ' || $1, 0))) AS queue_lock
-  ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn WHERE g.turn IS NULL
+  ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn
+  WHERE g.turn IS NULL OR NOT {{schema}}.flow_group_has_ready(g.queue, g.group_name)
 ),
 wake_ups AS (
   SELECT pg_notify({{channel}}, 'w ' || $1) WHERE EXISTS (SELECT 1 FROM moved)

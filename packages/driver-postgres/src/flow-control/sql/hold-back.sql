@@ -26,7 +26,7 @@ group_hold AS (
     LATERAL (SELECT pg_advisory_xact_lock(hashtextextended({{channel}} || ' flow ' || $1, 0))) AS queue_lock
   ON CONFLICT (queue, group_name) DO UPDATE SET
     held_until = greatest(g.held_until, excluded.held_until),
-    turn = coalesce(g.turn, excluded.turn)
+    turn = CASE WHEN g.turn IS NULL OR NOT {{schema}}.flow_group_has_ready(g.queue, g.group_name) THEN excluded.turn ELSE g.turn END
 ),
 queue_hold AS (
   UPDATE {{schema}}.queues SET held_until = greatest(held_until, $5::bigint), flow = true

@@ -28,7 +28,8 @@ group_join AS (
   SELECT $1, r.group_name, r.position
   FROM (SELECT group_name, position FROM snoozed WHERE group_name IS NOT NULL AND new_status = 'ready') AS r,
     LATERAL (SELECT pg_advisory_xact_lock(hashtextextended({{channel}} || ' flow ' || $1, 0))) AS queue_lock
-  ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn WHERE g.turn IS NULL
+  ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn
+  WHERE g.turn IS NULL OR NOT {{schema}}.flow_group_has_ready(g.queue, g.group_name)
 ),
 notices AS (
   SELECT pg_notify({{channel}}, 'w ' || $1) FROM snoozed

@@ -23,9 +23,11 @@ CREATE INDEX jobs_ready ON {{schema}}.jobs (queue, position)
 -- the index order), then priority, then position.
 CREATE INDEX jobs_ready_flow ON {{schema}}.jobs (queue, (coalesce(group_name, '')), (coalesce(priority, 0)), position)
   WHERE status = 'ready' AND (priority IS NOT NULL OR group_name IS NOT NULL);
--- A group's jobs in flight, for its concurrency limit and groupState.
-CREATE INDEX jobs_inflight_group ON {{schema}}.jobs (queue, group_name, lease_expires_at)
-  WHERE status = 'inflight' AND group_name IS NOT NULL;
+-- counts() reads (queue, status); the group after them finds a group's jobs
+-- in flight (its concurrency limit, groupState) without another index on
+-- the table (every index costs each statement's planning and each write).
+DROP INDEX {{schema}}.jobs_status;
+CREATE INDEX jobs_status ON {{schema}}.jobs (queue, status, group_name);
 
 ALTER TABLE {{schema}}.queues
   -- Set for good once the queue got a priority, a group, a limit, a paused
@@ -76,6 +78,20 @@ CREATE TABLE {{schema}}.flow_starts (
   started_at bigint NOT NULL
 );
 CREATE INDEX flow_starts_window ON {{schema}}.flow_starts (queue, scope, started_at);
+
+-- Whether a group has ready jobs in the calling statement's snapshot (so
+-- not counting the jobs the statement itself makes ready). A group that
+-- gets a ready job joins the turn order's tail when it is out of the order,
+-- or still in it without ready work (its last one was cancelled, removed or
+-- purged since reserve last looked).
+CREATE FUNCTION {{schema}}.flow_group_has_ready(p_queue text, p_group text)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT EXISTS (
+    SELECT 1 FROM {{schema}}.jobs
+    WHERE queue = p_queue AND status = 'ready' AND (priority IS NOT NULL OR group_name IS NOT NULL)
+      AND coalesce(group_name, '') = p_group
+  )
+$$;
 
 -- The moment a rate window that holds `max` starts or more lets one more
 -- start: the oldest start that must leave it, plus the window's length.
@@ -188,7 +204,8 @@ BEGIN
   joined AS (
     INSERT INTO {{schema}}.flow_groups AS g (queue, group_name, turn)
     SELECT p_queue, group_name, min(position) FROM made_ready WHERE group_name IS NOT NULL GROUP BY group_name
-    ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn WHERE g.turn IS NULL
+    ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn
+  WHERE g.turn IS NULL OR NOT {{schema}}.flow_group_has_ready(g.queue, g.group_name)
     RETURNING 1
   ),
   cancelled AS (
