@@ -156,6 +156,9 @@ DECLARE
   v_pick_id text;
   v_round integer;
   v_tries integer := 0;
+  v_room bigint;
+  v_batch {{schema}}.jobs[];
+  v_ids text[];
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtextextended(p_channel || ' flow ' || p_queue, 0));
   SELECT * INTO q FROM {{schema}}.queues WHERE name = p_queue;
@@ -234,6 +237,73 @@ BEGIN
   END IF;
   IF q.rate_max IS NOT NULL THEN
     v_q_starts := {{schema}}.flow_starts_in_window(p_queue, '{queue}', p_now, q.rate_per_ms);
+  END IF;
+
+  -- A queue without groups whose jobs without a group have no group limit
+  -- (priorities, queue limits, a queue hold only): the head of the order by
+  -- (priority, position), as many as the queue's limits leave room for, in
+  -- one statement.
+  IF NOT v_grouped AND q.group_concurrency IS NULL AND q.group_rate_max IS NULL THEN
+    v_room := p_limit;
+    IF q.concurrency IS NOT NULL THEN
+      v_room := least(v_room, q.concurrency - v_q_inflight);
+    END IF;
+    IF q.rate_max IS NOT NULL THEN
+      v_room := least(v_room, q.rate_max - v_q_starts);
+    END IF;
+    IF q.held_until IS NOT NULL AND q.held_until > p_now THEN
+      v_room := 0;
+      IF EXISTS (SELECT 1 FROM {{schema}}.jobs WHERE queue = p_queue AND status = 'ready') THEN
+        v_next := q.held_until;
+      END IF;
+    ELSIF v_room <= 0 AND q.rate_max IS NOT NULL AND v_q_starts >= q.rate_max
+      AND EXISTS (SELECT 1 FROM {{schema}}.jobs WHERE queue = p_queue AND status = 'ready') THEN
+      v_next := {{schema}}.flow_reopens_at(p_queue, '{queue}', p_now, q.rate_max, q.rate_per_ms, v_q_starts);
+    END IF;
+    IF v_room > 0 THEN
+      SELECT coalesce(array_agg(h.id ORDER BY h.prio, h.position), '{}') INTO v_ids
+      FROM (
+        SELECT id, prio, position FROM (
+          (SELECT id, 0 AS prio, position FROM {{schema}}.jobs
+           WHERE queue = p_queue AND status = 'ready' AND priority IS NULL AND group_name IS NULL
+           ORDER BY position LIMIT v_room)
+          UNION ALL
+          (SELECT id, coalesce(priority, 0), position FROM {{schema}}.jobs
+           WHERE queue = p_queue AND status = 'ready' AND (priority IS NOT NULL OR group_name IS NOT NULL)
+             AND coalesce(group_name, '') = ''
+           ORDER BY coalesce(priority, 0), position LIMIT v_room)
+        ) AS heads
+        ORDER BY prio, position
+        LIMIT v_room
+      ) AS h;
+      -- One primary-key update per job (a plan that cannot turn into a scan
+      -- of the queue); a job a concurrent change took is passed over.
+      v_batch := '{}';
+      FOREACH v_pick_id IN ARRAY v_ids LOOP
+        UPDATE {{schema}}.jobs j SET
+          status = 'inflight',
+          lease_token = gen_random_uuid()::text,
+          lease_expires_at = p_now + p_lease_ms,
+          position = NULL
+        WHERE j.queue = p_queue AND j.id = v_pick_id AND j.status = 'ready'
+        RETURNING j.* INTO v_job;
+        IF FOUND THEN
+          v_batch := v_batch || v_job;
+        END IF;
+      END LOOP;
+      v_jobs := v_batch;
+      IF q.rate_max IS NOT NULL AND cardinality(v_batch) > 0 THEN
+        INSERT INTO {{schema}}.flow_starts (queue, scope, started_at)
+        SELECT p_queue, '{queue}', p_now FROM generate_series(1, cardinality(v_batch));
+        v_q_starts := v_q_starts + cardinality(v_batch);
+        -- The window filled up with work left: it names when it lets one more start.
+        IF v_q_starts >= q.rate_max AND EXISTS (SELECT 1 FROM {{schema}}.jobs WHERE queue = p_queue AND status = 'ready') THEN
+          v_next := {{schema}}.flow_reopens_at(p_queue, '{queue}', p_now, q.rate_max, q.rate_per_ms, v_q_starts);
+        END IF;
+      END IF;
+    END IF;
+    -- Nothing more to try: the general loop below would find the same.
+    v_tries := p_limit + 100;
   END IF;
 
   -- Rounds: each takes the groups in turn order once (a served group moves
