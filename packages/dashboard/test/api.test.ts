@@ -26,7 +26,8 @@ async function start(options: Partial<DashboardOptions> = {}): Promise<ApiClient
 }
 
 describe('reads', () => {
-  it('queues_answers_every_queue_with_counts_and_paused', async () => {
+  it('queues_answers_every_queue_with_counts_paused_and_flow_state', async () => {
+    const noLimits = { limits: {}, groupDefaults: {} };
     const api = await start();
     await client.enqueue('a', {}, { queue: 'one' });
     await client.enqueue('a', {}, { queue: 'two', delayMs: 60_000 });
@@ -34,8 +35,8 @@ describe('reads', () => {
     const { status, body } = await api.get('api/queues');
     expect(status).toBe(200);
     expect(body.queues).toEqual([
-      { name: 'one', counts: { ready: 1, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0 }, paused: false },
-      { name: 'two', counts: { ready: 0, scheduled: 1, inflight: 0, done: 0, dlq: 0, cancelled: 0 }, paused: true },
+      { name: 'one', counts: { ready: 1, scheduled: 0, inflight: 0, done: 0, dlq: 0, cancelled: 0 }, paused: false, flow: noLimits },
+      { name: 'two', counts: { ready: 0, scheduled: 1, inflight: 0, done: 0, dlq: 0, cancelled: 0 }, paused: true, flow: noLimits },
     ]);
   });
 
@@ -221,6 +222,122 @@ describe('schedules', () => {
     const other = await start({ driver: withoutSchedules });
     expect((await other.session()).families).toMatchObject({ jobControl: true, schedules: false });
     expect((await other.get('api/schedules')).status).toBe(501);
+  });
+});
+
+describe('flow control', () => {
+  it('queue_reads_carry_the_flow_state_and_the_limits_actions_change_the_store', async () => {
+    const api = await start();
+    await client.enqueue('a', {}, { queue: 'sync' });
+    const before = await api.get('api/queues/sync');
+    expect(before.body.flow).toEqual({ limits: {}, groupDefaults: {} });
+
+    const set = await api.post('api/queues/sync/limits?concurrency=5&rateMax=100&ratePerMs=1000');
+    expect(set.status).toBe(200);
+    expect(set.body).toEqual({ limits: { concurrency: 5, rate: { max: 100, perMs: 1000 } } });
+    expect((await api.post('api/queues/sync/group-defaults?concurrency=2')).status).toBe(200);
+    expect(await driver.flowState('sync')).toEqual({ limits: { concurrency: 5, rate: { max: 100, perMs: 1000 } }, groupDefaults: { concurrency: 2 } });
+
+    const overview = await api.get('api/queues');
+    const row = (overview.body.queues as { name: string; flow: unknown }[]).find((queue) => queue.name === 'sync');
+    expect(row?.flow).toEqual({ limits: { concurrency: 5, rate: { max: 100, perMs: 1000 } }, groupDefaults: { concurrency: 2 } });
+
+    // No parameters clears: setting limits replaces what was stored.
+    expect((await api.post('api/queues/sync/limits')).body).toEqual({ limits: {} });
+    expect((await driver.flowState('sync')).limits).toEqual({});
+  });
+
+  it('a_hold_on_the_queue_shows_its_end', async () => {
+    const api = await start();
+    await client.enqueue('a', {}, { queue: 'held' });
+    const { jobs } = await driver.reserve({ queue: 'held', limit: 1, leaseMs: 60_000, now: Date.now() });
+    const until = Date.now() + 60_000;
+    await driver.holdBack(jobs[0]!.lease, until, Date.now());
+    expect(((await api.get('api/queues/held')).body.flow as { heldUntil?: number }).heldUntil).toBe(until);
+  });
+
+  it('group_state_override_and_pause_resume_change_the_store', async () => {
+    const api = await start();
+    await driver.setGroupLimits('sync', { concurrency: 2, rate: { max: 10, perMs: 1000 } });
+    await client.enqueue('a', {}, { queue: 'sync', group: 'tenant-7' });
+    expect((await api.post('api/queues/sync/groups/tenant-7/limits?concurrency=9')).body).toEqual({ limits: { concurrency: 9 } });
+    expect((await api.post('api/queues/sync/groups/tenant-7/pause')).body).toEqual({ paused: true });
+    const state = await api.get('api/queues/sync/groups/tenant-7');
+    expect(state.status).toBe(200);
+    expect(state.body).toEqual({
+      group: 'tenant-7',
+      overrides: { concurrency: 9 },
+      effective: { concurrency: 9, rate: { max: 10, perMs: 1000 } },
+      paused: true,
+      inflight: 0,
+    });
+    expect((await driver.reserve({ queue: 'sync', limit: 1, leaseMs: 60_000, now: Date.now() })).jobs).toHaveLength(0);
+    expect((await api.post('api/queues/sync/groups/tenant-7/resume')).body).toEqual({ paused: false });
+    expect((await driver.groupState('sync', 'tenant-7')).paused).toBe(false);
+    expect((await driver.reserve({ queue: 'sync', limit: 1, leaseMs: 60_000, now: Date.now() })).jobs).toHaveLength(1);
+    // An override set with no parameters is removed.
+    await api.post('api/queues/sync/groups/tenant-7/limits');
+    expect((await driver.groupState('sync', 'tenant-7')).overrides).toEqual({});
+  });
+
+  const bad: [string, RegExp][] = [
+    ['api/queues/q/limits?concurrency=0', /invalid limits.concurrency: expected an integer from 1 to 1000000, got 0/],
+    ['api/queues/q/limits?concurrency=-3', /invalid limits.concurrency: expected an integer from 1 to 1000000, got -3/],
+    ['api/queues/q/limits?concurrency=1.5', /concurrency must be a whole number/],
+    ['api/queues/q/limits?rateMax=10', /rateMax and ratePerMs go together/],
+    ['api/queues/q/limits?rateMax=100001&ratePerMs=1000', /invalid limits.rate.max: expected an integer from 1 to 100000/],
+    ['api/queues/q/group-defaults?ratePerMs=0&rateMax=1', /invalid limits.rate.perMs/],
+    ['api/queues/q/limits?burst=1', /unknown parameter "burst": this endpoint takes only concurrency, rateMax, ratePerMs/],
+    [`api/queues/q/groups/${'g'.repeat(257)}/pause`, /invalid group: longer than 256 characters/],
+    ['api/queues/q/groups/a%20b/limits?concurrency=1', /invalid group/],
+  ];
+  for (const [path, message] of bad) {
+    it(`bad_flow_input_is_400_and_changes_nothing: ${path.slice(0, 60)}`, async () => {
+      const api = await start();
+      await driver.setQueueLimits('q', { concurrency: 4 });
+      const { status, body } = await api.post(path);
+      expect(status).toBe(400);
+      expect((body.error as { message: string }).message).toMatch(message);
+      expect(await driver.flowState('q')).toEqual({ limits: { concurrency: 4 }, groupDefaults: {} });
+      expect((await driver.groupState('q', 'g')).paused).toBe(false);
+    });
+  }
+
+  it('flow_actions_are_refused_read_only_and_without_the_csrf_token', async () => {
+    const viewer = await start({ readOnly: true });
+    expect((await viewer.post('api/queues/q/limits?concurrency=1')).status).toBe(403);
+    expect((await viewer.post('api/queues/q/groups/g/pause')).status).toBe(403);
+    await served?.close();
+    const api = await start();
+    const forged = await fetch(new URL('api/queues/q/groups/g/pause', api.base), { method: 'POST' });
+    expect(forged.status).toBe(403);
+    expect(await driver.flowState('q')).toEqual({ limits: {}, groupDefaults: {} });
+    expect((await driver.groupState('q', 'g')).paused).toBe(false);
+  });
+
+  it('without_flow_control_the_queue_has_no_flow_and_the_routes_answer_501', async () => {
+    const plain = Object.create(driver, { families: { value: ['jobControl', 'schedules'] } }) as MemoryDriver;
+    const api = await start({ driver: plain });
+    await client.enqueue('a', {}, { queue: 'q' });
+    expect((await api.get('api/session')).body.families).toMatchObject({ flowControl: false });
+    expect((await api.get('api/queues/q')).body.flow).toBeUndefined();
+    expect((await api.get('api/queues/q/groups/g')).status).toBe(501);
+    expect((await api.post('api/queues/q/limits?concurrency=1')).status).toBe(501);
+    expect((await api.post('api/queues/q/groups/g/pause')).status).toBe(501);
+  });
+
+  it('job_detail_shows_priority_group_and_snoozes', async () => {
+    const api = await start();
+    const { id } = await client.enqueue('a', {}, { queue: 'sync', priority: -5, group: 'tenant-1' });
+    const { jobs } = await driver.reserve({ queue: 'sync', limit: 1, leaseMs: 60_000, now: Date.now() });
+    await driver.snooze(jobs[0]!.lease, Date.now() + 60_000, Date.now());
+    const detail = await api.get(`api/queues/sync/jobs/${id}`);
+    expect(detail.body).toMatchObject({ priority: -5, group: 'tenant-1', snoozes: 1 });
+    const plain = await client.enqueue('a', {});
+    const other = await api.get(`api/queues/default/jobs/${plain.id}`);
+    expect(other.body.priority).toBeUndefined();
+    expect(other.body.group).toBeUndefined();
+    expect(other.body.snoozes).toBe(0);
   });
 });
 

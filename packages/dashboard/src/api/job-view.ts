@@ -78,6 +78,7 @@ export function jobDetail(record: JobRecord, canAct: boolean): JobDetailView {
     reclaims: record.reclaims,
     createdAt: record.createdAt,
     payload: wireBytes(record.payload),
+    snoozes: record.snoozes ?? 0,
     errors: (record.errors ?? []).map(({ attempt, message, at }) => ({ attempt, message, at })),
     actions: canAct ? actionsFor(record.status) : [],
   };
@@ -95,10 +96,12 @@ export function jobDetail(record: JobRecord, canAct: boolean): JobDetailView {
     'cancelReason',
     'schedule',
     'scheduledFor',
+    'group',
   ] as const;
   for (const key of copied) {
     if (record[key] !== undefined) (view as unknown as Record<string, unknown>)[key] = record[key];
   }
+  if (record.priority !== undefined && record.priority !== 0) view.priority = record.priority;
   if (record.result !== undefined) view.result = wireBytes(record.result);
   if (record.progress !== undefined) view.progress = wireJson(record.progress);
   if (record.lease?.expiresAt !== undefined) view.leaseExpiresAt = record.lease.expiresAt;

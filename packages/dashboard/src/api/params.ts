@@ -62,6 +62,17 @@ export class Query {
     return Number(value);
   }
 
+  /**
+   * Any whole number, signs included, for values whose range a core
+   * validator checks afterwards (so its message names the range).
+   */
+  signedInteger(name: string): number | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    if (!/^-?\d{1,16}$/.test(value)) throw badRequest(`${name} must be a whole number, got ${JSON.stringify(value.slice(0, 40))}`);
+    return Number(value);
+  }
+
   boolean(name: string): boolean {
     const value = this.raw(name);
     if (value === undefined || value === 'false') return false;

@@ -1,11 +1,11 @@
-import { type JobStatus, validateName } from '@taskharbor/core';
+import { hasFlowControl, type JobStatus, validateName } from '@taskharbor/core';
 import { issueCsrfToken } from '../http/csrf.js';
 import { HttpError } from '../http/http-error.js';
 import { type RouteContext, query } from './context.js';
 import { familiesOf } from './families.js';
 import { jobDetail, jobSummary } from './job-view.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './params.js';
-import type { JobDetailView, JobPageView, QueuesView, QueueView, SessionView } from './wire.js';
+import type { JobDetailView, JobPageView, QueueFlowView, QueuesView, QueueView, SessionView } from './wire.js';
 
 /** Most queues the overview reads counts for in one request. */
 const MAX_OVERVIEW_QUEUES = 500;
@@ -22,10 +22,20 @@ export function session(ctx: RouteContext): SessionView {
   return view;
 }
 
+/** The queue's flow state, read once with its counts (one flowState call per queue). */
+async function flowView(ctx: RouteContext, name: string): Promise<QueueFlowView | undefined> {
+  if (!hasFlowControl(ctx.driver)) return undefined;
+  const { limits, groupDefaults, heldUntil } = await ctx.driver.flowState(name);
+  const view: QueueFlowView = { limits, groupDefaults };
+  if (heldUntil !== undefined) view.heldUntil = heldUntil;
+  return view;
+}
+
 async function queueView(ctx: RouteContext, name: string): Promise<QueueView> {
-  const { paused, ...counts } = await ctx.driver.counts(name);
+  const [{ paused, ...counts }, flow] = await Promise.all([ctx.driver.counts(name), flowView(ctx, name)]);
   const view: QueueView = { name, counts };
   if (paused !== undefined) view.paused = paused;
+  if (flow !== undefined) view.flow = flow;
   return view;
 }
 

@@ -1,4 +1,4 @@
-import { validateName, validateScheduleName } from '@taskharbor/core';
+import { validateGroupName, validateName, validateScheduleName } from '@taskharbor/core';
 import { badRequest, HttpError } from '../http/http-error.js';
 import {
   cancelJob,
@@ -11,6 +11,7 @@ import {
   resumeQueue,
 } from './action-routes.js';
 import type { RouteContext } from './context.js';
+import { groupState, pauseGroup, resumeGroup, setGroupDefaults, setGroupOverride, setQueueLimits } from './flow-routes.js';
 import { job, jobs, queue, queues, session } from './read-routes.js';
 import { listSchedules, pauseSchedule, resumeSchedule, triggerSchedule } from './schedule-routes.js';
 
@@ -40,6 +41,12 @@ export const ROUTES: readonly Route[] = [
   route('POST', 'queues/:queue/jobs/:id/remove', removeJob),
   route('POST', 'queues/:queue/jobs/:id/promote', promoteJob),
   route('POST', 'queues/:queue/jobs/:id/requeue', requeueJob),
+  route('GET', 'queues/:queue/groups/:group', groupState),
+  route('POST', 'queues/:queue/limits', setQueueLimits),
+  route('POST', 'queues/:queue/group-defaults', setGroupDefaults),
+  route('POST', 'queues/:queue/groups/:group/limits', setGroupOverride),
+  route('POST', 'queues/:queue/groups/:group/pause', pauseGroup),
+  route('POST', 'queues/:queue/groups/:group/resume', resumeGroup),
   route('GET', 'schedules', listSchedules),
   route('POST', 'schedules/:name/pause', pauseSchedule),
   route('POST', 'schedules/:name/resume', resumeSchedule),
@@ -80,6 +87,7 @@ export function matchRoute(method: string, segments: readonly string[]): { route
     for (const [name, raw] of Object.entries(params)) {
       const value = decodeSegment(raw);
       if (name === 'name') validateScheduleName(name, value);
+      else if (name === 'group') validateGroupName(value);
       else validateName(name, value);
       params[name] = value;
     }

@@ -32,6 +32,33 @@ export interface QueueView {
   counts: Record<WireStatus, number>;
   /** Unset when the driver has no job control. */
   paused?: boolean;
+  /** The queue's flow state; set only when the driver declares flow control. */
+  flow?: QueueFlowView;
+}
+
+/** Concurrency and rate limits as core's FlowLimits holds them; an unset field is no limit. */
+export interface WireFlowLimits {
+  concurrency?: number;
+  rate?: { max: number; perMs: number };
+}
+
+/** A queue's flow state (flow control): what core's flowState reads. */
+export interface QueueFlowView {
+  limits: WireFlowLimits;
+  groupDefaults: WireFlowLimits;
+  /** The end of the latest hold on the whole queue; it may lie in the past. */
+  heldUntil?: number;
+}
+
+/** GET api/queues/:queue/groups/:group (flow control): what core's groupState reads. */
+export interface GroupFlowView {
+  group: string;
+  overrides: WireFlowLimits;
+  effective: WireFlowLimits;
+  paused: boolean;
+  inflight: number;
+  /** The end of the latest hold on the group; it may lie in the past. */
+  heldUntil?: number;
 }
 
 /** GET api/queues */
@@ -97,6 +124,12 @@ export interface JobDetailView {
   /** The schedule that made the job, and the tick it was made for (schedules family). */
   schedule?: string;
   scheduledFor?: number;
+  /** The job's priority when it is not 0 (flow control; lower runs first). */
+  priority?: number;
+  /** The job's group (flow control). */
+  group?: string;
+  /** How many runs ended with ctx.snooze. */
+  snoozes: number;
   /** The actions the job's status allows (empty when the session cannot act). */
   actions: JobAction[];
 }

@@ -10,10 +10,11 @@ import { href, type Route, useRoute } from './router.js';
 import { App, type AppContext } from './session-context.js';
 
 /**
- * The views beyond queues and jobs, each shown only when the driver declares
- * its family. Flow control (limits on the queue page) and observability
- * (workers and a throughput chart on the overview) join as their families
- * land in core.
+ * The pages beyond queues and jobs, each shown only when the driver declares
+ * its family. Flow control needs no page of its own: its limits sit on the
+ * overview and the queue page, shown when the family is declared.
+ * Observability (workers and a throughput chart on the overview) joins when
+ * its family lands in core.
  */
 const FAMILY_VIEWS: readonly { family: keyof WireFamilies; label: string; parts: string[] }[] = [
   { family: 'schedules', label: 'Schedules', parts: ['schedules'] },

@@ -37,6 +37,9 @@ export function JobPage({ queue, id }: { queue: string; id: string }) {
                 <${Field} label="type">${job.type}<//>
                 <${Field} label="attempts">${job.attempts} of ${job.maxAttempts}<//>
                 <${Field} label="reclaims">${job.reclaims}<//>
+                ${job.priority !== undefined ? html`<${Field} label="priority">${job.priority}<//>` : ''}
+                ${job.group !== undefined ? html`<${Field} label="group"><a class="mono" href=${href(['queue', queue], { group: job.group })}>${job.group}</a><//>` : ''}
+                ${job.snoozes > 0 ? html`<${Field} label="snoozes">${job.snoozes}<//>` : ''}
                 <${Field} label="created"><${Time} ms=${job.createdAt} /><//>
                 ${job.runAt !== undefined ? html`<${Field} label="run at"><${Time} ms=${job.runAt} /><//>` : ''}
                 ${job.leaseExpiresAt !== undefined ? html`<${Field} label="lease until"><${Time} ms=${job.leaseExpiresAt} /><//>` : ''}

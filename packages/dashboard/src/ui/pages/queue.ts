@@ -2,10 +2,11 @@ import type { WireStatus } from '../../api/wire.js';
 import { html } from '../html.js';
 import { JobList } from '../parts/job-list.js';
 import { LookupForm, TypeFilter } from '../parts/filters.js';
+import { FlowPanel } from '../parts/flow-panel.js';
 import { PurgeButton } from '../parts/purge-button.js';
 import { QueueHead, useQueue } from '../parts/queue-head.js';
 import { formatCount, STATUSES, STATUS_LABEL } from '../parts/status.js';
-import { href, type Route } from '../router.js';
+import { href, navigate, type Route } from '../router.js';
 import { useApp } from '../session-context.js';
 
 function statusFrom(route: Route): WireStatus | undefined {
@@ -13,17 +14,22 @@ function statusFrom(route: Route): WireStatus | undefined {
   return (STATUSES as readonly string[]).includes(value ?? '') ? (value as WireStatus) : undefined;
 }
 
-/** A queue's jobs by status, with paging, a type filter, look-up by id, pause and resume, and purge. */
+/** A queue's jobs by status, with paging, a type filter, look-up by id, pause and resume, purge, and its flow control. */
 export function QueuePage({ queue, route }: { queue: string; route: Route }) {
   const app = useApp();
   const polled = useQueue(queue);
   const status = statusFrom(route);
   const type = route.query.get('type') || undefined;
   const cursor = route.query.get('cursor') || undefined;
+  const group = route.query.get('group') || undefined;
   const counts = polled.data?.counts;
   const total = counts ? STATUSES.reduce((sum, s) => sum + counts[s], 0) : undefined;
   return html`<section>
     <${QueueHead} queue=${queue} polled=${polled} title="" />
+    ${app.session.families.flowControl && polled.data?.flow
+      ? html`<${FlowPanel} queue=${queue} flow=${polled.data.flow} reload=${polled.reload}
+          group=${group} showGroup=${(shown: string | undefined) => navigate(href(['queue', queue], { status, type, cursor, group: shown }))} />`
+      : ''}
     <nav class="tabs" data-testid="status-tabs">
       <a href=${href(['queue', queue], { type })} class=${status === undefined ? 'active' : ''}>all ${total === undefined ? '' : formatCount(total)}</a>
       ${STATUSES.map(
