@@ -40,6 +40,16 @@ export const JobField = {
   schedule: 'schedule',
   /** The tick the schedule made the job for. */
   scheduledFor: 'scheduled_for_nano',
+  /** The job's priority (flow control); absent for 0. */
+  priority: 'priority',
+  /** The job's group (flow control); absent without one. */
+  group: 'group',
+  /** How many runs ended with a snooze; absent before the first. */
+  snoozes: 'snoozes',
+  /** While the job waits in its group's sorted set: the 16-digit sequence its member starts with (flow control). */
+  readySequence: 'rseq',
+  /** On a job leased on the flow path: its group ('' for none), so the outcome frees its slot. */
+  flowGroup: 'fl',
 } as const;
 
 /** A job hash as Redis returned it: field name to raw bytes. */
@@ -48,7 +58,7 @@ export interface JobHash {
 }
 
 /**
- * The fields reserve-7.lua reads with HMGET, in its order. A reserved job is
+ * The fields reserve-8.lua reads with HMGET, in its order. A reserved job is
  * ready before its lease, so the fields it cannot have (lease, finish,
  * dead-letter, result and cancel fields) are not read.
  */
@@ -70,6 +80,9 @@ export const RESERVE_FIELDS = [
   JobField.progress,
   JobField.schedule,
   JobField.scheduledFor,
+  JobField.priority,
+  JobField.group,
+  JobField.snoozes,
 ] as const;
 
 const RESERVE_INDEX: ReadonlyMap<string, number> = new Map(RESERVE_FIELDS.map((field, i) => [field, i]));
@@ -173,6 +186,12 @@ export function parseJobHash(id: string, hash: JobHash): JobRecord {
   if (schedule !== undefined) record.schedule = schedule;
   const scheduledFor = time(hash, JobField.scheduledFor);
   if (scheduledFor !== undefined) record.scheduledFor = scheduledFor;
+  const priority = text(hash, JobField.priority);
+  if (priority !== undefined) record.priority = integer(priority, JobField.priority);
+  const group = text(hash, JobField.group);
+  if (group !== undefined) record.group = group;
+  const snoozes = text(hash, JobField.snoozes);
+  if (snoozes !== undefined) record.snoozes = integer(snoozes, JobField.snoozes);
   const lastError = text(hash, JobField.lastError);
   if (lastError !== undefined) record.lastError = lastError;
   const failedAt = time(hash, JobField.failedAt);

@@ -25,6 +25,8 @@ export interface QueueKeys {
   readonly paused: string;
   /** Sorted set, all scores 0, members the job ids (data-model version 2 on): list pages by id through it. */
   readonly index: string;
+  /** Hash, present once the queue uses flow control: its counters, limits and hold (lua/includes/flow.lua lists the flow keys). */
+  readonly flow: string;
   /** Wake-up list: holds at most one token; waitForWork blocks on it with BLPOP. */
   readonly signal: string;
   /** Pub/sub channel (not a key): the id of each in-flight job an operator asks to cancel. */
@@ -40,7 +42,7 @@ export interface QueueKeys {
 }
 
 /** The data-model version this driver writes; stored under `<prefix>:version`. */
-export const DATA_MODEL_VERSION = '3';
+export const DATA_MODEL_VERSION = '4';
 
 function makeQueueKeys(prefix: string, queue: string): QueueKeys {
   const base = `${prefix}:{${queue}}:`;
@@ -55,6 +57,7 @@ function makeQueueKeys(prefix: string, queue: string): QueueKeys {
     cancelled: `${base}cancelled`,
     paused: `${base}paused`,
     index: `${base}index`,
+    flow: `${base}flow`,
     signal: `${base}signal`,
     cancelsChannel: `${base}cancels`,
     finishedChannel: `${base}finished`,

@@ -11,6 +11,9 @@ import {
   DriverClosedError,
   type EnqueueResult,
   type FailUpdate,
+  type FlowControl,
+  type FlowLimits,
+  type GroupFlowState,
   type JobRecord,
   type JobControl,
   type JobRef,
@@ -22,6 +25,7 @@ import {
   type PurgeOptions,
   type PutScheduleRequest,
   type PutScheduleResult,
+  type QueueFlowState,
   type QueueCounts,
   type RequeueManyOptions,
   type RequeueOptions,
@@ -62,6 +66,7 @@ import {
   type RedisDriverOptions,
 } from './driver-options.js';
 import { RedisConnectError, RedisOutcomeUnknownError } from './errors.js';
+import { RedisFlowControl } from './flow-control.js';
 import { RedisJobControl } from './job-control/redis-job-control.js';
 import { KeySpace } from './keys.js';
 import { RedisLeaseWrites } from './lease-writes.js';
@@ -95,9 +100,9 @@ function isReplyError(error: unknown): boolean {
  * // …
  * await driver.close();
  */
-export class RedisDriver implements Driver, Admin, JobControl, Schedules {
-  /** The families beyond Driver and Admin this driver implements (job control, schedules: see docs/redis.md). */
-  readonly families = ['jobControl', 'schedules'] as const;
+export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowControl {
+  /** The families beyond Driver and Admin this driver implements (job control, schedules, flow control: see docs/redis.md). */
+  readonly families = ['jobControl', 'schedules', 'flowControl'] as const;
   /** The client the driver sends its commands on. */
   readonly client: RedisClient;
   readonly keyPrefix: string;
@@ -111,6 +116,7 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules {
   private readonly ownsClient: boolean;
   private readonly wakeups: WakeListeners;
   private readonly control: RedisJobControl;
+  private readonly flow: RedisFlowControl;
   private readonly ctx: DriverContext;
   private readonly store: EnqueueStore;
   private readonly admin: RedisAdmin;
@@ -207,6 +213,7 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules {
       openConnection: () => openSubscriberConnection(this.client),
     };
     this.control = new RedisJobControl(this.ctx);
+    this.flow = new RedisFlowControl(this.ctx);
     this.store = new EnqueueStore(this.ctx);
     this.admin = new RedisAdmin(this.ctx);
     this.leases = new RedisLeaseWrites(this.ctx);
@@ -374,6 +381,40 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules {
 
   subscribeCancels(subscription: CancelSubscription, onCancel: (ref: JobRef) => void): Promise<void> {
     return this.control.subscribeCancels(subscription, onCancel);
+  }
+
+  // ---- Flow control (flow-control.ts) ----
+
+  setQueueLimits(queue: string, limits: FlowLimits): Promise<void> {
+    return this.flow.setQueueLimits(queue, limits);
+  }
+
+  setGroupLimits(queue: string, limits: FlowLimits, group?: string): Promise<void> {
+    return this.flow.setGroupLimits(queue, limits, group);
+  }
+
+  pauseGroup(queue: string, group: string): Promise<void> {
+    return this.flow.pauseGroup(queue, group);
+  }
+
+  resumeGroup(queue: string, group: string): Promise<void> {
+    return this.flow.resumeGroup(queue, group);
+  }
+
+  flowState(queue: string): Promise<QueueFlowState> {
+    return this.flow.flowState(queue);
+  }
+
+  groupState(queue: string, group: string): Promise<GroupFlowState> {
+    return this.flow.groupState(queue, group);
+  }
+
+  snooze(lease: Lease, runAt: number, now: number): Promise<void> {
+    return this.flow.snooze(lease, runAt, now);
+  }
+
+  holdBack(lease: Lease, until: number, now: number): Promise<void> {
+    return this.flow.holdBack(lease, until, now);
   }
 
   // ---- Schedules (src/schedules) ----

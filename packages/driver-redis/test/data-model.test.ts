@@ -42,7 +42,7 @@ describe.skipIf(SKIP_REDIS)('data-model versions (Redis)', () => {
 
     const driver = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
     try {
-      expect(await redis.raw.get(`${prefix}:version`)).toBe('3');
+      expect(await redis.raw.get(`${prefix}:version`)).toBe('4');
       expect(await redis.raw.type(smallDlq)).toBe('zset');
       expect(await redis.raw.zrange(smallDlq, 0, -1, 'WITHSCORES')).toEqual([dead[1], String(T0 + 10), dead[0], String(T0 + 30)]);
       expect(await redis.raw.zcard(`${base}dlq`)).toBe(2500);
@@ -73,7 +73,7 @@ describe.skipIf(SKIP_REDIS)('data-model versions (Redis)', () => {
     try {
       expect(await redis.raw.zrange(dlq, 0, -1)).toEqual(ids);
       expect(await redis.raw.exists(`${prefix}:{${queue}}:dlq-v2`)).toBe(0);
-      expect(await redis.raw.get(`${prefix}:version`)).toBe('3');
+      expect(await redis.raw.get(`${prefix}:version`)).toBe('4');
     } finally {
       await driver.close();
     }

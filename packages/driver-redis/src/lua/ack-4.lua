@@ -25,6 +25,8 @@
 --- @include "bulk"
 --- @include "clock"
 --- @include "lease-check"
+--- @include "wake"
+--- @include "flow"
 --- @include "retention"
 --- @include "finish"
 
@@ -47,6 +49,7 @@ for position, id in ipairs(ids) do
   local token = ARGV[at + 1]
   local job_key = base .. 'job:' .. id
   local refusal, state = check_lease(job_key, inflight_key, id, token, now, 'ack', expiries[position])
+  if not refusal and state[6] then flow_free(base, state[6]) end
   if refusal then
     replies[#replies + 1] = position
     replies[#replies + 1] = refusal

@@ -44,6 +44,7 @@
 --- @include "clock"
 --- @include "retention"
 --- @include "lease-check"
+--- @include "flow"
 --- @include "store"
 
 local record_key, ready_key, scheduled_key, inflight_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
@@ -83,5 +84,5 @@ end
 
 local batch = new_store_batch()
 for i = 17, #ARGV, 12 do store_job(batch, base, queue, ARGV, i, 12) end
-flush_stored(batch, ready_key, scheduled_key, index_key, signal_key)
+flush_stored(batch, base, ready_key, scheduled_key, index_key, signal_key)
 return { 'ADVANCED' }

@@ -24,6 +24,8 @@
 --- @include "clock"
 --- @include "retention"
 --- @include "finish"
+--- @include "wake"
+--- @include "flow"
 
 local ready_key, scheduled_key, cancelled_key, index_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local base, now, id = ARGV[1], ARGV[2], ARGV[7]
@@ -41,7 +43,7 @@ if status == 'inflight' then
   return { 'CANCELLING' }
 end
 if status == 'ready' then
-  redis.call('LREM', ready_key, 1, id)
+  remove_ready(base, job_key, id)
 elseif status == 'scheduled' then
   redis.call('ZREM', scheduled_key, id)
 else

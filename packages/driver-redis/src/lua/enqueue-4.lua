@@ -8,11 +8,13 @@
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:" (job and idempotency keys hang off it)
   ARGV[2] the queue name
-  ARGV[3] values per job: 10, or 12 when a job of the call has a schedule
+  ARGV[3] values per job: 10; 12 when a job of the call has a schedule; 14
+          when one has a priority or a group
   ARGV[4..] the values of each job (see includes/store.lua):
           id, type, payload, runnable ('1' when runAt is unset or <= now),
           run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts,
-          idempotency_key ('' for an unset value), [schedule, scheduled_for_nano]
+          idempotency_key ('' for an unset value), then with 12 schedule,
+          scheduled_for_nano, and with 14 also priority, group
 
   Every stored job, ready or scheduled, leaves a wake-up token.
   Returns two entries for each job that already existed, in order: its
@@ -23,11 +25,13 @@
 ]]
 --- @include "bulk"
 --- @include "wake"
+--- @include "flow"
 --- @include "store"
 
 local base, queue, stride = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local reply = {}
 local batch = new_store_batch()
+if stride == 14 then flow_enable(base) end
 
 for i = 4, #ARGV, stride do
   local existing = store_job(batch, base, queue, ARGV, i, stride)
@@ -37,5 +41,5 @@ for i = 4, #ARGV, stride do
   end
 end
 
-flush_stored(batch, KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+flush_stored(batch, base, KEYS[1], KEYS[2], KEYS[3], KEYS[4])
 return reply

@@ -29,6 +29,8 @@
 ]]
 --- @include "clock"
 --- @include "lease-check"
+--- @include "wake"
+--- @include "flow"
 --- @include "retention"
 --- @include "finish"
 
@@ -43,6 +45,7 @@ local refusal, state = check_lease(job_key, inflight_key, id, token, now, 'fail'
 if refusal then return refusal end
 
 redis.call('ZREM', inflight_key, id)
+if state[6] then flow_free(base, state[6]) end
 record_failure(job_key, attempts, failed_at_nano, has_last_error, last_error, error_entry, error_history)
 if state[4] then
   finish_cancelled(base, job_key, id, cancelled_key, index_key, now, ARGV[12], age_cutoff(now, ARGV[13]), state[5])

@@ -5,16 +5,27 @@ import type { ScriptArg } from './script.js';
 
 /**
  * How many ARGV values one new job takes (includes/store.lua reads them in
- * this order): 10, or 12 with the schedule fields. A script call uses one
+ * this order): 10, 12 with the schedule fields, 14 with priority and group
+ * too (flow control). A script call uses one
  * count for all its jobs, so the usual enqueue, of jobs no schedule made,
  * sends no empty values for fields they never have (ioredis writes and Redis
  * parses every argument, empty or not).
  */
-export type JobStride = 10 | 12;
+export type JobStride = 10 | 12 | 14;
 
-/** The stride a call of these jobs needs: 12 when any has a schedule. */
+/** A job that needs the flow fields: a priority other than 0, or a group. */
+function usesFlow(job: NewJobRecord): boolean {
+  return (job.priority !== undefined && job.priority !== 0) || job.group !== undefined;
+}
+
+/** The stride a call of these jobs needs: 14 when any has a priority or group, 12 when any has a schedule. */
 export function jobStride(jobs: readonly NewJobRecord[]): JobStride {
-  return jobs.some((job) => job.schedule !== undefined) ? 12 : 10;
+  let stride: JobStride = 10;
+  for (const job of jobs) {
+    if (usesFlow(job)) return 14;
+    if (job.schedule !== undefined) stride = 12;
+  }
+  return stride;
 }
 
 /**
@@ -43,5 +54,6 @@ export function pushJobArgs(args: ScriptArg[], job: NewJobRecord, now: number, s
     String(job.maxAttempts),
     job.idempotencyKey ?? '',
   );
-  if (stride === 12) args.push(job.schedule ?? '', job.scheduledFor === undefined ? '' : msToNano(job.scheduledFor));
+  if (stride >= 12) args.push(job.schedule ?? '', job.scheduledFor === undefined ? '' : msToNano(job.scheduledFor));
+  if (stride === 14) args.push(job.priority === undefined || job.priority === 0 ? '' : String(job.priority), job.group ?? '');
 }

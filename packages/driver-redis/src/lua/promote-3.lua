@@ -12,6 +12,7 @@
   Returns {'OK'}, {'NOT_FOUND'} or {'INVALID', status} (nothing changed).
 ]]
 --- @include "wake"
+--- @include "flow"
 
 local ready_key, scheduled_key, signal_key = KEYS[1], KEYS[2], KEYS[3]
 local base, id = ARGV[1], ARGV[2]
@@ -22,6 +23,6 @@ if status ~= 'scheduled' then return { 'INVALID', status } end
 redis.call('ZREM', scheduled_key, id)
 redis.call('HDEL', job_key, 'run_at_nano')
 redis.call('HSET', job_key, 'status', 'ready')
-redis.call('RPUSH', ready_key, id)
+place_ready(base, job_key, id, false)
 wake(signal_key)
 return { 'OK' }

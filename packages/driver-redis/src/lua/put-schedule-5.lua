@@ -32,6 +32,7 @@
 --- @include "wake"
 --- @include "clock"
 --- @include "retention"
+--- @include "flow"
 --- @include "pending"
 --- @include "store"
 
@@ -74,7 +75,7 @@ redis.call('HSET', record_key, unpack(fields))
 if next_run_at_nano ~= '' then
   local batch = new_store_batch()
   store_job(batch, base, queue, ARGV, spec_end + 1, 12)
-  flush_stored(batch, KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+  flush_stored(batch, base, KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 end
 
 local status = 'created'

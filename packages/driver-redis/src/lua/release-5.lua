@@ -1,6 +1,6 @@
 --[[
   release: gives a reserved job back without counting a failure; it goes to
-  the head of the ready list.
+  the head of the ready list (on the flow path: of its priority in its group).
 
   KEYS[1] ready      list of runnable job ids
   KEYS[2] inflight   sorted set: job id by lease expiry (ms)
@@ -22,6 +22,7 @@
 --- @include "clock"
 --- @include "lease-check"
 --- @include "wake"
+--- @include "flow"
 --- @include "retention"
 --- @include "finish"
 
@@ -33,12 +34,13 @@ local refusal, state = check_lease(job_key, inflight_key, id, token, now, 'relea
 if refusal then return refusal end
 
 redis.call('ZREM', inflight_key, id)
+if state[6] then flow_free(base, state[6]) end
 if state[4] then
   finish_cancelled(base, job_key, id, cancelled_key, index_key, now, ARGV[5], age_cutoff(now, ARGV[6]), state[5])
   return { 'OK' }
 end
-redis.call('HDEL', job_key, 'lease_token', 'lease_expires_at_nano', 'run_at_nano')
+redis.call('HDEL', job_key, 'lease_token', 'lease_expires_at_nano', 'run_at_nano', 'fl')
 redis.call('HSET', job_key, 'status', 'ready')
-redis.call('LPUSH', ready_key, id)
+place_ready(base, job_key, id, true, state[6] and true or nil)
 wake(signal_key)
 return { 'OK' }

@@ -18,13 +18,15 @@
 ]]
 --- @include "clock"
 --- @include "retention"
+--- @include "wake"
+--- @include "flow"
 
 local base, id = ARGV[1], ARGV[2]
 local status = redis.call('HGET', base .. 'job:' .. id, 'status')
 if not status then return { 'NOT_FOUND' } end
 if status == 'inflight' then return { 'INVALID', status } end
 if status == 'ready' then
-  redis.call('LREM', KEYS[1], 1, id)
+  remove_ready(base, base .. 'job:' .. id, id)
 else
   local sets = { scheduled = KEYS[2], done = KEYS[3], dlq = KEYS[4], cancelled = KEYS[5] }
   local set_key = sets[status]

@@ -15,6 +15,8 @@
 ]]
 --- @include "clock"
 --- @include "retention"
+--- @include "wake"
+--- @include "flow"
 --- @include "pending"
 
 local record_key = KEYS[1]

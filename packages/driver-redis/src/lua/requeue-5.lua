@@ -20,6 +20,7 @@
   Returns {'OK'}, {'NOT_FOUND'} or {'NOT_DLQ', status} (nothing changed).
 ]]
 --- @include "wake"
+--- @include "flow"
 --- @include "place"
 --- @include "revive"
 
@@ -33,5 +34,5 @@ if status ~= 'dlq' then return { 'NOT_DLQ', status } end
 
 redis.call('ZREM', dlq_key, id)
 revive(job_key, reset)
-place_back(job_key, id, runnable, run_at, run_at_nano, ready_key, scheduled_key, signal_key)
+place_back(base, job_key, id, runnable, run_at, run_at_nano, scheduled_key, signal_key)
 return { 'OK' }

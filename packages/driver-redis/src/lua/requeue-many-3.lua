@@ -20,12 +20,14 @@
   of the dlq set was reached else 0 }.
 ]]
 --- @include "wake"
+--- @include "flow"
 --- @include "revive"
 
 local ready_key, dlq_key, signal_key = KEYS[1], KEYS[2], KEYS[3]
 local base, job_type, reset = ARGV[1], ARGV[2], ARGV[3]
 local position, max_move, max_scan = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 
+local flow = flow_on(base)
 local ids = redis.call('ZRANGE', dlq_key, position, position + max_scan - 1)
 local moved, examined = 0, 0
 for i, id in ipairs(ids) do
@@ -36,7 +38,7 @@ for i, id in ipairs(ids) do
     revive(job_key, reset)
     redis.call('HDEL', job_key, 'run_at_nano')
     redis.call('HSET', job_key, 'status', 'ready')
-    redis.call('RPUSH', ready_key, id)
+    place_ready(base, job_key, id, false, flow)
     moved = moved + 1
     if moved == max_move then break end
   end

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { ReservedJob, ReserveResult, ResolvedRetention } from '@taskharbor/core';
 import { hashFromReserveValues, JobField, parseJobHash, RESERVE_FIELDS } from '../job-hash.js';
 import type { QueueKeys } from '../keys.js';
-import source from './reserve-7.lua';
+import source from './reserve-8.lua';
 import { doneRetentionArgs } from './retention-args.js';
 import { defineScript, type RedisClient, runScript } from './script.js';
 
-export const reserveScript = defineScript('reserve', 7, source);
+export const reserveScript = defineScript('reserve', 8, source);
 
 const QUEUE_AT = RESERVE_FIELDS.indexOf(JobField.queue);
 const STATUS_AT = RESERVE_FIELDS.indexOf(JobField.status);
@@ -44,7 +44,7 @@ export async function runReserve(client: RedisClient, keys: QueueKeys, args: Res
   const reply = (await runScript(
     client,
     reserveScript,
-    [keys.ready, keys.scheduled, keys.inflight, keys.index, keys.signal, keys.paused, keys.cancelled],
+    [keys.ready, keys.scheduled, keys.inflight, keys.index, keys.signal, keys.paused, keys.cancelled, keys.flow],
     [
       keys.base,
       args.scriptNow,
@@ -63,7 +63,7 @@ export async function runReserve(client: RedisClient, keys: QueueKeys, args: Res
   for (let i = 2; i + 1 < reply.length; i += 2) {
     const id = String(reply[i]);
     const values = reply[i + 1] as unknown[];
-    // What the script leaves out because it is known here (see reserve-7.lua).
+    // What the script leaves out because it is known here (see reserve-8.lua).
     values[QUEUE_AT] = queue;
     values[STATUS_AT] = READY;
     const token = tokenBase + String(i / 2);

@@ -31,6 +31,7 @@
 --- @include "clock"
 --- @include "lease-check"
 --- @include "wake"
+--- @include "flow"
 --- @include "place"
 --- @include "retention"
 --- @include "finish"
@@ -46,11 +47,12 @@ local refusal, state = check_lease(job_key, inflight_key, id, token, now, 'retry
 if refusal then return refusal end
 
 redis.call('ZREM', inflight_key, id)
+if state[6] then flow_free(base, state[6]) end
 record_failure(job_key, attempts, failed_at_nano, has_last_error, last_error, error_entry, error_history)
 if state[4] then
   finish_cancelled(base, job_key, id, cancelled_key, index_key, now, ARGV[14], age_cutoff(now, ARGV[15]), state[5])
   return { 'OK' }
 end
-redis.call('HDEL', job_key, 'lease_token', 'lease_expires_at_nano')
-place_back(job_key, id, runnable, run_at, run_at_nano, ready_key, scheduled_key, signal_key)
+redis.call('HDEL', job_key, 'lease_token', 'lease_expires_at_nano', 'fl')
+place_back(base, job_key, id, runnable, run_at, run_at_nano, scheduled_key, signal_key)
 return { 'OK' }

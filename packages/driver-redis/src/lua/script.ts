@@ -4,6 +4,8 @@ import bulk from './includes/bulk.lua';
 import byteOrder from './includes/byte-order.lua';
 import clock from './includes/clock.lua';
 import finish from './includes/finish.lua';
+import flow from './includes/flow.lua';
+import flowReserve from './includes/flow-reserve.lua';
 import leaseCheck from './includes/lease-check.lua';
 import pending from './includes/pending.lua';
 import place from './includes/place.lua';
@@ -24,6 +26,8 @@ const INCLUDES: Readonly<Record<string, string>> = {
   'byte-order': byteOrder,
   clock,
   finish,
+  flow,
+  'flow-reserve': flowReserve,
   'lease-check': leaseCheck,
   pending,
   place,
@@ -45,7 +49,7 @@ export interface LuaScript {
 
 /**
  * Resolves the script's include lines and computes its SHA. The name and key
- * count repeat the file name (`reserve-7.lua`), so a mismatch shows up here.
+ * count repeat the file name (`reserve-8.lua`), so a mismatch shows up here.
  */
 export function defineScript(name: string, numKeys: number, text: string): LuaScript {
   const source = text.replace(INCLUDE_LINE, (_line, include: string) => {

@@ -8,13 +8,14 @@
 --   {'MISMATCH', status}        another token (for a finished job: a late writer)
 --   {'EXPIRED', expires_at_ms, now}  the current token, but now >= the stored expiry
 -- On success it returns nil and, second, the fields it read: {status, token,
--- idempotency key, cancel_requested_at_nano, watched} (false when absent),
+-- idempotency key, cancel_requested_at_nano, watched, fl} (false when
+-- absent; fl is the group of a job leased on the flow path, includes/flow.lua),
 -- so the caller needs no second read to see a cancel request or a waiter.
 -- `known_expiry` is the job's inflight score when the caller read it already
 -- (false: not in the set), or nil to read it here.
 -- Times are compared as milliseconds (sorted-set scores), never as nanosecond strings.
 local function check_lease(job_key, inflight_key, id, token, now, op, known_expiry)
-  local state = redis.call('HMGET', job_key, 'status', 'lease_token', 'idempotency_key', 'cancel_requested_at_nano', 'watched')
+  local state = redis.call('HMGET', job_key, 'status', 'lease_token', 'idempotency_key', 'cancel_requested_at_nano', 'watched', 'fl')
   local status, current = state[1], state[2]
   if not status then return { 'NOT_FOUND' } end
   if status == 'done' or status == 'dlq' or status == 'cancelled' then

@@ -3,10 +3,11 @@
 -- tells a waitForFinish that watches it); a job in flight or finished stays.
 -- The schedule scripts drop a schedule's pending occurrence with it.
 -- LREM is O(n) in the ready list's length: a due occurrence nobody took yet.
+-- (Needs includes/flow.lua: a ready job may sit in its group's order.)
 local function delete_if_waiting(base, id, ready_key, scheduled_key, index_key)
   local status = redis.call('HGET', base .. 'job:' .. id, 'status')
   if status == 'ready' then
-    redis.call('LREM', ready_key, 1, id)
+    remove_ready(base, base .. 'job:' .. id, id)
   elseif status == 'scheduled' then
     redis.call('ZREM', scheduled_key, id)
   else

@@ -1,11 +1,15 @@
 -- Storing new jobs as enqueue does, for enqueue and for the occurrences the
--- schedule scripts make. A job comes as 10 or 12 ARGV values (`stride`),
+-- schedule scripts make. A job comes as 10, 12 or 14 ARGV values (`stride`),
 -- packed by pushJobArgs in job-args.ts:
 --   id, type, payload, runnable ('1' when runAt is unset or <= now),
 --   run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts,
 --   idempotency_key ('' for an unset value), and with a stride of 12
---   schedule, scheduled_for_nano. A batch of jobs no schedule made goes
---   with 10, so the usual enqueue sends no empty values for them.
+--   schedule, scheduled_for_nano, and with 14 also priority ('' for 0) and
+--   group ('' for none). A batch of jobs no schedule made, without
+--   priorities or groups, goes with 10, so the usual enqueue sends no empty
+--   values for them. A batch with a priority or group turns the queue's flow
+--   path on (includes/flow.lua); on that path ready jobs join their group's
+--   order in the jobs' order.
 -- store_job writes the hash (and idempotency mapping) at once and collects
 -- the list, set and index writes in `batch`; flush_stored sends them in
 -- bulk, in the jobs' order, and leaves a wake-up token when anything was
@@ -13,7 +17,7 @@
 -- batch (a later duplicate meets the hash written for the earlier one).
 
 local function new_store_batch()
-  return { index = {}, ready = {}, scheduled = {} }
+  return { index = {}, ready = {}, scheduled = {}, groups = {}, priorities = {} }
 end
 
 -- Returns nil when the job at args[i] was stored, else the id of the stored
@@ -23,7 +27,9 @@ local function store_job(batch, base, queue, args, i, stride)
   local run_at, run_at_nano, timeout_nano = args[i + 4], args[i + 5], args[i + 6]
   local created_at_nano, max_attempts, idempotency_key = args[i + 7], args[i + 8], args[i + 9]
   local schedule, scheduled_for_nano = '', ''
-  if stride == 12 then schedule, scheduled_for_nano = args[i + 10], args[i + 11] end
+  local priority, group = '', ''
+  if stride >= 12 then schedule, scheduled_for_nano = args[i + 10], args[i + 11] end
+  if stride == 14 then priority, group = args[i + 12], args[i + 13] end
   local job_key = base .. 'job:' .. id
   local idem_key
   local existing = false
@@ -39,7 +45,7 @@ local function store_job(batch, base, queue, args, i, stride)
   if runnable == '1' then status = 'ready' end
   -- attempts and reclaims are written once they are not 0 (a missing one reads as 0): with a
   -- payload over Redis's listpack limit the hash is a hashtable, where each field costs ~60 bytes.
-  if run_at_nano == '' and timeout_nano == '' and not idem_key and schedule == '' then
+  if run_at_nano == '' and timeout_nano == '' and not idem_key and schedule == '' and stride ~= 14 then
     -- The usual job: one HSET straight from the arguments, no table built per job.
     redis.call('HSET', job_key, 'type', job_type, 'queue', queue, 'payload', payload, 'status', status,
       'created_at_nano', created_at_nano, 'max_attempts', max_attempts)
@@ -67,13 +73,24 @@ local function store_job(batch, base, queue, args, i, stride)
       fields[#fields + 1] = 'scheduled_for_nano'
       fields[#fields + 1] = scheduled_for_nano
     end
+    if priority ~= '' then
+      fields[#fields + 1] = 'priority'
+      fields[#fields + 1] = priority
+    end
+    if group ~= '' then
+      fields[#fields + 1] = 'group'
+      fields[#fields + 1] = group
+    end
     redis.call('HSET', job_key, unpack(fields))
   end
   local index = batch.index
   index[#index + 1] = 0
   index[#index + 1] = id
   if status == 'ready' then
-    batch.ready[#batch.ready + 1] = id
+    local n = #batch.ready + 1
+    batch.ready[n] = id
+    batch.groups[n] = group
+    if priority == '' then batch.priorities[n] = '0' else batch.priorities[n] = priority end
   else
     local scheduled = batch.scheduled
     scheduled[#scheduled + 1] = run_at
@@ -87,9 +104,17 @@ end
 -- when it is removed, so status changes on the hot path never touch it.
 -- Ready or scheduled, a new job wakes waiters: a scheduled one may be due
 -- before the time they wait for, so they re-read nextDueAt.
-local function flush_stored(batch, ready_key, scheduled_key, index_key, signal_key)
+-- `base` is the queue's key base: one EXISTS tells whether the queue is on
+-- the flow path.
+local function flush_stored(batch, base, ready_key, scheduled_key, index_key, signal_key)
   call_in_pieces('ZADD', index_key, batch.index)
-  call_in_pieces('RPUSH', ready_key, batch.ready)
+  if #batch.ready > 0 and redis.call('EXISTS', base .. 'flow') == 1 then
+    for n, id in ipairs(batch.ready) do
+      flow_place(base, base .. 'job:' .. id, id, batch.groups[n], batch.priorities[n], false)
+    end
+  else
+    call_in_pieces('RPUSH', ready_key, batch.ready)
+  end
   call_in_pieces('ZADD', scheduled_key, batch.scheduled)
   if #batch.index > 0 then wake(signal_key) end
 end

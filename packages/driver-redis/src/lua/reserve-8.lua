@@ -8,6 +8,7 @@
   KEYS[5] signal     wake-up list
   KEYS[6] paused     string, present while the queue is paused
   KEYS[7] cancelled  sorted set: job id by cancel time (ms)
+  KEYS[8] flow       hash, present once the queue uses flow control (includes/flow.lua)
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
   ARGV[2] now (ms), or '' for Redis's TIME
@@ -30,7 +31,12 @@
      cannot hold Redis in one long script; what is left is still due, so
      nextDueAt (<= now) sends the caller straight back.
   2. Up to `limit` ids are popped from the ready head; each becomes inflight.
-  3. nextDueAt is the earliest scheduled runAt or lease expiry left.
+     On the flow path (KEYS[8] exists) flow-reserve.lua picks them instead:
+     groups in turn, priority within a group, within the queue's and the
+     groups' limits and holds.
+  3. nextDueAt is the earliest scheduled runAt or lease expiry left, and on
+     the flow path the earliest moment a hold or a rate window lets held-back
+     work go.
   The signal list keeps a token while ready jobs are left over (so another
   idle worker wakes for them) and loses it when none are.
 
@@ -39,7 +45,7 @@
   absent): type, queue, payload, status, run_at_nano, timeout_nano,
   created_at_nano, attempts, max_attempts, reclaims, last_error,
   failed_at_nano, idempotency_key, errors, progress, schedule,
-  scheduled_for_nano. The order is RESERVE_FIELDS in
+  scheduled_for_nano, priority, group, snoozes. The order is RESERVE_FIELDS in
   job-hash.ts. queue and status come back nil: the caller knows them (its
   queue; ready before the lease), as it knows the token (base .. position)
   and the lease's expiry (now + leaseMs).
@@ -50,11 +56,14 @@
 --- @include "wake"
 --- @include "retention"
 --- @include "finish"
+--- @include "flow"
+--- @include "flow-reserve"
 
 local ready_key, scheduled_key, inflight_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local paused_key, cancelled_key = KEYS[6], KEYS[7]
+local paused_key, cancelled_key, flow_key = KEYS[6], KEYS[7], KEYS[8]
 local base, now, limit = ARGV[1], script_now(ARGV[2]), tonumber(ARGV[3])
 if redis.call('EXISTS', paused_key) == 1 then return { '', now } end
+local flow = redis.call('EXISTS', flow_key) == 1
 local expires_at = add_ms(now, ARGV[4])
 local expires_at_nano, token_base = ms_to_nano(expires_at), ARGV[5]
 local max_moves = tonumber(ARGV[6])
@@ -63,13 +72,21 @@ local function promote(id)
   local job_key = base .. 'job:' .. id
   if redis.call('HGET', job_key, 'status') ~= 'scheduled' then return end
   redis.call('HSET', job_key, 'status', 'ready')
-  redis.call('RPUSH', ready_key, id)
+  if flow then
+    place_ready(base, job_key, id, false, true)
+  else
+    redis.call('RPUSH', ready_key, id)
+  end
 end
 
 local function reclaim(id)
   local job_key = base .. 'job:' .. id
-  local state = redis.call('HMGET', job_key, 'status', 'cancel_requested_at_nano', 'watched')
+  local state = redis.call('HMGET', job_key, 'status', 'cancel_requested_at_nano', 'watched', 'fl')
   if state[1] ~= 'inflight' then return end
+  if state[4] then
+    redis.call('HDEL', job_key, 'fl')
+    flow_free(base, state[4])
+  end
   if state[2] then
     finish_cancelled(base, job_key, id, cancelled_key, index_key, now, ARGV[7], age_cutoff(now, ARGV[8]), state[3])
     return
@@ -77,7 +94,11 @@ local function reclaim(id)
   redis.call('HSET', job_key, 'status', 'ready')
   redis.call('HDEL', job_key, 'run_at_nano', 'lease_token', 'lease_expires_at_nano')
   redis.call('HINCRBY', job_key, 'reclaims', 1)
-  redis.call('RPUSH', ready_key, id)
+  if flow then
+    place_ready(base, job_key, id, false, true)
+  else
+    redis.call('RPUSH', ready_key, id)
+  end
 end
 
 -- 1. Promote and reclaim, merged by (time, id). Both lists come sorted that way already.
@@ -106,6 +127,8 @@ while d <= #due or e <= #expired do
   end
 end
 
+if flow then return flow_reserve(base, now, limit, expires_at, token_base, max_moves) end
+
 -- 2. Lease up to `limit` jobs from the head.
 local reply = { '', now }
 local leased = {}
@@ -117,7 +140,7 @@ if ids then
     -- knows what the update sets: status inflight, the token, the expiry.
     local values = redis.call('HMGET', job_key, 'type', 'queue', 'payload', 'status', 'run_at_nano', 'timeout_nano',
       'created_at_nano', 'attempts', 'max_attempts', 'reclaims', 'last_error', 'failed_at_nano', 'idempotency_key',
-      'errors', 'progress', 'schedule', 'scheduled_for_nano')
+      'errors', 'progress', 'schedule', 'scheduled_for_nano', 'priority', 'group', 'snoozes')
     -- An id whose job is gone or moved on is dropped from the list rather than handed out.
     if values[4] == 'ready' then
       local token = token_base .. (#leased / 2 + 1)

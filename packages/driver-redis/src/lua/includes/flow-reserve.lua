@@ -1,0 +1,192 @@
+-- The flow path of reserve (after promote and reclaim): the queue's hold,
+-- concurrency and rate give a budget; then, while it lasts, the group at
+-- the head of the turn order either hands out its first job (lowest
+-- priority, then sequence) and moves to the tail, or, held back by its own
+-- hold or limits, leaves for gblocked until time or a freed slot lets it go.
+-- Each hand-out costs a few O(log n) calls, whatever the number of groups:
+-- a blocked group is visited once, then waits outside the turn order.
+-- Returns reserve's reply (see reserve-8.lua).
+
+local RESERVE_VALUES = { 'type', 'queue', 'payload', 'status', 'run_at_nano', 'timeout_nano', 'created_at_nano',
+  'attempts', 'max_attempts', 'reclaims', 'last_error', 'failed_at_nano', 'idempotency_key', 'errors', 'progress',
+  'schedule', 'scheduled_for_nano', 'priority', 'group', 'snoozes' }
+
+local function number_or_nil(value)
+  if value == nil or value == false or value == '' then return nil end
+  return tonumber(value)
+end
+
+-- The sliding window (now - per, now]: starts at or before now - per no longer count.
+local function window_count(key, now, per)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', tonumber(now) - per)
+  return redis.call('ZCARD', key)
+end
+
+local function window_opens(key, per)
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+  return tonumber(oldest) + per
+end
+
+local function record_start(key, now, per, token)
+  redis.call('ZADD', key, now, token)
+  redis.call('PEXPIRE', key, per)
+end
+
+-- The group's first ready job id (lowest priority, then sequence), taken
+-- out of its order; nil when it has none. The no-group group merges its
+-- priority-0 list with its other priorities.
+local function pop_first(base, gid)
+  local zkey = base .. 'fready:' .. gid
+  if gid == '' then
+    local head = redis.call('ZRANGE', zkey, 0, 0, 'WITHSCORES')
+    if #head == 0 or tonumber(head[2]) > 0 then
+      local id = redis.call('LPOP', base .. 'ready')
+      if id then return id end
+    end
+  end
+  local popped = redis.call('ZPOPMIN', zkey)
+  if #popped == 0 then return nil end
+  return string.sub(popped[1], 17)
+end
+
+local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
+  local flow_key, turns_key, blocked_key = base .. 'flow', base .. 'turns', base .. 'gblocked'
+  local inflight_key = base .. 'inflight'
+  local f = redis.call('HMGET', flow_key, 'held', 'qc', 'qm', 'qp', 'dc', 'dm', 'dp', 'gin')
+  local held, qc, qm, qp = number_or_nil(f[1]), number_or_nil(f[2]), number_or_nil(f[3]), number_or_nil(f[4])
+  local dc, dm, dp = number_or_nil(f[5]), number_or_nil(f[6]), number_or_nil(f[7])
+  local grouped_inflight = number_or_nil(f[8]) or 0
+  local now_n = tonumber(now)
+
+  -- Groups whose hold or rate window ended rejoin the turn order, earliest first.
+  local due = redis.call('ZRANGEBYSCORE', blocked_key, '-inf', now, 'LIMIT', 0, max_moves)
+  for _, gid in ipairs(due) do
+    redis.call('ZREM', blocked_key, gid)
+    if group_has_work(base, gid) then join_turns(base, gid) end
+  end
+
+  -- The queue's own budget.
+  local budget = limit
+  local queue_opens = nil
+  if held and held > now_n then
+    budget = 0
+    queue_opens = held
+  end
+  if qc then budget = math.min(budget, qc - redis.call('ZCARD', inflight_key)) end
+  local qstarts = base .. 'qstarts'
+  if qm and budget > 0 then
+    local started = window_count(qstarts, now, qp)
+    budget = math.min(budget, qm - started)
+    if budget <= 0 then queue_opens = window_opens(qstarts, qp) end
+  end
+
+  local reply = { '', now }
+  local handed = 0
+  local limits_of = {}
+  local expires_at_nano = ms_to_nano(expires_at)
+
+  local function limits(gid)
+    local l = limits_of[gid]
+    if l then return l end
+    l = { c = dc, m = dm, p = dp }
+    local o = redis.call('HGET', base .. 'glimits', gid)
+    if o then
+      local c, m, p = string.match(o, '^([^,]*),([^,]*),([^,]*)$')
+      if c ~= '' then l.c = tonumber(c) end
+      if m ~= '' then
+        l.m = tonumber(m)
+        l.p = tonumber(p)
+      end
+    end
+    limits_of[gid] = l
+    return l
+  end
+
+  -- nil when the group may hand out a job now, else the ms it may (FLOW_NEVER: when a slot frees).
+  local function blocked_until(gid, l)
+    local gheld = number_or_nil(redis.call('HGET', base .. 'gheld', gid))
+    if gheld and gheld > now_n then return gheld end
+    if l.c then
+      local count
+      if gid == '' then
+        count = redis.call('ZCARD', inflight_key) - grouped_inflight
+      else
+        count = number_or_nil(redis.call('HGET', base .. 'ginflight', gid)) or 0
+      end
+      if count >= l.c then return FLOW_NEVER end
+    end
+    if l.m then
+      local key = base .. 'gstarts:' .. gid
+      if window_count(key, now, l.p) >= l.m then return window_opens(key, l.p) end
+    end
+    return nil
+  end
+
+  while handed < budget do
+    local head = redis.call('ZRANGE', turns_key, 0, 0)
+    if #head == 0 then break end
+    local gid = head[1]
+    local l = limits(gid)
+    local opens = blocked_until(gid, l)
+    if opens then
+      redis.call('ZREM', turns_key, gid)
+      redis.call('ZADD', blocked_key, opens, gid)
+    else
+      local id = pop_first(base, gid)
+      if id then
+        local job_key = base .. 'job:' .. id
+        local values = redis.call('HMGET', job_key, unpack(RESERVE_VALUES))
+        -- An id whose job is gone or moved on is dropped rather than handed out.
+        if values[4] == 'ready' then
+          handed = handed + 1
+          local token = token_base .. handed
+          redis.call('HSET', job_key, 'status', 'inflight', 'lease_token', token, 'lease_expires_at_nano', expires_at_nano,
+            'fl', gid)
+          redis.call('ZADD', inflight_key, expires_at, id)
+          if gid ~= '' then
+            redis.call('HINCRBY', base .. 'ginflight', gid, 1)
+            redis.call('HINCRBY', flow_key, 'gin', 1)
+            grouped_inflight = grouped_inflight + 1
+          end
+          if l.m then record_start(base .. 'gstarts:' .. gid, now, l.p, token) end
+          if qm then record_start(qstarts, now, qp, token) end
+          values[2] = false
+          values[4] = false
+          reply[#reply + 1] = id
+          reply[#reply + 1] = values
+        end
+      end
+      if group_has_work(base, gid) then
+        if id then turn_tail(base, gid) end
+      else
+        redis.call('ZREM', turns_key, gid)
+      end
+    end
+  end
+
+  local runnable = redis.call('ZCARD', turns_key) > 0
+  -- A queue rate window that filled during this call opens when its oldest start leaves it.
+  if runnable and qm and not queue_opens and handed >= budget and budget < limit then
+    if window_count(qstarts, now, qp) >= qm then queue_opens = window_opens(qstarts, qp) end
+  end
+
+  -- The next change that comes by time alone.
+  local next_due = nil
+  local function consider(at)
+    if at and (not next_due or tonumber(at) < next_due) then next_due = tonumber(at) end
+  end
+  consider(redis.call('ZRANGE', base .. 'scheduled', 0, 0, 'WITHSCORES')[2])
+  consider(redis.call('ZRANGE', inflight_key, 0, 0, 'WITHSCORES')[2])
+  local first_blocked = redis.call('ZRANGE', blocked_key, 0, 0, 'WITHSCORES')[2]
+  if first_blocked and tonumber(first_blocked) < FLOW_NEVER then consider(first_blocked) end
+  if runnable and queue_opens then consider(queue_opens) end
+  if next_due then reply[1] = string.format('%d', next_due) end
+
+  -- Another idle worker wakes for work left over that the queue's limits let go now.
+  if runnable and not queue_opens and (not qc or redis.call('ZCARD', inflight_key) < qc) then
+    wake(base .. 'signal')
+  else
+    redis.call('DEL', base .. 'signal')
+  end
+  return reply
+end

@@ -1,0 +1,143 @@
+-- Flow control (priorities, groups, limits, holds). A queue stays on the
+-- plain path (the ready list alone) until it first uses a flow feature; the
+-- hash `<base>flow` then exists and stays. Keys are built from the queue's
+-- key base, so they share its hash tag (docs/redis.md lists them):
+--   flow              hash: on, head/tail (sequence counters), turn (turn
+--                     counter), gin (in-flight jobs that have a group),
+--                     held (queue hold, ms), qc/qm/qp (queue concurrency,
+--                     rate max, rate window), dc/dm/dp (group defaults)
+--   fready:<gid>      sorted set per group: score priority, member
+--                     <16-digit sequence><id>; gid '' is "no group"
+--   turns             sorted set: gid with runnable work, by turn counter
+--   gblocked          sorted set: gid held back by a limit or a hold, by
+--                     the ms it can go again (FLOW_NEVER: until a slot frees)
+--   gpaused           set of paused gids
+--   glimits           hash: gid -> "c,m,p" override ('' for an unset field)
+--   gheld             hash: gid -> hold end (ms)
+--   ginflight         hash: gid -> jobs of the group in flight (groups only)
+--   qstarts, gstarts:<gid>  sorted sets: lease token by start time (rate)
+-- Jobs without a group at priority 0 stay in the plain ready list, which is
+-- the no-group group's priority-0 part (FIFO, released jobs at its head).
+-- A job leased on the flow path carries `fl` = its gid; the outcome that
+-- ends its flight frees its slot (flow_free).
+
+local FLOW_NEVER = 9e15
+local FLOW_SEQ_ZERO = 5e15
+
+local function flow_on(base)
+  return redis.call('EXISTS', base .. 'flow') == 1
+end
+
+local function in_list(gid, priority)
+  return gid == '' and priority == '0'
+end
+
+local function group_has_work(base, gid)
+  if redis.call('EXISTS', base .. 'fready:' .. gid) == 1 then return true end
+  return gid == '' and redis.call('LLEN', base .. 'ready') > 0
+end
+
+local function turn_tail(base, gid)
+  redis.call('ZADD', base .. 'turns', redis.call('HINCRBY', base .. 'flow', 'turn', 1), gid)
+end
+
+-- A group with runnable work joins the turn tail, unless it is in the turn
+-- order already, held back (gblocked) or paused.
+local function join_turns(base, gid)
+  if redis.call('ZSCORE', base .. 'turns', gid) then return end
+  if redis.call('ZSCORE', base .. 'gblocked', gid) then return end
+  if redis.call('SISMEMBER', base .. 'gpaused', gid) == 1 then return end
+  turn_tail(base, gid)
+end
+
+-- Turns the queue's flow path on; ready jobs already in the plain list form
+-- the no-group group, which joins the turn order.
+local function flow_enable(base)
+  if redis.call('HSETNX', base .. 'flow', 'on', '1') == 1 then
+    if redis.call('LLEN', base .. 'ready') > 0 then turn_tail(base, '') end
+  end
+end
+
+-- Puts a ready job (status already 'ready') in its group's order: the tail
+-- of its priority, or the head (release, hold-back).
+local function flow_place(base, job_key, id, gid, priority, at_head)
+  if in_list(gid, priority) then
+    if at_head then
+      redis.call('LPUSH', base .. 'ready', id)
+    else
+      redis.call('RPUSH', base .. 'ready', id)
+    end
+  else
+    local n
+    if at_head then
+      n = redis.call('HINCRBY', base .. 'flow', 'head', -1)
+    else
+      n = redis.call('HINCRBY', base .. 'flow', 'tail', 1)
+    end
+    local seq = string.format('%016d', FLOW_SEQ_ZERO + n)
+    redis.call('ZADD', base .. 'fready:' .. gid, priority, seq .. id)
+    redis.call('HSET', job_key, 'rseq', seq)
+  end
+  join_turns(base, gid)
+end
+
+-- Puts a job that became ready where it belongs: the plain list on a plain
+-- queue, else its group's order. `flow` is the caller's flow_on(base) when
+-- known (nil: read here).
+local function place_ready(base, job_key, id, at_head, flow)
+  if flow == nil then flow = flow_on(base) end
+  if not flow then
+    if at_head then
+      redis.call('LPUSH', base .. 'ready', id)
+    else
+      redis.call('RPUSH', base .. 'ready', id)
+    end
+    return
+  end
+  local f = redis.call('HMGET', job_key, 'group', 'priority')
+  flow_place(base, job_key, id, f[1] or '', f[2] or '0', at_head)
+end
+
+-- Takes a ready job out of its queue's order (cancel, remove, purge, a
+-- schedule's dropped occurrence).
+local function remove_ready(base, job_key, id)
+  local f = redis.call('HMGET', job_key, 'group', 'priority', 'rseq')
+  local gid, priority = f[1] or '', f[2] or '0'
+  if in_list(gid, priority) then
+    redis.call('LREM', base .. 'ready', 1, id)
+  elseif f[3] then
+    redis.call('ZREM', base .. 'fready:' .. gid, f[3] .. id)
+  end
+  if (gid ~= '' or priority ~= '0') and not group_has_work(base, gid) then
+    redis.call('ZREM', base .. 'turns', gid)
+  end
+end
+
+-- A job leased on the flow path left flight (`gid` its `fl` field): the
+-- group's count goes down, a group held back for a slot rejoins the turn
+-- order, and waiters wake when a concurrency limit may have held work back.
+local function flow_free(base, gid)
+  if gid ~= '' then
+    if redis.call('HINCRBY', base .. 'ginflight', gid, -1) <= 0 then redis.call('HDEL', base .. 'ginflight', gid) end
+    redis.call('HINCRBY', base .. 'flow', 'gin', -1)
+  end
+  local freed = false
+  local score = redis.call('ZSCORE', base .. 'gblocked', gid)
+  if score and tonumber(score) >= FLOW_NEVER then
+    redis.call('ZREM', base .. 'gblocked', gid)
+    if group_has_work(base, gid) then
+      join_turns(base, gid)
+      freed = true
+    end
+  end
+  if freed or redis.call('HEXISTS', base .. 'flow', 'qc') == 1 then
+    if redis.call('ZCARD', base .. 'turns') > 0 then wake(base .. 'signal') end
+  end
+end
+
+-- Raises a hold end (ms string) kept in hash `key` field `field`; a hold
+-- never shortens a later one.
+local function raise_hold(key, field, until_ms)
+  local old = redis.call('HGET', key, field)
+  if not old or tonumber(old) < tonumber(until_ms) then redis.call('HSET', key, field, until_ms) end
+end

@@ -1,0 +1,100 @@
+import { ValidationError } from '@taskharbor/core';
+import { describe, expect, it } from 'vitest';
+import { newJob, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
+
+/** Order on the flow path: priorities, groups in turn, and how both survive outcomes. */
+describe.skipIf(SKIP_REDIS)('flow control order (Redis)', () => {
+  const redis = useRedisFile('flow-order');
+  const lease = { leaseMs: 60_000, now: T0 };
+
+  it('priorities_order_jobs_and_stay_fifo_within_one', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const a = newJob(queue);
+    const b = newJob(queue, { priority: 5 });
+    const c = newJob(queue, { priority: -3 });
+    const d = newJob(queue);
+    const e = newJob(queue, { priority: -3 });
+    await driver.enqueueMany([a, b, c, d, e], T0);
+    const got = await driver.reserve({ queue, limit: 10, ...lease });
+    expect(got.jobs.map((r) => r.job.id)).toEqual([c.id, e.id, a.id, d.id, b.id]);
+    expect(got.jobs[0]?.job.priority).toBe(-3);
+    expect(got.jobs[2]?.job.priority).toBeUndefined();
+    expect(await redis.raw.hexists(`${redis.prefix}:{${queue}}:job:${a.id}`, 'priority')).toBe(0);
+  });
+
+  it('groups_are_served_in_turn_and_limit_n_equals_n_calls', async () => {
+    for (const limit of [1, 7]) {
+      const driver = await redis.driver();
+      const queue = uniqueQueue();
+      const jobs = ['A', 'A', 'A', 'B', 'B', 'B', 'C'].map((group) => newJob(queue, { group }));
+      await driver.enqueueMany(jobs, T0);
+      const groups: string[] = [];
+      while (groups.length < 7) {
+        const got = await driver.reserve({ queue, limit, ...lease });
+        expect(got.jobs.length).toBeGreaterThan(0);
+        groups.push(...got.jobs.map((r) => r.job.group ?? ''));
+      }
+      expect(groups.join('')).toBe('ABCABAB');
+    }
+  });
+
+  it('jobs_without_a_group_take_a_turn_and_plain_jobs_before_the_first_group_keep_theirs', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const plain1 = newJob(queue);
+    await driver.enqueue(plain1, T0);
+    const a1 = newJob(queue, { group: 'a' });
+    const plain2 = newJob(queue);
+    const a2 = newJob(queue, { group: 'a' });
+    await driver.enqueueMany([a1, plain2, a2], T0);
+    const got = await driver.reserve({ queue, limit: 10, ...lease });
+    expect(got.jobs.map((r) => r.job.id)).toEqual([plain1.id, a1.id, plain2.id, a2.id]);
+  });
+
+  it('released_jobs_go_to_the_head_of_their_priority_retried_ones_to_its_tail', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const jobs = [newJob(queue, { group: 'g', priority: 1 }), newJob(queue, { group: 'g', priority: 1 }), newJob(queue, { group: 'g', priority: 1 })];
+    await driver.enqueueMany(jobs, T0);
+    const [first] = (await driver.reserve({ queue, limit: 1, ...lease })).jobs;
+    await driver.release(first!.lease, T0);
+    const [again] = (await driver.reserve({ queue, limit: 1, ...lease })).jobs;
+    expect(again?.job.id).toBe(jobs[0]?.id);
+    await driver.retry(again!.lease, { attempts: 1, failedAt: T0 }, T0);
+    const rest = await driver.reserve({ queue, limit: 3, ...lease });
+    expect(rest.jobs.map((r) => r.job.id)).toEqual([jobs[1]?.id, jobs[2]?.id, jobs[0]?.id]);
+  });
+
+  it('a_big_group_does_not_hold_back_small_ones', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    await driver.enqueueMany(Array.from({ length: 1000 }, () => newJob(queue, { group: 'big' })), T0);
+    const small = Array.from({ length: 10 }, (_, g) => Array.from({ length: 10 }, () => newJob(queue, { group: `s${g}` }))).flat();
+    await driver.enqueueMany(small, T0);
+    const got = await driver.reserve({ queue, limit: 11, ...lease });
+    expect(new Set(got.jobs.map((r) => r.job.group))).toEqual(new Set(['big', ...Array.from({ length: 10 }, (_, g) => `s${g}`)]));
+  });
+
+  it('snooze_counts_no_failure_and_keeps_priority_and_group', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const job = newJob(queue, { group: 'g', priority: 2 });
+    await driver.enqueue(job, T0);
+    const [r] = (await driver.reserve({ queue, limit: 1, ...lease })).jobs;
+    await driver.snooze(r!.lease, T0 + 500, T0 + 10);
+    const stored = await driver.inspect({ queue, id: job.id });
+    expect(stored).toMatchObject({ status: 'scheduled', attempts: 0, snoozes: 1, runAt: T0 + 500, group: 'g', priority: 2 });
+    expect((await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 + 499 })).jobs).toHaveLength(0);
+    const [back] = (await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 + 500 })).jobs;
+    expect(back?.job).toMatchObject({ id: job.id, snoozes: 1, group: 'g', priority: 2 });
+  });
+
+  it('enqueue_refuses_a_bad_priority_or_group_and_stores_nothing', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    await expect(driver.enqueue(newJob(queue, { priority: 1.5 }), T0)).rejects.toBeInstanceOf(ValidationError);
+    await expect(driver.enqueue(newJob(queue, { group: 'a b' }), T0)).rejects.toBeInstanceOf(ValidationError);
+    expect(await redis.raw.keys(`${redis.prefix}:{${queue}}:*`)).toEqual([]);
+  });
+});
