@@ -33,6 +33,10 @@ export interface QueueKeys {
   readonly cancelsChannel: string;
   /** Pub/sub channel (not a key): the id of each watched job that finished or was removed. */
   readonly finishedChannel: string;
+  /** Set of the groups ('' for no group) whose fready set holds jobs (flow control). */
+  readonly fgroups: string;
+  /** Sorted set of one group's ready jobs on the flow path: member `<16-digit sequence><id>`, score the priority. */
+  fready(group: string): string;
   /** The hash of one job. */
   job(id: string): string;
   /** The hash of one schedule that lives in this queue (schedules family; see schedules/schedule-hash.ts). */
@@ -61,6 +65,8 @@ function makeQueueKeys(prefix: string, queue: string): QueueKeys {
     signal: `${base}signal`,
     cancelsChannel: `${base}cancels`,
     finishedChannel: `${base}finished`,
+    fgroups: `${base}fgroups`,
+    fready: (group) => `${base}fready:${group}`,
     job: (id) => `${base}job:${id}`,
     schedule: (name) => `${base}schedule:${name}`,
     idempotency: (key) => `${base}idem:${key}`,

@@ -7,18 +7,23 @@ import { claimScheduleScript } from '../src/lua/claim-schedule.js';
 import { enqueueScript } from '../src/lua/enqueue.js';
 import { extendScript } from '../src/lua/extend.js';
 import { failScript } from '../src/lua/fail.js';
+import { flowStateScript } from '../src/lua/flow-state.js';
+import { holdBackScript } from '../src/lua/hold-back.js';
 import { listScript } from '../src/lua/list.js';
 import { cancelScript } from '../src/lua/cancel.js';
 import { migrateDlqScript, migrateIndexScript } from '../src/lua/migrate.js';
+import { pauseGroupScript } from '../src/lua/pause-group.js';
 import { pauseScheduleScript } from '../src/lua/pause-schedule.js';
 import { promoteScript } from '../src/lua/promote.js';
 import { putScheduleScript } from '../src/lua/put-schedule.js';
-import { purgeScript } from '../src/lua/purge.js';
+import { purgeGroupReadyScript, purgeScript } from '../src/lua/purge.js';
 import { removeScript } from '../src/lua/remove.js';
 import { removeScheduleScript } from '../src/lua/remove-schedule.js';
 import { requeueManyScript } from '../src/lua/requeue-many.js';
 import { resumeScript } from '../src/lua/resume.js';
+import { setFlowLimitsScript } from '../src/lua/set-flow-limits.js';
 import { setProgressScript } from '../src/lua/set-progress.js';
+import { snoozeScript } from '../src/lua/snooze.js';
 import { watchScript } from '../src/lua/watch.js';
 import { releaseScript } from '../src/lua/release.js';
 import { requeueScript } from '../src/lua/requeue.js';
@@ -53,6 +58,12 @@ const SCRIPTS = [
   removeScheduleScript,
   advanceScheduleScript,
   pauseScheduleScript,
+  snoozeScript,
+  holdBackScript,
+  setFlowLimitsScript,
+  pauseGroupScript,
+  flowStateScript,
+  purgeGroupReadyScript,
 ];
 
 describe('Lua scripts', () => {

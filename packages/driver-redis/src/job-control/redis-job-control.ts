@@ -154,7 +154,7 @@ export class RedisJobControl {
     await this.begin('counts', () => validateQueueName(queue));
     const { client } = this.ctx;
     const keys = this.ctx.keys.queue(queue);
-    const [ready, scheduled, inflight, done, dlq, cancelled, paused] = await Promise.all([
+    const [listed, scheduled, inflight, done, dlq, cancelled, paused, grouped] = await Promise.all([
       client.llen(keys.ready),
       client.zcard(keys.scheduled),
       client.zcard(keys.inflight),
@@ -162,7 +162,10 @@ export class RedisJobControl {
       client.zcard(keys.dlq),
       client.zcard(keys.cancelled),
       client.exists(keys.paused),
+      // Ready jobs with a priority or group on the flow path (includes/flow.lua), absent on a plain queue.
+      client.hget(keys.flow, 'zready'),
     ]);
+    const ready = listed + Number(grouped ?? 0);
     return { ready, scheduled, inflight, done, dlq, cancelled, paused: paused === 1 };
   }
 

@@ -46,6 +46,7 @@ local function pop_first(base, gid)
   end
   local popped = redis.call('ZPOPMIN', zkey)
   if #popped == 0 then return nil end
+  fready_left(base, gid, 1)
   return string.sub(popped[1], 17)
 end
 

@@ -4,10 +4,12 @@
 -- key base, so they share its hash tag (docs/redis.md lists them):
 --   flow              hash: on, head/tail (sequence counters), turn (turn
 --                     counter), gin (in-flight jobs that have a group),
+--                     zready (jobs in the fready sets),
 --                     held (queue hold, ms), qc/qm/qp (queue concurrency,
 --                     rate max, rate window), dc/dm/dp (group defaults)
 --   fready:<gid>      sorted set per group: score priority, member
 --                     <16-digit sequence><id>; gid '' is "no group"
+--   fgroups           set of gids whose fready set is not empty
 --   turns             sorted set: gid with runnable work, by turn counter
 --   gblocked          sorted set: gid held back by a limit or a hold, by
 --                     the ms it can go again (FLOW_NEVER: until a slot frees)
@@ -30,6 +32,13 @@ end
 
 local function in_list(gid, priority)
   return gid == '' and priority == '0'
+end
+
+-- Bookkeeping after `removed` members left the group's fready set.
+local function fready_left(base, gid, removed)
+  if removed == 0 then return end
+  redis.call('HINCRBY', base .. 'flow', 'zready', -removed)
+  if redis.call('EXISTS', base .. 'fready:' .. gid) == 0 then redis.call('SREM', base .. 'fgroups', gid) end
 end
 
 local function group_has_work(base, gid)
@@ -75,7 +84,10 @@ local function flow_place(base, job_key, id, gid, priority, at_head)
       n = redis.call('HINCRBY', base .. 'flow', 'tail', 1)
     end
     local seq = string.format('%016d', FLOW_SEQ_ZERO + n)
-    redis.call('ZADD', base .. 'fready:' .. gid, priority, seq .. id)
+    local zkey = base .. 'fready:' .. gid
+    redis.call('ZADD', zkey, priority, seq .. id)
+    redis.call('HINCRBY', base .. 'flow', 'zready', 1)
+    if redis.call('ZCARD', zkey) == 1 then redis.call('SADD', base .. 'fgroups', gid) end
     redis.call('HSET', job_key, 'rseq', seq)
   end
   join_turns(base, gid)
@@ -106,7 +118,7 @@ local function remove_ready(base, job_key, id)
   if in_list(gid, priority) then
     redis.call('LREM', base .. 'ready', 1, id)
   elseif f[3] then
-    redis.call('ZREM', base .. 'fready:' .. gid, f[3] .. id)
+    fready_left(base, gid, redis.call('ZREM', base .. 'fready:' .. gid, f[3] .. id))
   end
   if (gid ~= '' or priority ~= '0') and not group_has_work(base, gid) then
     redis.call('ZREM', base .. 'turns', gid)

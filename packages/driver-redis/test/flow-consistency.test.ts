@@ -1,0 +1,149 @@
+import type { Lease } from '@taskharbor/core';
+import { describe, expect, it } from 'vitest';
+import type { RedisDriver } from '../src/index.js';
+import { newJob, scanKeys, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
+
+/** A small deterministic generator, so a failing run repeats. */
+function generator(seed: number): (n: number) => number {
+  let state = seed >>> 0;
+  return (n) => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state % n;
+  };
+}
+
+const GROUPS = ['a', 'b', 'c', undefined] as const;
+
+/**
+ * The flow structures against the jobs themselves, after random operations:
+ * per-group in-flight counts and their total, the ready count, each ready
+ * job in exactly the structure its priority and group name, and every group
+ * with runnable work reachable from the turn order, the held-back set or
+ * the pause set.
+ */
+describe.skipIf(SKIP_REDIS)('flow control consistency (Redis)', () => {
+  const redis = useRedisFile('flow-consistency');
+
+  async function check(driver: RedisDriver, queue: string): Promise<void> {
+    const base = `${redis.prefix}:{${queue}}:`;
+    const raw = redis.raw;
+    const inflight = await raw.zrange(`${base}inflight`, 0, -1);
+    const byGroup = new Map<string, number>();
+    for (const id of inflight) {
+      const [group, fl] = await raw.hmget(`${base}job:${id}`, 'group', 'fl');
+      expect(fl, `in-flight job ${id} carries its flow group`).toBe(group ?? '');
+      if (group !== null) byGroup.set(group, (byGroup.get(group) ?? 0) + 1);
+    }
+    const stored = await raw.hgetall(`${base}ginflight`);
+    expect(Object.fromEntries(Object.entries(stored).map(([g, n]) => [g, Number(n)]))).toEqual(Object.fromEntries(byGroup));
+    const total = [...byGroup.values()].reduce((sum, n) => sum + n, 0);
+    expect(Number((await raw.hget(`${base}flow`, 'gin')) ?? 0)).toBe(total);
+
+    const listed = await raw.lrange(`${base}ready`, 0, -1);
+    const groups = await raw.smembers(`${base}fgroups`);
+    const members: { id: string; group: string; priority: number }[] = [];
+    for (const group of ['', 'a', 'b', 'c']) {
+      const set = await raw.zrange(`${base}fready:${group}`, 0, -1, 'WITHSCORES');
+      expect(groups.includes(group)).toBe(set.length > 0);
+      for (let i = 0; i < set.length; i += 2) members.push({ id: set[i]!.slice(16), group, priority: Number(set[i + 1]) });
+    }
+    const counts = await driver.counts(queue);
+    expect(counts.ready).toBe(listed.length + members.length);
+    for (const id of listed) {
+      const [status, group, priority] = await raw.hmget(`${base}job:${id}`, 'status', 'group', 'priority');
+      expect([status, group, priority]).toEqual(['ready', null, null]);
+    }
+    for (const member of members) {
+      const [status, group, priority] = await raw.hmget(`${base}job:${member.id}`, 'status', 'group', 'priority');
+      expect(status).toBe('ready');
+      expect(group ?? '').toBe(member.group);
+      expect(Number(priority ?? 0)).toBe(member.priority);
+    }
+    const turns = new Set(await raw.zrange(`${base}turns`, 0, -1));
+    const blocked = new Set(await raw.zrange(`${base}gblocked`, 0, -1));
+    const paused = new Set(await raw.smembers(`${base}gpaused`));
+    const withWork = new Set(members.map((m) => m.group));
+    if (listed.length > 0) withWork.add('');
+    for (const group of withWork) {
+      expect(turns.has(group) || blocked.has(group) || paused.has(group), `group "${group}" with work is reachable`).toBe(true);
+    }
+  }
+
+  it('counts_and_orders_stay_exact_through_random_operations', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const random = generator(18);
+    await driver.setGroupLimits(queue, { concurrency: 2 });
+    await driver.setGroupLimits(queue, { concurrency: 1 }, 'c');
+    await driver.setQueueLimits(queue, { concurrency: 6 });
+    let now = T0;
+    const leases: Lease[] = [];
+    const waiting: string[] = [];
+    for (let step = 0; step < 300; step++) {
+      const op = random(12);
+      if (op <= 2) {
+        const jobs = Array.from({ length: 1 + random(4) }, () => {
+          const group = GROUPS[random(GROUPS.length)];
+          const priority = random(3) === 0 ? random(5) - 2 : undefined;
+          return newJob(queue, { ...(group === undefined ? {} : { group }), ...(priority === undefined ? {} : { priority }), ...(random(5) === 0 ? { runAt: now + 50 } : {}) });
+        });
+        await driver.enqueueMany(jobs, now);
+        waiting.push(...jobs.map((job) => job.id));
+      } else if (op <= 4) {
+        const got = await driver.reserve({ queue, limit: 1 + random(4), leaseMs: 100, now });
+        leases.push(...got.jobs.map((r) => r.lease));
+      } else if (op <= 9 && leases.length > 0) {
+        const lease = leases.splice(random(leases.length), 1)[0]!;
+        const outcome = [
+          () => driver.ack(lease, now),
+          () => driver.retry(lease, { attempts: 1, failedAt: now }, now),
+          () => driver.release(lease, now),
+          () => driver.snooze(lease, now + random(2) * 30, now),
+          () => driver.holdBack(lease, now + 20, now),
+          () => driver.fail(lease, { attempts: 1, failedAt: now, reason: 'x' }, now),
+        ][random(6)]!;
+        // A lease that expired meanwhile is refused; the reclaim already freed its slot.
+        await outcome().catch((error: Error) => expect(error.name).toMatch(/LeaseExpired/));
+      } else if (op === 10 && waiting.length > 0) {
+        const id = waiting.splice(random(waiting.length), 1)[0]!;
+        const action = random(3);
+        const done = action === 0 ? driver.cancel({ queue, id }, { now }) : action === 1 ? driver.remove({ queue, id }) : driver.pauseGroup(queue, 'b');
+        await (done as Promise<unknown>).catch((error: Error) => expect(error.name).toMatch(/JobState|InvalidJobState|NotFound|JobNotFound/));
+      } else if (op === 11) {
+        if (random(2) === 0) await driver.resumeGroup(queue, 'b');
+        now += 1 + random(60);
+      }
+      await check(driver, queue);
+    }
+  });
+
+  it('purge_of_ready_jobs_empties_every_group_set_and_keeps_counts_exact', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    await driver.enqueueMany(
+      [newJob(queue), newJob(queue, { priority: 3 }), newJob(queue, { group: 'a' }), newJob(queue, { group: 'b', priority: -1 })],
+      T0,
+    );
+    expect(await driver.purge(queue, { status: 'ready', limit: 3 })).toBe(3);
+    await check(driver, queue);
+    expect((await driver.counts(queue)).ready).toBe(1);
+    expect(await driver.purge(queue, { status: 'ready' })).toBe(1);
+    await check(driver, queue);
+    expect((await driver.reserve({ queue, limit: 5, leaseMs: 100, now: T0 })).jobs).toHaveLength(0);
+  });
+
+  it('every_key_of_a_flow_queue_carries_the_queue_hash_tag', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    await driver.setQueueLimits(queue, { concurrency: 5, rate: { max: 10, perMs: 1000 } });
+    await driver.setGroupLimits(queue, { rate: { max: 1, perMs: 1000 } });
+    await driver.enqueueMany([newJob(queue, { group: 'a' }), newJob(queue, { group: 'a' }), newJob(queue, { priority: 1 })], T0);
+    await driver.pauseGroup(queue, 'z');
+    const got = await driver.reserve({ queue, limit: 5, leaseMs: 100, now: T0 });
+    await driver.holdBack(got.jobs[0]!.lease, T0 + 10, T0);
+    const keys = await scanKeys(redis.raw, `${redis.prefix}:`);
+    const own = keys.filter((key) => key.includes(`{${queue}}`));
+    expect(own.length).toBeGreaterThan(8);
+    for (const key of own) expect(key.startsWith(`${redis.prefix}:{${queue}}:`)).toBe(true);
+  });
+});
