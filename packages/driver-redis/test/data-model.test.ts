@@ -57,6 +57,25 @@ describe.skipIf(SKIP_REDIS)('data-model versions (Redis)', () => {
     }
   });
 
+  it('a_prefix_of_version_3_moves_to_4_and_its_jobs_read_and_run_as_before', async () => {
+    const prefix = `${redis.prefix}:v3`;
+    const queue = uniqueQueue();
+    const first = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
+    const job = newJob(queue);
+    await first.enqueue(job, T0);
+    await first.close();
+    await redis.raw.set(`${prefix}:version`, '3');
+    const driver = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
+    try {
+      expect(await redis.raw.get(`${prefix}:version`)).toBe('4');
+      const got = await driver.reserve({ queue, limit: 5, leaseMs: 1000, now: T0 });
+      expect(got.jobs.map((r) => r.job.id)).toEqual([job.id]);
+      expect(await redis.raw.exists(`${prefix}:{${queue}}:flow`)).toBe(0);
+    } finally {
+      await driver.close();
+    }
+  });
+
   it('a_migration_cut_short_carries_on_at_the_next_connect', async () => {
     const prefix = `${redis.prefix}:cut`;
     const queue = uniqueQueue();
