@@ -9,7 +9,7 @@
 
 local RESERVE_VALUES = { 'type', 'queue', 'payload', 'status', 'run_at_nano', 'timeout_nano', 'created_at_nano',
   'attempts', 'max_attempts', 'reclaims', 'last_error', 'failed_at_nano', 'idempotency_key', 'errors', 'progress',
-  'schedule', 'scheduled_for_nano', 'priority', 'group', 'snoozes' }
+  'schedule', 'scheduled_for_nano', 'snoozes', 'priority', 'group' }
 
 local function number_or_nil(value)
   if value == nil or value == false or value == '' then return nil end

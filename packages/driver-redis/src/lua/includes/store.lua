@@ -89,8 +89,10 @@ local function store_job(batch, base, queue, args, i, stride)
   if status == 'ready' then
     local n = #batch.ready + 1
     batch.ready[n] = id
-    batch.groups[n] = group
-    if priority == '' then batch.priorities[n] = '0' else batch.priorities[n] = priority end
+    if stride == 14 then
+      batch.groups[n] = group
+      if priority == '' then batch.priorities[n] = '0' else batch.priorities[n] = priority end
+    end
   else
     local scheduled = batch.scheduled
     scheduled[#scheduled + 1] = run_at
@@ -110,7 +112,7 @@ local function flush_stored(batch, base, ready_key, scheduled_key, index_key, si
   call_in_pieces('ZADD', index_key, batch.index)
   if #batch.ready > 0 and redis.call('EXISTS', base .. 'flow') == 1 then
     for n, id in ipairs(batch.ready) do
-      flow_place(base, base .. 'job:' .. id, id, batch.groups[n], batch.priorities[n], false)
+      flow_place(base, base .. 'job:' .. id, id, batch.groups[n] or '', batch.priorities[n] or '0', false)
     end
   else
     call_in_pieces('RPUSH', ready_key, batch.ready)
