@@ -27,12 +27,16 @@ const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6391';
 const admin = new Redis(url);
 const T0 = Date.UTC(2030, 0, 1);
 
-async function evalshaUsec(): Promise<{ calls: number; usec: number }> {
+async function evalshaUsec(): Promise<{ calls: number; usec: number; commands: number }> {
   const info = await admin.info('commandstats');
+  let commands = 0;
+  for (const match of info.matchAll(/cmdstat_([a-z|]+):calls=(\d+)/g)) {
+    if (!['evalsha', 'eval', 'info', 'config|resetstat', 'config'].includes(match[1] as string)) commands += Number(match[2]);
+  }
   const line = info.split('\n').find((l) => l.startsWith('cmdstat_evalsha:'));
   const calls = Number(/calls=(\d+)/.exec(line ?? '')?.[1] ?? 0);
   const usec = Number(/usec=(\d+)/.exec(line ?? '')?.[1] ?? 0);
-  return { calls, usec };
+  return { calls, usec, commands };
 }
 
 function jobs(queue: string, count: number, group: (i: number) => string | undefined) {
@@ -47,13 +51,13 @@ async function fill(driver: RedisDriver, queue: string, count: number, group: (i
   for (let i = 0; i < all.length; i += 1000) await driver.enqueueMany(all.slice(i, i + 1000), T0);
 }
 
-/** Usec of Redis time per job for `calls` reserves of `limit`. */
-async function reserveCost(driver: RedisDriver, queue: string, limit: number, calls: number): Promise<number> {
+/** Usec of Redis time, and commands the script ran, per job for `calls` reserves of `limit`. */
+async function reserveCost(driver: RedisDriver, queue: string, limit: number, calls: number): Promise<[number, number]> {
   await admin.config('RESETSTAT');
   let handed = 0;
   for (let i = 0; i < calls; i++) handed += (await driver.reserve({ queue, limit, leaseMs: 3_600_000, now: T0 })).jobs.length;
-  const { usec } = await evalshaUsec();
-  return usec / handed;
+  const { usec, commands } = await evalshaUsec();
+  return [usec / handed, commands / handed];
 }
 
 const lines: string[] = [];
@@ -66,8 +70,10 @@ for (const groups of GROUP_COUNTS) {
       const queue = 'q';
       const perGroup = Math.ceil((CALLS * limit + 1000) / groups) + 1;
       await fill(driver, queue, groups * perGroup, shape === 'plain' ? () => undefined : (i) => `g${i % groups}`);
-      const usec = await reserveCost(driver, queue, limit, CALLS);
-      lines.push(`${shape === 'plain' ? 'plain path' : `${groups} groups`}, reserve limit ${limit}: ${usec.toFixed(1)} µs of Redis time per job`);
+      const [usec, commands] = await reserveCost(driver, queue, limit, CALLS);
+      lines.push(
+        `${shape === 'plain' ? 'plain path' : `${groups} groups`}, reserve limit ${limit}: ${usec.toFixed(1)} µs of Redis time and ${commands.toFixed(1)} commands per job`,
+      );
       await driver.close();
     }
   }
@@ -86,8 +92,10 @@ for (const groups of GROUP_COUNTS) {
     handed += got.jobs.length;
     leases.push(...got.jobs.map((r) => r.lease));
   }
-  const { usec, calls } = await evalshaUsec();
-  lines.push(`${groups} groups at concurrency 1, ack + reserve of one: ${(usec / handed).toFixed(1)} µs per job (${calls} calls, ${handed} handed out)`);
+  const { usec, calls, commands } = await evalshaUsec();
+  lines.push(
+    `${groups} groups at concurrency 1, ack + reserve of one: ${(usec / handed).toFixed(1)} µs and ${(commands / handed).toFixed(1)} commands per job (${calls} scripts, ${handed} handed out)`,
+  );
   await driver.close();
 }
 console.log(lines.join('\n'));
