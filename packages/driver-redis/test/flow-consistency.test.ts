@@ -24,44 +24,80 @@ const GROUPS = ['a', 'b', 'c', undefined] as const;
 describe.skipIf(SKIP_REDIS)('flow control consistency (Redis)', () => {
   const redis = useRedisFile('flow-consistency');
 
+  /** HMGET of `fields` for each id, in one pipeline. */
+  async function fieldsOf(base: string, ids: readonly string[], fields: readonly string[]): Promise<(string | null)[][]> {
+    const pipeline = redis.raw.pipeline();
+    for (const id of ids) pipeline.hmget(`${base}job:${id}`, ...fields);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, value]) => {
+      if (error) throw error;
+      return value as (string | null)[];
+    });
+  }
+
   async function check(driver: RedisDriver, queue: string): Promise<void> {
     const base = `${redis.prefix}:{${queue}}:`;
     const raw = redis.raw;
-    const inflight = await raw.zrange(`${base}inflight`, 0, -1);
+    const [inflight, stored, gin, listed, groups, turnList, blockedList, pausedList, ...sets] = (await raw
+      .multi()
+      .zrange(`${base}inflight`, 0, -1)
+      .hgetall(`${base}ginflight`)
+      .hget(`${base}flow`, 'gin')
+      .lrange(`${base}ready`, 0, -1)
+      .smembers(`${base}fgroups`)
+      .zrange(`${base}turns`, 0, -1)
+      .zrange(`${base}gblocked`, 0, -1)
+      .smembers(`${base}gpaused`)
+      .zrange(`${base}fready:`, 0, -1, 'WITHSCORES')
+      .zrange(`${base}fready:a`, 0, -1, 'WITHSCORES')
+      .zrange(`${base}fready:b`, 0, -1, 'WITHSCORES')
+      .zrange(`${base}fready:c`, 0, -1, 'WITHSCORES')
+      .exec()
+      .then((replies) => (replies ?? []).map(([, value]) => value))) as [
+      string[],
+      Record<string, string>,
+      string | null,
+      string[],
+      string[],
+      string[],
+      string[],
+      string[],
+      ...string[][],
+    ];
     const byGroup = new Map<string, number>();
-    for (const id of inflight) {
-      const [group, fl] = await raw.hmget(`${base}job:${id}`, 'group', 'fl');
+    const flights = await fieldsOf(base, inflight, ['group', 'fl']);
+    inflight.forEach((id, i) => {
+      const [group, fl] = flights[i] as [string | null, string | null];
       expect(fl, `in-flight job ${id} carries its flow group`).toBe(group ?? '');
       if (group !== null) byGroup.set(group, (byGroup.get(group) ?? 0) + 1);
-    }
-    const stored = await raw.hgetall(`${base}ginflight`);
+    });
     expect(Object.fromEntries(Object.entries(stored).map(([g, n]) => [g, Number(n)]))).toEqual(Object.fromEntries(byGroup));
     const total = [...byGroup.values()].reduce((sum, n) => sum + n, 0);
-    expect(Number((await raw.hget(`${base}flow`, 'gin')) ?? 0)).toBe(total);
+    expect(Number(gin ?? 0)).toBe(total);
 
-    const listed = await raw.lrange(`${base}ready`, 0, -1);
-    const groups = await raw.smembers(`${base}fgroups`);
     const members: { id: string; group: string; priority: number }[] = [];
-    for (const group of ['', 'a', 'b', 'c']) {
-      const set = await raw.zrange(`${base}fready:${group}`, 0, -1, 'WITHSCORES');
+    ['', 'a', 'b', 'c'].forEach((group, g) => {
+      const set = sets[g] as string[];
       expect(groups.includes(group)).toBe(set.length > 0);
-      for (let i = 0; i < set.length; i += 2) members.push({ id: set[i]!.slice(16), group, priority: Number(set[i + 1]) });
-    }
+      for (let i = 0; i < set.length; i += 2) members.push({ id: (set[i] as string).slice(16), group, priority: Number(set[i + 1]) });
+    });
     const counts = await driver.counts(queue);
     expect(counts.ready).toBe(listed.length + members.length);
-    for (const id of listed) {
-      const [status, group, priority] = await raw.hmget(`${base}job:${id}`, 'status', 'group', 'priority');
-      expect([status, group, priority]).toEqual(['ready', null, null]);
-    }
-    for (const member of members) {
-      const [status, group, priority] = await raw.hmget(`${base}job:${member.id}`, 'status', 'group', 'priority');
+    for (const fields of await fieldsOf(base, listed, ['status', 'group', 'priority'])) expect(fields).toEqual(['ready', null, null]);
+    const memberFields = await fieldsOf(
+      base,
+      members.map((m) => m.id),
+      ['status', 'group', 'priority'],
+    );
+    members.forEach((member, i) => {
+      const [status, group, priority] = memberFields[i] as [string | null, string | null, string | null];
       expect(status).toBe('ready');
       expect(group ?? '').toBe(member.group);
       expect(Number(priority ?? 0)).toBe(member.priority);
-    }
-    const turns = new Set(await raw.zrange(`${base}turns`, 0, -1));
-    const blocked = new Set(await raw.zrange(`${base}gblocked`, 0, -1));
-    const paused = new Set(await raw.smembers(`${base}gpaused`));
+    });
+    const turns = new Set(turnList);
+    const blocked = new Set(blockedList);
+    const paused = new Set(pausedList);
     const withWork = new Set(members.map((m) => m.group));
     if (listed.length > 0) withWork.add('');
     for (const group of withWork) {
@@ -79,7 +115,9 @@ describe.skipIf(SKIP_REDIS)('flow control consistency (Redis)', () => {
     let now = T0;
     const leases: Lease[] = [];
     const waiting: string[] = [];
-    for (let step = 0; step < 300; step++) {
+    let handedOut = 0;
+    let sawBlocked = false;
+    for (let step = 0; step < 200; step++) {
       const op = random(12);
       if (op <= 2) {
         const jobs = Array.from({ length: 1 + random(4) }, () => {
@@ -92,6 +130,8 @@ describe.skipIf(SKIP_REDIS)('flow control consistency (Redis)', () => {
       } else if (op <= 4) {
         const got = await driver.reserve({ queue, limit: 1 + random(4), leaseMs: 100, now });
         leases.push(...got.jobs.map((r) => r.lease));
+        handedOut += got.jobs.length;
+        sawBlocked ||= (await redis.raw.zcard(`${redis.prefix}:{${queue}}:gblocked`)) > 0;
       } else if (op <= 9 && leases.length > 0) {
         const lease = leases.splice(random(leases.length), 1)[0]!;
         const outcome = [
@@ -115,6 +155,9 @@ describe.skipIf(SKIP_REDIS)('flow control consistency (Redis)', () => {
       }
       await check(driver, queue);
     }
+    // The run did exercise the limits: jobs went out and some group waited for a slot.
+    expect(handedOut).toBeGreaterThan(30);
+    expect(sawBlocked).toBe(true);
   });
 
   it('purge_of_ready_jobs_empties_every_group_set_and_keeps_counts_exact', async () => {

@@ -157,10 +157,17 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
           reply[#reply + 1] = values
         end
       end
-      if group_has_work(base, gid) then
-        if id then turn_tail(base, gid) end
-      else
+      if not group_has_work(base, gid) then
         redis.call('ZREM', turns_key, gid)
+      elseif id then
+        -- A limited group that just used its last slot or start waits outside the turn order at once.
+        local now_blocked = (l.c or l.m) and blocked_until(gid, l)
+        if now_blocked then
+          redis.call('ZREM', turns_key, gid)
+          redis.call('ZADD', blocked_key, now_blocked, gid)
+        else
+          turn_tail(base, gid)
+        end
       end
     end
   end
