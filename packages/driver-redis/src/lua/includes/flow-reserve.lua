@@ -7,50 +7,51 @@
 -- a blocked group is visited once, then waits outside the turn order.
 -- Returns reserve's reply (see reserve-8.lua).
 
-local RESERVE_VALUES = { 'type', 'queue', 'payload', 'status', 'run_at_nano', 'timeout_nano', 'created_at_nano',
-  'attempts', 'max_attempts', 'reclaims', 'last_error', 'failed_at_nano', 'idempotency_key', 'errors', 'progress',
-  'schedule', 'scheduled_for_nano', 'snoozes', 'priority', 'group' }
-
-local function number_or_nil(value)
-  if value == nil or value == false or value == '' then return nil end
-  return tonumber(value)
-end
-
--- The sliding window (now - per, now]: starts at or before now - per no longer count.
-local function window_count(key, now, per)
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', tonumber(now) - per)
-  return redis.call('ZCARD', key)
-end
-
-local function window_opens(key, per)
-  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
-  return tonumber(oldest) + per
-end
-
-local function record_start(key, now, per, token)
-  redis.call('ZADD', key, now, token)
-  redis.call('PEXPIRE', key, per)
-end
-
--- The group's first ready job id (lowest priority, then sequence), taken
--- out of its order; nil when it has none. The no-group group merges its
--- priority-0 list with its other priorities.
-local function pop_first(base, gid)
-  local zkey = base .. 'fready:' .. gid
-  if gid == '' then
-    local head = redis.call('ZRANGE', zkey, 0, 0, 'WITHSCORES')
-    if #head == 0 or tonumber(head[2]) > 0 then
-      local id = redis.call('LPOP', base .. 'ready')
-      if id then return id end
-    end
-  end
-  local popped = redis.call('ZPOPMIN', zkey)
-  if #popped == 0 then return nil end
-  fready_left(base, gid, 1)
-  return string.sub(popped[1], 17)
-end
-
 local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
+  -- Built here, not at the top, so a reserve on the plain path makes no such table.
+  local RESERVE_VALUES = { 'type', 'queue', 'payload', 'status', 'run_at_nano', 'timeout_nano', 'created_at_nano',
+    'attempts', 'max_attempts', 'reclaims', 'last_error', 'failed_at_nano', 'idempotency_key', 'errors', 'progress',
+    'schedule', 'scheduled_for_nano', 'snoozes', 'priority', 'group' }
+  -- The helpers, too, exist only on the flow path.
+  local function number_or_nil(value)
+    if value == nil or value == false or value == '' then return nil end
+    return tonumber(value)
+  end
+
+  -- The sliding window (now - per, now]: starts at or before now - per no longer count.
+  local function window_count(key, now, per)
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', tonumber(now) - per)
+    return redis.call('ZCARD', key)
+  end
+
+  local function window_opens(key, per)
+    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+    return tonumber(oldest) + per
+  end
+
+  local function record_start(key, now, per, token)
+    redis.call('ZADD', key, now, token)
+    redis.call('PEXPIRE', key, per)
+  end
+
+  -- The group's first ready job id (lowest priority, then sequence), taken
+  -- out of its order; nil when it has none. The no-group group merges its
+  -- priority-0 list with its other priorities.
+  local function pop_first(base, gid)
+    local zkey = base .. 'fready:' .. gid
+    if gid == '' then
+      local head = redis.call('ZRANGE', zkey, 0, 0, 'WITHSCORES')
+      if #head == 0 or tonumber(head[2]) > 0 then
+        local id = redis.call('LPOP', base .. 'ready')
+        if id then return id end
+      end
+    end
+    local popped = redis.call('ZPOPMIN', zkey)
+    if #popped == 0 then return nil end
+    fready_left(base, gid, 1)
+    return string.sub(popped[1], 17)
+  end
+
   local flow_key, turns_key, blocked_key = base .. 'flow', base .. 'turns', base .. 'gblocked'
   local inflight_key = base .. 'inflight'
   local f = redis.call('HMGET', flow_key, 'held', 'qc', 'qm', 'qp', 'dc', 'dm', 'dp', 'gin')
