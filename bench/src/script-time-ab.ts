@@ -28,20 +28,20 @@ for (const dir of [arg('a'), arg('b')]) {
 const drivers = await Promise.all(classes.map((Driver, i) => Driver.connect({ url, keyPrefix: `probe-script-ab-${i}` })));
 const now = Date.now();
 
-const commands = { enqueue: [0, 0], cycle: [0, 0] };
+const commands: Record<'enqueue' | 'cycle', [number, number]> = { enqueue: [0, 0], cycle: [0, 0] };
 
 /** EVALSHA's usec since the reset; also adds the commands the scripts ran (every other command but INFO and CONFIG) to `into`. */
-async function usec(into: number[], build: number): Promise<number> {
+async function usec(into: [number, number], build: 0 | 1): Promise<number> {
   const info = await admin.info('commandstats');
   for (const match of info.matchAll(/cmdstat_([a-z|]+):calls=(\d+)/g)) {
-    if (!['evalsha', 'eval', 'info', 'config|resetstat', 'config'].includes(match[1] as string)) into[build]! += Number(match[2]);
+    if (!['evalsha', 'eval', 'info', 'config|resetstat', 'config'].includes(match[1] as string)) into[build] += Number(match[2]);
   }
   return Number(/cmdstat_evalsha:calls=\d+,usec=(\d+)/.exec(info)?.[1] ?? 0);
 }
 
-const totals = { enqueue: [0, 0], cycle: [0, 0] };
+const totals: Record<'enqueue' | 'cycle', [number, number]> = { enqueue: [0, 0], cycle: [0, 0] };
 for (let round = 0; round < ROUNDS; round++) {
-  for (const build of round % 2 === 0 ? [0, 1] : [1, 0]) {
+  for (const build of round % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
     const driver = drivers[build] as RedisDriver;
     const jobs = Array.from({ length: 1000 }, () => ({ id: newJobId(now), type: 'probe', queue: 'q', payload: new Uint8Array(100), createdAt: now, maxAttempts: 3 }));
     await admin.config('RESETSTAT');
