@@ -125,6 +125,31 @@ describe.skipIf(SKIP_REDIS)('flow control limits (Redis)', () => {
     expect(late.jobs.map((r) => r.job.id)).toEqual([jobs[1]?.id, jobs[0]?.id]);
   });
 
+  it('groups_at_their_limit_wait_outside_the_turn_order_until_a_slot_frees', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const base = `${redis.prefix}:{${queue}}:`;
+    await driver.setGroupLimits(queue, { concurrency: 1 });
+    await driver.enqueueMany(
+      Array.from({ length: 600 }, (_, i) => newJob(queue, { group: `g${i % 300}` })),
+      T0,
+    );
+    const first = await driver.reserve({ queue, limit: 1000, leaseMs: 60_000, now: T0 });
+    expect(first.jobs).toHaveLength(300);
+    // Every group used its slot: all wait in gblocked, none in the turn order, and no token is left.
+    expect(await redis.raw.zcard(`${base}turns`)).toBe(0);
+    expect(await redis.raw.zcard(`${base}gblocked`)).toBe(300);
+    expect(await redis.raw.llen(signal(queue))).toBe(0);
+    expect((await driver.reserve({ queue, limit: 1000, leaseMs: 60_000, now: T0 })).jobs).toHaveLength(0);
+    // One ack brings back exactly its group.
+    const lease = first.jobs[7]!.lease;
+    await driver.ack(lease, T0);
+    expect(await redis.raw.zrange(`${base}turns`, 0, -1)).toEqual([first.jobs[7]?.job.group]);
+    expect(await redis.raw.llen(signal(queue))).toBe(1);
+    const next = await driver.reserve({ queue, limit: 1000, leaseMs: 60_000, now: T0 });
+    expect(next.jobs.map((r) => r.job.group)).toEqual([first.jobs[7]?.job.group]);
+  });
+
   it('bad_limits_are_refused_and_change_nothing', async () => {
     const driver = await redis.driver();
     const queue = uniqueQueue();
