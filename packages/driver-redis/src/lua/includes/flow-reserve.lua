@@ -34,6 +34,10 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
     redis.call('PEXPIRE', key, per)
   end
 
+  -- Jobs taken out of fready sets and grouped jobs leased by this call: the
+  -- flow hash's counts move once, at the end.
+  local popped_from_sets, grouped_leased = 0, 0
+
   -- The group's first ready job id (lowest priority, then sequence), taken
   -- out of its order; nil when it has none. The no-group group merges its
   -- priority-0 list with its other priorities.
@@ -48,7 +52,8 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
     end
     local popped = redis.call('ZPOPMIN', zkey)
     if #popped == 0 then return nil end
-    fready_left(base, gid, 1)
+    popped_from_sets = popped_from_sets + 1
+    if redis.call('EXISTS', zkey) == 0 then redis.call('SREM', base .. 'fgroups', gid) end
     return string.sub(popped[1], 17)
   end
 
@@ -58,6 +63,9 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
   local held, qc, qm, qp = number_or_nil(f[1]), number_or_nil(f[2]), number_or_nil(f[3]), number_or_nil(f[4])
   local dc, dm, dp = number_or_nil(f[5]), number_or_nil(f[6]), number_or_nil(f[7])
   local grouped_inflight = number_or_nil(f[8]) or 0
+  -- Most queues have no hold or override at all: then no group needs a look for one.
+  local any_group_held = redis.call('EXISTS', base .. 'gheld') == 1
+  local any_override = redis.call('EXISTS', base .. 'glimits') == 1
   local now_n = tonumber(now)
 
   -- Groups whose hold or rate window ended rejoin the turn order, earliest first.
@@ -91,7 +99,7 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
     local l = limits_of[gid]
     if l then return l end
     l = { c = dc, m = dm, p = dp }
-    local o = redis.call('HGET', base .. 'glimits', gid)
+    local o = any_override and redis.call('HGET', base .. 'glimits', gid)
     if o then
       local c, m, p = string.match(o, '^([^,]*),([^,]*),([^,]*)$')
       if c ~= '' then l.c = tonumber(c) end
@@ -106,8 +114,10 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
 
   -- nil when the group may hand out a job now, else the ms it may (FLOW_NEVER: when a slot frees).
   local function blocked_until(gid, l)
-    local gheld = number_or_nil(redis.call('HGET', base .. 'gheld', gid))
-    if gheld and gheld > now_n then return gheld end
+    if any_group_held then
+      local gheld = number_or_nil(redis.call('HGET', base .. 'gheld', gid))
+      if gheld and gheld > now_n then return gheld end
+    end
     if l.c then
       local count
       if gid == '' then
@@ -147,7 +157,7 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
           redis.call('ZADD', inflight_key, expires_at, id)
           if gid ~= '' then
             redis.call('HINCRBY', base .. 'ginflight', gid, 1)
-            redis.call('HINCRBY', flow_key, 'gin', 1)
+            grouped_leased = grouped_leased + 1
             grouped_inflight = grouped_inflight + 1
           end
           if l.m then record_start(base .. 'gstarts:' .. gid, now, l.p, token) end
@@ -172,6 +182,9 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
       end
     end
   end
+
+  if grouped_leased > 0 then redis.call('HINCRBY', flow_key, 'gin', grouped_leased) end
+  if popped_from_sets > 0 then redis.call('HINCRBY', flow_key, 'zready', -popped_from_sets) end
 
   local runnable = redis.call('ZCARD', turns_key) > 0
   -- A queue rate window that filled during this call opens when its oldest start leaves it.
