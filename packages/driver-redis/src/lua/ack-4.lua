@@ -26,9 +26,21 @@
 --- @include "clock"
 --- @include "lease-check"
 --- @include "wake"
---- @include "flow"
 --- @include "retention"
 --- @include "finish"
+
+-- The flow functions are made only when an ack needs them (a job leased on
+-- the flow path): on the plain path the script defines none of them.
+local flow_functions
+local function flow_lib()
+  if not flow_functions then
+    flow_functions = (function()
+--- @include "flow"
+      return { flow_free = flow_free }
+    end)()
+  end
+  return flow_functions
+end
 
 local inflight_key, done_key, index_key, cancelled_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local base, now, max_done, max_age = ARGV[1], script_now(ARGV[2]), ARGV[3], ARGV[4]
@@ -49,7 +61,7 @@ for position, id in ipairs(ids) do
   local token = ARGV[at + 1]
   local job_key = base .. 'job:' .. id
   local refusal, state = check_lease(job_key, inflight_key, id, token, now, 'ack', expiries[position])
-  if not refusal and state[6] then flow_free(base, state[6]) end
+  if not refusal and state[6] then flow_lib().flow_free(base, state[6]) end
   if refusal then
     replies[#replies + 1] = position
     replies[#replies + 1] = refusal

@@ -56,8 +56,19 @@
 --- @include "wake"
 --- @include "retention"
 --- @include "finish"
+
+-- The flow functions are made only on the flow path (a plain reserve defines none of them).
+local flow_functions
+local function flow_lib()
+  if not flow_functions then
+    flow_functions = (function()
 --- @include "flow"
 --- @include "flow-reserve"
+      return { place_ready = place_ready, flow_free = flow_free, flow_reserve = flow_reserve }
+    end)()
+  end
+  return flow_functions
+end
 
 local ready_key, scheduled_key, inflight_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local paused_key, cancelled_key, flow_key = KEYS[6], KEYS[7], KEYS[8]
@@ -73,7 +84,7 @@ local function promote(id)
   if redis.call('HGET', job_key, 'status') ~= 'scheduled' then return end
   redis.call('HSET', job_key, 'status', 'ready')
   if flow then
-    place_ready(base, job_key, id, false, true)
+    flow_lib().place_ready(base, job_key, id, false, true)
   else
     redis.call('RPUSH', ready_key, id)
   end
@@ -85,7 +96,7 @@ local function reclaim(id)
   if state[1] ~= 'inflight' then return end
   if state[4] then
     redis.call('HDEL', job_key, 'fl')
-    flow_free(base, state[4])
+    flow_lib().flow_free(base, state[4])
   end
   if state[2] then
     finish_cancelled(base, job_key, id, cancelled_key, index_key, now, ARGV[7], age_cutoff(now, ARGV[8]), state[3])
@@ -95,7 +106,7 @@ local function reclaim(id)
   redis.call('HDEL', job_key, 'run_at_nano', 'lease_token', 'lease_expires_at_nano')
   redis.call('HINCRBY', job_key, 'reclaims', 1)
   if flow then
-    place_ready(base, job_key, id, false, true)
+    flow_lib().place_ready(base, job_key, id, false, true)
   else
     redis.call('RPUSH', ready_key, id)
   end
@@ -127,7 +138,7 @@ while d <= #due or e <= #expired do
   end
 end
 
-if flow then return flow_reserve(base, now, limit, expires_at, token_base, max_moves) end
+if flow then return flow_lib().flow_reserve(base, now, limit, expires_at, token_base, max_moves) end
 
 -- 2. Lease up to `limit` jobs from the head.
 local reply = { '', now }
