@@ -132,9 +132,28 @@ describe.skipIf(SKIP_POSTGRES)('flow control on PostgreSQL', () => {
     expect(blocked.jobs).toHaveLength(0);
     expect(blocked.nextDueAt).toBe(T0 + 1_000);
     expect((await driver.reserve({ queue, limit: 5, leaseMs: LEASE, now: T0 + 1_000 })).jobs).toHaveLength(3);
-    const { rows } = await file.pool.query(`SELECT count(*)::int AS n FROM "${file.schema}".flow_starts WHERE queue = $1`, [queue]);
-    // The starts at T0 left the log when they left the window.
-    expect(rows[0].n).toBe(3);
+    expect((await driver.reserve({ queue, limit: 5, leaseMs: LEASE, now: T0 + 2_000 })).jobs).toHaveLength(3);
+    const { rows } = await file.pool.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE started_at <= $2)::int AS old FROM "${file.schema}".flow_starts WHERE queue = $1`,
+      [queue, T0],
+    );
+    // Starts are kept for two windows: those at T0 left the log at T0 + 2,000.
+    expect(rows[0]).toEqual({ n: 6, old: 0 });
+  });
+
+  it('a_reserve_that_runs_late_with_an_earlier_now_still_counts_every_start_in_its_window', async () => {
+    const [early, late] = await Promise.all([file.driver(), file.driver()]);
+    const queue = uniqueQueue();
+    await early.setQueueLimits(queue, { rate: { max: 3, perMs: 1_000 } });
+    await early.enqueueMany(Array.from({ length: 10 }, () => newJob(queue)), T0);
+    expect((await early.reserve({ queue, limit: 3, leaseMs: LEASE, now: T0 })).jobs).toHaveLength(3);
+    // One worker reserves at T0 + 1,000 (the starts at T0 just left its window)...
+    expect((await late.reserve({ queue, limit: 1, leaseMs: LEASE, now: T0 + 1_000 })).jobs).toHaveLength(1);
+    // ...and another whose now was taken a millisecond earlier runs after it: the window ending at
+    // T0 + 999 already holds the three starts at T0, so it may start nothing.
+    const lagging = await early.reserve({ queue, limit: 3, leaseMs: LEASE, now: T0 + 999 });
+    expect(lagging.jobs).toHaveLength(0);
+    expect(lagging.nextDueAt).toBeGreaterThan(T0 + 999);
   });
 
   it('the_sliding_window_of_the_contract', async () => {

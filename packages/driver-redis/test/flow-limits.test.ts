@@ -62,6 +62,22 @@ describe.skipIf(SKIP_REDIS)('flow control limits (Redis)', () => {
     expect((await reserve(T0 + 1500, 5)).jobs).toHaveLength(1);
   });
 
+  it('a_reserve_that_runs_late_with_an_earlier_now_still_counts_every_start_in_its_window', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    await driver.setQueueLimits(queue, { rate: { max: 3, perMs: 1000 } });
+    await driver.enqueueMany(Array.from({ length: 10 }, () => newJob(queue)), T0);
+    const reserve = (now: number, limit: number) => driver.reserve({ queue, limit, leaseMs: 60_000, now });
+    expect((await reserve(T0, 3)).jobs).toHaveLength(3);
+    // One worker reserves at T0 + 1,000 (the starts at T0 just left its window)...
+    expect((await reserve(T0 + 1000, 1)).jobs).toHaveLength(1);
+    // ...and another whose now was taken a millisecond earlier arrives after it: the window ending
+    // at T0 + 999 already holds the three starts at T0, so it may start nothing, and is told when.
+    const lagging = await reserve(T0 + 999, 3);
+    expect(lagging.jobs).toHaveLength(0);
+    expect(lagging.nextDueAt).toBeGreaterThan(T0 + 999);
+  });
+
   it('group_rate_limits_each_group_apart_and_the_blocked_group_names_its_time', async () => {
     const driver = await redis.driver();
     const queue = uniqueQueue();

@@ -95,24 +95,35 @@ $$;
 
 -- The moment a rate window that holds `max` starts or more lets one more
 -- start: the oldest start that must leave it, plus the window's length.
+-- The sliding window. Workers pass their own `now`, and a reserve made a
+-- moment earlier may run after a later one (it waited for the queue's lock),
+-- so a start counts against any reserve within `per` of it on either side,
+-- (now - per, now + per): then no window of `per`, wherever it starts, holds
+-- more than the limit, whatever order the reserves run in. Starts are kept
+-- for two windows, so a reserve that lags another by up to one window still
+-- sees every start it must.
+
+-- When a full window lets the next start in: once enough of the starts it
+-- counts have aged out.
 CREATE FUNCTION {{schema}}.flow_reopens_at(p_queue text, p_scope text, p_now bigint, p_max integer, p_per bigint, p_count integer)
 RETURNS bigint LANGUAGE sql STABLE AS $$
   SELECT started_at + p_per FROM {{schema}}.flow_starts
-  WHERE queue = p_queue AND scope = p_scope AND started_at > p_now - p_per
+  WHERE queue = p_queue AND scope = p_scope AND started_at > p_now - p_per AND started_at < p_now + p_per
   ORDER BY started_at
   OFFSET greatest(p_count - p_max, 0)
   LIMIT 1
 $$;
 
--- Starts of one scope still inside the window ending at now (older ones are
--- deleted first, so the log of a scope holds about one window's starts).
+-- The starts of one scope a reserve at now counts (older ones than two
+-- windows are deleted first, so a scope's log holds about two windows).
 CREATE FUNCTION {{schema}}.flow_starts_in_window(p_queue text, p_scope text, p_now bigint, p_per bigint)
 RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
   n integer;
 BEGIN
-  DELETE FROM {{schema}}.flow_starts WHERE queue = p_queue AND scope = p_scope AND started_at <= p_now - p_per;
-  SELECT count(*) INTO n FROM {{schema}}.flow_starts WHERE queue = p_queue AND scope = p_scope AND started_at > p_now - p_per;
+  DELETE FROM {{schema}}.flow_starts WHERE queue = p_queue AND scope = p_scope AND started_at <= p_now - 2 * p_per;
+  SELECT count(*) INTO n FROM {{schema}}.flow_starts
+  WHERE queue = p_queue AND scope = p_scope AND started_at > p_now - p_per AND started_at < p_now + p_per;
   RETURN n;
 END
 $$;

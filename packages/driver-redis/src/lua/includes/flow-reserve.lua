@@ -18,20 +18,32 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
     return tonumber(value)
   end
 
-  -- The sliding window (now - per, now]: starts at or before now - per no longer count.
+  -- The sliding window. Workers pass their own `now`, and a call made a
+  -- moment earlier may run after a later one, so a start counts against any
+  -- call within `per` of it on either side, (now - per, now + per): then no
+  -- window of `per`, wherever it starts, holds more than the limit, whatever
+  -- order the calls arrive in. Starts are kept for two windows, so a call
+  -- that lags another by up to one window still sees every start it must.
   local function window_count(key, now, per)
-    redis.call('ZREMRANGEBYSCORE', key, '-inf', tonumber(now) - per)
-    return redis.call('ZCARD', key)
+    local t = tonumber(now)
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', t - 2 * per)
+    return redis.call('ZCOUNT', key, '(' .. (t - per), '(' .. (t + per))
   end
 
-  local function window_opens(key, per)
-    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+  -- When a full window lets the next start in: once enough of the starts it
+  -- counts have aged out (the (count - max + 1)-th oldest leaves at its time + per).
+  local function window_opens(key, now, per, max)
+    local t = tonumber(now)
+    local count = redis.call('ZCOUNT', key, '(' .. (t - per), '(' .. (t + per))
+    local offset = count - max
+    if offset < 0 then offset = 0 end
+    local oldest = redis.call('ZRANGEBYSCORE', key, '(' .. (t - per), '+inf', 'WITHSCORES', 'LIMIT', offset, 1)[2]
     return tonumber(oldest) + per
   end
 
   local function record_start(key, now, per, token)
     redis.call('ZADD', key, now, token)
-    redis.call('PEXPIRE', key, per)
+    redis.call('PEXPIRE', key, 2 * per)
   end
 
   -- Jobs taken out of fready sets and grouped jobs leased by this call: the
@@ -87,7 +99,7 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
   if qm and budget > 0 then
     local started = window_count(qstarts, now, qp)
     budget = math.min(budget, qm - started)
-    if budget <= 0 then queue_opens = window_opens(qstarts, qp) end
+    if budget <= 0 then queue_opens = window_opens(qstarts, now, qp, qm) end
   end
 
   local reply = { '', now }
@@ -129,7 +141,7 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
     end
     if l.m then
       local key = base .. 'gstarts:' .. gid
-      if window_count(key, now, l.p) >= l.m then return window_opens(key, l.p) end
+      if window_count(key, now, l.p) >= l.m then return window_opens(key, now, l.p, l.m) end
     end
     return nil
   end
@@ -189,7 +201,7 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
   local runnable = redis.call('ZCARD', turns_key) > 0
   -- A queue rate window that filled during this call opens when its oldest start leaves it.
   if runnable and qm and not queue_opens and handed >= budget and budget < limit then
-    if window_count(qstarts, now, qp) >= qm then queue_opens = window_opens(qstarts, qp) end
+    if window_count(qstarts, now, qp) >= qm then queue_opens = window_opens(qstarts, now, qp, qm) end
   end
 
   -- The next change that comes by time alone.
