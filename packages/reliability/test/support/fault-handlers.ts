@@ -7,6 +7,7 @@
  */
 import { UnrecoverableError } from '@taskharbor/core';
 import type { Worker } from '@taskharbor/worker';
+import type { FlowPayload, FlowProbe } from './flow-probe.js';
 
 export interface FaultHandlerSettings {
   workMinMs: number;
@@ -84,6 +85,26 @@ export function registerFaultHandlers(worker: Worker, settings: FaultHandlerSett
   stall('stall-ack');
   stall('stall-retry');
   stall('stall-fail');
+}
+
+/**
+ * `flow` jobs (the flow-control proofs): count the job in with the shared
+ * probe, report a `flowStart` event with that count, the global start
+ * number and the moment reserve handed the job out (the lease's expiry
+ * minus its length: the reserve's own `now`), work, count it out.
+ */
+export function registerFlowHandler(worker: Worker, probe: FlowProbe, leaseMs: number): void {
+  worker.register('flow', async (job, ctx) => {
+    const reservedAt = ctx.lease.expiresAt - leaseMs;
+    const { group, workMs } = job.payload as FlowPayload;
+    const { inflight, seq } = await probe.enter(group);
+    out({ event: 'flowStart', id: job.id, group, inflight, seq, reservedAt });
+    try {
+      await sleep(workMs);
+    } finally {
+      await probe.leave(group);
+    }
+  });
 }
 
 /** Reports the worker's events the tests read: lease losses, outcomes and errors. */

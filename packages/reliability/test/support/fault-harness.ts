@@ -76,6 +76,11 @@ export interface WorkerEvent {
   during?: string;
   code?: string;
   message?: string;
+  /** `flowStart` events: the job's group, the probe's in-flight count and start number, and reserve's `now`. */
+  group?: string;
+  inflight?: number;
+  seq?: number;
+  reservedAt?: number;
   /** `start` events (PostgreSQL workers): the run's attempt and reclaims. */
   attempt?: number;
   reclaims?: number;

@@ -12,15 +12,18 @@
 import { RetryPolicy } from '@taskharbor/core';
 import { PostgresDriver } from '@taskharbor/driver-postgres';
 import { Worker } from '@taskharbor/worker';
+import pg from 'pg';
 import {
   closeOnSigterm,
   type FaultHandlerSettings,
   out,
   type RecordStart,
   registerFaultHandlers,
+  registerFlowHandler,
   reportWorkerEvents,
   runWorkerProcess,
 } from './fault-handlers.js';
+import type { FlowProbe } from './flow-probe.js';
 
 export interface PgFaultWorkerConfig extends FaultHandlerSettings {
   /** The database URL, with the `application_name` the test finds this worker's backends by. */
@@ -34,6 +37,27 @@ export interface PgFaultWorkerConfig extends FaultHandlerSettings {
   maxReclaims?: number;
   /** The worker's pollIntervalMs (default 500); long, so only a notice can wake an idle worker. */
   pollIntervalMs?: number;
+  /** Set: `flow` jobs count themselves in this table (and number their starts with `<table>_seq`), in the worker's schema. */
+  flowProbeTable?: string;
+}
+
+/** The flow probe in PostgreSQL: a row per group counting its jobs in flight, and a sequence numbering starts. */
+function postgresFlowProbe(pool: pg.Pool, table: string): FlowProbe {
+  const sequence = `${table.slice(0, -1)}_seq"`;
+  return {
+    async enter(group) {
+      const { rows } = await pool.query<{ n: number; seq: string }>(
+        `INSERT INTO ${table} (grp, n) VALUES ($1, 1) ON CONFLICT (grp) DO UPDATE SET n = ${table}.n + 1 RETURNING n, nextval('${sequence}') AS seq`,
+        [group],
+      );
+      const row = rows[0];
+      if (row === undefined) throw new Error('the flow probe returned no row');
+      return { inflight: row.n, seq: Number(row.seq) };
+    },
+    async leave(group) {
+      await pool.query(`UPDATE ${table} SET n = n - 1 WHERE grp = $1`, [group]);
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -60,8 +84,15 @@ async function main(): Promise<void> {
     out({ event: 'start', id: job.id, token, attempt: job.attempt, reclaims: job.reclaims });
   };
   registerFaultHandlers(worker, config, recordStart);
+  const probePool = config.flowProbeTable === undefined ? undefined : new pg.Pool({ connectionString: config.connectionString, max: 2 });
+  if (probePool !== undefined && config.flowProbeTable !== undefined) {
+    registerFlowHandler(worker, postgresFlowProbe(probePool, `"${config.schema}"."${config.flowProbeTable}"`), config.leaseMs);
+  }
   reportWorkerEvents(worker);
-  closeOnSigterm(worker, () => driver.close());
+  closeOnSigterm(worker, async () => {
+    await driver.close();
+    await probePool?.end();
+  });
 
   await worker.start();
   out({ event: 'ready' });

@@ -12,7 +12,17 @@ import { type Clock, RetryPolicy, systemClock } from '@taskharbor/core';
 import { type LeaseClock, RedisDriver } from '@taskharbor/driver-redis';
 import { Worker } from '@taskharbor/worker';
 import { Redis } from 'ioredis';
-import { closeOnSigterm, type FaultHandlerSettings, out, type RecordStart, registerFaultHandlers, reportWorkerEvents, runWorkerProcess } from './fault-handlers.js';
+import {
+  closeOnSigterm,
+  type FaultHandlerSettings,
+  out,
+  type RecordStart,
+  registerFaultHandlers,
+  registerFlowHandler,
+  reportWorkerEvents,
+  runWorkerProcess,
+} from './fault-handlers.js';
+import type { FlowProbe } from './flow-probe.js';
 
 export interface FaultWorkerConfig extends FaultHandlerSettings {
   /** The Redis the driver uses (the shared one, a proxy, or a test server). */
@@ -47,6 +57,8 @@ export interface FaultWorkerConfig extends FaultHandlerSettings {
   sentinel?: { sentinels: { host: string; port: number }[]; name: string };
   /** The driver's replicas option (replicated acknowledgment). */
   replicas?: { count: number; timeoutMs: number };
+  /** Set: `flow` jobs count themselves in this hash (and number their starts in `<key>:seq`) on the log Redis. */
+  flowProbeKey?: string;
 }
 
 /** The machine's clock moved by `skewMs`, as on a host whose time is off; timers are unchanged. */
@@ -55,6 +67,23 @@ function skewedClock(skewMs: number): Clock {
     now: () => systemClock.now() + skewMs,
     setTimeout: (callback, ms) => systemClock.setTimeout(callback, ms),
     clearTimeout: (handle) => systemClock.clearTimeout(handle),
+  };
+}
+
+/** The flow probe on the log Redis: a hash of in-flight counts by group and a start counter, changed in one MULTI. */
+function redisFlowProbe(log: Redis, key: string): FlowProbe {
+  return {
+    async enter(group) {
+      const replies = await log.multi().hincrby(key, group, 1).incr(`${key}:seq`).exec();
+      const [inflight, seq] = (replies ?? []).map(([error, value]) => {
+        if (error) throw error;
+        return Number(value);
+      });
+      return { inflight: inflight ?? Number.NaN, seq: seq ?? Number.NaN };
+    },
+    async leave(group) {
+      await log.hincrby(key, group, -1);
+    },
   };
 }
 
@@ -98,6 +127,7 @@ async function main(): Promise<void> {
   };
 
   registerFaultHandlers(worker, config, recordStart);
+  if (config.flowProbeKey !== undefined) registerFlowHandler(worker, redisFlowProbe(log, config.flowProbeKey), config.leaseMs);
   reportWorkerEvents(worker);
   closeOnSigterm(worker, async () => {
     await driver.close();
