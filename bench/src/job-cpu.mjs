@@ -3,7 +3,7 @@
 // a small value that is encoded and stored with the done job.
 //
 //   pnpm turbo run build --filter=@taskharbor/worker...
-//   node packages/worker/bench/job-cpu.mjs [--jobs=100000] [--rounds=5] [--result] [--worker=path/to/index.js]
+//   pnpm --filter @taskharbor/bench probe:job-cpu [--jobs=100000] [--rounds=5] [--result] [--worker=path/to/index.js]
 //
 // Each round enqueues the jobs, then times a worker (concurrency 50) that
 // runs them all, with process.cpuUsage (user + system) over the run, so the

@@ -1,7 +1,7 @@
 // Measures what an idle worker costs, and how fast it picks up a new job.
 //
-//   pnpm --filter @taskharbor/worker build
-//   node packages/worker/bench/idle-cpu.mjs [seconds]
+//   pnpm turbo run build --filter=@taskharbor/bench...
+//   pnpm --filter @taskharbor/bench probe:idle-cpu [seconds]
 //
 // It runs on the real clock and the memory driver. First it measures the
 // process with no worker (the baseline: Node's own housekeeping), then an
