@@ -52,6 +52,36 @@ describe.skipIf(SKIP_REDIS)('flow control order (Redis)', () => {
     expect(got.jobs.map((r) => r.job.id)).toEqual([plain1.id, a1.id, plain2.id, a2.id]);
   });
 
+  it('a_queue_without_groups_hands_out_by_priority_and_a_group_arriving_later_takes_its_turn', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const base = `${redis.prefix}:{${queue}}:`;
+    const a = newJob(queue);
+    const b = newJob(queue, { priority: 2 });
+    const c = newJob(queue, { priority: -1 });
+    const d = newJob(queue);
+    const e = newJob(queue, { priority: 2 });
+    await driver.enqueueMany([a, b, c, d, e], T0);
+    const first = await driver.reserve({ queue, limit: 2, ...lease });
+    expect(first.jobs.map((r) => r.job.id)).toEqual([c.id, a.id]);
+    const x = newJob(queue, { group: 'g' });
+    const f = newJob(queue);
+    await driver.enqueueMany([x, f], T0);
+    const second = await driver.reserve({ queue, limit: 3, ...lease });
+    expect(second.jobs.map((r) => r.job.id)).toEqual([d.id, x.id, f.id]);
+    const third = await driver.reserve({ queue, limit: 10, ...lease });
+    expect(third.jobs.map((r) => r.job.id)).toEqual([b.id, e.id]);
+    const [turns, groups, zready, gin, inflight] = await Promise.all([
+      redis.raw.zcard(`${base}turns`),
+      redis.raw.scard(`${base}fgroups`),
+      redis.raw.hget(`${base}flow`, 'zready'),
+      redis.raw.hget(`${base}flow`, 'gin'),
+      redis.raw.zcard(`${base}inflight`),
+    ]);
+    expect({ turns, groups, zready, gin, inflight }).toEqual({ turns: 0, groups: 0, zready: '0', gin: '1', inflight: 7 });
+    expect(await redis.raw.hget(`${base}job:${a.id}`, 'fl')).toBe('');
+  });
+
   it('released_jobs_go_to_the_head_of_their_priority_retried_ones_to_its_tail', async () => {
     const driver = await redis.driver();
     const queue = uniqueQueue();

@@ -146,7 +146,99 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
     return nil
   end
 
-  while handed < budget do
+  -- Leases one popped id to the caller (an id whose job is gone or moved on is
+  -- dropped rather than handed out). The new lease joins the inflight set at
+  -- once on the turn-order path, where a concurrency limit counts it, or in
+  -- bulk at the end (`leased`) on the ungrouped one.
+  local leased = {}
+  local function hand_out(id, gid, l, defer_inflight)
+    local job_key = base .. 'job:' .. id
+    local values = redis.call('HMGET', job_key, unpack(RESERVE_VALUES))
+    if values[4] ~= 'ready' then return end
+    handed = handed + 1
+    local token = token_base .. handed
+    redis.call('HSET', job_key, 'status', 'inflight', 'lease_token', token, 'lease_expires_at_nano', expires_at_nano,
+      'fl', gid)
+    if defer_inflight then
+      leased[#leased + 1] = expires_at
+      leased[#leased + 1] = id
+    else
+      redis.call('ZADD', inflight_key, expires_at, id)
+    end
+    if gid ~= '' then
+      redis.call('HINCRBY', base .. 'ginflight', gid, 1)
+      grouped_leased = grouped_leased + 1
+      grouped_inflight = grouped_inflight + 1
+    end
+    if l.m then record_start(base .. 'gstarts:' .. gid, now, l.p, token) end
+    if qm then record_start(qstarts, now, qp, token) end
+    values[2] = false
+    values[4] = false
+    reply[#reply + 1] = id
+    reply[#reply + 1] = values
+  end
+
+  -- The ungrouped path: hands out jobs without a group in their order (the
+  -- fready set's members below priority 0, the ready list, the members above
+  -- it), a batch per round. Only when the no-group group is the one group
+  -- in the turn order and has no limit or hold of its own: then the
+  -- turn-order loop below would hand out the same jobs, and as the group's
+  -- place in the order is moot while it is alone there, it keeps it (a group
+  -- that joins later still lands behind it). Returns whether it has work left.
+  local function reserve_ungrouped(l)
+    local zkey, ready_key = base .. 'fready:', base .. 'ready'
+    while handed < budget do
+      local want = budget - handed
+      local firsts = redis.call('ZRANGE', zkey, 0, want - 1, 'WITHSCORES')
+      local ids, i = {}, 1
+      while i < #firsts and tonumber(firsts[i + 1]) <= 0 do
+        ids[#ids + 1] = string.sub(firsts[i], 17)
+        i = i + 2
+      end
+      if #ids < want then
+        local listed = redis.call('LPOP', ready_key, want - #ids)
+        if listed then
+          for _, id in ipairs(listed) do ids[#ids + 1] = id end
+        end
+      end
+      while #ids < want and i < #firsts do
+        ids[#ids + 1] = string.sub(firsts[i], 17)
+        i = i + 2
+      end
+      local from_set = (i - 1) / 2
+      if from_set > 0 then
+        redis.call('ZREMRANGEBYRANK', zkey, 0, from_set - 1)
+        popped_from_sets = popped_from_sets + from_set
+      end
+      if #ids == 0 then break end
+      for _, id in ipairs(ids) do hand_out(id, '', l, true) end
+    end
+    call_in_pieces('ZADD', inflight_key, leased)
+    local left_in_set = redis.call('EXISTS', zkey) == 1
+    if popped_from_sets > 0 and not left_in_set then redis.call('SREM', base .. 'fgroups', '') end
+    if left_in_set or redis.call('LLEN', ready_key) > 0 then return true end
+    redis.call('ZREM', turns_key, '')
+    return false
+  end
+
+  -- Whether the no-group group alone may hand out now, with no limit or hold of its own.
+  local function only_ungrouped()
+    local head = redis.call('ZRANGE', turns_key, 0, 1)
+    if #head ~= 1 or head[1] ~= '' then return nil end
+    local l = limits('')
+    if l.c or l.m then return nil end
+    if any_group_held then
+      local gheld = number_or_nil(redis.call('HGET', base .. 'gheld', ''))
+      if gheld and gheld > now_n then return nil end
+    end
+    return l
+  end
+
+  local ungrouped = budget > 0 and only_ungrouped()
+  local runnable = nil
+  if ungrouped then runnable = reserve_ungrouped(ungrouped) end
+
+  while not ungrouped and handed < budget do
     local head = redis.call('ZRANGE', turns_key, 0, 0)
     if #head == 0 then break end
     local gid = head[1]
@@ -157,29 +249,7 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
       redis.call('ZADD', blocked_key, opens, gid)
     else
       local id = pop_first(base, gid)
-      if id then
-        local job_key = base .. 'job:' .. id
-        local values = redis.call('HMGET', job_key, unpack(RESERVE_VALUES))
-        -- An id whose job is gone or moved on is dropped rather than handed out.
-        if values[4] == 'ready' then
-          handed = handed + 1
-          local token = token_base .. handed
-          redis.call('HSET', job_key, 'status', 'inflight', 'lease_token', token, 'lease_expires_at_nano', expires_at_nano,
-            'fl', gid)
-          redis.call('ZADD', inflight_key, expires_at, id)
-          if gid ~= '' then
-            redis.call('HINCRBY', base .. 'ginflight', gid, 1)
-            grouped_leased = grouped_leased + 1
-            grouped_inflight = grouped_inflight + 1
-          end
-          if l.m then record_start(base .. 'gstarts:' .. gid, now, l.p, token) end
-          if qm then record_start(qstarts, now, qp, token) end
-          values[2] = false
-          values[4] = false
-          reply[#reply + 1] = id
-          reply[#reply + 1] = values
-        end
-      end
+      if id then hand_out(id, gid, l) end
       if not group_has_work(base, gid) then
         redis.call('ZREM', turns_key, gid)
       elseif id then
@@ -198,7 +268,7 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
   if grouped_leased > 0 then redis.call('HINCRBY', flow_key, 'gin', grouped_leased) end
   if popped_from_sets > 0 then redis.call('HINCRBY', flow_key, 'zready', -popped_from_sets) end
 
-  local runnable = redis.call('ZCARD', turns_key) > 0
+  if runnable == nil then runnable = redis.call('ZCARD', turns_key) > 0 end
   -- A queue rate window that filled during this call opens when its oldest start leaves it.
   if runnable and qm and not queue_opens and handed >= budget and budget < limit then
     if window_count(qstarts, now, qp) >= qm then queue_opens = window_opens(qstarts, now, qp, qm) end
