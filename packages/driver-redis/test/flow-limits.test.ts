@@ -22,6 +22,28 @@ describe.skipIf(SKIP_REDIS)('flow control limits (Redis)', () => {
     expect((await driver.reserve({ queue, limit: 10, leaseMs: 1000, now: T0 + 1000 })).jobs).toHaveLength(2);
   });
 
+  it('an_ack_of_many_frees_each_groups_slots_by_the_number_it_ends', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const base = `${redis.prefix}:{${queue}}:`;
+    await driver.setGroupLimits(queue, { concurrency: 2 }, 'g');
+    await driver.enqueueMany(
+      [...Array.from({ length: 3 }, () => newJob(queue, { group: 'g' })), newJob(queue, { group: 'h' }), newJob(queue, { priority: 1 })],
+      T0,
+    );
+    const got = await driver.reserve({ queue, limit: 10, leaseMs: 60_000, now: T0 });
+    expect(got.jobs.map((r) => r.job.group ?? '')).toEqual(['g', 'h', '', 'g']);
+    expect(await redis.raw.zscore(`${base}gblocked`, 'g')).not.toBeNull();
+    const refused = { ...got.jobs[1]!.lease, token: 'wrong' };
+    const outcomes = await driver.ackMany([got.jobs[0]!.lease, refused, got.jobs[2]!.lease, got.jobs[3]!.lease], T0);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, true]);
+    expect(await redis.raw.hgetall(`${base}ginflight`)).toEqual({ h: '1' });
+    expect(await redis.raw.hget(`${base}flow`, 'gin')).toBe('1');
+    expect(await redis.raw.zscore(`${base}gblocked`, 'g')).toBeNull();
+    expect(await redis.raw.llen(signal(queue))).toBe(1);
+    expect((await driver.reserve({ queue, limit: 10, leaseMs: 60_000, now: T0 })).jobs.map((r) => r.job.group)).toEqual(['g']);
+  });
+
   it('group_concurrency_applies_to_every_group_and_an_override_wins', async () => {
     const driver = await redis.driver();
     const queue = uniqueQueue();

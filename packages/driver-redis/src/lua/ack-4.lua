@@ -17,6 +17,8 @@
   A done job keeps its last token (lease_token) and loses lease_expires_at_nano.
   A job with a cancel request ends cancelled instead, without its result.
   Retention runs after each ack, as it would for single acks in a row.
+  Jobs leased on the flow path free their groups' slots once per group, at
+  the end (nothing in between reads the flow state).
   Returns two entries for each lease not simply acked, in order: its position
   in the call (1-based) and its reply, {'REPEAT'} (a repeated ack: success,
   nothing changed) or a refusal. Leases not named were acked ({'OK'}), so the
@@ -51,6 +53,10 @@ local replies = {}
 -- Acked ids leave the inflight set (and with retention 0 the index) in bulk at the end.
 local acked = {}
 
+-- Flow groups whose jobs left flight, with how many: their slots are freed
+-- once per group at the end (nothing in between reads the flow state).
+local freed, freed_groups = {}, {}
+
 -- Every lease's expiry in one read; this script changes inflight only at the end.
 local ids = {}
 for i = 6, #ARGV, stride do ids[#ids + 1] = ARGV[i] end
@@ -61,7 +67,14 @@ for position, id in ipairs(ids) do
   local token = ARGV[at + 1]
   local job_key = base .. 'job:' .. id
   local refusal, state = check_lease(job_key, inflight_key, id, token, now, 'ack', expiries[position])
-  if not refusal and state[6] then flow_lib().flow_free(base, state[6]) end
+  if not refusal and state[6] then
+    local gid = state[6]
+    if not freed[gid] then
+      freed[gid] = 0
+      freed_groups[#freed_groups + 1] = gid
+    end
+    freed[gid] = freed[gid] + 1
+  end
   if refusal then
     replies[#replies + 1] = position
     replies[#replies + 1] = refusal
@@ -93,6 +106,7 @@ for position, id in ipairs(ids) do
     trim_set(base, done_key, index_key, max_done, cutoff)
   end
 end
+for _, gid in ipairs(freed_groups) do flow_lib().flow_free(base, gid, freed[gid]) end
 call_in_pieces('ZREM', inflight_key, acked)
 if max_done == '0' then call_in_pieces('ZREM', index_key, acked) end
 -- Done jobs left from an earlier, larger retention still go (ZCARD alone when there are none).

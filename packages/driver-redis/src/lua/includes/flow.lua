@@ -125,13 +125,15 @@ local function remove_ready(base, job_key, id)
   end
 end
 
--- A job leased on the flow path left flight (`gid` its `fl` field): the
--- group's count goes down, a group held back for a slot rejoins the turn
--- order, and waiters wake when a concurrency limit may have held work back.
-local function flow_free(base, gid)
+-- `count` jobs (default 1) leased on the flow path left flight (`gid` their
+-- `fl` field): the group's count goes down, a group held back for a slot
+-- rejoins the turn order, and waiters wake when a concurrency limit may have
+-- held work back.
+local function flow_free(base, gid, count)
+  count = count or 1
   if gid ~= '' then
-    if redis.call('HINCRBY', base .. 'ginflight', gid, -1) <= 0 then redis.call('HDEL', base .. 'ginflight', gid) end
-    redis.call('HINCRBY', base .. 'flow', 'gin', -1)
+    if redis.call('HINCRBY', base .. 'ginflight', gid, -count) <= 0 then redis.call('HDEL', base .. 'ginflight', gid) end
+    redis.call('HINCRBY', base .. 'flow', 'gin', -count)
   end
   local freed = false
   local score = redis.call('ZSCORE', base .. 'gblocked', gid)
