@@ -33,7 +33,8 @@
   2. Up to `limit` ids are popped from the ready head; each becomes inflight.
      On the flow path (KEYS[8] exists) flow-reserve.lua picks them instead:
      groups in turn, priority within a group, within the queue's and the
-     groups' limits and holds.
+     groups' limits and holds (jobs without a group in a batch when no
+     group has runnable work).
   3. nextDueAt is the earliest scheduled runAt or lease expiry left, and on
      the flow path the earliest moment a hold or a rate window lets held-back
      work go.

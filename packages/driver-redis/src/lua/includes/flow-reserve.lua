@@ -5,6 +5,8 @@
 -- hold or limits, leaves for gblocked until time or a freed slot lets it go.
 -- Each hand-out costs a few O(log n) calls, whatever the number of groups:
 -- a blocked group is visited once, then waits outside the turn order.
+-- When the no-group group is alone in the turn order with no limit or hold
+-- of its own, its jobs go out in a batch instead (reserve_ungrouped).
 -- Returns reserve's reply (see reserve-8.lua).
 
 local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
