@@ -20,7 +20,14 @@ export {
   requireSchedules,
 } from './families.js';
 export type { FlowControl, FlowLimits, GroupFlowState, QueueFlowState, RateLimit } from './flow-control.js';
-export { effectiveGroupLimits, normalizeFlowLimits, validateFlowLimits } from './validate-flow-control.js';
+export {
+  effectiveGroupLimits,
+  normalizeFlowLimits,
+  validateFlowLimits,
+  validateHoldBackRequest,
+  validateLimitsRequest,
+  validateSnoozeRequest,
+} from './validate-flow-control.js';
 export type { Schedules } from './schedules.js';
 export { CATCH_UP_POLICIES } from './schedule-types.js';
 export type {

@@ -1,6 +1,9 @@
 import { ValidationError } from './errors.js';
 import type { FlowLimits } from './flow-control.js';
+import type { Lease } from './job.js';
 import { MAX_CONCURRENCY_LIMIT, MAX_RATE_MAX, MAX_RATE_WINDOW_MS } from './limits.js';
+import { validateGroupName, validateLease, validateNow, validateTime } from './validate.js';
+import { validateQueueName } from './validate-requests.js';
 
 /**
  * Checks of flow-control input. Drivers call them before anything is
@@ -47,4 +50,25 @@ export function normalizeFlowLimits(limits: FlowLimits): FlowLimits {
 /** The limits that hold for a group: each field of the override replaces the default's. */
 export function effectiveGroupLimits(defaults: FlowLimits, overrides: FlowLimits): FlowLimits {
   return normalizeFlowLimits({ ...defaults, ...normalizeFlowLimits(overrides) });
+}
+
+/** The arguments of setQueueLimits, and of setGroupLimits with its optional group. */
+export function validateLimitsRequest(queue: string, limits: unknown, group?: string): asserts limits is FlowLimits {
+  validateQueueName(queue);
+  validateFlowLimits(limits);
+  if (group !== undefined) validateGroupName(group);
+}
+
+/** The arguments of snooze: the lease, the time the job waits for (field `runAt`) and `now`. */
+export function validateSnoozeRequest(lease: Lease, runAt: unknown, now: unknown): void {
+  validateLease(lease);
+  validateTime('runAt', runAt);
+  validateNow(now);
+}
+
+/** The arguments of holdBack: the lease, the end of the hold (field `until`) and `now`. */
+export function validateHoldBackRequest(lease: Lease, until: unknown, now: unknown): void {
+  validateLease(lease);
+  validateTime('until', until);
+  validateNow(now);
 }

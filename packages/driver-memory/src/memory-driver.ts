@@ -25,9 +25,7 @@ import {
   type FlowLimits,
   type GroupFlowState,
   type QueueFlowState,
-  validateFlowLimits,
   validateGroupName,
-  validateTime,
   type JobControl,
   type PromoteOptions,
   type PurgeOptions,
@@ -71,6 +69,9 @@ import {
   validateRetryUpdate,
   validateWaitRequest,
   type WaitForWorkRequest,
+  validateLimitsRequest,
+  validateSnoozeRequest,
+  validateHoldBackRequest,
 } from '@taskharbor/core';
 import { recordFailure } from './error-history.js';
 import { cancelJob, dlqJobsToRequeue, promoteJob, purgeJobs, removeJob, resetForRequeue } from './job-control-ops.js';
@@ -495,8 +496,7 @@ export class MemoryDriver extends MemoryStore implements Driver, Admin, JobContr
   /** Replaces the queue's limits (`{}` clears them). */
   async setQueueLimits(queue: string, limits: FlowLimits): Promise<void> {
     this.assertOpen('setQueueLimits');
-    validateQueueName(queue);
-    validateFlowLimits(limits);
+    validateLimitsRequest(queue, limits);
     this.stateFor(queue).enableFlow().setQueueLimits(limits);
     this.waiters.wake(queue);
   }
@@ -504,9 +504,7 @@ export class MemoryDriver extends MemoryStore implements Driver, Admin, JobContr
   /** Replaces the group defaults, or one group's override; `{}` clears it. */
   async setGroupLimits(queue: string, limits: FlowLimits, group?: string): Promise<void> {
     this.assertOpen('setGroupLimits');
-    validateQueueName(queue);
-    validateFlowLimits(limits);
-    if (group !== undefined) validateGroupName(group);
+    validateLimitsRequest(queue, limits, group);
     this.stateFor(queue).enableFlow().setGroupLimits(limits, group);
     this.waiters.wake(queue);
   }
@@ -546,9 +544,7 @@ export class MemoryDriver extends MemoryStore implements Driver, Admin, JobContr
   /** Ends a run without counting a failure: the job waits until runAt (ready at its priority's tail when due). */
   async snooze(lease: Lease, runAt: number, now: number): Promise<void> {
     this.assertOpen('snooze');
-    validateLease(lease);
-    validateTime('runAt', runAt);
-    validateNow(now);
+    validateSnoozeRequest(lease, runAt, now);
     const { state, job } = this.checkInFlight(lease, now);
     this.leaveFlight(state, job);
     if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
@@ -560,9 +556,7 @@ export class MemoryDriver extends MemoryStore implements Driver, Admin, JobContr
   /** Puts the job back at the head of its priority and holds its group (or its queue) until `until`. */
   async holdBack(lease: Lease, until: number, now: number): Promise<void> {
     this.assertOpen('holdBack');
-    validateLease(lease);
-    validateTime('until', until);
-    validateNow(now);
+    validateHoldBackRequest(lease, until, now);
     const { state, job } = this.checkInFlight(lease, now);
     this.leaveFlight(state, job);
     if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);

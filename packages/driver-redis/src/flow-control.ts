@@ -5,12 +5,11 @@ import {
   type Lease,
   normalizeFlowLimits,
   type QueueFlowState,
-  validateFlowLimits,
   validateGroupName,
-  validateLease,
-  validateNow,
   validateQueueName,
-  validateTime,
+  validateLimitsRequest,
+  validateSnoozeRequest,
+  validateHoldBackRequest,
 } from '@taskharbor/core';
 import type { DriverContext } from './driver-context.js';
 import { runFlowState } from './lua/flow-state.js';
@@ -31,17 +30,14 @@ export class RedisFlowControl {
 
   async setQueueLimits(queue: string, limits: FlowLimits): Promise<void> {
     await this.begin('setQueueLimits', () => {
-      validateQueueName(queue);
-      validateFlowLimits(limits);
+      validateLimitsRequest(queue, limits);
     });
     await this.store(queue, { scope: 'queue' }, limits);
   }
 
   async setGroupLimits(queue: string, limits: FlowLimits, group?: string): Promise<void> {
     await this.begin('setGroupLimits', () => {
-      validateQueueName(queue);
-      validateFlowLimits(limits);
-      if (group !== undefined) validateGroupName(group);
+      validateLimitsRequest(queue, limits, group);
     });
     await this.store(queue, group === undefined ? { scope: 'defaults' } : { scope: 'group', group }, limits);
   }
@@ -82,9 +78,7 @@ export class RedisFlowControl {
 
   async snooze(lease: Lease, runAt: number, now: number): Promise<void> {
     await this.begin('snooze', () => {
-      validateLease(lease);
-      validateTime('runAt', runAt);
-      validateNow(now);
+      validateSnoozeRequest(lease, runAt, now);
     });
     const reply = await this.ctx.write(
       `snooze of job ${lease.jobId}`,
@@ -96,9 +90,7 @@ export class RedisFlowControl {
 
   async holdBack(lease: Lease, until: number, now: number): Promise<void> {
     await this.begin('holdBack', () => {
-      validateLease(lease);
-      validateTime('until', until);
-      validateNow(now);
+      validateHoldBackRequest(lease, until, now);
     });
     const reply = await this.ctx.write(
       `holdBack of job ${lease.jobId}`,

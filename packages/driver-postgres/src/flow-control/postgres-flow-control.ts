@@ -5,12 +5,11 @@ import {
   type Lease,
   normalizeFlowLimits,
   type QueueFlowState,
-  validateFlowLimits,
   validateGroupName,
-  validateLease,
-  validateNow,
   validateQueueName,
-  validateTime,
+  validateLimitsRequest,
+  validateSnoozeRequest,
+  validateHoldBackRequest,
 } from '@taskharbor/core';
 import type { DriverContext } from '../driver-context.js';
 import { toMillis } from '../job-row.js';
@@ -35,8 +34,7 @@ export class PostgresFlowControl {
 
   async setQueueLimits(queue: string, limits: FlowLimits): Promise<void> {
     this.ctx.assertOpen('setQueueLimits');
-    validateQueueName(queue);
-    validateFlowLimits(limits);
+    validateLimitsRequest(queue, limits);
     const { concurrency, rate } = normalizeFlowLimits(limits);
     await this.ctx.db.write('setQueueLimits', this.sql.setQueueLimits, [queue, concurrency ?? null, rate?.max ?? null, rate?.perMs ?? null]);
     this.ctx.waiters.wake(queue);
@@ -44,9 +42,7 @@ export class PostgresFlowControl {
 
   async setGroupLimits(queue: string, limits: FlowLimits, group?: string): Promise<void> {
     this.ctx.assertOpen('setGroupLimits');
-    validateQueueName(queue);
-    validateFlowLimits(limits);
-    if (group !== undefined) validateGroupName(group);
+    validateLimitsRequest(queue, limits, group);
     const { concurrency, rate } = normalizeFlowLimits(limits);
     const values = [concurrency ?? null, rate?.max ?? null, rate?.perMs ?? null] as const;
     if (group === undefined) await this.ctx.db.write('setGroupLimits', this.sql.setGroupDefaults, [queue, ...values]);
@@ -102,9 +98,7 @@ export class PostgresFlowControl {
   /** Ends the run without counting a failure; the job waits until runAt (ready at its priority's tail when due). */
   async snooze(lease: Lease, runAt: number, now: number): Promise<void> {
     this.ctx.assertOpen('snooze');
-    validateLease(lease);
-    validateTime('runAt', runAt);
-    validateNow(now);
+    validateSnoozeRequest(lease, runAt, now);
     const outcome = await this.writes.one('snooze', this.sql.snooze, lease, now, undefined, [runAt]);
     if (outcome.changed) await this.afterOutcome(lease, outcome.row, now);
   }
@@ -112,9 +106,7 @@ export class PostgresFlowControl {
   /** Puts the job back at the head of its priority and holds its group (or queue) until `until`. */
   async holdBack(lease: Lease, until: number, now: number): Promise<void> {
     this.ctx.assertOpen('holdBack');
-    validateLease(lease);
-    validateTime('until', until);
-    validateNow(now);
+    validateHoldBackRequest(lease, until, now);
     const outcome = await this.writes.one('holdBack', this.sql.holdBack, lease, now, undefined, [until]);
     if (outcome.changed) await this.afterOutcome(lease, outcome.row, now);
   }
