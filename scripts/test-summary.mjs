@@ -94,6 +94,32 @@ function countsFrom(logFile) {
   return own.at(-1) ?? bench.at(-1) ?? '';
 }
 
+/**
+ * The lines of a failed task's log that say what failed: vitest's FAIL headers
+ * and the error under each, at most `limit` lines, so the end of a CI log names
+ * the failing test even when only its tail is kept.
+ */
+function failuresFrom(logFile, limit = 40) {
+  let lines;
+  try {
+    lines = readFileSync(logFile, 'utf8').replace(ANSI, '').split('\n');
+  } catch {
+    return [];
+  }
+  const picked = [];
+  for (let i = 0; i < lines.length && picked.length < limit; i += 1) {
+    const line = lines[i].replace(/^\S+:test:\s?/, '');
+    if (!/^\s*FAIL\s/.test(line) && !/^\s*(×|✗)\s/.test(line)) continue;
+    picked.push(line.trimEnd());
+    for (let j = i + 1; j < Math.min(lines.length, i + 6); j += 1) {
+      const next = lines[j].replace(/^\S+:test:\s?/, '').trimEnd();
+      if (/^\s*(FAIL|×|✓)\s/.test(next)) break;
+      if (/Error|expected|timed out/i.test(next)) picked.push(`    ${next.trim()}`);
+    }
+  }
+  return picked;
+}
+
 function newestRunSummary(root) {
   const dir = join(root, '.turbo', 'runs');
   const files = readdirSync(dir)
@@ -123,7 +149,10 @@ export async function runSummary({ root, env, redis, pnpm }) {
     const state = code === 0 ? (task.cache?.status === 'HIT' ? 'passed (cached)' : 'passed') : code === undefined ? 'not run' : `FAILED (exit ${code})`;
     const counts = countsFrom(join(root, task.logFile));
     console.log(`  ${state.padEnd(15)} ${task.package.padEnd(width)}  ${counts}`);
-    if (code !== 0 && code !== undefined) console.log(`  ${''.padEnd(15)} ${''.padEnd(width)}  full output: ${task.logFile}`);
+    if (code !== 0 && code !== undefined) {
+      console.log(`  ${''.padEnd(15)} ${''.padEnd(width)}  full output: ${task.logFile}`);
+      for (const line of failuresFrom(join(root, task.logFile))) console.log(`  ${''.padEnd(15)} ${''.padEnd(width)}    ${line}`);
+    }
   }
   const otherFailures = summary.tasks.filter((task) => task.task !== 'test' && task.execution?.exitCode !== 0 && task.execution?.exitCode !== undefined);
   for (const task of otherFailures) console.log(`  FAILED          ${task.taskId}  full output: ${task.logFile}`);

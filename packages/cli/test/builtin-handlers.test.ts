@@ -21,7 +21,7 @@ describe('sleepMsFromPayload', () => {
 });
 
 describe('builtin handlers', () => {
-  const job = { id: 'J1', type: 't', queue: 'q', payload: undefined as unknown, attempt: 2, maxAttempts: 3, createdAt: 0, reclaims: 0, snoozes: 0 };
+  const job = { id: 'J1', type: 't', queue: 'q', payload: undefined as unknown, attempt: 2, maxAttempts: 3, createdAt: 0, reclaims: 0, snoozes: 0, meta: {} };
   const ctx = { signal: new AbortController().signal } as Parameters<ReturnType<typeof builtinHandler>>[1];
 
   it('fail throws with the attempt in the message, or the payload message, or unrecoverably', () => {

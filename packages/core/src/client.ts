@@ -5,7 +5,8 @@ import { ValidationError } from './errors.js';
 import type { NewJobRecord } from './job.js';
 import { newJobId } from './job-id.js';
 import type { JobRecord, JobRef } from './job.js';
-import { requireFlowControl, requireJobControl, requireSchedules } from './families.js';
+import { requireFlowControl, requireJobControl, requireObservability, requireSchedules } from './families.js';
+import { normalizeMeta, validateMeta } from './validate-observability.js';
 import { storeSchedule } from './schedule-client.js';
 import { buildScheduleSpec } from './schedule-definition.js';
 import type { ScheduleDefinition, ScheduleResult } from './schedule-types.js';
@@ -44,7 +45,29 @@ export interface EnqueueOptions {
    * flow control.
    */
   group?: string;
+  /**
+   * String headers carried unchanged to the handler (`job.meta`), such as a
+   * W3C traceparent; limits in docs/observability.md. Needs a driver with
+   * observability when not empty.
+   */
+  meta?: Record<string, string>;
 }
+
+/** What an enqueue hook sees of one job before it is validated and stored. */
+export interface EnqueueDraft {
+  readonly type: string;
+  readonly queue: string;
+  /** The job's meta so far (a copy of the enqueue option's, or `{}`): the hook may add, change or delete entries. */
+  meta: Record<string, string>;
+}
+
+/**
+ * Runs for every job a Client enqueues (enqueue and enqueueMany), in the
+ * order given, before validation: how a tracing package puts the active
+ * trace context into meta. A hook that throws fails that enqueue, with
+ * nothing stored.
+ */
+export type EnqueueHook = (draft: EnqueueDraft) => void;
 
 export interface ClientOptions {
   codec?: Codec;
@@ -53,6 +76,8 @@ export interface ClientOptions {
   defaultQueue?: string;
   /** Default 25. */
   defaultMaxAttempts?: number;
+  /** Hooks that may add meta to every job this client enqueues (see EnqueueHook). */
+  enqueueHooks?: readonly EnqueueHook[];
 }
 
 /** One entry of enqueueMany. */
@@ -75,6 +100,7 @@ export class Client<Jobs extends JobMap = JobMap> {
   private readonly clock: Clock;
   private readonly defaultQueue: string;
   private readonly defaultMaxAttempts: number;
+  private readonly enqueueHooks: readonly EnqueueHook[];
 
   constructor(driver: Driver, options: ClientOptions = {}) {
     this.driver = driver;
@@ -83,6 +109,10 @@ export class Client<Jobs extends JobMap = JobMap> {
     this.defaultQueue = options.defaultQueue ?? DEFAULT_QUEUE;
     this.defaultMaxAttempts = options.defaultMaxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     validateCount('defaultMaxAttempts', this.defaultMaxAttempts, 1);
+    this.enqueueHooks = [...(options.enqueueHooks ?? [])];
+    for (const hook of this.enqueueHooks) {
+      if (typeof hook !== 'function') throw new ValidationError('enqueueHooks', 'expected functions');
+    }
   }
 
   /** Validates, encodes and stores one job. Returns its id, and whether it already existed. */
@@ -184,9 +214,22 @@ export class Client<Jobs extends JobMap = JobMap> {
     if (options.idempotencyKey !== undefined) record.idempotencyKey = options.idempotencyKey;
     if (options.priority !== undefined && options.priority !== 0) record.priority = options.priority;
     if (options.group !== undefined) record.group = options.group;
+    const meta = this.buildMeta(record, options.meta);
+    if (meta !== undefined) record.meta = meta;
     validateNewJobRecord(record);
     if (record.priority !== undefined) requireFlowControl(this.driver, 'enqueue with a priority');
     if (record.group !== undefined) requireFlowControl(this.driver, 'enqueue with a group');
+    if (record.meta !== undefined) requireObservability(this.driver, 'enqueue with meta');
     return record;
+  }
+
+  /** The option's meta after the hooks ran; undefined when empty. */
+  private buildMeta(record: NewJobRecord, meta: Record<string, string> | undefined): Record<string, string> | undefined {
+    if (meta !== undefined) validateMeta(meta, 'meta');
+    if (this.enqueueHooks.length === 0) return normalizeMeta(meta);
+    const draft: EnqueueDraft = { type: record.type, queue: record.queue, meta: { ...meta } };
+    for (const hook of this.enqueueHooks) hook(draft);
+    validateMeta(draft.meta, 'meta');
+    return normalizeMeta(draft.meta);
   }
 }

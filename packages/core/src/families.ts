@@ -2,13 +2,14 @@ import type { Driver } from './driver.js';
 import { UnsupportedOperationError } from './errors.js';
 import type { FlowControl } from './flow-control.js';
 import type { JobControl } from './job-control.js';
+import type { Observability } from './observability.js';
 import type { Schedules } from './schedules.js';
 
 /** The families of operations beyond the core Driver that a driver may declare. */
-export type DriverFamily = 'jobControl' | 'schedules' | 'flowControl';
+export type DriverFamily = 'jobControl' | 'schedules' | 'flowControl' | 'observability';
 
 /** Every family this version of core knows, in the order the testkit reports them. */
-export const DRIVER_FAMILIES: readonly DriverFamily[] = ['jobControl', 'schedules', 'flowControl'];
+export const DRIVER_FAMILIES: readonly DriverFamily[] = ['jobControl', 'schedules', 'flowControl', 'observability'];
 
 /** What a driver declares beside Driver: the families it implements. */
 export interface FamilyDeclaration {
@@ -61,6 +62,21 @@ export function hasFlowControl<D extends object>(driver: D): driver is D & FlowC
  */
 export function requireFlowControl<D extends object>(driver: D, operation: string): D & FlowControl {
   if (!hasFlowControl(driver)) throw new UnsupportedOperationError('flow control', operation);
+  return driver;
+}
+
+/** Narrows a driver to one that implements observability (meta, live workers, throughput counts). */
+export function hasObservability<D extends object>(driver: D): driver is D & Observability {
+  return declaresFamily(driver, 'observability');
+}
+
+/**
+ * The driver as Observability, or UnsupportedOperationError naming the
+ * operation. Client, Worker, CLI and dashboard call it before an
+ * observability operation (and before an enqueue that carries meta).
+ */
+export function requireObservability<D extends object>(driver: D, operation: string): D & Observability {
+  if (!hasObservability(driver)) throw new UnsupportedOperationError('observability', operation);
   return driver;
 }
 

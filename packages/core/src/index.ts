@@ -18,7 +18,29 @@ export {
   requireFlowControl,
   requireJobControl,
   requireSchedules,
+  hasObservability,
+  requireObservability,
 } from './families.js';
+export type {
+  MetricsPoint,
+  MetricsRange,
+  Observability,
+  RegisterWorkerOptions,
+  WorkerEntry,
+  WorkerInfo,
+  WorkersRequest,
+} from './observability.js';
+export {
+  metricsMinute,
+  metricsMinutes,
+  metricsSeries,
+  normalizeMeta,
+  validateMeta,
+  validateMetricsRequest,
+  validateRegisterWorker,
+  validateWorkerId,
+  validateWorkersRequest,
+} from './validate-observability.js';
 export type { FlowControl, FlowLimits, GroupFlowState, QueueFlowState, RateLimit } from './flow-control.js';
 export {
   effectiveGroupLimits,
@@ -71,7 +93,7 @@ export { DEFAULT_RETENTION } from './admin.js';
 export { CancelListeners } from './cancel-listeners.js';
 export { Client } from './client.js';
 export type { WaitForOptions } from './wait-for.js';
-export type { ClientOptions, EnqueueManyEntry, EnqueueOptions, JobMap } from './client.js';
+export type { ClientOptions, EnqueueDraft, EnqueueHook, EnqueueManyEntry, EnqueueOptions, JobMap } from './client.js';
 export { sleep, systemClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { encodePayload, jsonCodec } from './codec.js';
@@ -133,6 +155,14 @@ export {
   MAX_CONCURRENCY_LIMIT,
   MAX_RATE_MAX,
   MAX_RATE_WINDOW_MS,
+  MAX_META_BYTES,
+  MAX_META_ENTRIES,
+  MAX_META_KEY_LENGTH,
+  MAX_WORKER_TTL_MS,
+  MAX_WORKERS_LISTED,
+  METRICS_BUCKET_MS,
+  METRICS_RETENTION_MS,
+  MIN_WORKER_TTL_MS,
 } from './limits.js';
 export { RetryPolicy } from './retry-policy.js';
 export type { BackoffFunction, ExponentialOptions, RandomSource } from './retry-policy.js';

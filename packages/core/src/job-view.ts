@@ -13,6 +13,7 @@ export function toJob<Payload = unknown>(record: JobRecord, codec: Codec): Job<P
     createdAt: record.createdAt,
     reclaims: record.reclaims,
     snoozes: record.snoozes ?? 0,
+    meta: Object.freeze({ ...record.meta }),
   };
   if (record.runAt !== undefined) job.runAt = record.runAt;
   if (record.timeoutMs !== undefined) job.timeoutMs = record.timeoutMs;

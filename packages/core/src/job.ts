@@ -42,6 +42,11 @@ export interface NewJobRecord {
   priority?: number;
   /** The job's group, such as a tenant id: reserve serves groups in turn (flow control). */
   group?: string;
+  /**
+   * String headers carried unchanged from enqueue to the handler, such as a
+   * W3C traceparent (observability). Drivers store nothing for an empty map.
+   */
+  meta?: Record<string, string>;
 }
 
 /** The lease part of a stored job: kept while in flight, and the last one kept once finished. */
@@ -129,6 +134,8 @@ export interface Job<Payload = unknown> {
   priority?: number;
   /** The job's group, if it has one. */
   group?: string;
+  /** The headers the job was enqueued with (`{}` when none), such as a W3C traceparent. */
+  meta: Readonly<Record<string, string>>;
   /** How many earlier runs ended with ctx.snooze (0 when none). */
   snoozes: number;
 }

@@ -60,3 +60,27 @@ export const MAX_RATE_MAX = 100_000;
 
 /** The longest rate-limit window: one day. */
 export const MAX_RATE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** The most entries a job's meta map holds. */
+export const MAX_META_ENTRIES = 32;
+
+/** Longest meta key, in UTF-16 code units (keys use letters, digits and `-_.:`). */
+export const MAX_META_KEY_LENGTH = 128;
+
+/** The most a job's meta takes as JSON text, in UTF-8 bytes (a W3C traceparent is 55, a tracestate at most 512). */
+export const MAX_META_BYTES = 4 * 1024;
+
+/** How long a driver keeps per-minute throughput counts (admin.metrics): 24 hours. */
+export const METRICS_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/** The width of one throughput bucket: one minute. */
+export const METRICS_BUCKET_MS = 60 * 1000;
+
+/** The shortest time a worker entry outlives its last refresh (a worker refreshes at a third of it). */
+export const MIN_WORKER_TTL_MS = 1_000;
+
+/** The longest time a worker entry outlives its last refresh. */
+export const MAX_WORKER_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** The most workers admin.workers() lists (the oldest-seen beyond it are left out). */
+export const MAX_WORKERS_LISTED = 10_000;

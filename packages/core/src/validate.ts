@@ -1,3 +1,4 @@
+import { validateMeta } from './validate-observability.js';
 import { InvalidLeaseDurationError, ValidationError } from './errors.js';
 import type { Lease, NewJobRecord } from './job.js';
 import {
@@ -105,6 +106,7 @@ export function validateNewJobRecord(record: NewJobRecord): void {
   if (record.scheduledFor !== undefined) validateTime('scheduledFor', record.scheduledFor);
   if (record.priority !== undefined) validatePriority(record.priority);
   if (record.group !== undefined) validateGroupName(record.group);
+  if (record.meta !== undefined) validateMeta(record.meta);
 }
 
 /** A priority: an integer from MIN_PRIORITY to MAX_PRIORITY. */

@@ -11,6 +11,7 @@ export const FAMILY_BLOCK_LABELS: Readonly<Record<DriverFamily, string>> = {
   jobControl: 'job control',
   schedules: 'schedules',
   flowControl: 'flow control',
+  observability: 'observability',
 };
 
 const PART_NAMES: readonly PartName[] = ['core', ...(Object.keys(FAMILY_BLOCK_LABELS) as DriverFamily[])];

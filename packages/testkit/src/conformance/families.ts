@@ -16,6 +16,7 @@ const FAMILY_OPERATIONS: Record<DriverFamily, readonly string[]> = {
     'resumeSchedule',
   ],
   flowControl: ['setQueueLimits', 'setGroupLimits', 'pauseGroup', 'resumeGroup', 'flowState', 'groupState', 'snooze', 'holdBack'],
+  observability: ['registerWorker', 'removeWorker', 'workers', 'metrics'],
 };
 
 /**
