@@ -239,7 +239,13 @@ export interface DeliveryReport {
   duplicated: number;
   /** Extra starts (starts beyond one per job). */
   extraStarts: number;
-  /** Jobs whose acking run is not their last start (a start after the ack). */
+  /**
+   * Jobs with a start on a lease handed out after the acking run's lease (a
+   * higher attempt, or the same attempt reclaimed more often): a job handed
+   * out again after its ack. Starts are ordered by lease, not by the log, so
+   * a stale holder that logs its start late, after a reclaimer took its lease
+   * (clock skew), is a repeat, not a start after the ack.
+   */
   startAfterAck: string[];
   /** Jobs whose final token matches no start. */
   ackWithoutStart: string[];
@@ -300,12 +306,24 @@ export function checkDeliveries(
       report.ackWithoutStart.push(id);
       continue;
     }
-    if (ackIndex !== list.length - 1) report.startAfterAck.push(id);
+    const acking = list[ackIndex] as StartEntry;
+    if (list.some((start, i) => i !== ackIndex && leasedAfter(start, acking, i > ackIndex))) report.startAfterAck.push(id);
     list.forEach((start, i) => {
       if (i !== ackIndex && !killedPids.has(start.pid)) report.unexplainedRepeats.push({ id, pid: start.pid });
     });
   }
   return report;
+}
+
+/**
+ * Whether `start` ran on a lease handed out after `acking`'s: leases of a job
+ * are handed out in (attempt, reclaims) order; two starts with the same pair
+ * (a release between them) are ordered by the log.
+ */
+function leasedAfter(start: StartEntry, acking: StartEntry, loggedLater: boolean): boolean {
+  if (start.attempt !== acking.attempt) return start.attempt > acking.attempt;
+  if (start.reclaims !== acking.reclaims) return start.reclaims > acking.reclaims;
+  return loggedLater;
 }
 
 /** The start-log list of the workers under `prefix`. */
