@@ -68,7 +68,12 @@ export function flowLimitCases(backend: FlowBackend): void {
     const first = Math.min(...times);
     const inRun = times.filter((at) => at < first + runMs);
     const busiest = busiestWindow(times, 1000);
-    console.info(`[flow ${backend.name}] rate starts=${times.length} firstTenSeconds=${inRun.length} busiestSecond=${busiest}`);
+    const sorted = [...times].sort((a, b) => a - b);
+    const longestPause = sorted.reduce((most, at, i) => (i === 0 ? 0 : Math.max(most, at - (sorted[i - 1] as number))), 0);
+    const perSecond = Array.from({ length: runMs / 1000 }, (_, s) => inRun.filter((at) => at >= first + s * 1000 && at < first + (s + 1) * 1000).length);
+    console.info(
+      `[flow ${backend.name}] rate starts=${times.length} firstTenSeconds=${inRun.length} busiestSecond=${busiest} longestPauseMs=${longestPause} perSecond=${perSecond.join(',')}`,
+    );
     expect(busiest).toBeLessThanOrEqual(100);
     expect(inRun.length).toBeGreaterThanOrEqual(900);
     expect(new Set(starts.map((start) => start.pid)).size).toBeGreaterThan(1);
