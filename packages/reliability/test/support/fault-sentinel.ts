@@ -15,6 +15,9 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** How long a failover may show no new master before SENTINEL FAILOVER is sent again (past the failover-timeout of 10 s). */
+const ASK_AGAIN_MS = 12_000;
+
 export class FaultSentinel {
   readonly dir: string;
   readonly data: RedisProcess[] = [];
@@ -93,15 +96,30 @@ export class FaultSentinel {
     }
   }
 
-  /** SENTINEL FAILOVER: promotes the replica without asking the other Sentinels; resolves once the Sentinels report the new master. */
+  /**
+   * SENTINEL FAILOVER: promotes the replica without asking the other
+   * Sentinels; resolves once the Sentinels report the new master. A failover
+   * that stalls (a promotion slower than failover-timeout on a loaded
+   * machine) is given up by Sentinel, so the command is sent again every
+   * ASK_AGAIN_MS until a new master shows; while one is in progress Sentinel
+   * answers INPROG, which changes nothing.
+   */
   async failover(ms: number): Promise<number> {
     const before = await this.masterPort();
-    await askNode(this.sentinels[0]?.port ?? 0, (redis) => redis.call('SENTINEL', 'FAILOVER', MASTER_NAME));
+    const ask = () => askNode(this.sentinels[0]?.port ?? 0, (redis) => redis.call('SENTINEL', 'FAILOVER', MASTER_NAME));
+    await ask();
     const until = Date.now() + ms;
+    let askedAt = Date.now();
     for (;;) {
       const now = await this.masterPort();
       if (now !== undefined && now !== before) return now;
       if (Date.now() > until) throw new Error(`no new master within ${ms} ms`);
+      if (Date.now() - askedAt >= ASK_AGAIN_MS) {
+        askedAt = Date.now();
+        await ask().catch((error: unknown) => {
+          if (!/INPROG|NOGOODSLAVE/.test(String(error))) throw error;
+        });
+      }
       await sleep(50);
     }
   }
