@@ -70,28 +70,33 @@ export interface MetricsPoint {
 /**
  * The observability family.
  *
- * Meta: enqueue stores NewJobRecord.meta (validated by validateMeta) and
- * every read (reserve, inspect, list) returns it unchanged; retry, release,
- * snooze, reclaim and requeue keep it.
+ * Meta: enqueue stores NewJobRecord.meta (validated by validateMeta; an
+ * empty map is stored as nothing and reads back without meta) and every
+ * read (reserve, inspect, list) returns it unchanged, as a copy; retry,
+ * release, snooze, holdBack, reclaim and requeue keep it. A second enqueue
+ * of a known id or idempotency key leaves the first job's meta alone.
  *
  * Throughput: ack, retry and fail (and their batch forms) add the run they
  * end to the minute of their `now`, in the same write (no extra round trip).
- * An ack that finishes a cancel-requested job as cancelled, a release and a
- * snooze count nothing. Counts older than METRICS_RETENTION_MS may be
- * deleted at any time; counts within it are kept.
+ * An ack that finishes a cancel-requested job as cancelled, a release, a
+ * snooze, a holdBack, a reclaim and a repeated ack or fail count nothing; a
+ * retry or fail that finishes a cancel-requested job counts as failed, not
+ * dead. Counts older than METRICS_RETENTION_MS may be deleted at any time;
+ * counts within it are kept.
  */
 export interface Observability {
   /**
    * Adds or replaces the worker's entry, live until `now + ttlMs`. The worker
    * calls it at start and then at a third of ttlMs. Throws ValidationError
-   * for bad info or options, with nothing written.
+   * for bad info or options, with nothing written. It may delete expired
+   * entries, a bounded number per call.
    */
   registerWorker(info: WorkerInfo, options: RegisterWorkerOptions): Promise<void>;
 
   /** Deletes the worker's entry (a worker that closes). False when there was none. */
   removeWorker(id: string): Promise<boolean>;
 
-  /** The live workers, most recently started first, at most MAX_WORKERS_LISTED. */
+  /** The live workers (expiresAt after now), most recently started first (then by id), at most MAX_WORKERS_LISTED. */
   workers(request?: WorkersRequest): Promise<WorkerEntry[]>;
 
   /**

@@ -72,6 +72,17 @@ import {
   validateLimitsRequest,
   validateSnoozeRequest,
   validateHoldBackRequest,
+  type MetricsPoint,
+  type MetricsRange,
+  type Observability,
+  type RegisterWorkerOptions,
+  type WorkerEntry,
+  type WorkerInfo,
+  type WorkersRequest,
+  validateMetricsRequest,
+  validateRegisterWorker,
+  validateWorkerId,
+  validateWorkersRequest,
 } from '@taskharbor/core';
 import { recordFailure } from './error-history.js';
 import { cancelJob, dlqJobsToRequeue, promoteJob, purgeJobs, removeJob, resetForRequeue } from './job-control-ops.js';
@@ -100,9 +111,9 @@ export type { DueJob, MemoryDriverOptions };
  * const driver = new MemoryDriver({ retention: { maxDoneCount: 100 } });
  * const client = new Client(driver);
  */
-export class MemoryDriver extends MemoryStore implements Driver, Admin, JobControl, Schedules, FlowControl {
+export class MemoryDriver extends MemoryStore implements Driver, Admin, JobControl, Schedules, FlowControl, Observability {
   /** The families of operations beyond Driver and Admin that this driver implements. */
-  readonly families: readonly DriverFamily[] = ['jobControl', 'schedules', 'flowControl'];
+  readonly families: readonly DriverFamily[] = ['jobControl', 'schedules', 'flowControl', 'observability'];
   private readonly cancelListeners = new CancelListeners();
   private readonly scheduleBook: ScheduleBook;
 
@@ -183,6 +194,7 @@ export class MemoryDriver extends MemoryStore implements Driver, Admin, JobContr
     const { state, job } = this.checkInFlight(lease, now);
     this.leaveFlight(state, job);
     recordFailure(job, update);
+    this.countRun(state.name, 'failed', now);
     if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
     markWaiting(job, update.runAt, this.statusAt(update.runAt, now));
     this.place(state, job);
@@ -199,6 +211,8 @@ export class MemoryDriver extends MemoryStore implements Driver, Admin, JobContr
     const { state, job } = leased;
     this.leaveFlight(state, job);
     recordFailure(job, update);
+    // A cancel request turns the failure into a cancel: a failed run, but no dead letter.
+    this.countRun(state.name, job.cancelRequestedAt === undefined ? 'dead' : 'failed', now);
     if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
     markDead(state, job, update.reason, now);
     this.finishWaiters.finished(state.name, job.id, () => toRecord(job));
@@ -233,6 +247,8 @@ export class MemoryDriver extends MemoryStore implements Driver, Admin, JobContr
     this.finishWaiters.rejectAll(() => new DriverClosedError('waitForFinish'));
     this.cancelListeners.clear();
     this.scheduleBook.clear();
+    this.workerRegistry.clear();
+    this.throughput.clear();
   }
 
   /** ack for many leases: one outcome per lease, each what ack alone would have done or thrown. */
@@ -562,6 +578,36 @@ export class MemoryDriver extends MemoryStore implements Driver, Admin, JobContr
     if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
     state.enableFlow().hold(job, until);
     this.putBackFirst(state, job);
+  }
+
+  // ---- Observability ----
+
+  /** Adds or replaces the worker's entry, live until now + ttlMs; looks at a few of the oldest entries to prune expired ones. */
+  async registerWorker(info: WorkerInfo, options: RegisterWorkerOptions): Promise<void> {
+    this.assertOpen('registerWorker');
+    validateRegisterWorker(info, options);
+    this.workerRegistry.register(info, options.now, options.ttlMs, (entry, now) => this.workerIsLive(entry, now));
+  }
+
+  /** Deletes the worker's entry; false when there was none. */
+  async removeWorker(id: string): Promise<boolean> {
+    this.assertOpen('removeWorker');
+    validateWorkerId(id);
+    return this.workerRegistry.remove(id);
+  }
+
+  /** The entries live at `now` (default: this process's clock), most recently started first. */
+  async workers(request?: WorkersRequest): Promise<WorkerEntry[]> {
+    this.assertOpen('workers');
+    validateWorkersRequest(request);
+    return this.workerRegistry.live(request?.now ?? Date.now(), (entry, now) => this.workerIsLive(entry, now));
+  }
+
+  /** The queue's counts per minute of the range, zeros included. */
+  async metrics(queue: string, range: MetricsRange): Promise<MetricsPoint[]> {
+    this.assertOpen('metrics');
+    validateMetricsRequest(queue, range);
+    return this.throughput.series(queue, range);
   }
 
   // ---- Seams ----

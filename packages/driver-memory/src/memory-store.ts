@@ -12,6 +12,7 @@ import {
   type RetentionOptions,
   type ResolvedRetention,
   resolveRetention,
+  type WorkerEntry,
 } from '@taskharbor/core';
 import { FinishWaiters } from './finish-waiters.js';
 import { markCancelled, markDone, markWaiting, takeOutOfStatus } from './job-placement.js';
@@ -21,6 +22,8 @@ import type { QueueFlow } from './flow-state.js';
 import { QueueState } from './queue-state.js';
 import { trimCancelledJobs, trimDoneJobs } from './retention.js';
 import { createStoredJob, type StoredJob, toRecord } from './stored-job.js';
+import { type RunOutcome, ThroughputCounts } from './throughput-counts.js';
+import { WorkerRegistry } from './worker-registry.js';
 import { WorkWaiters } from './work-waiters.js';
 
 export interface MemoryDriverOptions {
@@ -54,6 +57,8 @@ export abstract class MemoryStore {
   protected readonly waiters = new WorkWaiters();
   protected readonly finishWaiters = new FinishWaiters();
   protected readonly retention: ResolvedRetention;
+  protected readonly workerRegistry = new WorkerRegistry();
+  protected readonly throughput = new ThroughputCounts();
   private readonly leaseRules: LeaseRules;
   protected closed = false;
 
@@ -128,6 +133,16 @@ export abstract class MemoryStore {
   /** Seam for testing the testkit; not a public extension point. Removes done jobs past the retention limits. */
   protected applyRetention(state: QueueState, now: number): void {
     trimDoneJobs(state, this.retention, now);
+  }
+
+  /** Seam for testing the testkit; not a public extension point. Adds the run an outcome ended to its queue's minute of `now`. */
+  protected countRun(queue: string, outcome: RunOutcome, now: number): void {
+    this.throughput.add(queue, outcome, now);
+  }
+
+  /** Seam for testing the testkit; not a public extension point. Whether a worker entry is live at `now`. */
+  protected workerIsLive(entry: WorkerEntry, now: number): boolean {
+    return entry.expiresAt > now;
   }
 
   // ---- Internals ----
@@ -239,6 +254,7 @@ export abstract class MemoryStore {
       return;
     }
     markDone(state, job, result, now);
+    this.countRun(state.name, 'completed', now);
     this.finishWaiters.finished(state.name, job.id, () => toRecord(job));
     this.applyRetention(state, now);
   }

@@ -1,4 +1,4 @@
-import type { JobErrorEntry, JobRecord, JobStatus, NewJobRecord } from '@taskharbor/core';
+import { type JobErrorEntry, type JobRecord, type JobStatus, type NewJobRecord, normalizeMeta } from '@taskharbor/core';
 
 /**
  * A job as the memory driver holds it: one mutable object per job, owned by
@@ -43,6 +43,8 @@ export interface StoredJob {
   readonly group?: string;
   /** How many runs ended with a snooze; unset before the first. */
   snoozes?: number;
+  /** The job's own copy of its meta (observability); unset when it had none or an empty map. */
+  readonly meta?: Readonly<Record<string, string>>;
 }
 
 /** Builds the stored form of a validated record, copying the payload so the caller's buffer can change freely. */
@@ -66,6 +68,7 @@ export function createStoredJob(record: NewJobRecord, status: JobStatus): Stored
     // Priority 0 is stored as nothing, so a record never shows it.
     priority: record.priority === 0 ? undefined : record.priority,
     group: record.group,
+    meta: normalizeMeta(record.meta),
   };
 }
 
@@ -104,5 +107,6 @@ export function toRecord(job: StoredJob): JobRecord {
   if (job.priority !== undefined) record.priority = job.priority;
   if (job.group !== undefined) record.group = job.group;
   if (job.snoozes !== undefined) record.snoozes = job.snoozes;
+  if (job.meta !== undefined) record.meta = { ...job.meta };
   return record;
 }

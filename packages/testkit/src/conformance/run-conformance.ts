@@ -17,6 +17,9 @@ import { jobControlCancelCases } from './job-control-cancel.js';
 import { jobControlClosedCases } from './job-control-closed.js';
 import { jobControlQueueCases } from './job-control-queue.js';
 import { jobControlResultCases } from './job-control-results.js';
+import { observabilityMetaCases } from './observability-meta.js';
+import { observabilityMetricsCases } from './observability-metrics.js';
+import { observabilityWorkerCases } from './observability-workers.js';
 import { releaseCases } from './release.js';
 import { reserveCases } from './reserve.js';
 import { retryCases } from './retry.js';
@@ -84,6 +87,12 @@ export function runConformance(options: ConformanceOptions): void {
       flowControlGroupCases(setup, { jobControl: families.includes('jobControl') });
       flowControlLimitCases(setup);
       flowControlOutcomeCases(setup, { jobControl: families.includes('jobControl') });
+    }
+    if (families.includes('observability')) {
+      const also = { jobControl: families.includes('jobControl'), flowControl: families.includes('flowControl') };
+      observabilityMetaCases(setup, also);
+      observabilityWorkerCases(setup);
+      observabilityMetricsCases(setup, also);
     }
   });
 }
