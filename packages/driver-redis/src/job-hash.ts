@@ -50,6 +50,8 @@ export const JobField = {
   readySequence: 'rseq',
   /** On a job leased on the flow path: its group ('' for none), so the outcome frees its slot. */
   flowGroup: 'fl',
+  /** The job's meta (observability) as JSON text; absent for none or an empty map. */
+  meta: 'meta',
 } as const;
 
 /** A job hash as Redis returned it: field name to raw bytes. */
@@ -81,6 +83,7 @@ export const RESERVE_FIELDS = [
   JobField.schedule,
   JobField.scheduledFor,
   JobField.snoozes,
+  JobField.meta,
   // Read on the flow path only (a job on the plain path has neither): an absent field costs
   // HMGET a walk of the whole hash, so the plain path asks for none it cannot have.
   JobField.priority,
@@ -161,6 +164,15 @@ function addJobControlFields(record: JobRecord, hash: JobHash, id: string): void
   if (cancelReason !== undefined) record.cancelReason = cancelReason;
 }
 
+/** The `meta` field (JSON text of string values) as the record's map. */
+function metaMap(value: string, id: string): Record<string, string> {
+  try {
+    return JSON.parse(value) as Record<string, string>;
+  } catch (cause) {
+    throw new Error(`job ${id} has a meta field that is not JSON`, { cause });
+  }
+}
+
 /** Builds the contract's JobRecord from a stored job hash. */
 export function parseJobHash(id: string, hash: JobHash): JobRecord {
   const status = required(hash, JobField.status, id) as JobStatus;
@@ -194,6 +206,8 @@ export function parseJobHash(id: string, hash: JobHash): JobRecord {
   if (group !== undefined) record.group = group;
   const snoozes = text(hash, JobField.snoozes);
   if (snoozes !== undefined) record.snoozes = integer(snoozes, JobField.snoozes);
+  const meta = text(hash, JobField.meta);
+  if (meta !== undefined) record.meta = metaMap(meta, id);
   const lastError = text(hash, JobField.lastError);
   if (lastError !== undefined) record.lastError = lastError;
   const failedAt = time(hash, JobField.failedAt);

@@ -9,12 +9,13 @@
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:" (job and idempotency keys hang off it)
   ARGV[2] the queue name
   ARGV[3] values per job: 10; 12 when a job of the call has a schedule; 14
-          when one has a priority or a group
+          when one has a priority or a group; 15 when one has meta
   ARGV[4..] the values of each job (see includes/store.lua):
           id, type, payload, runnable ('1' when runAt is unset or <= now),
           run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts,
           idempotency_key ('' for an unset value), then with 12 schedule,
-          scheduled_for_nano, and with 14 also priority, group
+          scheduled_for_nano, with 14 also priority, group, and with 15
+          also meta (JSON text, '' for none)
 
   Every stored job, ready or scheduled, leaves a wake-up token.
   Returns two entries for each job that already existed, in order: its
@@ -32,6 +33,15 @@ local base, queue, stride = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local reply = {}
 local batch = new_store_batch()
 if stride == 14 then flow_enable(base) end
+-- With meta the flow fields come along for every job: the path turns on only for a job that sets one.
+if stride == 15 then
+  for i = 4, #ARGV, stride do
+    if ARGV[i + 12] ~= '' or ARGV[i + 13] ~= '' then
+      flow_enable(base)
+      break
+    end
+  end
+end
 
 for i = 4, #ARGV, stride do
   local existing = store_job(batch, base, queue, ARGV, i, stride)

@@ -1,29 +1,40 @@
 import { isAscii } from 'node:buffer';
-import type { NewJobRecord } from '@taskharbor/core';
+import { type NewJobRecord, normalizeMeta } from '@taskharbor/core';
 import { msToNano } from '../nano.js';
 import type { ScriptArg } from './script.js';
 
 /**
  * How many ARGV values one new job takes (includes/store.lua reads them in
  * this order): 10, 12 with the schedule fields, 14 with priority and group
- * too (flow control). A script call uses one
+ * too (flow control), 15 with meta too (observability). A script call uses one
  * count for all its jobs, so the usual enqueue, of jobs no schedule made,
  * sends no empty values for fields they never have (ioredis writes and Redis
  * parses every argument, empty or not).
  */
-export type JobStride = 10 | 12 | 14;
+export type JobStride = 10 | 12 | 14 | 15;
 
 /** A job that needs the flow fields: a priority other than 0, or a group. */
 function usesFlow(job: NewJobRecord): boolean {
   return (job.priority !== undefined && job.priority !== 0) || job.group !== undefined;
 }
 
-/** The stride a call of these jobs needs: 14 when any has a priority or group, 12 when any has a schedule. */
+/** A job with meta to store: a non-empty map (an empty one stores nothing). */
+function hasMeta(job: NewJobRecord): boolean {
+  if (job.meta === undefined) return false;
+  for (const _ in job.meta) return true;
+  return false;
+}
+
+/**
+ * The stride a call of these jobs needs: 15 when any has meta, 14 when any
+ * has a priority or group, 12 when any has a schedule.
+ */
 export function jobStride(jobs: readonly NewJobRecord[]): JobStride {
   let stride: JobStride = 10;
   for (const job of jobs) {
-    if (usesFlow(job)) return 14;
-    if (job.schedule !== undefined) stride = 12;
+    if (hasMeta(job)) return 15;
+    if (usesFlow(job)) stride = 14;
+    else if (job.schedule !== undefined && stride === 10) stride = 12;
   }
   return stride;
 }
@@ -55,5 +66,12 @@ export function pushJobArgs(args: ScriptArg[], job: NewJobRecord, now: number, s
     job.idempotencyKey ?? '',
   );
   if (stride >= 12) args.push(job.schedule ?? '', job.scheduledFor === undefined ? '' : msToNano(job.scheduledFor));
-  if (stride === 14) args.push(job.priority === undefined || job.priority === 0 ? '' : String(job.priority), job.group ?? '');
+  if (stride >= 14) args.push(job.priority === undefined || job.priority === 0 ? '' : String(job.priority), job.group ?? '');
+  if (stride === 15) args.push(metaArg(job.meta));
+}
+
+/** The meta field's JSON text, keys in the caller's order; '' for none or an empty map. */
+function metaArg(meta: Record<string, string> | undefined): string {
+  const copy = normalizeMeta(meta);
+  return copy === undefined ? '' : JSON.stringify(copy);
 }

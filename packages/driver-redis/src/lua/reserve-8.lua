@@ -46,7 +46,7 @@
   absent): type, queue, payload, status, run_at_nano, timeout_nano,
   created_at_nano, attempts, max_attempts, reclaims, last_error,
   failed_at_nano, idempotency_key, errors, progress, schedule,
-  scheduled_for_nano, snoozes, and on the flow path priority, group. The order is RESERVE_FIELDS in
+  scheduled_for_nano, snoozes, meta, and on the flow path priority, group. The order is RESERVE_FIELDS in
   job-hash.ts. queue and status come back nil: the caller knows them (its
   queue; ready before the lease), as it knows the token (base .. position)
   and the lease's expiry (now + leaseMs).
@@ -152,7 +152,7 @@ if ids then
     -- knows what the update sets: status inflight, the token, the expiry.
     local values = redis.call('HMGET', job_key, 'type', 'queue', 'payload', 'status', 'run_at_nano', 'timeout_nano',
       'created_at_nano', 'attempts', 'max_attempts', 'reclaims', 'last_error', 'failed_at_nano', 'idempotency_key',
-      'errors', 'progress', 'schedule', 'scheduled_for_nano', 'snoozes')
+      'errors', 'progress', 'schedule', 'scheduled_for_nano', 'snoozes', 'meta')
     -- An id whose job is gone or moved on is dropped from the list rather than handed out.
     if values[4] == 'ready' then
       local token = token_base .. (#leased / 2 + 1)

@@ -13,7 +13,7 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
   -- Built here, not at the top, so a reserve on the plain path makes no such table.
   local RESERVE_VALUES = { 'type', 'queue', 'payload', 'status', 'run_at_nano', 'timeout_nano', 'created_at_nano',
     'attempts', 'max_attempts', 'reclaims', 'last_error', 'failed_at_nano', 'idempotency_key', 'errors', 'progress',
-    'schedule', 'scheduled_for_nano', 'snoozes', 'priority', 'group' }
+    'schedule', 'scheduled_for_nano', 'snoozes', 'meta', 'priority', 'group' }
   -- The helpers, too, exist only on the flow path.
   local function number_or_nil(value)
     if value == nil or value == false or value == '' then return nil end

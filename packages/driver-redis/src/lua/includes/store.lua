@@ -1,13 +1,13 @@
 -- Storing new jobs as enqueue does, for enqueue and for the occurrences the
--- schedule scripts make. A job comes as 10, 12 or 14 ARGV values (`stride`),
+-- schedule scripts make. A job comes as 10, 12, 14 or 15 ARGV values (`stride`),
 -- packed by pushJobArgs in job-args.ts:
 --   id, type, payload, runnable ('1' when runAt is unset or <= now),
 --   run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts,
 --   idempotency_key ('' for an unset value), and with a stride of 12
 --   schedule, scheduled_for_nano, and with 14 also priority ('' for 0) and
---   group ('' for none). A batch of jobs no schedule made, without
---   priorities or groups, goes with 10, so the usual enqueue sends no empty
---   values for them. A batch with a priority or group turns the queue's flow
+--   group ('' for none), and with 15 also meta (JSON text, '' for none).
+--   A batch of jobs no schedule made, without priorities, groups or meta,
+--   goes with 10, so the usual enqueue sends no empty values for them. A batch with a priority or group turns the queue's flow
 --   path on (includes/flow.lua); on that path ready jobs join their group's
 --   order in the jobs' order.
 -- store_job writes the hash (and idempotency mapping) at once and collects
@@ -27,9 +27,10 @@ local function store_job(batch, base, queue, args, i, stride)
   local run_at, run_at_nano, timeout_nano = args[i + 4], args[i + 5], args[i + 6]
   local created_at_nano, max_attempts, idempotency_key = args[i + 7], args[i + 8], args[i + 9]
   local schedule, scheduled_for_nano = '', ''
-  local priority, group = '', ''
+  local priority, group, meta = '', '', ''
   if stride >= 12 then schedule, scheduled_for_nano = args[i + 10], args[i + 11] end
-  if stride == 14 then priority, group = args[i + 12], args[i + 13] end
+  if stride >= 14 then priority, group = args[i + 12], args[i + 13] end
+  if stride == 15 then meta = args[i + 14] end
   local job_key = base .. 'job:' .. id
   local idem_key
   local existing = false
@@ -45,7 +46,7 @@ local function store_job(batch, base, queue, args, i, stride)
   if runnable == '1' then status = 'ready' end
   -- attempts and reclaims are written once they are not 0 (a missing one reads as 0): with a
   -- payload over Redis's listpack limit the hash is a hashtable, where each field costs ~60 bytes.
-  if run_at_nano == '' and timeout_nano == '' and not idem_key and schedule == '' and stride ~= 14 then
+  if run_at_nano == '' and timeout_nano == '' and not idem_key and schedule == '' and stride < 14 then
     -- The usual job: one HSET straight from the arguments, no table built per job.
     redis.call('HSET', job_key, 'type', job_type, 'queue', queue, 'payload', payload, 'status', status,
       'created_at_nano', created_at_nano, 'max_attempts', max_attempts)
@@ -81,6 +82,10 @@ local function store_job(batch, base, queue, args, i, stride)
       fields[#fields + 1] = 'group'
       fields[#fields + 1] = group
     end
+    if meta ~= '' then
+      fields[#fields + 1] = 'meta'
+      fields[#fields + 1] = meta
+    end
     redis.call('HSET', job_key, unpack(fields))
   end
   local index = batch.index
@@ -89,7 +94,7 @@ local function store_job(batch, base, queue, args, i, stride)
   if status == 'ready' then
     local n = #batch.ready + 1
     batch.ready[n] = id
-    if stride == 14 then
+    if stride >= 14 then
       batch.groups[n] = group
       if priority == '' then batch.priorities[n] = '0' else batch.priorities[n] = priority end
     end
