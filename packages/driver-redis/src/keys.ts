@@ -43,6 +43,8 @@ export interface QueueKeys {
   schedule(name: string): string;
   /** The idempotency mapping of one key: a string holding the job id. */
   idempotency(key: string): string;
+  /** Hash of one minute's outcome counts (`completed`, `failed`, `dead`), keyed by the minute's start in ms; Redis expires it (includes/metrics.lua). */
+  metrics(minute: number): string;
 }
 
 /** The data-model version this driver writes; stored under `<prefix>:version`. */
@@ -70,6 +72,7 @@ function makeQueueKeys(prefix: string, queue: string): QueueKeys {
     job: (id) => `${base}job:${id}`,
     schedule: (name) => `${base}schedule:${name}`,
     idempotency: (key) => `${base}idem:${key}`,
+    metrics: (minute) => `${base}metrics:${minute}`,
   };
 }
 
@@ -87,6 +90,14 @@ export class KeySpace {
    * else use it (see schedules/schedule-index.ts).
    */
   readonly schedules: string;
+  /**
+   * Hash: worker id → its entry as JSON (observability). With `workerExpiries`
+   * under one hash tag, `{workers}`, so one script writes both in a cluster.
+   * A queue named `workers` shares that slot, never a key name.
+   */
+  readonly workers: string;
+  /** Sorted set: worker id → the entry's expiresAt (ms). */
+  readonly workerExpiries: string;
   private readonly cache = new Map<string, QueueKeys>();
 
   constructor(prefix: string) {
@@ -94,6 +105,8 @@ export class KeySpace {
     this.queues = `${prefix}:queues`;
     this.version = `${prefix}:version`;
     this.schedules = `${prefix}:schedules`;
+    this.workers = `${prefix}:{workers}:entries`;
+    this.workerExpiries = `${prefix}:{workers}:expiries`;
   }
 
   queue(name: string): QueueKeys {

@@ -18,7 +18,9 @@
   A job with a cancel request ends cancelled instead, without its result.
   Retention runs after each ack, as it would for single acks in a row.
   Jobs leased on the flow path free their groups' slots once per group, at
-  the end (nothing in between reads the flow state).
+  the end (nothing in between reads the flow state). The jobs that end done
+  (not cancelled) count as completed in the minute of now, once per call
+  (includes/metrics.lua).
   Returns two entries for each lease not simply acked, in order: its position
   in the call (1-based) and its reply, {'REPEAT'} (a repeated ack: success,
   nothing changed) or a refusal. Leases not named were acked ({'OK'}), so the
@@ -30,6 +32,7 @@
 --- @include "wake"
 --- @include "retention"
 --- @include "finish"
+--- @include "metrics"
 
 -- The flow functions are made only when an ack needs them (a job leased on
 -- the flow path): on the plain path the script defines none of them.
@@ -52,6 +55,8 @@ local cutoff = age_cutoff(now, max_age)
 local replies = {}
 -- Acked ids leave the inflight set (and with retention 0 the index) in bulk at the end.
 local acked = {}
+-- How many of them end done (not cancelled): the minute's completed count.
+local completed = 0
 
 -- Flow groups whose jobs left flight, with how many: their slots are freed
 -- once per group at the end (nothing in between reads the flow state).
@@ -86,6 +91,7 @@ for position, id in ipairs(ids) do
     -- so it goes at once (hash, index member, idempotency mapping) without the detour
     -- through the done set.
     acked[#acked + 1] = id
+    completed = completed + 1
     local key = state[3]
     if key then
       local idem_key = base .. 'idem:' .. key
@@ -101,11 +107,13 @@ for position, id in ipairs(ids) do
     end
     redis.call('HDEL', job_key, 'lease_expires_at_nano')
     acked[#acked + 1] = id
+    completed = completed + 1
     redis.call('ZADD', done_key, now, id)
     publish_finished(base, id, state[5])
     trim_set(base, done_key, index_key, max_done, cutoff)
   end
 end
+if completed > 0 then count_outcomes(base, now, completed, 0, 0) end
 for _, gid in ipairs(freed_groups) do flow_lib().flow_free(base, gid, freed[gid]) end
 call_in_pieces('ZREM', inflight_key, acked)
 if max_done == '0' then call_in_pieces('ZREM', index_key, acked) end

@@ -25,6 +25,8 @@
 
   The job keeps its last token (lease_token) and loses lease_expires_at_nano.
   A job with a cancel request keeps the failure record but ends cancelled.
+  The run counts as failed in the minute of now, and as dead unless it
+  ended cancelled (includes/metrics.lua).
   Returns {'OK'}, {'REPEAT'} (a repeated fail: nothing changed) or a refusal.
 ]]
 --- @include "clock"
@@ -33,6 +35,7 @@
 --- @include "flow"
 --- @include "retention"
 --- @include "finish"
+--- @include "metrics"
 
 local inflight_key, dlq_key, index_key, cancelled_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local base, now, id, token = ARGV[1], script_now(ARGV[2]), ARGV[3], ARGV[4]
@@ -49,8 +52,10 @@ if state[6] then flow_free(base, state[6]) end
 record_failure(job_key, attempts, failed_at_nano, has_last_error, last_error, error_entry, error_history)
 if state[4] then
   finish_cancelled(base, job_key, id, cancelled_key, index_key, now, ARGV[12], age_cutoff(now, ARGV[13]), state[5])
+  count_outcomes(base, now, 0, 1, 0)
   return { 'OK' }
 end
+count_outcomes(base, now, 0, 1, 1)
 redis.call('HDEL', job_key, 'lease_expires_at_nano')
 redis.call('HSET', job_key, 'status', 'dlq', 'dlq_reason', reason, 'dlq_failed_at_nano', now_nano)
 redis.call('ZADD', dlq_key, now, id)

@@ -25,7 +25,8 @@
   ARGV[15] retention of cancelled jobs: max age in ms ('' = none)
 
   Leaves a wake-up token, ready or scheduled. A job with a cancel request
-  keeps the failure record but ends cancelled instead of going back.
+  keeps the failure record but ends cancelled instead of going back. Either
+  way the run counts as failed in the minute of now (includes/metrics.lua).
   Returns {'OK'} or a refusal from check_lease.
 ]]
 --- @include "clock"
@@ -35,6 +36,7 @@
 --- @include "place"
 --- @include "retention"
 --- @include "finish"
+--- @include "metrics"
 
 local ready_key, scheduled_key, inflight_key, index_key, signal_key, cancelled_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local base, now, id, token = ARGV[1], script_now(ARGV[2]), ARGV[3], ARGV[4]
@@ -49,6 +51,7 @@ if refusal then return refusal end
 redis.call('ZREM', inflight_key, id)
 if state[6] then flow_free(base, state[6]) end
 record_failure(job_key, attempts, failed_at_nano, has_last_error, last_error, error_entry, error_history)
+count_outcomes(base, now, 0, 1, 0)
 if state[4] then
   finish_cancelled(base, job_key, id, cancelled_key, index_key, now, ARGV[14], age_cutoff(now, ARGV[15]), state[5])
   return { 'OK' }

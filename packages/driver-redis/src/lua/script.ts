@@ -7,6 +7,7 @@ import finish from './includes/finish.lua';
 import flow from './includes/flow.lua';
 import flowReserve from './includes/flow-reserve.lua';
 import leaseCheck from './includes/lease-check.lua';
+import metrics from './includes/metrics.lua';
 import pending from './includes/pending.lua';
 import place from './includes/place.lua';
 import retention from './includes/retention.lua';
@@ -29,6 +30,7 @@ const INCLUDES: Readonly<Record<string, string>> = {
   flow,
   'flow-reserve': flowReserve,
   'lease-check': leaseCheck,
+  metrics,
   pending,
   place,
   retention,
