@@ -20,7 +20,10 @@ import {
   type Lease,
   type ListPage,
   type ListRequest,
+  type MetricsPoint,
+  type MetricsRange,
   type NewJobRecord,
+  type Observability,
   type PromoteOptions,
   type PurgeOptions,
   type PutScheduleRequest,
@@ -31,6 +34,7 @@ import {
   type RequeueOptions,
   type ReserveRequest,
   type ReserveResult,
+  type RegisterWorkerOptions,
   type RetryUpdate,
   type ResolvedRetention,
   resolveRetention,
@@ -47,6 +51,9 @@ import {
   validateReserveRequest,
   validateWaitRequest,
   type WaitForWorkRequest,
+  type WorkerEntry,
+  type WorkerInfo,
+  type WorkersRequest,
 } from '@taskharbor/core';
 import { RedisAdmin } from './admin-reads.js';
 import { openBlockingConnection, openSubscriberConnection } from './blocking-connection.js';
@@ -70,12 +77,14 @@ import { RedisFlowControl } from './flow-control.js';
 import { RedisJobControl } from './job-control/redis-job-control.js';
 import { KeySpace } from './keys.js';
 import { RedisLeaseWrites } from './lease-writes.js';
+import { MetricsReads } from './metrics-reads.js';
 import { type LeaseClock, nowArg, validateLeaseClock } from './lease-clock.js';
 import { runReserve } from './lua/reserve.js';
 import type { RedisClient } from './lua/script.js';
 import { awaitReplicas, RedisReplicationTimeoutError, type ReplicaAckOptions, validateReplicaAck } from './replica-wait.js';
 import { RedisSchedules } from './schedules/redis-schedules.js';
 import { WakeListeners } from './wake-listeners.js';
+import { WorkerRegistry } from './worker-registry.js';
 
 /** Only connect and connectCluster can pass it: they hand over a client the driver then owns and closes. */
 const OWNED_CLIENT: unique symbol = Symbol('taskharbor.redis.owned-client');
@@ -100,9 +109,9 @@ function isReplyError(error: unknown): boolean {
  * // …
  * await driver.close();
  */
-export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowControl {
-  /** The families beyond Driver and Admin this driver implements (job control, schedules, flow control: see docs/redis.md). */
-  readonly families = ['jobControl', 'schedules', 'flowControl'] as const;
+export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowControl, Observability {
+  /** The families beyond Driver and Admin this driver implements (job control, schedules, flow control, observability: see docs/redis.md). */
+  readonly families = ['jobControl', 'schedules', 'flowControl', 'observability'] as const;
   /** The client the driver sends its commands on. */
   readonly client: RedisClient;
   readonly keyPrefix: string;
@@ -122,6 +131,8 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
   private readonly admin: RedisAdmin;
   private readonly leases: RedisLeaseWrites;
   private readonly scheduling: RedisSchedules;
+  private readonly workerRegistry: WorkerRegistry;
+  private readonly metricsReads: MetricsReads;
   private readonly enqueues = new EnqueueBatcher((jobs, nows) => this.store.storeEach(jobs, nows));
   private modelChecked = false;
   private modelCheck: Promise<void> | undefined;
@@ -218,6 +229,8 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
     this.admin = new RedisAdmin(this.ctx);
     this.leases = new RedisLeaseWrites(this.ctx);
     this.scheduling = new RedisSchedules(this.ctx, this.store);
+    this.workerRegistry = new WorkerRegistry(this.ctx);
+    this.metricsReads = new MetricsReads(this.ctx);
   }
 
   // ---- Driver ----
@@ -449,6 +462,24 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
 
   resumeSchedule(name: string): Promise<void> {
     return this.scheduling.resumeSchedule(name);
+  }
+
+  // ---- Observability (worker-registry.ts, metrics-reads.ts; meta in the job hash, counts in the outcome scripts) ----
+
+  registerWorker(info: WorkerInfo, options: RegisterWorkerOptions): Promise<void> {
+    return this.workerRegistry.registerWorker(info, options);
+  }
+
+  removeWorker(id: string): Promise<boolean> {
+    return this.workerRegistry.removeWorker(id);
+  }
+
+  workers(request?: WorkersRequest): Promise<WorkerEntry[]> {
+    return this.workerRegistry.workers(request);
+  }
+
+  metrics(queue: string, range: MetricsRange): Promise<MetricsPoint[]> {
+    return this.metricsReads.metrics(queue, range);
   }
 
   // ---- Internals ----

@@ -32,7 +32,7 @@ describe.skipIf(SKIP_CLUSTER)('Redis Cluster (three local masters)', () => {
     name: 'RedisDriver on a cluster',
     createDriver: ({ retention }) => new RedisDriver({ client: local().client, keyPrefix: prefix, retention }),
     // The cluster starts in beforeAll, after the suite is collected; a case checks the driver declares exactly these.
-    families: ['jobControl', 'schedules', 'flowControl'],
+    families: ['jobControl', 'schedules', 'flowControl', 'observability'],
   });
 
   describe('cluster layout', () => {

@@ -25,7 +25,9 @@ import { setFlowLimitsScript } from '../src/lua/set-flow-limits.js';
 import { setProgressScript } from '../src/lua/set-progress.js';
 import { snoozeScript } from '../src/lua/snooze.js';
 import { watchScript } from '../src/lua/watch.js';
+import { registerWorkerScript } from '../src/lua/register-worker.js';
 import { releaseScript } from '../src/lua/release.js';
+import { removeWorkerScript } from '../src/lua/remove-worker.js';
 import { requeueScript } from '../src/lua/requeue.js';
 import { reserveScript } from '../src/lua/reserve.js';
 import { retryScript } from '../src/lua/retry.js';
@@ -64,6 +66,8 @@ const SCRIPTS = [
   pauseGroupScript,
   flowStateScript,
   purgeGroupReadyScript,
+  registerWorkerScript,
+  removeWorkerScript,
 ];
 
 describe('Lua scripts', () => {
