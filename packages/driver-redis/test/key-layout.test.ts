@@ -65,9 +65,10 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     ]);
     expect(await redis.raw.zrange(`${base}inflight`, 0, -1, 'WITHSCORES')).toEqual([a.id, String(T0 + 1000)]);
 
-    // ack: a is done, keeps its last token, gains finished_at_nano.
+    // ack: a is done, keeps its last token, gains finished_at_nano; the minute's outcome counts appear.
     await driver.ack(lease, T0 + 5);
-    expect(await keysNow()).toEqual(queueKeys(`job:${a.id}`, `job:${b.id}`, 'idem:a-key', 'scheduled', 'done', 'index'));
+    expect(await keysNow()).toEqual(queueKeys(`job:${a.id}`, `job:${b.id}`, 'idem:a-key', 'scheduled', 'done', 'index', `metrics:${T0}`));
+    expect(await redis.raw.hgetall(`${base}metrics:${T0}`)).toEqual({ completed: '1' });
     expect(await fieldsOf(redis.raw, `${base}job:${a.id}`)).toEqual(
       sorted('timeout_nano', 'idempotency_key', 'lease_token', 'finished_at_nano'),
     );
@@ -85,7 +86,7 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     expect(await redis.raw.hget(`${base}job:${c.id}`, 'errors')).toBe(JSON.stringify({ attempt: 1, message: 'boom', at: T0 + 1 }));
     expect(await redis.raw.hget(`${base}job:${c.id}`, 'attempts')).toBe('1');
     expect(await keysNow()).toEqual(
-      queueKeys(`job:${a.id}`, `job:${b.id}`, `job:${c.id}`, 'idem:a-key', 'scheduled', 'done', 'index', 'signal'),
+      queueKeys(`job:${a.id}`, `job:${b.id}`, `job:${c.id}`, 'idem:a-key', 'scheduled', 'done', 'index', 'signal', `metrics:${T0}`),
     );
 
     // fail: d goes to the dead-letter list with reason and time, keeping its last token.
@@ -103,8 +104,9 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
       `${T0 + 3}000000`,
     ]);
     expect(await keysNow()).toEqual(
-      queueKeys(`job:${a.id}`, `job:${b.id}`, `job:${c.id}`, `job:${d.id}`, 'idem:a-key', 'scheduled', 'done', 'dlq', 'index'),
+      queueKeys(`job:${a.id}`, `job:${b.id}`, `job:${c.id}`, `job:${d.id}`, 'idem:a-key', 'scheduled', 'done', 'dlq', 'index', `metrics:${T0}`),
     );
+    expect(await redis.raw.hgetall(`${base}metrics:${T0}`)).toEqual({ completed: '1', failed: '2', dead: '1' });
     expect(await redis.raw.zrange(`${base}dlq`, 0, -1, 'WITHSCORES')).toEqual([d.id, String(T0 + 4)]);
 
     // requeue with resetAttempts: d is ready again, its counters gone (read as 0) with the dead-letter fields.
@@ -162,6 +164,7 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
         'cancelled',
         'paused',
         'index',
+        `metrics:${T0}`,
       ),
     );
   });
