@@ -116,16 +116,22 @@ describe.skipIf(SKIP_REDIS)('observability data model (Redis)', () => {
       await driver.cancel({ queue, id: leases[5]!.jobId }, { now: T0 + 1 });
       const monitor = await redis.raw.monitor();
       const seen: string[][] = [];
+      const marker = `end-${queue}`;
+      let markerSeen: () => void = () => undefined;
+      const reachedMarker = new Promise<void>((resolve) => {
+        markerSeen = resolve;
+      });
       monitor.on('monitor', (_time: string, args: string[]) => {
-        if (args.some((arg) => arg.includes(`{${queue}}:metrics:`))) seen.push(args);
+        if (args.includes(marker)) markerSeen();
+        else if (args.some((arg) => arg.includes(`{${queue}}:metrics:`))) seen.push(args);
       });
       try {
         const outcomes = await driver.ackMany([...leases.slice(0, 4), { ...leases[4]!, token: 'stale' }, leases[5]!], T0 + 2);
         expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, true, false, true]);
         await driver.ackMany(leases.slice(0, 2), T0 + 3);
-        // MONITOR delivers after the commands ran; a round trip on the same server lets it catch up.
-        await redis.raw.ping();
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // MONITOR reports commands in the order the server ran them: once the marker shows, the scripts' commands have.
+        await redis.raw.echo(marker);
+        await reachedMarker;
       } finally {
         monitor.disconnect();
       }
@@ -156,6 +162,25 @@ describe.skipIf(SKIP_REDIS)('observability data model (Redis)', () => {
       await driver.retry(a!, { attempts: 1, failedAt: T0 + 2 }, T0 + 2);
       await driver.fail(b!, { attempts: 1, failedAt: T0 + 2, reason: 'x' }, T0 + 2);
       expect(await redis.raw.hgetall(metricsKey(queue, T0))).toEqual({ failed: '2' });
+    });
+
+    it('with_lease_clock_server_an_outcome_counts_in_the_minute_of_redis_time', async () => {
+      const driver = await redis.driver({ leaseClock: 'server' });
+      const queue = uniqueQueue();
+      const serverMs = async () => {
+        const [seconds, micros] = await redis.raw.time();
+        return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      };
+      const before = await serverMs();
+      await driver.enqueue(newJob(queue), before);
+      const { jobs } = await driver.reserve({ queue, limit: 1, leaseMs: 60_000, now: before });
+      // The caller's now is far off; the script decides by Redis's TIME.
+      await driver.ack(jobs[0]!.lease, T0);
+      const after = await serverMs();
+      const keys = await redis.raw.keys(`${redis.prefix}:{${queue}}:metrics:*`);
+      expect(keys).toHaveLength(1);
+      const minute = Number(keys[0]!.slice(keys[0]!.lastIndexOf(':') + 1));
+      expect([before - (before % MINUTE), after - (after % MINUTE)]).toContain(minute);
     });
 
     it('metrics_refuses_a_bad_range_and_reads_a_whole_day_in_chunks', async () => {
