@@ -7,9 +7,10 @@
 --   schedule, scheduled_for_nano, and with 14 also priority ('' for 0) and
 --   group ('' for none), and with 15 also meta (JSON text, '' for none).
 --   A batch of jobs no schedule made, without priorities, groups or meta,
---   goes with 10, so the usual enqueue sends no empty values for them. A batch with a priority or group turns the queue's flow
---   path on (includes/flow.lua); on that path ready jobs join their group's
---   order in the jobs' order.
+--   goes with 10, so the usual enqueue sends no empty values for them. A
+--   batch with a priority or group turns the queue's flow path on
+--   (includes/flow.lua); on that path ready jobs join their group's order in
+--   the jobs' order. Meta alone does not.
 -- store_job writes the hash (and idempotency mapping) at once and collects
 -- the list, set and index writes in `batch`; flush_stored sends them in
 -- bulk, in the jobs' order, and leaves a wake-up token when anything was
