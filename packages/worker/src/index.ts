@@ -7,10 +7,12 @@ export {
   DEFAULT_CONCURRENCY,
   DEFAULT_LEASE_MS,
   DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_REGISTRY_TTL_MS,
   DEFAULT_SCHEDULE_CHECK_MS,
   DEFAULT_SHUTDOWN_GRACE_MS,
   MAX_CONCURRENCY,
 } from './options.js';
 export type { QueueOrder, WeightedQueue, WorkerOptions } from './options.js';
+export { WORKER_VERSION } from './version.js';
 export { Worker } from './worker.js';
 export type { CloseOptions, WorkerStatus } from './worker.js';

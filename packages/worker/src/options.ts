@@ -5,6 +5,8 @@ import {
   DEFAULT_MAX_RECLAIMS,
   DEFAULT_QUEUE,
   jsonCodec,
+  MAX_WORKER_TTL_MS,
+  MIN_WORKER_TTL_MS,
   RetryPolicy,
   systemClock,
   ValidationError,
@@ -80,6 +82,14 @@ export interface WorkerOptions {
    * long overdue. Default 60,000 ms; 0 turns the look off.
    */
   scheduleCheckMs?: number;
+  /**
+   * How long this worker's entry in the live-worker list (admin.workers(),
+   * drivers with observability) lasts without a refresh; the worker
+   * refreshes it every third of that, and a worker that dies without
+   * closing drops out of the list after it. Default 30,000 ms; from
+   * MIN_WORKER_TTL_MS to MAX_WORKER_TTL_MS.
+   */
+  registryTtlMs?: number;
 }
 
 /** The options with every default filled in and every value checked. */
@@ -104,6 +114,7 @@ export interface ResolvedOptions {
   keepAlive: boolean;
   cancelPush: boolean;
   scheduleCheckMs: number;
+  registryTtlMs: number;
 }
 
 export const DEFAULT_CONCURRENCY = 1;
@@ -111,6 +122,7 @@ export const DEFAULT_LEASE_MS = 30_000;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 export const DEFAULT_POLL_INTERVAL_MS = 5_000;
 export const DEFAULT_SCHEDULE_CHECK_MS = 60_000;
+export const DEFAULT_REGISTRY_TTL_MS = 30_000;
 /** A reserve call takes at most this many jobs, so concurrency cannot exceed it. */
 export const MAX_CONCURRENCY = 10_000;
 
@@ -175,6 +187,13 @@ export function resolveOptions(options: WorkerOptions): ResolvedOptions {
   if (typeof cancelPush !== 'boolean') throw new ValidationError('cancelPush', `expected a boolean, got ${String(cancelPush)}`);
   const scheduleCheckMs = options.scheduleCheckMs ?? DEFAULT_SCHEDULE_CHECK_MS;
   checkMs('scheduleCheckMs', scheduleCheckMs, 0);
+  const registryTtlMs = options.registryTtlMs ?? DEFAULT_REGISTRY_TTL_MS;
+  if (!Number.isInteger(registryTtlMs) || registryTtlMs < MIN_WORKER_TTL_MS || registryTtlMs > MAX_WORKER_TTL_MS) {
+    throw new ValidationError(
+      'registryTtlMs',
+      `expected an integer number of milliseconds from ${MIN_WORKER_TTL_MS} to ${MAX_WORKER_TTL_MS}, got ${registryTtlMs}`,
+    );
+  }
   return {
     queues: resolveQueues(options, queueOrder),
     queueOrder,
@@ -195,5 +214,6 @@ export function resolveOptions(options: WorkerOptions): ResolvedOptions {
     keepAlive: options.keepAlive ?? true,
     cancelPush,
     scheduleCheckMs,
+    registryTtlMs,
   };
 }

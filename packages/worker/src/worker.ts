@@ -3,6 +3,7 @@ import {
   ErrorCode,
   hasFlowControl,
   hasJobControl,
+  hasObservability,
   hasSchedules,
   isTaskHarborError,
   type JobMap,
@@ -28,6 +29,7 @@ import { Slots } from './slots.js';
 import { closeOnSignals } from './signals.js';
 import { MAX_TIMER_MS, startTimer } from './timers.js';
 import { Wake } from './wake.js';
+import { WorkerRegistry } from './worker-registry.js';
 
 export interface CloseOptions {
   /** Overrides the worker's shutdownGraceMs for this close. 0 aborts and releases running jobs at once. */
@@ -70,6 +72,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
   private readonly cancelWatch: CancelWatch;
   private readonly trouble: QueueTrouble;
   private readonly scheduleKeeper: ScheduleKeeper | undefined;
+  private readonly registry: WorkerRegistry | undefined;
   private readonly runDeps: RunDeps;
   private readonly stop = new AbortController();
   /** Ends the grace period early (a second SIGINT). */
@@ -153,6 +156,17 @@ export class Worker<Jobs extends JobMap = JobMap> {
         onError: (error) => this.reportError(toError(error), 'schedules'),
       });
     }
+    if (hasObservability(driver)) {
+      this.registry = new WorkerRegistry({
+        driver,
+        clock,
+        logger,
+        ttlMs: this.options.registryTtlMs,
+        queues: this.planner.names,
+        concurrency: this.options.concurrency,
+        running: () => this.slots.inUse,
+      });
+    }
   }
 
   /** Where the worker stands in its life. */
@@ -218,8 +232,10 @@ export class Worker<Jobs extends JobMap = JobMap> {
       'worker started',
     );
     this.scheduleKeeper?.start();
+    const registered = this.registry?.start();
     this.loopDone = this.loop();
     await this.cancelWatch.start();
+    await registered;
   }
 
   /**
@@ -475,6 +491,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
     }
     const writes = [...this.runs].map((run) => run.release(graceMs));
     await Promise.all([...writes, ...this.strayReleases]);
+    if (wasStarted) await this.registry?.stop();
     this.heartbeat.stop();
     this.cancelWatch.stop();
     if (this.keepAliveTimer !== undefined) clearInterval(this.keepAliveTimer);

@@ -1,14 +1,15 @@
-import type { Admin, Driver, FlowControl, JobControl, Schedules } from '@taskharbor/core';
+import type { Admin, Driver, FlowControl, JobControl, Observability, Schedules } from '@taskharbor/core';
 import type { MemoryDriver } from '@taskharbor/driver-memory';
 
-type Method = keyof Driver | keyof Admin | keyof JobControl | keyof Schedules | keyof FlowControl;
+type Method = keyof Driver | keyof Admin | keyof JobControl | keyof Schedules | keyof FlowControl | keyof Observability;
 
 /** The real memory driver seen through a spy: every call is counted, and a test may replace one method to inject a fault. */
 export type Instrumented = Driver &
   Admin &
   JobControl &
   Schedules &
-  FlowControl & {
+  FlowControl &
+  Observability & {
     calls: { method: Method; args: unknown[] }[];
     count(method: Method): number;
     /** Replace a method; the replacement gets the real driver to fall back on. */
