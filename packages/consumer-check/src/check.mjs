@@ -3,7 +3,8 @@
  * package, installs the tarballs with npm into a temporary app outside the
  * workspace (with its own ioredis, another 5.x minor than the workspace's),
  * runs a job through ESM, CommonJS and TypeScript (nodenext, run; bundler,
- * type-checked), scrapes the Prometheus metrics of a job, runs the CLI, and
+ * type-checked), scrapes the Prometheus metrics of a job, continues a trace
+ * into a job's consumer span, runs the CLI, and
  * runs publint and are-the-types-wrong on every tarball. Any failure exits 1.
  * See docs/development.md.
  */
@@ -36,12 +37,15 @@ const PACKAGES = [
   { dir: 'dashboard', profile: 'strict' },
   { dir: 'bull-board', profile: 'strict' },
   { dir: 'prometheus', profile: 'strict' },
+  { dir: 'otel', profile: 'strict' },
 ];
 
 /** Not the workspace's ioredis minor, so the app's client type comes from another copy than the driver was built with. */
 const APP_IOREDIS = '5.4.2';
 /** Peers are left out of the install, so the app names the prom-client that @taskharbor/prometheus runs on. */
 const APP_PROM_CLIENT = '15.1.3';
+/** Likewise the OpenTelemetry API that @taskharbor/otel runs on. */
+const APP_OTEL_API = '1.9.1';
 
 const started = performance.now();
 const failures = [];
@@ -91,7 +95,7 @@ try {
   const dependencies = Object.fromEntries(Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`]));
   await writeFile(
     join(app, 'package.json'),
-    `${JSON.stringify({ name: 'consumer-app', private: true, type: 'module', dependencies: { ...dependencies, ioredis: APP_IOREDIS, 'prom-client': APP_PROM_CLIENT, '@types/node': '^20.19.0' } }, null, 2)}\n`,
+    `${JSON.stringify({ name: 'consumer-app', private: true, type: 'module', dependencies: { ...dependencies, ioredis: APP_IOREDIS, 'prom-client': APP_PROM_CLIENT, '@opentelemetry/api': APP_OTEL_API, '@types/node': '^20.19.0' } }, null, 2)}\n`,
   );
   // Peers are left out: the testkit's vitest is not what this app is about.
   const installed = await exec('npm', ['install', '--omit=peer', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts'], { cwd: app });
@@ -108,6 +112,7 @@ try {
       ['CommonJS: a job on the memory driver', process.execPath, ['cjs.cjs']],
       ['CommonJS: the dashboard serves its prebuilt page', process.execPath, ['dashboard.cjs']],
       ['CommonJS: Prometheus metrics of a job', process.execPath, ['metrics.cjs']],
+      ['CommonJS: an OpenTelemetry consumer span of a job', process.execPath, ['tracing.cjs']],
       ['TypeScript, nodenext resolution: compiles', process.execPath, [tsc, '-p', 'tsconfig.nodenext.json']],
       ['TypeScript, nodenext resolution: a job runs', process.execPath, ['out/app.js']],
       ['TypeScript, bundler resolution: type-checks', process.execPath, [tsc, '-p', 'tsconfig.bundler.json']],
@@ -115,7 +120,7 @@ try {
     ];
     for (const [name, file, args] of steps) {
       const result = await exec(file, args, { cwd: app });
-      check(name, result.ok, result.ok ? result.output.split('\n').filter((line) => / (memory|redis|dashboard|prometheus): /.test(line)).join('; ') : result.output);
+      check(name, result.ok, result.ok ? result.output.split('\n').filter((line) => / (memory|redis|dashboard|prometheus|otel): /.test(line)).join('; ') : result.output);
       if (name.includes('--help')) check('--help names no repository path', result.ok && !/docs\//.test(result.output));
     }
     if (!process.env.REDIS_URL) console.log('skip the ESM job on Redis: REDIS_URL is not set');
