@@ -9,6 +9,7 @@ import {
   type TracerProvider,
   trace,
 } from '@opentelemetry/api';
+import type { JobMap } from '@taskharbor/core';
 import type { Middleware } from '@taskharbor/worker';
 import {
   ATTR_JOB_ATTEMPT,
@@ -61,9 +62,9 @@ function endWithError(span: Span, error: unknown): void {
  * @example
  * worker.use(tracingMiddleware());
  */
-export function tracingMiddleware(options: TracingMiddlewareOptions = {}): Middleware {
+export function tracingMiddleware<Jobs extends JobMap = JobMap>(options: TracingMiddlewareOptions = {}): Middleware<Jobs> {
   const { tracerProvider, propagator } = options;
-  return async (job, _ctx, next) => {
+  const middleware: Middleware = async (job, _ctx, next) => {
     const tracer = (tracerProvider ?? trace.getTracerProvider()).getTracer(TRACER_NAME);
     const parent = pickPropagator(propagator).extract(ROOT_CONTEXT, job.meta, defaultTextMapGetter);
     const span = tracer.startSpan(
@@ -92,4 +93,6 @@ export function tracingMiddleware(options: TracingMiddlewareOptions = {}): Middl
       span.end();
     }
   };
+  // It reads only what every job has, so it fits a worker of any job map.
+  return middleware as Middleware<Jobs>;
 }
