@@ -8,14 +8,20 @@
  * existed.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Client, ValidationError } from '@taskharbor/core';
+import { tracingEnqueueHook } from '@taskharbor/otel';
 import { connectDriver, type Jobs, SIGNUP_QUEUE } from './jobs.js';
+import { startTracing } from './tracing.js';
 
 const PORT = Number(process.env.PORT ?? 3000);
 const MAX_BODY_BYTES = 64 * 1024;
 
+const stopTracing = startTracing('http-app-server');
+const tracer = trace.getTracer('http-app');
 const driver = await connectDriver();
-const client = new Client<Jobs>(driver, { defaultQueue: SIGNUP_QUEUE });
+// Every job enqueued inside a request's span carries that span's context in its meta.
+const client = new Client<Jobs>(driver, { defaultQueue: SIGNUP_QUEUE, enqueueHooks: [tracingEnqueueHook()] });
 
 class HttpError extends Error {
   constructor(
@@ -79,18 +85,30 @@ async function getJob(id: string, res: ServerResponse): Promise<void> {
   send(res, 200, { jobId: record.id, status: record.status, attempts: record.attempts, lastError: record.lastError?.split('\n')[0] ?? null });
 }
 
+function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const jobMatch = /^\/jobs\/([^/]+)$/.exec(url.pathname);
+  if (req.method === 'POST' && url.pathname === '/signups') return postSignup(req, res);
+  if (req.method === 'GET' && jobMatch !== null) return getJob(decodeURIComponent(jobMatch[1] as string), res);
+  if (req.method === 'GET' && url.pathname === '/healthz') return Promise.resolve(send(res, 200, { ok: true }));
+  return Promise.reject(new HttpError(404, `no route ${req.method} ${url.pathname}`));
+}
+
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const jobMatch = /^\/jobs\/([^/]+)$/.exec(url.pathname);
-  let handling: Promise<void>;
-  if (req.method === 'POST' && url.pathname === '/signups') handling = postSignup(req, res);
-  else if (req.method === 'GET' && jobMatch !== null) handling = getJob(decodeURIComponent(jobMatch[1] as string), res);
-  else if (req.method === 'GET' && url.pathname === '/healthz') handling = Promise.resolve(send(res, 200, { ok: true }));
-  else handling = Promise.reject(new HttpError(404, `no route ${req.method} ${url.pathname}`));
-  handling.catch((error: unknown) => {
-    if (error instanceof HttpError) return send(res, error.status, { error: error.message });
-    console.error('request failed:', error);
-    send(res, 500, { error: 'internal error' });
+  // One SERVER span per request (an HTTP instrumentation would make it); a caller's traceparent header is continued.
+  const caller = propagation.extract(context.active(), req.headers);
+  tracer.startActiveSpan(`${req.method} ${url.pathname.replace(/^\/jobs\/.+/, '/jobs/:id')}`, { kind: SpanKind.SERVER }, caller, (span) => {
+    route(req, res, url)
+      .catch((error: unknown) => {
+        if (error instanceof HttpError) return send(res, error.status, { error: error.message });
+        console.error('request failed:', error);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        send(res, 500, { error: 'internal error' });
+      })
+      .finally(() => {
+        span.setAttribute('http.response.status_code', res.statusCode);
+        span.end();
+      });
   });
 });
 
@@ -99,6 +117,6 @@ server.listen(PORT, () => console.log(`signups API on http://localhost:${PORT} (
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     console.log(`${signal}: closing`);
-    server.close(() => void driver.close());
+    server.close(() => void driver.close().then(stopTracing));
   });
 }

@@ -7,9 +7,12 @@
  * end in the dead-letter queue after 5 attempts, for the CLI to requeue.
  */
 import { RetryPolicy } from '@taskharbor/core';
+import { tracingMiddleware } from '@taskharbor/otel';
 import { Worker } from '@taskharbor/worker';
 import { connectDriver, type Jobs, SIGNUP_QUEUE } from './jobs.js';
+import { startTracing } from './tracing.js';
 
+const stopTracing = startTracing('http-app-worker');
 const driver = await connectDriver();
 const worker = new Worker<Jobs>(driver, {
   queues: [SIGNUP_QUEUE],
@@ -17,6 +20,8 @@ const worker = new Worker<Jobs>(driver, {
   // Quick retries, so the demo shows a retry within a second or two.
   retryPolicy: RetryPolicy.exponential({ baseMs: 500, maxMs: 10_000 }),
 });
+// Each run is a span in the trace of the request that enqueued the job.
+worker.use(tracingMiddleware());
 
 /** Stands in for a 100 ms mail API call; honours the job's signal as a real client (fetch) would. */
 function callMailApi(signal: AbortSignal): Promise<void> {
@@ -52,6 +57,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     setImmediate(() =>
       void worker.close().then(async () => {
         await driver.close();
+        await stopTracing();
         console.log('worker stopped');
       }),
     );
