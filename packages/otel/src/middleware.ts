@@ -9,7 +9,7 @@ import {
   type TracerProvider,
   trace,
 } from '@opentelemetry/api';
-import type { JobMap } from '@taskharbor/core';
+import { ErrorCode, isTaskHarborError, type JobMap } from '@taskharbor/core';
 import type { Middleware } from '@taskharbor/worker';
 import {
   ATTR_JOB_ATTEMPT,
@@ -34,13 +34,16 @@ export interface TracingMiddlewareOptions {
 }
 
 /**
- * Ends without a failure rather than with one: the worker records these
- * runs as snoozed or held back by a rate limit, not failed.
+ * What a handler throws to end its run snoozed (ctx.snooze) or held back
+ * (RateLimitedError): the worker counts no failure for them, so neither
+ * does the span.
  */
-const NOT_FAILURES = new Set(['SnoozeSignal', 'RateLimitedError']);
+function notAFailure(error: unknown): boolean {
+  return (error instanceof Error && error.name === 'SnoozeSignal') || isTaskHarborError(error, ErrorCode.RateLimited);
+}
 
 function endWithError(span: Span, error: unknown): void {
-  if (error instanceof Error && NOT_FAILURES.has(error.name)) return;
+  if (notAFailure(error)) return;
   if (error instanceof Error) {
     span.recordException(error);
     span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
