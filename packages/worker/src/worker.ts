@@ -218,7 +218,9 @@ export class Worker<Jobs extends JobMap = JobMap> {
    * Resolves once the worker also listens for cancel requests (at once
    * without job control). The first jobs do not wait for that subscription:
    * a cancel request that comes before it reaches their run on its next
-   * heartbeat instead.
+   * heartbeat instead. On a driver with observability it also waits for the
+   * worker's first entry in the live-worker list (a failure there is only
+   * logged; see docs/worker.md, Live workers).
    */
   async start(): Promise<void> {
     if (this.currentStatus !== 'new') {
