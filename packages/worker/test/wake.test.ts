@@ -42,13 +42,14 @@ describe('wake-up', () => {
 
   it('idle_worker_waits_on_one_timer_and_does_not_poll', async () => {
     const h = harness();
-    const { worker, events } = h.worker({ pollIntervalMs: HOUR });
+    // The live-worker refresh (every 8 hours here) is the only other timer.
+    const { worker, events } = h.worker({ pollIntervalMs: HOUR, registryTtlMs: 24 * HOUR });
     worker.register('ping', () => {});
     await worker.start();
     await h.until(() => events.of('drained').length === 1, 'idle');
     const reserves = h.driver.count('reserve');
 
-    expect(h.clock.pendingTimers()).toBe(1);
+    expect(h.clock.pendingTimers()).toBe(2);
     expect(h.clock.nextTimerAt()).toBe(h.clock.now() + HOUR);
     for (let i = 0; i < 20; i++) await h.clock.flush();
     await h.clock.advance(HOUR - 1);
