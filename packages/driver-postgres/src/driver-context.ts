@@ -1,6 +1,7 @@
 import type { EnqueueResult, NewJobRecord, ResolvedRetention } from '@taskharbor/core';
 import type { Database } from './database.js';
 import type { FinishWaiters } from './finish-waiters.js';
+import type { MetricsSweep } from './metrics-sweep.js';
 import type { WorkWaiters } from './work-waiters.js';
 
 /** What the driver's operation modules (lease operations, admin reads, job control, schedules) need from the driver that owns them. */
@@ -17,6 +18,8 @@ export interface DriverContext {
    * variant that wakes workers when a limited slot frees.
    */
   readonly flowQueues: Set<string>;
+  /** The throughput counts' retention: every outcome and finish tells it its now. */
+  readonly metricsSweep: MetricsSweep;
   /** Throws DriverClosedError after close. */
   assertOpen(operation: string): void;
   /** Stores validated jobs as enqueue does (an existing id or key is left alone) and wakes the queues that got one. */

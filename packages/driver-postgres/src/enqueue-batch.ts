@@ -1,4 +1,4 @@
-import type { EnqueueResult, NewJobRecord } from '@taskharbor/core';
+import { type EnqueueResult, type NewJobRecord, normalizeMeta } from '@taskharbor/core';
 import { asBuffer } from './job-row.js';
 import type { enqueue } from './sql/enqueue.js';
 import type { ParamsOf } from './sql/statement.js';
@@ -36,7 +36,7 @@ export function planEnqueue(jobs: readonly NewJobRecord[]): EnqueuePlan {
   return { sent, repeats };
 }
 
-/** The enqueue statement's parameters: one array per column, in the order of `sent`, with now after the ninth, then schedule, tick, priority and group. */
+/** The enqueue statement's parameters: one array per column, in the order of `sent`, with now after the ninth, then schedule, tick, priority, group and meta. */
 export function enqueueParams(jobs: readonly NewJobRecord[], sent: readonly number[], now: number): ParamsOf<typeof enqueue> {
   const picked = sent.map((index) => jobs[index] as NewJobRecord);
   return [
@@ -55,6 +55,11 @@ export function enqueueParams(jobs: readonly NewJobRecord[], sent: readonly numb
     // Priority 0 is stored as nothing.
     picked.map((job) => (job.priority === undefined || job.priority === 0 ? null : job.priority)),
     picked.map((job) => job.group ?? null),
+    // An empty meta is stored as nothing.
+    picked.map((job) => {
+      const meta = normalizeMeta(job.meta);
+      return meta === undefined ? null : JSON.stringify(meta);
+    }),
   ];
 }
 

@@ -32,6 +32,8 @@ export interface JobRow {
   priority: number | null;
   group_name: string | null;
   snoozes: number | null;
+  /** JSON text of a string map; null for none. */
+  meta: string | null;
 }
 
 /** A bigint column as a number (every stored time is at most MAX_TIME_MS, well inside 2^53). */
@@ -82,6 +84,7 @@ export function toRecord(row: JobRow): JobRecord {
   if (row.priority !== null && row.priority !== 0) record.priority = row.priority;
   if (row.group_name !== null) record.group = row.group_name;
   if (row.snoozes !== null) record.snoozes = row.snoozes;
+  if (row.meta !== null) record.meta = JSON.parse(row.meta);
   return record;
 }
 

@@ -5,6 +5,7 @@ import {
   ERROR_HISTORY_SIZE,
   type FailUpdate,
   type Lease,
+  metricsMinute,
   type RetryUpdate,
   validateArray,
   validateFailUpdate,
@@ -66,8 +67,10 @@ export class LeaseOperations {
       update.failedAt,
       update.runAt ?? null,
       ERROR_HISTORY_SIZE,
+      metricsMinute(now),
     ]);
     if (outcome.changed) await this.afterOutcome(lease, outcome.row.new_status, now);
+    await this.ctx.metricsSweep.seen(now);
   }
 
   /** Records the failure and dead-letters the job. A repeat with the same token succeeds. */
@@ -82,9 +85,11 @@ export class LeaseOperations {
       update.failedAt,
       clipErrorText(update.reason),
       ERROR_HISTORY_SIZE,
+      metricsMinute(now),
     ]);
     if (outcome.changed && Number(outcome.row.flow_wakes) > 0) this.ctx.waiters.wake(lease.queue);
     if (outcome.changed) await this.afterOutcome(lease, outcome.row.new_status, now);
+    await this.ctx.metricsSweep.seen(now);
   }
 
   /** Gives the job back without counting a failure: it goes to the head of the ready order. */
@@ -148,9 +153,9 @@ export class LeaseOperations {
   }
 
   /**
-   * Acks and applies the done retention in one statement, then tells this
-   * driver's finish waiters; only when the statement's retention reached its
-   * step bound does a trim per queue and status follow.
+   * Acks, counts and applies the done retention in one statement, then
+   * tells this driver's finish waiters; only when the statement's retention
+   * reached its step bound does a trim per queue and status follow.
    */
   private async ackBatch(
     operation: string,
@@ -170,6 +175,7 @@ export class LeaseOperations {
     if (retentionMore) {
       for (const { queue, status } of trims.values()) await trimFinished(this.ctx.db, this.ctx.retention, queue, status, now);
     }
+    await this.ctx.metricsSweep.seen(now);
     return outcomes;
   }
 }

@@ -1,4 +1,4 @@
-import { type BatchOutcome, BULK_STEP_SIZE, type Lease, LeaseMismatchError } from '@taskharbor/core';
+import { type BatchOutcome, BULK_STEP_SIZE, type Lease, LeaseMismatchError, metricsMinute } from '@taskharbor/core';
 import type { Database } from './database.js';
 import { PostgresOutcomeUnknownError } from './errors.js';
 import { asBuffer, toMillis } from './job-row.js';
@@ -87,6 +87,7 @@ export class LeaseWrites {
         rules.maxCount,
         rules.maxAgeMs,
         BULK_STEP_SIZE,
+        metricsMinute(now),
       ],
       async (row, lease): Promise<Error | undefined | { value: undefined }> => {
         if (row.retention_more) retentionMore = true;

@@ -22,13 +22,17 @@ import {
   type Lease,
   type ListPage,
   type ListRequest,
+  type MetricsPoint,
+  type MetricsRange,
   type NewJobRecord,
+  type Observability,
   type PromoteOptions,
   type PurgeOptions,
   type PutScheduleRequest,
   type PutScheduleResult,
   type QueueFlowState,
   type QueueCounts,
+  type RegisterWorkerOptions,
   type RequeueManyOptions,
   type RequeueOptions,
   type ReservedJob,
@@ -49,6 +53,9 @@ import {
   validateReserveRequest,
   validateWaitRequest,
   type WaitForWorkRequest,
+  type WorkerEntry,
+  type WorkerInfo,
+  type WorkersRequest,
 } from '@taskharbor/core';
 import pg from 'pg';
 import { AdminReads } from './admin-reads.js';
@@ -63,6 +70,8 @@ import { finishedRecord, PostgresJobControl } from './job-control/postgres-job-c
 import { toMillis, toRecord } from './job-row.js';
 import { LeaseOperations } from './lease-operations.js';
 import { Listener } from './listener.js';
+import { MetricsSweep } from './metrics-sweep.js';
+import { PostgresObservability } from './observability/postgres-observability.js';
 import { trimFinished } from './retention.js';
 import { PostgresSchedules } from './schedules/postgres-schedules.js';
 import type { ReserveRow } from './sql/reserve.js';
@@ -85,9 +94,9 @@ export const RESERVE_DUE_BOUND = 1000;
  * // or, with the app's own pool (never ended by the driver):
  * const shared = new PostgresDriver({ pool, schema: 'jobs' });
  */
-export class PostgresDriver implements Driver, Admin, JobControl, Schedules, FlowControl {
+export class PostgresDriver implements Driver, Admin, JobControl, Schedules, FlowControl, Observability {
   /** The families of operations beyond Driver and Admin that this driver implements. */
-  readonly families: readonly DriverFamily[] = ['jobControl', 'schedules', 'flowControl'];
+  readonly families: readonly DriverFamily[] = ['jobControl', 'schedules', 'flowControl', 'observability'];
   /** The schema that holds the driver's tables. */
   readonly schema: string;
   private readonly db: Database;
@@ -102,6 +111,8 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
   private readonly control: PostgresJobControl;
   private readonly scheduling: PostgresSchedules;
   private readonly flow: PostgresFlowControl;
+  private readonly observability: PostgresObservability;
+  private readonly metricsSweep: MetricsSweep;
   /**
    * Queues seen using flow control (queues.flow, which is never cleared):
    * reserve goes straight to the flow statement for them. For any other
@@ -121,6 +132,7 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
     this.schema = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
     this.retention = resolveRetention(options.retention);
     this.db = new Database(options.pool, this.schema);
+    this.metricsSweep = new MetricsSweep(this.db);
     this.finishWaiters = new FinishWaiters((ref) => finishedRecord(this.db, ref));
     const poolOptions = (options.pool as unknown as { options: pg.ClientConfig }).options;
     this.listener = new Listener(() => new pg.Client(poolOptions), channelName(this.schema), {
@@ -138,6 +150,7 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
       waiters: this.waiters,
       finishWaiters: this.finishWaiters,
       flowQueues: this.flowQueues,
+      metricsSweep: this.metricsSweep,
       assertOpen: (operation) => this.assertOpen(operation),
       store: (operation, jobs, now) => this.enqueues.store(operation, jobs, now),
       jobFinished: (queue, id, status, now) => this.jobFinished(queue, id, status, now),
@@ -148,6 +161,7 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
     this.control = new PostgresJobControl(ctx, this.listener, this.cancelListeners, () => this.ready());
     this.scheduling = new PostgresSchedules(ctx);
     this.flow = new PostgresFlowControl(ctx);
+    this.observability = new PostgresObservability(ctx);
   }
 
   /**
@@ -418,6 +432,24 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
     return this.flow.holdBack(lease, until, now);
   }
 
+  // ---- Observability (src/observability) ----
+
+  registerWorker(info: WorkerInfo, options: RegisterWorkerOptions): Promise<void> {
+    return this.observability.registerWorker(info, options);
+  }
+
+  removeWorker(id: string): Promise<boolean> {
+    return this.observability.removeWorker(id);
+  }
+
+  workers(request?: WorkersRequest): Promise<WorkerEntry[]> {
+    return this.observability.workers(request);
+  }
+
+  metrics(queue: string, range: MetricsRange): Promise<MetricsPoint[]> {
+    return this.observability.metrics(queue, range);
+  }
+
   /** The backend pid of the driver's listening connection, once it listens (for operators and fault tests). */
   get listenerPid(): number | undefined {
     return this.listener.backendPid;
@@ -440,5 +472,6 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
   private async jobFinished(queue: string, id: string, status: 'done' | 'dlq' | 'cancelled', now: number): Promise<void> {
     void this.finishWaiters.recheck(queue, id);
     await trimFinished(this.db, this.retention, queue, status, now);
+    await this.metricsSweep.seen(now);
   }
 }

@@ -1,4 +1,4 @@
-import { BULK_STEP_SIZE, type ResolvedRetention } from '@taskharbor/core';
+import { BULK_STEP_SIZE, METRICS_RETENTION_MS, metricsMinute, type ResolvedRetention } from '@taskharbor/core';
 import type { Database } from './database.js';
 import { PostgresOutcomeUnknownError } from './errors.js';
 
@@ -52,5 +52,27 @@ export async function trimFinished(
     }
   } catch (error) {
     if (!(error instanceof PostgresOutcomeUnknownError)) throw error;
+  }
+}
+
+/**
+ * Retention of the throughput counts: deletes the minutes that ended more
+ * than METRICS_RETENTION_MS before `now`, in deletes of at most `step`
+ * rows; how many deletes it took. Like trimFinished it runs after the
+ * write it follows has committed, so a lost connection is not that write's
+ * failure (the next sweep deletes them).
+ */
+export async function trimMetrics(db: Database, now: number, step = BULK_STEP_SIZE): Promise<number> {
+  const before = metricsMinute(now - METRICS_RETENTION_MS);
+  let steps = 0;
+  try {
+    for (;;) {
+      const [row] = await db.write('retention', db.sql.trimMetrics, [before, step]);
+      steps++;
+      if ((row?.removed ?? 0) < step) return steps;
+    }
+  } catch (error) {
+    if (!(error instanceof PostgresOutcomeUnknownError)) throw error;
+    return steps;
   }
 }

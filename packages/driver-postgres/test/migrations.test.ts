@@ -42,7 +42,7 @@ describe.skipIf(SKIP_POSTGRES)('schema and migrations', () => {
       );
       const driver = await PostgresDriver.connect({ connectionString: databaseUrl(), schema });
       const { rows } = await file.pool.query(`SELECT version FROM "${schema}".schema_version ORDER BY version`);
-      expect(rows.map((row) => row.version)).toEqual([1, 2, 3]);
+      expect(rows.map((row) => row.version)).toEqual([1, 2, 3, 4]);
       expect(await driver.inspect({ queue, id: 'from-version-1' })).toEqual({
         id: 'from-version-1',
         type: 'test.job',
@@ -84,7 +84,7 @@ describe.skipIf(SKIP_POSTGRES)('schema and migrations', () => {
       );
       const driver = await PostgresDriver.connect({ connectionString: databaseUrl(), schema });
       const { rows } = await file.pool.query(`SELECT version FROM "${schema}".schema_version ORDER BY version`);
-      expect(rows.map((row) => row.version)).toEqual([1, 2, 3]);
+      expect(rows.map((row) => row.version)).toEqual([1, 2, 3, 4]);
       await driver.ack({ queue, jobId: 'c-running', token: 'tok', expiresAt: T0 + 60_000 }, T0 + 1);
       const order = await driver.reserve({ queue, limit: 5, leaseMs: 1_000, now: T0 + 20 });
       expect(order.jobs.map((reserved) => reserved.job.id)).toEqual(['b-released', 'a-ready', 'd-scheduled']);

@@ -5,7 +5,8 @@
 -- tokens and results, one element per lease. Retention per queue and final
 -- status, as trim-finished.sql: $6 the most done (and cancelled) jobs kept
 -- (null: no count rule), $7 the most age in ms (null: no age rule), $8 the
--- bound of rows one step removes. The jobs this ack finishes count as the
+-- bound of rows one step removes; $9 the minute of now (metricsMinute).
+-- The jobs this ack finishes count as the
 -- newest (ended_at = now); one the count rule would remove at once is
 -- deleted instead of updated. Every lease's state before the statement comes
 -- back, so the caller can name the error of one that changed nothing, and
@@ -130,6 +131,19 @@ finish_notices AS (
 ),
 changes AS (
   SELECT ord, new_status FROM acked UNION ALL SELECT ord, new_status FROM acked_removed
+),
+-- Throughput: the runs this ack completed (not those it finished as
+-- cancelled), added per queue to the minute $9 in this connection's shard,
+-- in queue order so two acks that share a shard never wait on each other
+-- in opposite orders.
+counted AS (
+  INSERT INTO {{schema}}.metrics AS m (queue, minute, shard, completed)
+  SELECT queue, $9::bigint, pg_backend_pid() % 16, count(*)
+  FROM (SELECT queue, new_status FROM acked UNION ALL SELECT queue, new_status FROM acked_removed) AS finished
+  WHERE new_status = 'done'
+  GROUP BY queue
+  ORDER BY queue
+  ON CONFLICT (queue, minute, shard) DO UPDATE SET completed = m.completed + excluded.completed
 )
 -- flow-control:begin
 , flow_wakes AS (

@@ -11,6 +11,7 @@ type AckParams = [
   maxCount: number | null,
   maxAgeMs: number | null,
   step: number,
+  minute: number,
 ];
 
 /** One row per lease; `flow_wakes` only from the flow-control variant. */

@@ -2,16 +2,16 @@
 -- any whose id or idempotency key its queue already holds, and sends one
 -- wake-up per queue that got a job. Ready jobs take the next positions of
 -- the ready order, in input order.
--- $1..$9, $11..$14: the jobs' columns as arrays (one element per job, in input
--- order; priority null for 0); $10: now. A queue that gets a priority or a
+-- $1..$9, $11..$15: the jobs' columns as arrays (one element per job, in input
+-- order; priority null for 0, meta as JSON text, null for none); $10: now. A queue that gets a priority or a
 -- group is marked as using flow control, and a group that gets a ready job
 -- while out of the turn order joins its tail (its place: the job's position).
 WITH input AS (
   SELECT *
   FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bigint[], $6::bigint[], $7::bigint[], $8::integer[], $9::text[],
-      $11::text[], $12::bigint[], $13::integer[], $14::text[])
+      $11::text[], $12::bigint[], $13::integer[], $14::text[], $15::text[])
     WITH ORDINALITY AS i(queue, id, type, payload, run_at, timeout_ms, created_at, max_attempts, idempotency_key,
-      schedule, scheduled_for, priority, group_name, ord)
+      schedule, scheduled_for, priority, group_name, meta, ord)
 ),
 known_queues AS (
   INSERT INTO {{schema}}.queues (name, flow)
@@ -24,9 +24,9 @@ flow_marked AS (
 ),
 inserted AS (
   INSERT INTO {{schema}}.jobs (queue, id, type, payload, run_at, timeout_ms, created_at, max_attempts, idempotency_key,
-    schedule, scheduled_for, priority, group_name, status, position)
+    schedule, scheduled_for, priority, group_name, meta, status, position)
   SELECT queue, id, type, payload, run_at, timeout_ms, created_at, max_attempts, idempotency_key, schedule, scheduled_for,
-    priority, group_name,
+    priority, group_name, meta,
     CASE WHEN run_at IS NULL OR run_at <= $10::bigint THEN 'ready' ELSE 'scheduled' END,
     CASE WHEN run_at IS NULL OR run_at <= $10::bigint THEN nextval('{{schema}}.ready_position') END
   FROM input

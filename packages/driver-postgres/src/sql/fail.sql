@@ -1,8 +1,9 @@
 -- Records a failure of the job $1/$2 under token $3 at now $4 and
 -- dead-letters it with reason $8 (cancelled instead when a cancel was
 -- requested); the token stays as the last one. $5: attempts, $6: lastError
--- (already cut), $7: failedAt, $9: error history size. In a queue with a
--- concurrency limit and ready work, the freed slot wakes the workers.
+-- (already cut), $7: failedAt, $9: error history size, $10: the minute of
+-- now (metricsMinute). In a queue with a concurrency limit and ready work,
+-- the freed slot wakes the workers.
 WITH before AS (
   SELECT status, lease_token, lease_expires_at FROM {{schema}}.jobs WHERE queue = $1 AND id = $2
 ),
@@ -21,6 +22,13 @@ failed AS (
     lease_expires_at = NULL
   WHERE queue = $1 AND id = $2 AND status = 'inflight' AND lease_token = $3 AND lease_expires_at > $4::bigint
   RETURNING status AS new_status, watched
+),
+-- Throughput: one failed run in the minute $10 (this connection's shard),
+-- also dead unless a cancel request made it cancelled.
+counted AS (
+  INSERT INTO {{schema}}.metrics AS m (queue, minute, shard, failed, dead)
+  SELECT $1, $10::bigint, pg_backend_pid() % 16, 1, CASE WHEN new_status = 'dlq' THEN 1 ELSE 0 END FROM failed
+  ON CONFLICT (queue, minute, shard) DO UPDATE SET failed = m.failed + 1, dead = m.dead + excluded.dead
 ),
 finish_notices AS (
   SELECT pg_notify({{channel}}, 'f ' || $1 || ' ' || $2) FROM failed WHERE watched

@@ -1,8 +1,9 @@
 -- Records a failure of the job $1/$2 under token $3 at now $4 and puts it
 -- back: ready tail when runAt $8 is unset or due, else scheduled; cancelled
 -- when a cancel was requested. $5: attempts, $6: lastError (already cut),
--- $7: failedAt, $9: error history size. A grouped job made ready joins
--- its group to the tail of the turn order if the group is out of it.
+-- $7: failedAt, $9: error history size, $10: the minute of now
+-- (metricsMinute). A grouped job made ready joins its group to the tail of
+-- the turn order if the group is out of it.
 WITH before AS (
   SELECT status, lease_token, lease_expires_at FROM {{schema}}.jobs WHERE queue = $1 AND id = $2
 ),
@@ -35,6 +36,12 @@ group_join AS (
     LATERAL (SELECT pg_advisory_xact_lock(hashtextextended({{channel}} || ' flow ' || $1, 0))) AS queue_lock
   ON CONFLICT (queue, group_name) DO UPDATE SET turn = excluded.turn
   WHERE g.turn IS NULL OR NOT {{schema}}.flow_group_has_ready(g.queue, g.group_name)
+),
+-- Throughput: one failed run in the minute $10 (this connection's shard).
+counted AS (
+  INSERT INTO {{schema}}.metrics AS m (queue, minute, shard, failed)
+  SELECT $1, $10::bigint, pg_backend_pid() % 16, 1 FROM retried
+  ON CONFLICT (queue, minute, shard) DO UPDATE SET failed = m.failed + 1
 ),
 notices AS (
   SELECT pg_notify({{channel}}, CASE WHEN new_status = 'cancelled' THEN 'f ' || $1 || ' ' || $2 ELSE 'w ' || $1 END)

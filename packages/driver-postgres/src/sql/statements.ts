@@ -21,6 +21,7 @@ import { setPaused } from './set-paused.js';
 import { setProgress } from './set-progress.js';
 import { bindStatement, type Statement, type StatementDefinition } from './statement.js';
 import { trimFinished } from './trim-finished.js';
+import { trimMetrics } from './trim-metrics.js';
 import { watch } from './watch.js';
 
 const DEFINITIONS = {
@@ -47,6 +48,7 @@ const DEFINITIONS = {
   setPaused,
   setProgress,
   trimFinished,
+  trimMetrics,
   watch,
 };
 
