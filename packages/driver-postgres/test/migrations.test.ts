@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PostgresDriver, SCHEMA_VERSION, SchemaVersionError } from '../src/index.js';
 import v001 from '../src/sql/migrations/001-jobs.sql';
 import v002 from '../src/sql/migrations/002-schedules.sql';
+import v003 from '../src/sql/migrations/003-flow-control.sql';
 import { databaseUrl, dropSchema, fileSchema, newJob, SKIP_POSTGRES, T0, uniqueQueue, usePostgresFile } from './support/postgres-env.js';
 
 describe.skipIf(SKIP_POSTGRES)('schema and migrations', () => {
@@ -95,6 +96,45 @@ describe.skipIf(SKIP_POSTGRES)('schema and migrations', () => {
       await driver.enqueue(newJob(queue, { group: 'g', priority: -1 }), T0 + 30);
       await driver.setQueueLimits(queue, { concurrency: 4 });
       expect((await driver.reserve({ queue, limit: 5, leaseMs: 1_000, now: T0 + 40 })).jobs.map((r) => r.job.group)).toEqual(['g']);
+      await driver.close();
+    } finally {
+      await dropSchema(file.pool, schema);
+    }
+  });
+
+  it('a_version_3_schema_with_jobs_upgrades_without_a_rewrite_and_they_keep_working_and_count', async () => {
+    const schema = fileSchema('upgrade3');
+    const queue = uniqueQueue();
+    try {
+      await file.pool.query(`CREATE SCHEMA "${schema}"`);
+      await file.pool.query(`CREATE TABLE "${schema}".schema_version (version integer PRIMARY KEY, applied_at bigint NOT NULL)`);
+      for (const source of [v001, v002, v003]) await file.pool.query(source.replaceAll('{{schema}}', `"${schema}"`));
+      await file.pool.query(`INSERT INTO "${schema}".schema_version (version, applied_at) VALUES (1, $1), (2, $1), (3, $1)`, [T0]);
+      await file.pool.query(`INSERT INTO "${schema}".queues (name) VALUES ($1)`, [queue]);
+      await file.pool.query(
+        `INSERT INTO "${schema}".jobs (queue, id, type, payload, created_at, max_attempts, status, position, lease_token, lease_expires_at, group_name)
+         VALUES ($1, 'a-ready', 't', '\\x01', $2, 3, 'ready', nextval('"${schema}".ready_position'), NULL, NULL, NULL),
+                ($1, 'b-running', 't', '\\x01', $2, 3, 'inflight', NULL, 'tok', $2 + 60000, NULL)`,
+        [queue, T0],
+      );
+      const fileNode = async (): Promise<number> =>
+        (await file.pool.query(`SELECT pg_relation_filenode('"${schema}".jobs')::int AS node`)).rows[0].node;
+      const before = await fileNode();
+      const driver = await PostgresDriver.connect({ connectionString: databaseUrl(), schema });
+      const { rows } = await file.pool.query(`SELECT version FROM "${schema}".schema_version ORDER BY version`);
+      expect(rows.map((row) => row.version)).toEqual([1, 2, 3, 4]);
+      // Adding the nullable meta column rewrote no row: the table keeps its file.
+      expect(await fileNode()).toBe(before);
+      expect(await driver.inspect({ queue, id: 'a-ready' })).not.toHaveProperty('meta');
+      await driver.ack({ queue, jobId: 'b-running', token: 'tok', expiresAt: T0 + 60_000 }, T0 + 1);
+      const made = newJob(queue, { meta: { traceparent: 'x' } });
+      await driver.enqueue(made, T0 + 2);
+      const order = await driver.reserve({ queue, limit: 5, leaseMs: 1_000, now: T0 + 3 });
+      expect(order.jobs.map((reserved) => [reserved.job.id, reserved.job.meta])).toEqual([
+        ['a-ready', undefined],
+        [made.id, { traceparent: 'x' }],
+      ]);
+      expect(await driver.metrics(queue, { from: T0, to: T0 + 1 })).toEqual([{ minute: T0, completed: 1, failed: 0, dead: 0 }]);
       await driver.close();
     } finally {
       await dropSchema(file.pool, schema);
