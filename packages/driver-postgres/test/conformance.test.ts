@@ -10,7 +10,7 @@ describe.skipIf(SKIP_POSTGRES)('conformance on PostgreSQL', () => {
   runConformance({
     name: 'PostgresDriver',
     // Given here, so collecting the suite makes no driver before the file's beforeAll.
-    families: ['jobControl', 'schedules', 'flowControl'],
+    families: ['jobControl', 'schedules', 'flowControl', 'observability'],
     // The drivers share the file's pool (the app's-own-pool form), so a case pays no connection set-up;
     // connect() is covered by the other test files.
     createDriver: ({ retention }) => new PostgresDriver({ pool: file.pool, schema: file.schema, retention }),
