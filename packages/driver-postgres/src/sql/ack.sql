@@ -130,7 +130,7 @@ finish_notices AS (
   WHERE watched
 ),
 changes AS (
-  SELECT ord, new_status FROM acked UNION ALL SELECT ord, new_status FROM acked_removed
+  SELECT ord, queue, new_status FROM acked UNION ALL SELECT ord, queue, new_status FROM acked_removed
 ),
 -- Throughput: the runs this ack completed (not those it finished as
 -- cancelled), added per queue to the minute $9 in this connection's shard,
@@ -139,7 +139,7 @@ changes AS (
 counted AS (
   INSERT INTO {{schema}}.metrics AS m (queue, minute, shard, completed)
   SELECT queue, $9::bigint, pg_backend_pid() % 16, count(*)
-  FROM (SELECT queue, new_status FROM acked UNION ALL SELECT queue, new_status FROM acked_removed) AS finished
+  FROM changes
   WHERE new_status = 'done'
   GROUP BY queue
   ORDER BY queue
