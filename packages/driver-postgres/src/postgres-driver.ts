@@ -82,6 +82,15 @@ import { WorkWaiters } from './work-waiters.js';
 export const RESERVE_DUE_BOUND = 1000;
 
 /**
+ * How long (the callers' clock) reserve goes straight to the locked flow
+ * statement for a queue after the lock-free one found it needs it; then it
+ * asks again, so a cleared limit or an ended hold brings the queue back.
+ * The lock-free statement checks the queue in its own snapshot every time,
+ * so this only saves a round trip, it never lets a limit slip.
+ */
+export const LOCKED_RECHECK_MS = 1000;
+
+/**
  * The PostgreSQL driver: jobs live in one table of the driver's schema,
  * every change of jobs alone is one SQL statement (its own transaction),
  * a change of a schedule and its jobs one transaction that locks the
@@ -115,11 +124,15 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
   private readonly metricsSweep: MetricsSweep;
   /**
    * Queues seen using flow control (queues.flow, which is never cleared):
-   * reserve goes straight to the flow statement for them. For any other
+   * reserve goes straight to the flow statements for them (the lock-free
+   * reserve-priority.sql, which hands the queue to reserve_flow when it
+   * needs more than priorities). For any other
    * queue the plain statement reads the flag in its own snapshot and hands
    * out nothing when it is set, so this knowledge never lets a limit slip.
    */
   private readonly flowQueues = new Set<string>();
+  /** Flow queues that needed the locked reserve (groups, limits, a hold), until when (the callers' clock) to go straight to it. */
+  private readonly lockedFlowQueues = new Map<string, number>();
   private ownsPool = false;
   private closed = false;
 
@@ -231,6 +244,14 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
       const plain = await this.db.write('reserve', this.db.sql.reserve, params);
       if (plain[0]?.flow) this.flowQueues.add(queue);
       else rows = plain;
+    }
+    if (rows === undefined && !((this.lockedFlowQueues.get(queue) ?? Number.NEGATIVE_INFINITY) > now)) {
+      const fast = await this.db.write('reserve', this.db.sql.reservePriority, params);
+      if (fast[0]?.locked) this.lockedFlowQueues.set(queue, now + LOCKED_RECHECK_MS);
+      else {
+        this.lockedFlowQueues.delete(queue);
+        rows = fast;
+      }
     }
     rows ??= await this.db.write('reserve', this.db.sql.reserveFlow, params);
     const jobs: ReservedJob[] = [];

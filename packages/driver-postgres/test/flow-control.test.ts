@@ -1,6 +1,8 @@
 import { ValidationError } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
 import type { PostgresDriver } from '../src/index.js';
+import { LOCKED_RECHECK_MS } from '../src/postgres-driver.js';
+import { channelName } from '../src/schema-name.js';
 import { newJob, SKIP_POSTGRES, T0, uniqueQueue, usePostgresFile } from './support/postgres-env.js';
 
 const LEASE = 60_000;
@@ -71,6 +73,43 @@ describe.skipIf(SKIP_POSTGRES)('flow control on PostgreSQL', () => {
     expect(next.jobs.map((r) => r.job.id)).toEqual([plain.id, plain2.id, low.id]);
     expect(next.jobs[2]?.job.priority).toBe(5);
     expect(await driver.inspect({ queue, id: plain.id })).not.toHaveProperty('priority');
+  });
+
+  it('a_queue_with_priorities_only_is_reserved_without_the_flow_lock_and_a_limit_takes_it_back_to_the_lock', async () => {
+    const driver = await file.driver();
+    const queue = uniqueQueue();
+    const jobs = [3, 0, -2, 0, 3, -2].map((priority) => newJob(queue, { priority }));
+    const due = newJob(queue, { priority: -5, runAt: T0 + 10 });
+    await driver.enqueueMany([...jobs, due], T0);
+    const ids = (result: { jobs: { job: { id: string } }[] }) => result.jobs.map((r) => r.job.id);
+    // Another session holds the queue's flow lock: the locked reserve would wait for it.
+    const blocker = await file.pool.connect();
+    const lockKey = [`${channelName(file.schema)} flow ${queue}`];
+    try {
+      await blocker.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', lockKey);
+      expect(ids(await driver.reserve({ queue, limit: 3, leaseMs: LEASE, now: T0 }))).toEqual([jobs[2]?.id, jobs[5]?.id, jobs[1]?.id]);
+      // The due job joins by its priority, ahead of the rest; a released job heads its priority.
+      const next = await driver.reserve({ queue, limit: 2, leaseMs: LEASE, now: T0 + 10 });
+      expect(ids(next)).toEqual([due.id, jobs[3]?.id]);
+      await driver.release(next.jobs[1]?.lease as never, T0 + 11);
+      expect(ids(await driver.reserve({ queue, limit: 5, leaseMs: LEASE, now: T0 + 12 }))).toEqual([jobs[3]?.id, jobs[0]?.id, jobs[4]?.id]);
+    } finally {
+      await blocker.query('SELECT pg_advisory_unlock_all()');
+    }
+
+    // A limit sends the queue to the locked reserve, which counts what the lock-free one leased.
+    await driver.enqueueMany([newJob(queue, { priority: 1 }), newJob(queue, { priority: 1 })], T0 + 13);
+    await driver.setQueueLimits(queue, { concurrency: 8 });
+    expect((await driver.reserve({ queue, limit: 5, leaseMs: LEASE, now: T0 + 14 })).jobs).toHaveLength(1);
+    // Cleared, it comes back to the lock-free reserve once the driver asks again.
+    await driver.setQueueLimits(queue, {});
+    try {
+      await blocker.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', lockKey);
+      expect((await driver.reserve({ queue, limit: 5, leaseMs: LEASE, now: T0 + 14 + LOCKED_RECHECK_MS })).jobs).toHaveLength(1);
+    } finally {
+      await blocker.query('SELECT pg_advisory_unlock_all()');
+      blocker.release();
+    }
   });
 
   it('four_drivers_reserving_at_once_never_exceed_a_group_concurrency_of_two', async () => {

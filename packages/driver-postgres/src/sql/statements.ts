@@ -16,6 +16,7 @@ import { remove } from './remove.js';
 import { requeueDlq } from './requeue-dlq.js';
 import { reserve } from './reserve.js';
 import { reserveFlow } from './reserve-flow.js';
+import { reservePriority } from './reserve-priority.js';
 import { retry } from './retry.js';
 import { setPaused } from './set-paused.js';
 import { setProgress } from './set-progress.js';
@@ -44,6 +45,7 @@ const DEFINITIONS = {
   requeueDlq,
   reserve,
   reserveFlow,
+  reservePriority,
   retry,
   setPaused,
   setProgress,
