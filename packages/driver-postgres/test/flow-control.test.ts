@@ -38,6 +38,39 @@ describe.skipIf(SKIP_POSTGRES)('flow control on PostgreSQL', () => {
     }
   });
 
+  it('a_round_over_more_groups_than_one_page_skips_paused_ones_and_keeps_the_turn_order', async () => {
+    const driver = await file.driver();
+    const queue = uniqueQueue();
+    const groups = Array.from({ length: 40 }, (_, i) => `g${String(i).padStart(2, '0')}`);
+    await driver.enqueueMany(
+      [...groups, ...groups].map((group, i) => (i % 13 === 5 ? newJob(queue) : newJob(queue, { group }))),
+      T0,
+    );
+    const paused = groups.filter((_, i) => i % 3 === 0);
+    for (const group of paused) await driver.pauseGroup(queue, group);
+    const batched = groupsOf(await driver.reserve({ queue, limit: 45, leaseMs: LEASE, now: T0 }));
+    // The same hand-outs one at a time, on a copy of the queue.
+    const single = uniqueQueue();
+    await driver.enqueueMany(
+      [...groups, ...groups].map((group, i) => (i % 13 === 5 ? newJob(single) : newJob(single, { group }))),
+      T0,
+    );
+    for (const group of paused) await driver.pauseGroup(single, group);
+    const oneByOne: string[] = [];
+    for (let i = 0; i < 45; i++) oneByOne.push(...groupsOf(await driver.reserve({ queue: single, limit: 1, leaseMs: LEASE, now: T0 })));
+    expect(batched).toEqual(oneByOne);
+    // Round one: every group that can go once, by its first job's place (the
+    // jobs without a group by their head's), then the groups whose first job
+    // came in the second half; round two starts over from the front.
+    const firstRound = groups.flatMap((group, i) => {
+      if (i === 5) return ['-'];
+      return i % 13 === 5 || paused.includes(group) ? [] : [group];
+    });
+    expect(batched.slice(0, 27)).toEqual([...firstRound, 'g05', 'g31']);
+    expect(batched.slice(27, 30)).toEqual(['g01', 'g02', '-']);
+    expect(batched.filter((group) => paused.includes(group))).toEqual([]);
+  });
+
   it('jobs_without_a_group_take_a_turn_and_a_big_group_holds_back_no_small_one', async () => {
     const driver = await file.driver();
     const mixed = uniqueQueue();
