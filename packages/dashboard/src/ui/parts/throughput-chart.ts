@@ -26,7 +26,9 @@ function minuteLabel(point: MetricsPointView): string {
  */
 function Chart({ metrics }: { metrics: MetricsView }) {
   const { points, totals } = metrics;
-  const peak = Math.max(1, ...points.map((point) => point.completed + point.failed));
+  const busiest = Math.max(0, ...points.map((point) => point.completed + point.failed));
+  // The scale's top: the busiest minute, or 1 when every minute is empty.
+  const peak = Math.max(1, busiest);
   const plotHeight = HEIGHT - TOP - BOTTOM;
   const step = (WIDTH - LEFT) / Math.max(1, points.length);
   const barWidth = Math.max(1, step - 2);
@@ -35,7 +37,7 @@ function Chart({ metrics }: { metrics: MetricsView }) {
   const last = points[points.length - 1];
   return html`<svg class="chart" viewBox=${`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="throughput-title throughput-desc" data-testid="throughput-chart">
     <title id="throughput-title">Completed and failed runs per minute, last ${points.length} minutes</title>
-    <desc id="throughput-desc">${formatCount(totals.completed)} completed and ${formatCount(totals.failed)} failed in all, at most ${formatCount(peak)} in one minute. The table under the chart lists every minute.</desc>
+    <desc id="throughput-desc">${formatCount(totals.completed)} completed and ${formatCount(totals.failed)} failed in all, at most ${formatCount(busiest)} in one minute. The table under the chart lists each minute in which a run ended.</desc>
     <line class="axis" x1=${LEFT} y1=${TOP + plotHeight} x2=${WIDTH} y2=${TOP + plotHeight} />
     <text class="axis-label" x=${LEFT - 6} y=${TOP + 10} text-anchor="end">${formatCount(peak)}</text>
     <text class="axis-label" x=${LEFT - 6} y=${TOP + plotHeight} text-anchor="end">0</text>
