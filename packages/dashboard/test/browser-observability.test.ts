@@ -3,16 +3,17 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Admin, Client, type Driver, type JobControl, type Lease, METRICS_BUCKET_MS, type MetricsPoint, type Observability } from '@taskharbor/core';
+import { type Admin, Client, type Driver, type JobControl, type Lease, METRICS_BUCKET_MS, type MetricsPoint, type Observability, requireObservability } from '@taskharbor/core';
 import { MemoryDriver } from '@taskharbor/driver-memory';
+import { RedisDriver } from '@taskharbor/driver-redis';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDashboard } from '../src/index.js';
-import { requireChromium, SKIP_CHROMIUM } from './support/browser-env.js';
+import { deletePrefix, requireBrowserEnv, requireChromium, SKIP_BROWSER, SKIP_CHROMIUM, testPrefix } from './support/browser-env.js';
 import { type Served, serveNode } from './support/serve.js';
 
 /**
- * Observability in a real browser, on the memory driver: the Workers page,
+ * Observability in a real browser, on the memory driver and on Redis: the Workers page,
  * the queue page's throughput chart and the job page's meta. Outcomes are
  * written through the driver with the times the test chooses, as a worker
  * writes them. One Chromium for the file, a fresh driver and page for each
@@ -36,6 +37,19 @@ interface Store {
 async function memoryStore(): Promise<Store> {
   const driver = new MemoryDriver();
   return { driver, close: () => driver.close() };
+}
+
+/** A Redis store under a key prefix of its own, deleted afterwards. */
+async function redisStore(): Promise<Store> {
+  const prefix = testPrefix();
+  const driver = await RedisDriver.connect({ url: requireBrowserEnv().redisUrl, db: 14, keyPrefix: prefix });
+  return {
+    driver: requireObservability(driver, 'run the dashboard observability cases'),
+    close: async () => {
+      await deletePrefix(driver, prefix);
+      await driver.close();
+    },
+  };
 }
 
 /** The cases every driver runs; `screenshots` on one of them only, so the images do not depend on the run order. */
@@ -216,3 +230,6 @@ describe.skipIf(SKIP_CHROMIUM)('observability in Chromium on the memory driver',
   observabilityCases(memoryStore, { screenshots: true, withoutFamily: true });
 });
 
+describe.skipIf(SKIP_BROWSER)('observability in Chromium on Redis', { timeout: 60_000 }, () => {
+  observabilityCases(redisStore, { screenshots: false, withoutFamily: false });
+});
