@@ -1,8 +1,8 @@
 import type { Admin, Clock, QueueCounts } from '@taskharbor/core';
 import { CachedCall } from './cached-call.js';
 
-/** Which admin call failed: the queue list or one queue's counts. */
-export type CollectOperation = 'queues' | 'counts';
+/** Which admin call failed: the queue list, one queue's counts, or the worker list. */
+export type CollectOperation = 'queues' | 'counts' | 'workers';
 
 export interface CountsSourceOptions {
   admin: Pick<Admin, 'counts' | 'queues'>;

@@ -4,6 +4,12 @@ export const METRIC_NAMES = {
   jobs: 'taskharbor_jobs',
   /** Gauge {queue}: 1 while the queue is paused, 0 otherwise; only for queues whose counts say. */
   queuePaused: 'taskharbor_queue_paused',
+  /** Gauge {queue}: live workers serving the queue, from admin.workers() (drivers with observability). */
+  workers: 'taskharbor_workers',
+  /** Gauge: jobs running now across every live worker (drivers with observability). */
+  workerRunningJobs: 'taskharbor_worker_running_jobs',
+  /** Gauge: slots (concurrency) across every live worker (drivers with observability). */
+  workerSlots: 'taskharbor_worker_slots',
   /** Counter {operation, queue}: admin calls that failed during a scrape. */
   collectErrors: 'taskharbor_collect_errors_total',
   /** Counter {queue, type}: jobs whose handler succeeded and whose ack was written. */

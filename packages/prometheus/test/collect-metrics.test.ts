@@ -49,8 +49,10 @@ describe('collectMetrics', () => {
       'taskharbor_queue_paused{queue="emails"} 0',
       'taskharbor_queue_paused{queue="reports"} 1',
     ]);
+    // The memory driver declares observability, so the worker list has an error series too.
     expect(await samples(registry, METRIC_NAMES.collectErrors)).toEqual([
       'taskharbor_collect_errors_total{operation="queues"} 0',
+      'taskharbor_collect_errors_total{operation="workers"} 0',
       'taskharbor_collect_errors_total{operation="counts",queue="emails"} 0',
       'taskharbor_collect_errors_total{operation="counts",queue="reports"} 0',
     ]);
@@ -80,8 +82,9 @@ describe('collectMetrics', () => {
       'taskharbor_jobs{queue="empty",status="dlq"} 0',
       'taskharbor_jobs{queue="empty",status="cancelled"} 0',
     ]);
-    // No queue list is read, so it has no error series either.
+    // No queue list is read, so it has no error series either (the worker list has one).
     expect(await samples(registry, METRIC_NAMES.collectErrors)).toEqual([
+      'taskharbor_collect_errors_total{operation="workers"} 0',
       'taskharbor_collect_errors_total{operation="counts",queue="reports"} 0',
       'taskharbor_collect_errors_total{operation="counts",queue="empty"} 0',
     ]);

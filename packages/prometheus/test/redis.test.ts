@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RetryPolicy } from '@taskharbor/core';
+import { requireObservability, RetryPolicy } from '@taskharbor/core';
 import { RedisDriver } from '@taskharbor/driver-redis';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +87,27 @@ describe.skipIf(redisUrl === undefined)('collectMetrics and instrumentWorker on 
       expect(admin.countsCalls).toEqual([queue, queue]);
     } finally {
       await harness.close();
+    }
+  });
+
+  it('reports the live workers a Redis store lists, per queue and in total', async () => {
+    const queue = `q-${randomBytes(4).toString('hex')}`;
+    const other = `q-${randomBytes(4).toString('hex')}`;
+    const store = requireObservability(driver, 'report workers');
+    const now = Date.now();
+    const info = { host: 'h', pid: 1, concurrency: 8, running: 5, startedAt: now, version: '0.1.0' };
+    await store.registerWorker({ ...info, id: `${queue}-a`, queues: [queue, other] }, { now, ttlMs: 60_000 });
+    await store.registerWorker({ ...info, id: `${queue}-b`, queues: [queue], running: 1, concurrency: 2 }, { now, ttlMs: 60_000 });
+    try {
+      const registry = new Registry();
+      collectMetrics({ admin: driver, registry, queues: [queue, other] });
+      expect(await samples(registry, METRIC_NAMES.workers)).toEqual([`taskharbor_workers{queue="${queue}"} 2`, `taskharbor_workers{queue="${other}"} 1`]);
+      // The key prefix is this file's own, so the totals are these two workers'.
+      expect(await samples(registry, METRIC_NAMES.workerRunningJobs)).toEqual(['taskharbor_worker_running_jobs 6']);
+      expect(await samples(registry, METRIC_NAMES.workerSlots)).toEqual(['taskharbor_worker_slots 10']);
+    } finally {
+      await store.removeWorker(`${queue}-a`);
+      await store.removeWorker(`${queue}-b`);
     }
   });
 });

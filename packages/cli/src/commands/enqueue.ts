@@ -1,5 +1,6 @@
 import { Client, type EnqueueOptions, MAX_PRIORITY, MIN_PRIORITY, validateGroupName, validateName } from '@taskharbor/core';
 import { durationFlag } from '../args/duration.js';
+import { metaFlags } from '../args/meta.js';
 import { integerFlag } from '../args/numbers.js';
 import { payloadFromFlags } from '../args/payload.js';
 import { timeFlag } from '../args/time.js';
@@ -30,6 +31,9 @@ Flags:
                              a negative one as --priority=-5)
   --group <group>            the job's group, such as a tenant id; groups are
                              served in turn (needs a driver with flow control)
+  --meta <key>=<value>       a string header carried to the handler (job.meta),
+                             such as traceparent=00-…; repeatable (needs a
+                             driver with observability)
   --queue <queue>            the queue (global flag; default "default")
 
 Examples:
@@ -48,6 +52,7 @@ Examples:
     'job-id': { type: 'string' },
     priority: { type: 'string' },
     group: { type: 'string' },
+    meta: { type: 'string', multiple: true },
   },
   async run(ctx) {
     const { args, flags, out } = ctx;
@@ -84,6 +89,8 @@ Examples:
       validateGroupName(group);
       options.group = group;
     }
+    const meta = metaFlags(args.strings('meta'));
+    if (meta !== undefined) options.meta = meta;
 
     // Read after every other flag was checked, so a typo never waits for standard input.
     const payload = await payloadFromFlags(payloadFlags, ctx.io);

@@ -10,6 +10,7 @@ import { jobCancelCommand } from './job-cancel.js';
 import { jobPromoteCommand } from './job-promote.js';
 import { jobRemoveCommand } from './job-remove.js';
 import { listCommand } from './list.js';
+import { metricsCommand } from './metrics.js';
 import { queueLimitsCommand } from './queue-limits.js';
 import { queuePauseCommand } from './queue-pause.js';
 import { queuePurgeCommand } from './queue-purge.js';
@@ -20,6 +21,7 @@ import { scheduleListCommand } from './schedule-list.js';
 import { scheduleSetCommand } from './schedule-set.js';
 import { statsCommand } from './stats.js';
 import { workerRunCommand } from './worker-run.js';
+import { workersCommand } from './workers.js';
 
 /** Every command, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -49,6 +51,8 @@ export const COMMANDS: readonly Command[] = [
   schedulePauseCommand,
   scheduleResumeCommand,
   statsCommand,
+  workersCommand,
+  metricsCommand,
   dashboardCommand,
 ];
 

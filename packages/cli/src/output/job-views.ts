@@ -93,6 +93,12 @@ export function dlqTable(records: readonly JobRecord[], now: number, colours: Co
   return formatTable(columns, rows, { headerStyle: colours.bold });
 }
 
+/** A meta value as inspect prints it: bare when plain, else as a JSON string, so one entry is always one line. */
+function metaValueText(value: string): string {
+  const plain = value !== '' && [...value].every((char) => char > ' ' && char !== '"' && char !== '\\' && char !== '\u007f');
+  return plain ? value : JSON.stringify(value);
+}
+
 /** The error's first line; the stack under it only with --verbose, since it is often longer than everything else. */
 function errorText(text: string | undefined, colours: Colours, verbose: boolean): string {
   if (text === undefined) return '-';
@@ -127,6 +133,9 @@ export function jobFields(record: JobRecord, now: number, colours: Colours, opti
   if (record.priority !== undefined && record.priority !== 0) fields.push(['priority', String(record.priority)]);
   if (record.group !== undefined) fields.push(['group', record.group]);
   if (record.snoozes !== undefined && record.snoozes > 0) fields.push(['snoozes', String(record.snoozes)]);
+  // Meta likewise: one line per entry, as key=value (JSON-quoted when it holds a space, quote or control character).
+  const meta = Object.entries(record.meta ?? {});
+  if (meta.length > 0) fields.push(['meta', meta.map(([key, value]) => `${key}=${metaValueText(value)}`).join('\n')]);
   if (record.status === 'inflight' && record.lease !== undefined) {
     fields.push(['lease token', record.lease.token]);
     fields.push(['lease expires', time(record.lease.expiresAt)]);

@@ -42,6 +42,7 @@ export function jobToJson(record: JobRecord, options: { values: boolean }): Reco
     priority: record.priority ?? 0,
     group: record.group ?? null,
     snoozes: record.snoozes ?? 0,
+    meta: record.meta ?? {},
   };
   if (record.status === 'inflight' && record.lease !== undefined) {
     json.lease = { token: record.lease.token, expiresAt: record.lease.expiresAt ?? null };

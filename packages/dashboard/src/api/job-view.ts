@@ -105,5 +105,6 @@ export function jobDetail(record: JobRecord, canAct: boolean): JobDetailView {
   if (record.result !== undefined) view.result = wireBytes(record.result);
   if (record.progress !== undefined) view.progress = wireJson(record.progress);
   if (record.lease?.expiresAt !== undefined) view.leaseExpiresAt = record.lease.expiresAt;
+  if (record.meta !== undefined && Object.keys(record.meta).length > 0) view.meta = { ...record.meta };
   return view;
 }

@@ -12,6 +12,7 @@ import {
 } from './action-routes.js';
 import type { RouteContext } from './context.js';
 import { groupState, pauseGroup, resumeGroup, setGroupDefaults, setGroupOverride, setQueueLimits } from './flow-routes.js';
+import { listWorkers, queueMetrics } from './observability-routes.js';
 import { job, jobs, queue, queues, session } from './read-routes.js';
 import { listSchedules, pauseSchedule, resumeSchedule, triggerSchedule } from './schedule-routes.js';
 
@@ -33,6 +34,7 @@ export const ROUTES: readonly Route[] = [
   route('GET', 'queues/:queue', queue),
   route('GET', 'queues/:queue/jobs', jobs),
   route('GET', 'queues/:queue/jobs/:id', job),
+  route('GET', 'queues/:queue/metrics', queueMetrics),
   route('POST', 'queues/:queue/pause', pauseQueue),
   route('POST', 'queues/:queue/resume', resumeQueue),
   route('POST', 'queues/:queue/purge', purgeQueue),
@@ -47,6 +49,7 @@ export const ROUTES: readonly Route[] = [
   route('POST', 'queues/:queue/groups/:group/limits', setGroupOverride),
   route('POST', 'queues/:queue/groups/:group/pause', pauseGroup),
   route('POST', 'queues/:queue/groups/:group/resume', resumeGroup),
+  route('GET', 'workers', listWorkers),
   route('GET', 'schedules', listSchedules),
   route('POST', 'schedules/:name/pause', pauseSchedule),
   route('POST', 'schedules/:name/resume', resumeSchedule),

@@ -130,6 +130,8 @@ export interface JobDetailView {
   group?: string;
   /** How many runs ended with ctx.snooze. */
   snoozes: number;
+  /** The job's meta headers, such as a traceparent (observability); unset when it has none. */
+  meta?: Record<string, string>;
   /** The actions the job's status allows (empty when the session cannot act). */
   actions: JobAction[];
 }
@@ -162,6 +164,54 @@ export interface ScheduleView {
 export interface SchedulesView {
   schedules: ScheduleView[];
   nextCursor?: string;
+}
+
+/** One live worker (observability), as GET api/workers lists it. */
+export interface WorkerView {
+  id: string;
+  host: string;
+  pid: number;
+  queues: string[];
+  concurrency: number;
+  /** Jobs it runs now. */
+  running: number;
+  startedAt: number;
+  /** The @taskharbor/worker version it runs. */
+  version: string;
+  /** When it last refreshed its entry. */
+  lastSeenAt: number;
+  /** When the entry stops counting as live unless refreshed. */
+  expiresAt: number;
+}
+
+/** GET api/workers (observability) */
+export interface WorkersView {
+  /** The server's time of the read, which decided who is live. */
+  now: number;
+  workers: WorkerView[];
+}
+
+/** One minute of a queue's outcomes. */
+export interface MetricsPointView {
+  /** The minute's start. */
+  minute: number;
+  completed: number;
+  /** Failed runs (retried or dead-lettered). */
+  failed: number;
+  /** Of those, runs that dead-lettered their job. */
+  dead: number;
+}
+
+/** GET api/queues/:queue/metrics (observability) */
+export interface MetricsView {
+  queue: string;
+  /** The first minute's start. */
+  from: number;
+  /** The end of the last (current) minute. */
+  to: number;
+  /** One point per minute, oldest first, zeros included. */
+  points: MetricsPointView[];
+  totals: { completed: number; failed: number; dead: number };
 }
 
 /** Every error answer: `{ error: { code, message } }` with a 4xx or 5xx status. */

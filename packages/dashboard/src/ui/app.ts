@@ -6,6 +6,7 @@ import { JobPage } from './pages/job.js';
 import { Overview } from './pages/overview.js';
 import { QueuePage } from './pages/queue.js';
 import { SchedulesPage } from './pages/schedules.js';
+import { WorkersPage } from './pages/workers.js';
 import { href, type Route, useRoute } from './router.js';
 import { App, type AppContext } from './session-context.js';
 
@@ -13,16 +14,18 @@ import { App, type AppContext } from './session-context.js';
  * The pages beyond queues and jobs, each shown only when the driver declares
  * its family. Flow control needs no page of its own: its limits sit on the
  * overview and the queue page, shown when the family is declared.
- * Observability (workers and a throughput chart on the overview) joins when
- * its family lands in core.
+ * Observability adds the Workers page, and a throughput chart on the queue
+ * page and meta on the job page.
  */
 const FAMILY_VIEWS: readonly { family: keyof WireFamilies; label: string; parts: string[] }[] = [
   { family: 'schedules', label: 'Schedules', parts: ['schedules'] },
+  { family: 'observability', label: 'Workers', parts: ['workers'] },
 ];
 
 function View({ route, families }: { route: Route; families: WireFamilies }) {
   const [kind, queue, id] = route.parts;
   if (kind === 'schedules' && families.schedules) return html`<${SchedulesPage} route=${route} />`;
+  if (kind === 'workers' && families.observability) return html`<${WorkersPage} />`;
   if (kind === 'queue' && queue !== undefined) return html`<${QueuePage} queue=${queue} route=${route} />`;
   if (kind === 'dlq' && queue !== undefined) return html`<${DeadLetters} queue=${queue} route=${route} />`;
   if (kind === 'job' && queue !== undefined && id !== undefined) return html`<${JobPage} queue=${queue} id=${id} />`;

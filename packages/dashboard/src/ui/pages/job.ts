@@ -55,6 +55,16 @@ export function JobPage({ queue, id }: { queue: string; id: string }) {
                 ${job.idempotencyKey !== undefined ? html`<${Field} label="idempotency key"><span class="mono">${job.idempotencyKey}</span><//>` : ''}
               </tbody>
             </table>
+            ${job.meta !== undefined
+              ? html`<h2>Meta</h2>
+                  <table class="fields" data-testid="meta">
+                    <tbody>
+                      ${Object.entries(job.meta).map(
+                        ([key, value]) => html`<tr key=${key}><th class="mono">${key}</th><td><span class="mono meta-value">${value}</span></td></tr>`,
+                      )}
+                    </tbody>
+                  </table>`
+              : ''}
             <h2>Payload</h2>
             <${ValueView} value=${job.payload} testid="payload" />
             ${job.result ? html`<h2>Result</h2><${ValueView} value=${job.result} testid="result" />` : ''}

@@ -5,6 +5,7 @@ import { LookupForm, TypeFilter } from '../parts/filters.js';
 import { FlowPanel } from '../parts/flow-panel.js';
 import { PurgeButton } from '../parts/purge-button.js';
 import { QueueHead, useQueue } from '../parts/queue-head.js';
+import { ThroughputPanel } from '../parts/throughput-chart.js';
 import { formatCount, STATUSES, STATUS_LABEL } from '../parts/status.js';
 import { href, navigate, type Route } from '../router.js';
 import { useApp } from '../session-context.js';
@@ -14,7 +15,7 @@ function statusFrom(route: Route): WireStatus | undefined {
   return (STATUSES as readonly string[]).includes(value ?? '') ? (value as WireStatus) : undefined;
 }
 
-/** A queue's jobs by status, with paging, a type filter, look-up by id, pause and resume, purge, and its flow control. */
+/** A queue's jobs by status, with paging, a type filter, look-up by id, pause and resume, purge, its flow control and its throughput chart. */
 export function QueuePage({ queue, route }: { queue: string; route: Route }) {
   const app = useApp();
   const polled = useQueue(queue);
@@ -26,6 +27,7 @@ export function QueuePage({ queue, route }: { queue: string; route: Route }) {
   const total = counts ? STATUSES.reduce((sum, s) => sum + counts[s], 0) : undefined;
   return html`<section>
     <${QueueHead} queue=${queue} polled=${polled} title="" />
+    ${app.session.families.observability ? html`<${ThroughputPanel} queue=${queue} />` : ''}
     ${app.session.families.flowControl && polled.data?.flow
       ? html`<${FlowPanel} queue=${queue} flow=${polled.data.flow} reload=${polled.reload}
           group=${group} showGroup=${(shown: string | undefined) => navigate(href(['queue', queue], { status, type, cursor, group: shown }))} />`
