@@ -27,6 +27,7 @@ import type { RedisDriver } from '@taskharbor/driver-redis';
 import type { Worker } from '@taskharbor/worker';
 import { Redis } from 'ioredis';
 import { deleteByPrefix, redisTarget } from './redis-stats.js';
+import { quantile, runInTurns, spread } from './turns.js';
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const CONCURRENCY = Number(arg('concurrency', '50'));
@@ -103,31 +104,17 @@ async function step(build: Build): Promise<Step> {
   }
 }
 
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  const high = Math.ceil(at);
-  return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (at - low);
-}
 
 const loadBefore = loadavg();
 try {
-  for (let round = 0; round < WARM + ROUNDS; round++) {
-    const order = builds.map((_, i) => builds[(i + round) % builds.length] as Build);
-    if (round % 2 === 1) order.reverse();
-    for (const build of order) {
-      const result = await step(build);
-      if (round >= WARM) build.steps.push(result);
-    }
-  }
+  const kept = await runInTurns(builds, ROUNDS, WARM, step);
+  for (const build of builds) build.steps.push(...(kept.get(build) ?? []));
 } finally {
   admin.disconnect();
 }
 const loadAfter = loadavg();
 
 const fixed = (value: number, digits: number) => value.toFixed(digits);
-const spread = (values: number[]) => `${fixed(quantile(values, 0.5), 3)} [${fixed(quantile(values, 0.25), 3)}, ${fixed(quantile(values, 0.75), 3)}]`;
 const lines = [
   `concurrency ${CONCURRENCY}, ${JOBS} jobs a step, ${ROUNDS} rounds (+${WARM} warm-up), cancel push ${CANCEL_PUSH ? 'on' : 'off'}; load average ${loadBefore.map((x) => fixed(x, 2)).join(' ')} at start, ${loadAfter.map((x) => fixed(x, 2)).join(' ')} at end`,
 ];

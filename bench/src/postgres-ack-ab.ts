@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { type Lease, newJobId } from '@taskharbor/core';
 import type { PostgresDriver } from '@taskharbor/driver-postgres';
 import { dropSchema, schemaFor } from './postgres-contenders.js';
+import { quantile, runInTurns, spread } from './turns.js';
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const JOBS = Number(arg('jobs', '1000'));
@@ -82,24 +83,11 @@ async function step(build: Build): Promise<number> {
   return performance.now() - started;
 }
 
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  const high = Math.ceil(at);
-  return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (at - low);
-}
 
 const loadBefore = loadavg();
 try {
-  for (let round = 0; round < WARM + ROUNDS; round++) {
-    const order = builds.map((_, i) => builds[(i + round) % builds.length] as Build);
-    if (round % 2 === 1) order.reverse();
-    for (const build of order) {
-      const ms = await step(build);
-      if (round >= WARM) build.steps.push(ms);
-    }
-  }
+  const kept = await runInTurns(builds, ROUNDS, WARM, step);
+  for (const build of builds) build.steps.push(...(kept.get(build) ?? []));
 } finally {
   for (const build of builds) {
     await build.driver.close();
@@ -109,7 +97,6 @@ try {
 const loadAfter = loadavg();
 
 const fixed = (value: number, digits: number) => value.toFixed(digits);
-const spread = (values: number[]) => `${fixed(quantile(values, 0.5), 3)} [${fixed(quantile(values, 0.25), 3)}, ${fixed(quantile(values, 0.75), 3)}]`;
 const lines = [
   `ack of ${JOBS} jobs a step, ${CONCURRENCY} at a time, ${ROUNDS} rounds (+${WARM} warm-up); load average ${loadBefore.map((x) => fixed(x, 2)).join(' ')} at start, ${loadAfter.map((x) => fixed(x, 2)).join(' ')} at end`,
 ];
