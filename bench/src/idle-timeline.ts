@@ -6,6 +6,7 @@
  *   t0  just before client.enqueue
  *   t1  the enqueue promise resolved (the enqueue script's round trip)
  *   t2  the driver's waitForWork resolved (the BLPOP on the signal list answered)
+ *   tA  the worker armed its next wait (waitForWork called again, before its reserve)
  *   t3  reserve called
  *   t4  reserve answered
  *   t5  the handler's first line
@@ -30,6 +31,8 @@ interface Stamps {
   t0: number;
   t1?: number;
   t2?: number;
+  /** the worker armed its next wait (after t2, before its reserve) */
+  tArm?: number;
   t3?: number;
   t4?: number;
   t5?: number;
@@ -40,11 +43,15 @@ const quiet = () => new Promise((resolve) => setTimeout(resolve, IDLE_GAP_MS));
 /** The driver with its waitForWork and reserve stamped into the current sample. */
 function stamped(driver: RedisDriver, current: () => Stamps | undefined): Driver {
   const wrapped = Object.create(driver) as RedisDriver;
-  wrapped.waitForWork = (request: WaitForWorkRequest) =>
-    driver.waitForWork(request).then(() => {
+  wrapped.waitForWork = (request: WaitForWorkRequest) => {
+    const armedAt = performance.now();
+    const armed = current();
+    if (armed !== undefined && armed.t2 !== undefined && armed.tArm === undefined) armed.tArm = armedAt;
+    return driver.waitForWork(request).then(() => {
       const stamps = current();
       if (stamps !== undefined && stamps.t2 === undefined && !request.signal.aborted) stamps.t2 = performance.now();
     });
+  };
   wrapped.reserve = async (request: ReserveRequest) => {
     const stamps = current();
     const calledAt = performance.now();
@@ -116,7 +123,7 @@ try {
     // Let the ack go out before the next quiet gap starts.
     await new Promise((resolve) => setTimeout(resolve, 2));
     current = undefined;
-    if (i >= 20 && stamps.t2 !== undefined && stamps.t4 !== undefined && stamps.t5 !== undefined) samples.push(stamps as Required<Stamps>);
+    if (i >= 20 && stamps.t2 !== undefined && stamps.tArm !== undefined && stamps.t4 !== undefined && stamps.t5 !== undefined) samples.push(stamps as Required<Stamps>);
   }
 } finally {
   await worker.close();
@@ -136,6 +143,8 @@ const lines = [
   row('enqueue call to its answer (t0→t1)', of((s) => s.t1 - s.t0)),
   row('enqueue call to the wake-up (t0→t2)', of((s) => s.t2 - s.t0)),
   row('wake-up to reserve call (t2→t3)', of((s) => s.t3 - s.t2)),
+  row('  of which: wake-up to the next wait armed', of((s) => s.tArm - s.t2)),
+  row('  of which: wait armed to reserve call', of((s) => s.t3 - s.tArm)),
   row('reserve round trip (t3→t4)', of((s) => s.t4 - s.t3)),
   row('reserve answer to handler (t4→t5)', of((s) => s.t5 - s.t4)),
   row('enqueue call to handler (t0→t5)', of((s) => s.t5 - s.t0)),

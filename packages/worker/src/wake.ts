@@ -9,6 +9,12 @@ export interface WakeInput {
   onError: (error: unknown) => void;
 }
 
+/**
+ * The reason a wait's signal is aborted with. Made once: abort() without a
+ * reason builds a new DOMException, stack trace and all, on every wake-up.
+ */
+const WAIT_ENDED = Object.freeze(new Error('the wait ended'));
+
 /** After waitForWork fails (a dropped connection), look again this soon rather than at once or only at the poll. */
 const WAIT_ERROR_RETRY_MS = 1_000;
 
@@ -65,7 +71,7 @@ export class Wake {
 
   /** Stops listening (the reserve found work, or the worker stops). */
   cancel(): void {
-    this.controller?.abort();
+    this.controller?.abort(WAIT_ENDED);
     this.controller = undefined;
     this.work = undefined;
   }
