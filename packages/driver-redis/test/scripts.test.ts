@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { ackScript } from '../src/lua/ack.js';
 import { advanceScheduleScript } from '../src/lua/advance-schedule.js';
@@ -33,6 +34,7 @@ import { reserveScript } from '../src/lua/reserve.js';
 import { retryScript } from '../src/lua/retry.js';
 import { defineScript, runScript } from '../src/lua/script.js';
 import { RedisDriver } from '../src/index.js';
+import { startPrivateRedis } from './support/redis-process.js';
 import { newJob, openRawClient, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
 
 const SCRIPTS = [
@@ -89,21 +91,30 @@ describe.skipIf(SKIP_REDIS)('Lua scripts on Redis', () => {
   const redis = useRedisFile('scripts');
 
   it('scripts_run_by_sha_and_survive_a_script_flush', async () => {
-    const driver = await redis.driver();
-    const queue = uniqueQueue();
-    await driver.enqueue(newJob(queue), T0);
-    expect(await redis.raw.script('EXISTS', enqueueScript.sha)).toEqual([1]);
-    // Drops every cached script on the server, as a restart or a failover does.
-    // (Other test files share this server and reload scripts as they go, so
-    // the NOSCRIPT path itself is proven with a script of this test's own below.)
-    await redis.raw.script('FLUSH');
-    const job = newJob(queue);
-    expect(await driver.enqueue(job, T0)).toEqual({ id: job.id, existed: false });
-    const { jobs } = await driver.reserve({ queue, limit: 10, leaseMs: 1000, now: T0 });
-    expect(jobs).toHaveLength(2);
-    expect(await redis.raw.script('EXISTS', enqueueScript.sha, reserveScript.sha)).toEqual([1, 1]);
-    // The script that met NOSCRIPT ran exactly once: one job stored, not two.
-    expect(await driver.counts(queue)).toMatchObject({ ready: 0, inflight: 2 });
+    // A redis-server of this test's own: SCRIPT FLUSH empties a server's whole script cache, and
+    // on the shared server it would break other suites running at the same time (the benchmark's
+    // bee-queue contender does not reload its scripts).
+    const server = await startPrivateRedis([]);
+    const driver = await RedisDriver.connect({ url: `redis://127.0.0.1:${server.port}` });
+    const raw = new Redis({ host: '127.0.0.1', port: server.port });
+    try {
+      const queue = uniqueQueue();
+      await driver.enqueue(newJob(queue), T0);
+      expect(await raw.script('EXISTS', enqueueScript.sha)).toEqual([1]);
+      // Drops every cached script on the server, as a restart or a failover does.
+      await raw.script('FLUSH');
+      const job = newJob(queue);
+      expect(await driver.enqueue(job, T0)).toEqual({ id: job.id, existed: false });
+      const { jobs } = await driver.reserve({ queue, limit: 10, leaseMs: 1000, now: T0 });
+      expect(jobs).toHaveLength(2);
+      expect(await raw.script('EXISTS', enqueueScript.sha, reserveScript.sha)).toEqual([1, 1]);
+      // The script that met NOSCRIPT ran exactly once: one job stored, not two.
+      expect(await driver.counts(queue)).toMatchObject({ ready: 0, inflight: 2 });
+    } finally {
+      raw.disconnect();
+      await driver.close();
+      await server.stop();
+    }
   });
 
   it('a_script_unknown_to_the_server_is_loaded_by_eval_and_then_runs_by_sha', async () => {
