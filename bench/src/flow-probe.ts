@@ -8,7 +8,9 @@
  * - groups: the jobs spread over G groups (default 1,000), each group active.
  *
  * Prints each shape's median jobs/s and its ratio to plain with the spread
- * over rounds. docs/benchmarks.md, "Flow control", has the command and
+ * over rounds, and where a job's time went: this process's CPU per job and,
+ * on Redis, the server's CPU per job (INFO cpu; meaningful only on a Redis
+ * that nothing else uses meanwhile). docs/benchmarks.md, "Flow control", has the command and
  * results. The plain-path comparison against the code before flow control is
  * ab-probe.ts's job.
  *
@@ -21,7 +23,7 @@ import { RedisDriver } from '@taskharbor/driver-redis';
 import { Worker } from '@taskharbor/worker';
 import { Redis } from 'ioredis';
 import { dropSchema, schemaFor } from './postgres-contenders.js';
-import { deleteByPrefix, redisTarget } from './redis-stats.js';
+import { deleteByPrefix, redisTarget, serverStats } from './redis-stats.js';
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const driverKind = arg('driver', 'redis');
@@ -82,8 +84,27 @@ async function openDriver(tag: string): Promise<Opened> {
   throw new Error('--driver: redis, postgres or memory');
 }
 
+interface RunCost {
+  rate: number;
+  /** This process's CPU (user + system) per job, µs. */
+  nodeUs: number;
+  /** The Redis server's CPU per job, µs (NaN on other drivers). */
+  serverUs: number;
+}
+
+async function redisCpuUsec(): Promise<number> {
+  if (driverKind !== 'redis') return Number.NaN;
+  const target = redisTarget();
+  const redis = new Redis({ host: target.host, port: target.port, db: target.db });
+  try {
+    return (await serverStats(redis)).cpuUsec;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** One run of one shape: enqueue N jobs, then time a Worker from start to the last completion. */
-async function runOnce(shape: Shape, round: number): Promise<number> {
+async function runOnce(shape: Shape, round: number): Promise<RunCost> {
   const { driver, dispose } = await openDriver(`${shape}-${round}`);
   try {
     const client = new Client(driver);
@@ -100,12 +121,16 @@ async function runOnce(shape: Shape, round: number): Promise<number> {
       });
     });
     worker.register('noop', async () => {});
+    const serverBefore = await redisCpuUsec();
+    const cpuBefore = process.cpuUsage();
     const t0 = performance.now();
     await worker.start();
     await finished;
     const elapsed = performance.now() - t0;
+    const cpu = process.cpuUsage(cpuBefore);
+    const serverUs = ((await redisCpuUsec()) - serverBefore) / JOBS;
     await worker.close();
-    return JOBS / (elapsed / 1000);
+    return { rate: JOBS / (elapsed / 1000), nodeUs: (cpu.user + cpu.system) / JOBS, serverUs };
   } finally {
     await dispose();
   }
@@ -117,12 +142,13 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-const rates = new Map<Shape, number[]>(SHAPES.map((shape) => [shape, []]));
+const costs = new Map<Shape, RunCost[]>(SHAPES.map((shape) => [shape, []]));
 for (let round = 0; round < ROUNDS; round++) {
   // Rotate the order so that no shape always runs first (warm-up) or last.
   const order = SHAPES.map((_, i) => SHAPES[(i + round) % SHAPES.length] as Shape);
-  for (const shape of order) rates.get(shape)?.push(await runOnce(shape, round));
+  for (const shape of order) costs.get(shape)?.push(await runOnce(shape, round));
 }
+const rates = new Map<Shape, number[]>(SHAPES.map((shape) => [shape, (costs.get(shape) as RunCost[]).map((cost) => cost.rate)]));
 
 const plain = rates.get('plain') as number[];
 console.log(`driver ${driverKind}, ${JOBS} jobs, concurrency ${CONCURRENCY}, ${GROUPS} groups, ${ROUNDS} rounds`);
@@ -130,5 +156,10 @@ for (const shape of SHAPES) {
   const values = rates.get(shape) as number[];
   const ratios = values.map((value, round) => value / (plain[round] as number));
   const spread = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
-  console.log(`${shape.padEnd(10)} ${median(values).toFixed(0).padStart(7)} jobs/s   ratio to plain ${median(ratios).toFixed(2)} (rounds ${spread})`);
+  const shapeCosts = costs.get(shape) as RunCost[];
+  const nodeUs = median(shapeCosts.map((cost) => cost.nodeUs)).toFixed(1);
+  const serverUs = median(shapeCosts.map((cost) => cost.serverUs)).toFixed(1);
+  console.log(
+    `${shape.padEnd(10)} ${median(values).toFixed(0).padStart(7)} jobs/s   ratio to plain ${median(ratios).toFixed(2)} (rounds ${spread})   CPU per job: node ${nodeUs} µs, server ${serverUs} µs`,
+  );
 }

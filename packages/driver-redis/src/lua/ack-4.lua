@@ -41,7 +41,7 @@ local function flow_lib()
   if not flow_functions then
     flow_functions = (function()
 --- @include "flow"
-      return { flow_free = flow_free }
+      return { flow_free_groups = flow_free_groups }
     end)()
   end
   return flow_functions
@@ -114,7 +114,7 @@ for position, id in ipairs(ids) do
   end
 end
 if completed > 0 then count_outcomes(base, now, completed, 0, 0) end
-for _, gid in ipairs(freed_groups) do flow_lib().flow_free(base, gid, freed[gid]) end
+if #freed_groups > 0 then flow_lib().flow_free_groups(base, freed_groups, freed) end
 call_in_pieces('ZREM', inflight_key, acked)
 if max_done == '0' then call_in_pieces('ZREM', index_key, acked) end
 -- Done jobs left from an earlier, larger retention still go (ZCARD alone when there are none).

@@ -53,22 +53,27 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
   local popped_from_sets, grouped_leased = 0, 0
 
   -- The group's first ready job id (lowest priority, then sequence), taken
-  -- out of its order; nil when it has none. The no-group group merges its
-  -- priority-0 list with its other priorities.
+  -- out of its order, and whether the group has work left; nil when it has
+  -- none. The no-group group merges its priority-0 list with its other
+  -- priorities.
   local function pop_first(base, gid)
     local zkey = base .. 'fready:' .. gid
     if gid == '' then
       local head = redis.call('ZRANGE', zkey, 0, 0, 'WITHSCORES')
       if #head == 0 or tonumber(head[2]) > 0 then
         local id = redis.call('LPOP', base .. 'ready')
-        if id then return id end
+        if id then return id, #head > 0 or redis.call('LLEN', base .. 'ready') > 0 end
       end
     end
     local popped = redis.call('ZPOPMIN', zkey)
-    if #popped == 0 then return nil end
+    if #popped == 0 then return nil, false end
     popped_from_sets = popped_from_sets + 1
-    if redis.call('EXISTS', zkey) == 0 then redis.call('SREM', base .. 'fgroups', gid) end
-    return string.sub(popped[1], 17)
+    local left = redis.call('EXISTS', zkey) == 1
+    if not left then
+      redis.call('SREM', base .. 'fgroups', gid)
+      if gid == '' then left = redis.call('LLEN', base .. 'ready') > 0 end
+    end
+    return string.sub(popped[1], 17), left
   end
 
   local flow_key, turns_key, blocked_key = base .. 'flow', base .. 'turns', base .. 'gblocked'
@@ -106,6 +111,8 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
 
   local reply = { '', now }
   local handed = 0
+  -- (expiry, id) pairs of this call's leases, added to the inflight set at the end.
+  local leased = {}
   local limits_of = {}
   local expires_at_nano = ms_to_nano(expires_at)
 
@@ -135,7 +142,7 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
     if l.c then
       local count
       if gid == '' then
-        count = redis.call('ZCARD', inflight_key) - grouped_inflight
+        count = redis.call('ZCARD', inflight_key) + #leased / 2 - grouped_inflight
       else
         count = number_or_nil(redis.call('HGET', base .. 'ginflight', gid)) or 0
       end
@@ -149,11 +156,9 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
   end
 
   -- Leases one popped id to the caller (an id whose job is gone or moved on is
-  -- dropped rather than handed out). The new lease joins the inflight set at
-  -- once on the turn-order path, where a concurrency limit counts it, or in
-  -- bulk at the end (`leased`) on the ungrouped one.
-  local leased = {}
-  local function hand_out(id, gid, l, defer_inflight)
+  -- dropped rather than handed out). The new lease joins the inflight set in
+  -- bulk at the end (`leased`, which a concurrency count adds meanwhile).
+  local function hand_out(id, gid, l)
     local job_key = base .. 'job:' .. id
     local values = redis.call('HMGET', job_key, unpack(RESERVE_VALUES))
     if values[4] ~= 'ready' then return end
@@ -161,12 +166,8 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
     local token = token_base .. handed
     redis.call('HSET', job_key, 'status', 'inflight', 'lease_token', token, 'lease_expires_at_nano', expires_at_nano,
       'fl', gid)
-    if defer_inflight then
-      leased[#leased + 1] = expires_at
-      leased[#leased + 1] = id
-    else
-      redis.call('ZADD', inflight_key, expires_at, id)
-    end
+    leased[#leased + 1] = expires_at
+    leased[#leased + 1] = id
     if gid ~= '' then
       redis.call('HINCRBY', base .. 'ginflight', gid, 1)
       grouped_leased = grouped_leased + 1
@@ -213,9 +214,8 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
         popped_from_sets = popped_from_sets + from_set
       end
       if #ids == 0 then break end
-      for _, id in ipairs(ids) do hand_out(id, '', l, true) end
+      for _, id in ipairs(ids) do hand_out(id, '', l) end
     end
-    call_in_pieces('ZADD', inflight_key, leased)
     local left_in_set = redis.call('EXISTS', zkey) == 1
     if popped_from_sets > 0 and not left_in_set then redis.call('SREM', base .. 'fgroups', '') end
     if left_in_set or redis.call('LLEN', ready_key) > 0 then return true end
@@ -240,32 +240,48 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
   local runnable = nil
   if ungrouped then runnable = reserve_ungrouped(ungrouped) end
 
+  -- The turn order, a round at a time: the groups at its head (as many as
+  -- the budget has left) each hand out their first job, in order; then,
+  -- together, those with work left move to the tail in the same order, the
+  -- others leave the order, and those held back wait in gblocked. The same
+  -- hand-outs as taking one head at a time, in a few calls per round.
   while not ungrouped and handed < budget do
-    local head = redis.call('ZRANGE', turns_key, 0, 0)
-    if #head == 0 then break end
-    local gid = head[1]
-    local l = limits(gid)
-    local opens = blocked_until(gid, l)
-    if opens then
-      redis.call('ZREM', turns_key, gid)
-      redis.call('ZADD', blocked_key, opens, gid)
-    else
-      local id = pop_first(base, gid)
-      if id then hand_out(id, gid, l) end
-      if not group_has_work(base, gid) then
-        redis.call('ZREM', turns_key, gid)
-      elseif id then
-        -- A limited group that just used its last slot or start waits outside the turn order at once.
-        local now_blocked = (l.c or l.m) and blocked_until(gid, l)
-        if now_blocked then
-          redis.call('ZREM', turns_key, gid)
-          redis.call('ZADD', blocked_key, now_blocked, gid)
-        else
-          turn_tail(base, gid)
+    local heads = redis.call('ZRANGE', turns_key, 0, budget - handed - 1)
+    if #heads == 0 then break end
+    local to_tail, to_leave, to_block = {}, {}, {}
+    for _, gid in ipairs(heads) do
+      local l = limits(gid)
+      local opens = blocked_until(gid, l)
+      if not opens then
+        local id, left = pop_first(base, gid)
+        if id then hand_out(id, gid, l) end
+        if not left then
+          to_leave[#to_leave + 1] = gid
+        elseif id then
+          -- A limited group that just used its last slot or start waits outside the turn order at once.
+          opens = (l.c or l.m) and blocked_until(gid, l)
+          if not opens then to_tail[#to_tail + 1] = gid end
         end
       end
+      if opens then
+        to_leave[#to_leave + 1] = gid
+        to_block[#to_block + 1] = opens
+        to_block[#to_block + 1] = gid
+      end
+    end
+    call_in_pieces('ZREM', turns_key, to_leave)
+    call_in_pieces('ZADD', blocked_key, to_block)
+    if #to_tail > 0 then
+      local turn = redis.call('HINCRBY', flow_key, 'turn', #to_tail) - #to_tail
+      local scored = {}
+      for i, gid in ipairs(to_tail) do
+        scored[2 * i - 1] = turn + i
+        scored[2 * i] = gid
+      end
+      call_in_pieces('ZADD', turns_key, scored)
     end
   end
+  call_in_pieces('ZADD', inflight_key, leased)
 
   if grouped_leased > 0 then redis.call('HINCRBY', flow_key, 'gin', grouped_leased) end
   if popped_from_sets > 0 then redis.call('HINCRBY', flow_key, 'zready', -popped_from_sets) end

@@ -125,28 +125,42 @@ local function remove_ready(base, job_key, id)
   end
 end
 
--- `count` jobs (default 1) leased on the flow path left flight (`gid` their
--- `fl` field): the group's count goes down, a group held back for a slot
--- rejoins the turn order, and waiters wake when a concurrency limit may have
--- held work back.
-local function flow_free(base, gid, count)
-  count = count or 1
-  if gid ~= '' then
-    if redis.call('HINCRBY', base .. 'ginflight', gid, -count) <= 0 then redis.call('HDEL', base .. 'ginflight', gid) end
-    redis.call('HINCRBY', base .. 'flow', 'gin', -count)
+-- Jobs leased on the flow path left flight: `counts[gid]` of group `gid`
+-- (their `fl` field) for each gid of `gids`. The groups' counts go down, a
+-- group held back for a slot rejoins the turn order, and waiters wake when a
+-- concurrency limit may have held work back. The queue-wide reads and
+-- writes happen once, however many groups a batch frees.
+local function flow_free_groups(base, gids, counts)
+  local grouped = 0
+  for _, gid in ipairs(gids) do
+    if gid ~= '' then
+      local count = counts[gid]
+      if redis.call('HINCRBY', base .. 'ginflight', gid, -count) <= 0 then redis.call('HDEL', base .. 'ginflight', gid) end
+      grouped = grouped + count
+    end
   end
+  if grouped > 0 then redis.call('HINCRBY', base .. 'flow', 'gin', -grouped) end
   local freed = false
-  local score = redis.call('ZSCORE', base .. 'gblocked', gid)
-  if score and tonumber(score) >= FLOW_NEVER then
-    redis.call('ZREM', base .. 'gblocked', gid)
-    if group_has_work(base, gid) then
-      join_turns(base, gid)
-      freed = true
+  if redis.call('EXISTS', base .. 'gblocked') == 1 then
+    for _, gid in ipairs(gids) do
+      local score = redis.call('ZSCORE', base .. 'gblocked', gid)
+      if score and tonumber(score) >= FLOW_NEVER then
+        redis.call('ZREM', base .. 'gblocked', gid)
+        if group_has_work(base, gid) then
+          join_turns(base, gid)
+          freed = true
+        end
+      end
     end
   end
   if freed or redis.call('HEXISTS', base .. 'flow', 'qc') == 1 then
     if redis.call('ZCARD', base .. 'turns') > 0 then wake(base .. 'signal') end
   end
+end
+
+-- One job leased on the flow path left flight (`gid` its `fl` field).
+local function flow_free(base, gid)
+  flow_free_groups(base, { gid }, { [gid] = 1 })
 end
 
 -- Raises a hold end (ms string) kept in hash `key` field `field`; a hold
