@@ -11,8 +11,11 @@ import { PostgresDriver } from '../dist/index.js';
 const schema = 'th_explain';
 const jobs = Number(process.argv[2] ?? 1_000_000);
 const url = process.env.DATABASE_URL;
+// The statement loader's `{{include NAME}}` (src/sql/statement.ts): the text of src/sql/fragments/NAME.sql.
+const source = (path) => readFileSync(new URL(`../src/sql/${path}.sql`, import.meta.url), 'utf8');
 const sql = (name) =>
-  readFileSync(new URL(`../src/sql/${name}.sql`, import.meta.url), 'utf8')
+  source(name)
+    .replace(/\{\{include ([^}]*)\}\}/g, (_, fragment) => source(`fragments/${fragment}`).replace(/\n+$/, ''))
     .replaceAll('{{schema}}', `"${schema}"`)
     .replaceAll('{{channel}}', `'taskharbor:${schema}'`);
 

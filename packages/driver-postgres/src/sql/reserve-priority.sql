@@ -34,29 +34,7 @@ queue_flags AS (
 idle AS (
   SELECT paused OR locked OR NOT flow AS idle FROM queue_flags
 ),
-due_scheduled AS (
-  SELECT id, run_at AS due_at, priority FROM {{schema}}.jobs
-  WHERE queue = $1 AND status = 'scheduled' AND run_at <= $2::bigint AND NOT (SELECT idle FROM idle)
-  ORDER BY run_at, id
-  LIMIT $5
-  FOR UPDATE SKIP LOCKED
-),
-due_expired AS (
-  SELECT id, lease_expires_at AS due_at, priority, cancel_requested_at IS NOT NULL AS cancelling FROM {{schema}}.jobs
-  WHERE queue = $1 AND status = 'inflight' AND lease_expires_at <= $2::bigint AND NOT (SELECT idle FROM idle)
-  ORDER BY lease_expires_at, id
-  LIMIT $5
-  FOR UPDATE SKIP LOCKED
-),
-due AS (
-  SELECT id, reclaimed, coalesce(priority, 0) AS prio, nextval('{{schema}}.ready_position') AS position
-  FROM (
-    SELECT id, due_at, priority, false AS reclaimed FROM due_scheduled
-    UNION ALL
-    SELECT id, due_at, priority, true FROM due_expired WHERE NOT cancelling
-    ORDER BY due_at, id
-  ) AS in_time_order
-),
+{{include reserve-due}},
 head_below AS (
   SELECT id, coalesce(priority, 0) AS prio, position FROM {{schema}}.jobs
   WHERE queue = $1 AND status = 'ready' AND (priority IS NOT NULL OR group_name IS NOT NULL)
@@ -94,48 +72,7 @@ taken AS (
     LIMIT $3
   ) AS head
 ),
-leased AS (
-  UPDATE {{schema}}.jobs j SET
-    status = 'inflight',
-    lease_token = gen_random_uuid()::text,
-    lease_expires_at = $2::bigint + $4::bigint,
-    position = NULL,
-    run_at = CASE WHEN t.reclaimed THEN NULL ELSE j.run_at END,
-    reclaims = j.reclaims + CASE WHEN t.reclaimed THEN 1 ELSE 0 END
-  FROM taken t
-  WHERE j.queue = $1 AND j.id = t.id
-  RETURNING j.*, t.ord
-),
-made_ready AS (
-  UPDATE {{schema}}.jobs j SET
-    status = 'ready',
-    position = d.position,
-    run_at = CASE WHEN d.reclaimed THEN NULL ELSE j.run_at END,
-    lease_token = CASE WHEN d.reclaimed THEN NULL ELSE j.lease_token END,
-    lease_expires_at = NULL,
-    reclaims = j.reclaims + CASE WHEN d.reclaimed THEN 1 ELSE 0 END
-  FROM due d
-  WHERE j.queue = $1 AND j.id = d.id AND d.id NOT IN (SELECT id FROM taken)
-  RETURNING j.id
-),
-cancelled AS (
-  UPDATE {{schema}}.jobs j SET status = 'cancelled', cancelled_at = $2::bigint, ended_at = $2::bigint, lease_expires_at = NULL
-  FROM due_expired e
-  WHERE j.queue = $1 AND j.id = e.id AND e.cancelling
-  RETURNING j.id, j.watched
-),
-finish_notices AS (
-  SELECT pg_notify({{channel}}, 'f ' || $1 || ' ' || id) FROM cancelled WHERE watched
-),
-next_due AS (
-  SELECT CASE WHEN (SELECT idle FROM idle) THEN NULL ELSE least(
-    (SELECT min(run_at) FROM {{schema}}.jobs WHERE queue = $1 AND status = 'scheduled' AND run_at > $2::bigint),
-    (SELECT min(lease_expires_at) FROM {{schema}}.jobs WHERE queue = $1 AND status = 'inflight' AND lease_expires_at > $2::bigint),
-    CASE WHEN EXISTS (SELECT 1 FROM leased) THEN $2::bigint + $4::bigint END,
-    -- A bounded step left due work behind: the caller comes straight back.
-    CASE WHEN (SELECT count(*) FROM due_scheduled) >= $5 OR (SELECT count(*) FROM due_expired) >= $5 THEN $2::bigint END
-  ) END AS at
-)
+{{include reserve-finish}}
 SELECT l.*, n.at AS next_due_at, (SELECT locked OR NOT flow FROM queue_flags) AS locked,
   (SELECT count(*) FROM made_ready) AS made_ready,
   (SELECT count(*) FROM finish_notices) AS finish_notices

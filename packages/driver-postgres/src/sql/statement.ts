@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { channelName } from '../schema-name.js';
+import { FRAGMENTS } from './fragments.js';
 
 /**
  * One statement's SQL source with the types of its parameters (a tuple, in
@@ -20,8 +21,27 @@ export interface Statement<Params extends unknown[] = unknown[], Row = unknown> 
   readonly types?: { params: Params; row: Row };
 }
 
+/** A statement definition; its `{{include NAME}}` lines are filled in here, when the module loads. */
 export function defineStatement<Params extends unknown[], Row>(operation: string, source: string): StatementDefinition<Params, Row> {
-  return { operation, source };
+  return { operation, source: expandIncludes(source) };
+}
+
+const INCLUDE = /\{\{include ([^}]*)\}\}/g;
+
+/**
+ * Replaces each `{{include NAME}}` with the text of the fragment NAME (its
+ * trailing newlines cut). An unknown name is an error, and so is an include
+ * inside a fragment: fragments do not nest, so no chain of them can loop.
+ */
+export function expandIncludes(source: string, fragments: Readonly<Record<string, string>> = FRAGMENTS): string {
+  return source.replace(INCLUDE, (_, name: string) => {
+    const fragment = Object.hasOwn(fragments, name) ? fragments[name] : undefined;
+    if (fragment === undefined) {
+      throw new Error(`unknown SQL fragment "${name}" in {{include ${name}}}; known: ${Object.keys(fragments).join(', ') || 'none'}`);
+    }
+    if (fragment.includes('{{include ')) throw new Error(`SQL fragment "${name}" has an {{include}} of its own; fragments do not nest`);
+    return fragment.replace(/\n+$/, '');
+  });
 }
 
 /**

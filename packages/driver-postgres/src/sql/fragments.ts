@@ -1,0 +1,12 @@
+import reserveDue from './fragments/reserve-due.sql';
+import reserveFinish from './fragments/reserve-finish.sql';
+
+/**
+ * The SQL fragments a statement takes in with `{{include NAME}}`, by NAME
+ * (their file in fragments/, without `.sql`). Imported like the statements,
+ * so the build inlines them the same way.
+ */
+export const FRAGMENTS: Readonly<Record<string, string>> = {
+  'reserve-due': reserveDue,
+  'reserve-finish': reserveFinish,
+};
