@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { isConnectionLoss, PostgresOutcomeUnknownError } from './errors.js';
 import { migrate } from './migrations.js';
-import type { Statement } from './sql/statement.js';
+import type { LeaseClock } from './lease-clock.js';
+import { sentValues, type Statement } from './sql/statement.js';
 import { bindStatements, type Statements } from './sql/statements.js';
 import { inTransaction, type Transaction } from './transaction.js';
 
@@ -18,8 +19,9 @@ export class Database {
   constructor(
     readonly pool: pg.Pool,
     readonly schema: string,
+    readonly leaseClock: LeaseClock = 'caller',
   ) {
-    this.sql = bindStatements(schema);
+    this.sql = bindStatements(schema, leaseClock);
   }
 
   /** Creates or migrates the schema once; a failed attempt is tried again by the next call. */
@@ -35,7 +37,7 @@ export class Database {
   async write<P extends unknown[], R>(operation: string, statement: Statement<P, R>, values: NoInfer<P>): Promise<R[]> {
     await this.ready();
     try {
-      const result = await this.pool.query({ name: statement.name, text: statement.text, values: values as unknown[] });
+      const result = await this.pool.query({ name: statement.name, text: statement.text, values: sentValues(statement, values) });
       return result.rows as R[];
     } catch (error) {
       if (isConnectionLoss(error)) throw new PostgresOutcomeUnknownError(operation, error);
@@ -46,7 +48,7 @@ export class Database {
   /** Runs a statement whose repeat is harmless (a read, or the watch mark); errors pass through as pg raised them. */
   async read<P extends unknown[], R>(statement: Statement<P, R>, values: NoInfer<P>): Promise<R[]> {
     await this.ready();
-    const result = await this.pool.query({ name: statement.name, text: statement.text, values: values as unknown[] });
+    const result = await this.pool.query({ name: statement.name, text: statement.text, values: sentValues(statement, values) });
     return result.rows as R[];
   }
 

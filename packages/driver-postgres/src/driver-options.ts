@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { RetentionOptions } from '@taskharbor/core';
+import type { LeaseClock } from './lease-clock.js';
 
 export interface PostgresDriverOptions {
   /** The app's pg Pool. The driver never ends it; close() only stops the driver's own listening connection. */
@@ -8,6 +9,16 @@ export interface PostgresDriverOptions {
   schema?: string;
   /** How many done (and cancelled) and dead-lettered jobs each queue keeps; unset settings take DEFAULT_RETENTION from core. */
   retention?: RetentionOptions;
+  /**
+   * The clock leases follow. `caller` (default): the `now` each call passes,
+   * as the contract says. `server`: PostgreSQL's clock, read inside every
+   * lease statement (reserve, extend, ack, retry, fail, release, snooze,
+   * holdBack, setProgress, advanceSchedule's lease check), so that workers
+   * whose clocks are skewed cannot take each other's valid leases. Lease
+   * expiries and nextDueAt handed back stay on the caller's clock; runAt and
+   * createdAt are always the caller's. See docs/postgres.md.
+   */
+  leaseClock?: LeaseClock;
 }
 
 export interface PostgresConnectOptions extends Omit<PostgresDriverOptions, 'pool'> {

@@ -14,6 +14,15 @@ export interface LeaseStateRow {
   lease_expires_at: string | null;
 }
 
+/**
+ * The now a statement decided by, from its `decided_at`: the caller's own
+ * `now`, or under leaseClock 'server' the database's time (then `now` is
+ * only the fallback of a statement that returned no row).
+ */
+export function decidedAt(row: { decided_at?: string | null } | undefined, now: number): number {
+  return row?.decided_at === undefined || row.decided_at === null ? now : toMillis(row.decided_at);
+}
+
 /** The status a lease write finishes a job in: ack `done`, fail `dlq`; unset for extendLease, retry, release and setProgress. */
 export type FinalStatus = 'done' | 'dlq';
 

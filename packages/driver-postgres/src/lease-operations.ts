@@ -68,9 +68,11 @@ export class LeaseOperations {
       update.runAt ?? null,
       ERROR_HISTORY_SIZE,
       metricsMinute(now),
+      // Ready or scheduled by the caller's now, whichever clock the lease follows: runAt is on the caller's clock.
+      update.runAt === undefined || update.runAt <= now,
     ]);
-    if (outcome.changed) await this.afterOutcome(lease, outcome.row.new_status, now);
-    await this.ctx.metricsSweep.seen(now);
+    if (outcome.changed) await this.afterOutcome(lease, outcome.row.new_status, outcome.decidedAt);
+    await this.ctx.metricsSweep.seen(outcome.decidedAt);
   }
 
   /** Records the failure and dead-letters the job. A repeat with the same token succeeds. */
@@ -88,8 +90,8 @@ export class LeaseOperations {
       metricsMinute(now),
     ]);
     if (outcome.changed && Number(outcome.row.flow_wakes) > 0) this.ctx.waiters.wake(lease.queue);
-    if (outcome.changed) await this.afterOutcome(lease, outcome.row.new_status, now);
-    await this.ctx.metricsSweep.seen(now);
+    if (outcome.changed) await this.afterOutcome(lease, outcome.row.new_status, outcome.decidedAt);
+    await this.ctx.metricsSweep.seen(outcome.decidedAt);
   }
 
   /** Gives the job back without counting a failure: it goes to the head of the ready order. */
@@ -98,7 +100,7 @@ export class LeaseOperations {
     validateLease(lease);
     validateNow(now);
     const outcome = await this.writes.one('release', this.ctx.db.sql.release, lease, now, undefined, []);
-    if (outcome.changed) await this.afterOutcome(lease, outcome.row.new_status, now);
+    if (outcome.changed) await this.afterOutcome(lease, outcome.row.new_status, outcome.decidedAt);
   }
 
   /** ack for many leases in one statement: one outcome per lease, each what ack alone would have done or thrown. */
@@ -146,7 +148,7 @@ export class LeaseOperations {
     return outcomes;
   }
 
-  /** Wakes, trims and tells waiters after retry, fail or release changed a job. */
+  /** Wakes, trims and tells waiters after retry, fail or release changed a job; `now` is the one the statement decided by. */
   private async afterOutcome(lease: Lease, status: string | null | undefined, now: number): Promise<void> {
     if (status === 'ready' || status === 'scheduled') this.ctx.waiters.wake(lease.queue);
     else if (status === 'dlq' || status === 'cancelled') await this.ctx.jobFinished(lease.queue, lease.jobId, status, now);
@@ -164,7 +166,14 @@ export class LeaseOperations {
     results: readonly (Uint8Array | undefined)[],
   ): Promise<BatchOutcome<void>[]> {
     const flow = leases.some((lease) => this.ctx.flowQueues.has(lease.queue));
-    const { outcomes, finished, retentionMore, slotsWoken } = await this.writes.ack(operation, leases, now, results, this.doneRules, flow);
+    const { outcomes, finished, retentionMore, slotsWoken, decidedAt } = await this.writes.ack(
+      operation,
+      leases,
+      now,
+      results,
+      this.doneRules,
+      flow,
+    );
     const trims = new Map<string, { queue: string; status: 'done' | 'cancelled' }>();
     for (const job of finished) {
       void this.ctx.finishWaiters.recheck(job.queue, job.id);
@@ -173,9 +182,9 @@ export class LeaseOperations {
       if (slotsWoken) this.ctx.waiters.wake(job.queue);
     }
     if (retentionMore) {
-      for (const { queue, status } of trims.values()) await trimFinished(this.ctx.db, this.ctx.retention, queue, status, now);
+      for (const { queue, status } of trims.values()) await trimFinished(this.ctx.db, this.ctx.retention, queue, status, decidedAt);
     }
-    await this.ctx.metricsSweep.seen(now);
+    await this.ctx.metricsSweep.seen(decidedAt);
     return outcomes;
   }
 }

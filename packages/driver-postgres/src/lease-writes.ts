@@ -2,17 +2,19 @@ import { type BatchOutcome, BULK_STEP_SIZE, type Lease, LeaseMismatchError, metr
 import type { Database } from './database.js';
 import { PostgresOutcomeUnknownError } from './errors.js';
 import { asBuffer, toMillis } from './job-row.js';
-import { explainUnchanged, type FinalStatus, type LeaseStateRow } from './lease-check.js';
+import { decidedAt, explainUnchanged, type FinalStatus, type LeaseStateRow } from './lease-check.js';
 import type { DoneRules } from './retention.js';
 import type { Statement } from './sql/statement.js';
 
-/** A lease statement's answer: the state before, whether it changed the job, and what it made of it. */
+/** A lease statement's answer: the state before, whether it changed the job, what it made of it, and the now it decided by. */
 export interface LeaseWriteRow extends LeaseStateRow {
   changed: boolean;
   new_status?: string | null;
+  decided_at: string;
 }
 
-export type LeaseWriteOutcome<R> = { changed: true; row: R } | { changed: false };
+/** A single-lease write's outcome with the now it decided by (the database's under leaseClock 'server'): what follows it goes by that too. */
+export type LeaseWriteOutcome<R> = ({ changed: true; row: R } | { changed: false }) & { decidedAt: number };
 
 /** A job an ack finished, and how: done, or cancelled (it had a cancel request). */
 export interface AckedJob {
@@ -49,16 +51,18 @@ export class LeaseWrites {
     values: NoInfer<Rest>,
   ): Promise<LeaseWriteOutcome<R>> {
     const [row] = await this.db.write(operation, statement, [lease.queue, lease.jobId, lease.token, now, ...values]);
-    if (row?.changed) return { changed: true, row };
-    const error = await this.unchangedError(row, lease, now, writes);
+    const decided = decidedAt(row, now);
+    if (row?.changed) return { changed: true, row, decidedAt: decided };
+    const error = await this.unchangedError(row, lease, decided, writes);
     if (error !== undefined) throw error;
-    return { changed: false };
+    return { changed: false, decidedAt: decided };
   }
 
   /**
    * Acks every lease in one statement, which also applies the done
-   * retention `rules`; one outcome per lease, the jobs it finished, and
-   * whether retention reached its step bound (more to trim).
+   * retention `rules`; one outcome per lease, the jobs it finished, whether
+   * retention reached its step bound (more to trim), and the now the
+   * statement decided by.
    */
   async ack(
     operation: string,
@@ -67,10 +71,11 @@ export class LeaseWrites {
     results: readonly (Uint8Array | undefined)[],
     rules: DoneRules,
     flow: boolean,
-  ): Promise<{ outcomes: BatchOutcome<void>[]; finished: AckedJob[]; retentionMore: boolean; slotsWoken: boolean }> {
+  ): Promise<{ outcomes: BatchOutcome<void>[]; finished: AckedJob[]; retentionMore: boolean; slotsWoken: boolean; decidedAt: number }> {
     const finished: AckedJob[] = [];
     let retentionMore = false;
     let slotsWoken = false;
+    let decided = now;
     const outcomes = await this.batch(
       operation,
       flow ? this.db.sql.ackFlow : this.db.sql.ack,
@@ -90,17 +95,22 @@ export class LeaseWrites {
         metricsMinute(now),
       ],
       async (row, lease): Promise<Error | undefined | { value: undefined }> => {
+        decided = decidedAt(row, now);
         if (row.retention_more) retentionMore = true;
         if (Number(row.flow_wakes) > 0) slotsWoken = true;
-        if (!row.changed) return this.unchangedError(row, lease, now, 'done');
+        if (!row.changed) return this.unchangedError(row, lease, decided, 'done');
         finished.push({ queue: lease.queue, id: lease.jobId, status: row.new_status === 'cancelled' ? 'cancelled' : 'done' });
         return undefined;
       },
     );
-    return { outcomes, finished, retentionMore, slotsWoken };
+    return { outcomes, finished, retentionMore, slotsWoken, decidedAt: decided };
   }
 
-  /** Extends every lease in one statement; one outcome per lease, marked when a cancel was requested. */
+  /**
+   * Extends every lease in one statement; one outcome per lease, marked when
+   * a cancel was requested. A returned expiry is on the caller's clock: its
+   * `now` plus the lease (the stored one is on the statement's clock).
+   */
   async extend(operation: string, leases: readonly Lease[], leaseMs: number, now: number): Promise<BatchOutcome<Lease>[]> {
     return this.batch(
       operation,
@@ -108,8 +118,10 @@ export class LeaseWrites {
       leases,
       (unique) => [unique.map((lease) => lease.queue), unique.map((lease) => lease.jobId), unique.map((lease) => lease.token), now, leaseMs],
       async (row, lease) => {
-        if (!row.changed) return this.unchangedError(row, lease, now, undefined);
-        const extended: Lease = { jobId: lease.jobId, queue: lease.queue, token: lease.token, expiresAt: toMillis(row.new_expires_at as string) };
+        const decided = decidedAt(row, now);
+        if (!row.changed) return this.unchangedError(row, lease, decided, undefined);
+        const expiresAt = now + (toMillis(row.new_expires_at as string) - decided);
+        const extended: Lease = { jobId: lease.jobId, queue: lease.queue, token: lease.token, expiresAt };
         if (row.cancel_requested) extended.cancelRequested = true;
         return { value: extended };
       },

@@ -65,9 +65,11 @@ import type { DriverContext } from './driver-context.js';
 import { EnqueueStore } from './enqueue-store.js';
 import { PostgresConnectError, SchemaVersionError } from './errors.js';
 import { FinishWaiters } from './finish-waiters.js';
+import { type LeaseClock, validateLeaseClock } from './lease-clock.js';
 import { PostgresFlowControl } from './flow-control/postgres-flow-control.js';
 import { finishedRecord, PostgresJobControl } from './job-control/postgres-job-control.js';
 import { toMillis, toRecord } from './job-row.js';
+import { decidedAt } from './lease-check.js';
 import { LeaseOperations } from './lease-operations.js';
 import { Listener } from './listener.js';
 import { MetricsSweep } from './metrics-sweep.js';
@@ -96,7 +98,8 @@ export const LOCKED_RECHECK_MS = 1000;
  * a change of a schedule and its jobs one transaction that locks the
  * schedule's row first, reserve hands out a batch with `FOR UPDATE SKIP
  * LOCKED`, and one LISTEN connection per driver carries every wake-up. Times are the callers'
- * epoch milliseconds, stored as bigint; the database clock is never read.
+ * epoch milliseconds, stored as bigint; the database clock is read only by
+ * the lease statements under `leaseClock: 'server'`.
  *
  * @example
  * const driver = await PostgresDriver.connect({ connectionString: process.env.DATABASE_URL });
@@ -108,6 +111,8 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
   readonly families: readonly DriverFamily[] = ['jobControl', 'schedules', 'flowControl', 'observability'];
   /** The schema that holds the driver's tables. */
   readonly schema: string;
+  /** The clock lease decisions follow (see PostgresDriverOptions.leaseClock). */
+  readonly leaseClock: LeaseClock;
   private readonly db: Database;
   private readonly retention: ResolvedRetention;
   private readonly waiters = new WorkWaiters();
@@ -144,7 +149,8 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
     }
     this.schema = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
     this.retention = resolveRetention(options.retention);
-    this.db = new Database(options.pool, this.schema);
+    this.leaseClock = validateLeaseClock(options.leaseClock);
+    this.db = new Database(options.pool, this.schema, this.leaseClock);
     this.metricsSweep = new MetricsSweep(this.db);
     this.finishWaiters = new FinishWaiters((ref) => finishedRecord(this.db, ref));
     const poolOptions = (options.pool as unknown as { options: pg.ClientConfig }).options;
@@ -192,6 +198,7 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
     if (poolSize !== undefined && (!Number.isInteger(poolSize) || poolSize < 1)) {
       throw new ValidationError('poolSize', `expected an integer >= 1, got ${String(poolSize)}`);
     }
+    validateLeaseClock(options.leaseClock);
     const pool = new pg.Pool({ connectionString, max: poolSize ?? 10 });
     // An idle connection that drops is replaced on next use; without a listener pg would crash the process.
     pool.on('error', () => undefined);
@@ -233,7 +240,13 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
     return this.enqueues.store('enqueueMany', jobs, now);
   }
 
-  /** Promotes due jobs, reclaims expired leases and leases up to `limit` jobs, all in one statement. */
+  /**
+   * Promotes due jobs, reclaims expired leases and leases up to `limit` jobs,
+   * all in one statement. The leases' expiries and nextDueAt come back on the
+   * caller's clock: `now` plus their distance from the statement's own now
+   * (the database's under leaseClock 'server'); the job records show the
+   * stored expiry.
+   */
   async reserve(request: ReserveRequest): Promise<ReserveResult> {
     this.assertOpen('reserve');
     validateReserveRequest(request);
@@ -254,16 +267,15 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
       }
     }
     rows ??= await this.db.write('reserve', this.db.sql.reserveFlow, params);
+    const decided = decidedAt(rows[0], now);
     const jobs: ReservedJob[] = [];
     for (const row of rows) {
       if (row.id === null) continue;
-      jobs.push({
-        job: toRecord(row),
-        lease: { jobId: row.id, queue, token: row.lease_token as string, expiresAt: toMillis(row.lease_expires_at as string) },
-      });
+      const expiresAt = now + (toMillis(row.lease_expires_at as string) - decided);
+      jobs.push({ job: toRecord(row), lease: { jobId: row.id, queue, token: row.lease_token as string, expiresAt } });
     }
     const nextDueAt = rows[0]?.next_due_at ?? null;
-    return nextDueAt === null ? { jobs } : { jobs, nextDueAt: toMillis(nextDueAt) };
+    return nextDueAt === null ? { jobs } : { jobs, nextDueAt: now + (toMillis(nextDueAt) - decided) };
   }
 
   // ---- Lease writes (src/lease-operations.ts) ----

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { isConnectionLoss, PostgresOutcomeUnknownError } from './errors.js';
-import type { Statement } from './sql/statement.js';
+import { sentValues, type Statement } from './sql/statement.js';
 
 /** The statements of one transaction, on the one connection it holds. */
 export interface Transaction {
@@ -38,7 +38,7 @@ export async function inTransaction<T>(pool: pg.Pool, operation: string, work: (
   try {
     let wrote = false;
     const run = async <P extends unknown[], R>(statement: Statement<P, R>, values: P): Promise<R[]> =>
-      (await send({ name: statement.name, text: statement.text, values })).rows as R[];
+      (await send({ name: statement.name, text: statement.text, values: sentValues(statement, values) })).rows as R[];
     await send('BEGIN');
     let result: T;
     try {

@@ -1,3 +1,4 @@
+import type { LeaseClock } from '../lease-clock.js';
 import { bindAll, type BoundStatements } from '../sql/statements.js';
 import { flowState } from './sql/flow-state.js';
 import { groupState } from './sql/group-state.js';
@@ -22,6 +23,6 @@ const DEFINITIONS = {
 /** Every statement of the flow-control family, bound to one schema. */
 export type FlowStatements = BoundStatements<typeof DEFINITIONS>;
 
-export function bindFlowStatements(schema: string): FlowStatements {
-  return bindAll(DEFINITIONS, schema);
+export function bindFlowStatements(schema: string, leaseClock: LeaseClock = 'caller'): FlowStatements {
+  return bindAll(DEFINITIONS, schema, leaseClock);
 }

@@ -28,7 +28,7 @@ export class PostgresFlowControl {
   private readonly writes: LeaseWrites;
 
   constructor(private readonly ctx: DriverContext) {
-    this.sql = bindFlowStatements(ctx.db.schema);
+    this.sql = bindFlowStatements(ctx.db.schema, ctx.db.leaseClock);
     this.writes = new LeaseWrites(ctx.db);
   }
 
@@ -99,8 +99,9 @@ export class PostgresFlowControl {
   async snooze(lease: Lease, runAt: number, now: number): Promise<void> {
     this.ctx.assertOpen('snooze');
     validateSnoozeRequest(lease, runAt, now);
-    const outcome = await this.writes.one('snooze', this.sql.snooze, lease, now, undefined, [runAt]);
-    if (outcome.changed) await this.afterOutcome(lease, outcome.row, now);
+    // Ready or scheduled by the caller's now, whichever clock the lease follows: runAt is on the caller's clock.
+    const outcome = await this.writes.one('snooze', this.sql.snooze, lease, now, undefined, [runAt, runAt <= now]);
+    if (outcome.changed) await this.afterOutcome(lease, outcome.row, outcome.decidedAt);
   }
 
   /** Puts the job back at the head of its priority and holds its group (or queue) until `until`. */
@@ -108,7 +109,7 @@ export class PostgresFlowControl {
     this.ctx.assertOpen('holdBack');
     validateHoldBackRequest(lease, until, now);
     const outcome = await this.writes.one('holdBack', this.sql.holdBack, lease, now, undefined, [until]);
-    if (outcome.changed) await this.afterOutcome(lease, outcome.row, now);
+    if (outcome.changed) await this.afterOutcome(lease, outcome.row, outcome.decidedAt);
   }
 
   private async afterOutcome(lease: Lease, row: LeaseWriteRow, now: number): Promise<void> {

@@ -5,7 +5,7 @@ import {
   occurrenceJobId,
   ValidationError,
 } from '@taskharbor/core';
-import { explainUnchanged, type LeaseStateRow } from '../lease-check.js';
+import { decidedAt, explainUnchanged, type LeaseStateRow } from '../lease-check.js';
 import type { Statements } from '../sql/statements.js';
 import type { Transaction } from '../transaction.js';
 import { storeOccurrences } from './occurrences.js';
@@ -45,8 +45,8 @@ export async function advanceInTransaction(
   const { name, lease, from, now } = request;
   const [schedule] = await tx.read(sql.lockSchedule, [name]);
   if (lease !== undefined) {
-    const [held] = await tx.read(sql.lockJob, [lease.queue, lease.jobId]);
-    const error = leaseError(held, lease, now);
+    const [held] = await tx.read(sql.lockJob, [lease.queue, lease.jobId, now]);
+    const error = leaseError(held, lease, decidedAt(held, now));
     if (error !== undefined) throw error;
   }
   if (schedule === undefined) return NOT_ADVANCED;
@@ -60,7 +60,7 @@ export async function advanceInTransaction(
   if (lease !== undefined) {
     if (lease.jobId !== pendingId || lease.queue !== schedule.queue) return NOT_ADVANCED;
   } else {
-    const [pending] = await tx.read(sql.lockJob, [schedule.queue, pendingId]);
+    const [pending] = await tx.read(sql.lockJob, [schedule.queue, pendingId, now]);
     if (pending !== undefined && !FINISHED_STATUSES.includes(pending.status)) return NOT_ADVANCED;
   }
   await tx.write(sql.advanceSchedule, [name, request.nextRunAt ?? null, request.lastRunAt ?? null, request.runs, now]);

@@ -40,7 +40,7 @@ export class PostgresSchedules {
   private readonly sql: ScheduleStatements;
 
   constructor(private readonly ctx: DriverContext) {
-    this.sql = bindScheduleStatements(ctx.db.schema);
+    this.sql = bindScheduleStatements(ctx.db.schema, ctx.db.leaseClock);
   }
 
   /** Creates or replaces a schedule and swaps its pending occurrence; the same revision changes nothing. */

@@ -8,6 +8,7 @@ import { lockSchedule } from './sql/lock-schedule.js';
 import { lockScheduleName } from './sql/lock-schedule-name.js';
 import { setSchedulePaused } from './sql/set-schedule-paused.js';
 import { writeSchedule } from './sql/write-schedule.js';
+import type { LeaseClock } from '../lease-clock.js';
 import { bindAll, type BoundStatements } from '../sql/statements.js';
 
 const DEFINITIONS = {
@@ -26,6 +27,6 @@ const DEFINITIONS = {
 /** Every statement of the schedules family, bound to one schema. */
 export type ScheduleStatements = BoundStatements<typeof DEFINITIONS>;
 
-export function bindScheduleStatements(schema: string): ScheduleStatements {
-  return bindAll(DEFINITIONS, schema);
+export function bindScheduleStatements(schema: string, leaseClock: LeaseClock = 'caller'): ScheduleStatements {
+  return bindAll(DEFINITIONS, schema, leaseClock);
 }

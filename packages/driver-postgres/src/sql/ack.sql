@@ -153,7 +153,7 @@ counted AS (
   WHERE q.wake_on_free AND EXISTS (SELECT 1 FROM {{schema}}.jobs r WHERE r.queue = q.name AND r.status = 'ready')
 )
 -- flow-control:end
-SELECT b.ord, b.status, b.lease_token, b.lease_expires_at, c.ord IS NOT NULL AS changed, c.new_status,
+SELECT b.ord, b.status, b.lease_token, b.lease_expires_at, c.ord IS NOT NULL AS changed, c.new_status, $4::bigint AS decided_at,
   (SELECT count(*) FROM finish_notices) AS finish_notices,
 -- flow-control:begin
   (SELECT count(*) FROM flow_wakes) AS flow_wakes,

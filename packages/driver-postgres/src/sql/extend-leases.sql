@@ -16,6 +16,7 @@ extended AS (
     AND j.lease_expires_at > $4::bigint
   RETURNING i.ord, j.lease_expires_at AS new_expires_at, j.cancel_requested_at IS NOT NULL AS cancel_requested
 )
-SELECT b.ord, b.status, b.lease_token, b.lease_expires_at, e.ord IS NOT NULL AS changed, e.new_expires_at, e.cancel_requested
+SELECT b.ord, b.status, b.lease_token, b.lease_expires_at, e.ord IS NOT NULL AS changed, e.new_expires_at, e.cancel_requested,
+  $4::bigint AS decided_at
 FROM before b LEFT JOIN extended e ON e.ord = b.ord
 ORDER BY b.ord;

@@ -38,6 +38,6 @@ flow_wakes AS (
   WHERE q.name = $1 AND q.wake_on_free AND EXISTS (SELECT 1 FROM failed)
     AND EXISTS (SELECT 1 FROM {{schema}}.jobs r WHERE r.queue = $1 AND r.status = 'ready')
 )
-SELECT b.status, b.lease_token, b.lease_expires_at, f.new_status IS NOT NULL AS changed, f.new_status,
+SELECT b.status, b.lease_token, b.lease_expires_at, f.new_status IS NOT NULL AS changed, f.new_status, $4::bigint AS decided_at,
   (SELECT count(*) FROM finish_notices) AS finish_notices, (SELECT count(*) FROM flow_wakes) AS flow_wakes
 FROM (SELECT 1) AS one LEFT JOIN before b ON true LEFT JOIN failed f ON true;

@@ -30,6 +30,6 @@ notices AS (
   SELECT pg_notify({{channel}}, CASE WHEN new_status = 'cancelled' THEN 'f ' || $1 || ' ' || $2 ELSE 'w ' || $1 END)
   FROM released WHERE new_status <> 'cancelled' OR watched
 )
-SELECT b.status, b.lease_token, b.lease_expires_at, r.new_status IS NOT NULL AS changed, r.new_status,
+SELECT b.status, b.lease_token, b.lease_expires_at, r.new_status IS NOT NULL AS changed, r.new_status, $4::bigint AS decided_at,
   (SELECT count(*) FROM notices) AS notices
 FROM (SELECT 1) AS one LEFT JOIN before b ON true LEFT JOIN released r ON true;

@@ -6,4 +6,5 @@ import { defineStatement } from './statement.js';
 export const reserveFlow = defineStatement<[queue: string, now: number, limit: number, leaseMs: number, dueBound: number], ReserveRow>(
   'reserveFlow',
   source,
+  { now: 2 },
 );

@@ -73,7 +73,7 @@ taken AS (
   ) AS head
 ),
 {{include reserve-finish}}
-SELECT l.*, n.at AS next_due_at, (SELECT locked OR NOT flow FROM queue_flags) AS locked,
+SELECT l.*, n.at AS next_due_at, $2::bigint AS decided_at, (SELECT locked OR NOT flow FROM queue_flags) AS locked,
   (SELECT count(*) FROM made_ready) AS made_ready,
   (SELECT count(*) FROM finish_notices) AS finish_notices
 FROM next_due n

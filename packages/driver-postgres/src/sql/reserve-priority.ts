@@ -9,4 +9,4 @@ export type PriorityReserveRow = ReserveRow & { locked: boolean };
 export const reservePriority = defineStatement<
   [queue: string, now: number, limit: number, leaseMs: number, dueBound: number],
   PriorityReserveRow
->('reservePriority', source);
+>('reservePriority', source, { now: 2 });

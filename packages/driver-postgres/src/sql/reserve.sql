@@ -34,7 +34,7 @@ taken AS (
   ) AS head
 ),
 {{include reserve-finish}}
-SELECT l.*, n.at AS next_due_at, (SELECT flow FROM queue_flags) AS flow,
+SELECT l.*, n.at AS next_due_at, $2::bigint AS decided_at, (SELECT flow FROM queue_flags) AS flow,
   (SELECT count(*) FROM made_ready) AS made_ready,
   (SELECT count(*) FROM finish_notices) AS finish_notices
 FROM next_due n

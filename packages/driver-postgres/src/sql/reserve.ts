@@ -2,8 +2,11 @@ import type { JobRow } from '../job-row.js';
 import source from './reserve.sql';
 import { defineStatement } from './statement.js';
 
-/** A leased job with the statement's next due time (the same on every row; a row of nulls when nothing was leased). */
-export type ReserveRow = (JobRow | { [K in keyof JobRow]: null }) & { next_due_at: string | null };
+/**
+ * A leased job with the statement's next due time and the now it decided by
+ * (the same on every row; a row of nulls when nothing was leased).
+ */
+export type ReserveRow = (JobRow | { [K in keyof JobRow]: null }) & { next_due_at: string | null; decided_at: string };
 
 /** The plain reserve's row: also whether the queue uses flow control (then nothing was done: run reserveFlow). */
 export type PlainReserveRow = ReserveRow & { flow: boolean };
@@ -12,4 +15,5 @@ export type PlainReserveRow = ReserveRow & { flow: boolean };
 export const reserve = defineStatement<[queue: string, now: number, limit: number, leaseMs: number, dueBound: number], PlainReserveRow>(
   'reserve',
   source,
+  { now: 2 },
 );

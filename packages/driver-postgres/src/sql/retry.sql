@@ -1,8 +1,8 @@
 -- Records a failure of the job $1/$2 under token $3 at now $4 and puts it
--- back: ready tail when runAt $8 is unset or due, else scheduled; cancelled
--- when a cancel was requested. $5: attempts, $6: lastError (already cut),
--- $7: failedAt, $9: error history size, $10: the minute of now
--- (metricsMinute). A grouped job made ready joins its group to the tail of
+-- back: ready tail when $11 (runAt $8 is unset or due at the caller's
+-- now), else scheduled; cancelled when a cancel was requested. $5:
+-- attempts, $6: lastError (already cut), $7: failedAt, $9: error history
+-- size, $10: the minute of now (metricsMinute). A grouped job made ready joins its group to the tail of
 -- the turn order if the group is out of it.
 WITH before AS (
   SELECT status, lease_token, lease_expires_at FROM {{schema}}.jobs WHERE queue = $1 AND id = $2
@@ -16,10 +16,10 @@ retried AS (
       jsonb_build_object('attempt', $5::integer, 'message', coalesce($6::text, ''), 'at', $7::bigint), $9::integer),
     status = CASE
       WHEN cancel_requested_at IS NOT NULL THEN 'cancelled'
-      WHEN $8::bigint IS NULL OR $8::bigint <= $4::bigint THEN 'ready'
+      WHEN $11::boolean THEN 'ready'
       ELSE 'scheduled' END,
     position = CASE
-      WHEN cancel_requested_at IS NULL AND ($8::bigint IS NULL OR $8::bigint <= $4::bigint)
+      WHEN cancel_requested_at IS NULL AND $11::boolean
       THEN nextval('{{schema}}.ready_position') END,
     run_at = CASE WHEN cancel_requested_at IS NULL THEN $8::bigint ELSE run_at END,
     lease_token = CASE WHEN cancel_requested_at IS NULL THEN NULL ELSE lease_token END,
@@ -47,6 +47,6 @@ notices AS (
   SELECT pg_notify({{channel}}, CASE WHEN new_status = 'cancelled' THEN 'f ' || $1 || ' ' || $2 ELSE 'w ' || $1 END)
   FROM retried WHERE new_status <> 'cancelled' OR watched
 )
-SELECT b.status, b.lease_token, b.lease_expires_at, r.new_status IS NOT NULL AS changed, r.new_status,
+SELECT b.status, b.lease_token, b.lease_expires_at, r.new_status IS NOT NULL AS changed, r.new_status, $4::bigint AS decided_at,
   (SELECT count(*) FROM notices) AS notices
 FROM (SELECT 1) AS one LEFT JOIN before b ON true LEFT JOIN retried r ON true;

@@ -8,5 +8,5 @@ updated AS (
   WHERE queue = $1 AND id = $2 AND status = 'inflight' AND lease_token = $3 AND lease_expires_at > $4::bigint
   RETURNING 1
 )
-SELECT b.status, b.lease_token, b.lease_expires_at, EXISTS (SELECT 1 FROM updated) AS changed
+SELECT b.status, b.lease_token, b.lease_expires_at, EXISTS (SELECT 1 FROM updated) AS changed, $4::bigint AS decided_at
 FROM (SELECT 1) AS one LEFT JOIN before b ON true;

@@ -20,6 +20,7 @@ import { reservePriority } from './reserve-priority.js';
 import { retry } from './retry.js';
 import { setPaused } from './set-paused.js';
 import { setProgress } from './set-progress.js';
+import type { LeaseClock } from '../lease-clock.js';
 import { bindStatement, type Statement, type StatementDefinition } from './statement.js';
 import { trimFinished } from './trim-finished.js';
 import { trimMetrics } from './trim-metrics.js';
@@ -62,16 +63,16 @@ export type BoundStatements<D> = {
 /** Every statement of the jobs tables, bound to one schema. */
 export type Statements = BoundStatements<typeof DEFINITIONS>;
 
-/** Binds each definition of a set to the schema, once, when the driver is made. */
-export function bindAll<D extends object>(definitions: D, schema: string): BoundStatements<D> {
+/** Binds each definition of a set to the schema and lease clock, once, when the driver is made. */
+export function bindAll<D extends object>(definitions: D, schema: string, leaseClock: LeaseClock = 'caller'): BoundStatements<D> {
   const bound: Record<string, Statement> = {};
   for (const [key, definition] of Object.entries(definitions)) {
-    bound[key] = bindStatement(definition as StatementDefinition<unknown[], unknown>, schema);
+    bound[key] = bindStatement(definition as StatementDefinition<unknown[], unknown>, schema, leaseClock);
   }
   return bound as BoundStatements<D>;
 }
 
 /** Binds every statement of the jobs tables to the schema. */
-export function bindStatements(schema: string): Statements {
-  return bindAll(DEFINITIONS, schema);
+export function bindStatements(schema: string, leaseClock: LeaseClock = 'caller'): Statements {
+  return bindAll(DEFINITIONS, schema, leaseClock);
 }

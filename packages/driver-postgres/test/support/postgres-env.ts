@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { newJobId, type NewJobRecord, type RetentionOptions } from '@taskharbor/core';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { PostgresDriver } from '../../src/index.js';
+import { type LeaseClock, PostgresDriver } from '../../src/index.js';
 
 /**
  * The only switch for the Postgres tests: they run when DATABASE_URL is
@@ -61,7 +61,7 @@ export interface PostgresFile {
   /** A pool of the test file's own, for checks of the tables (opened in beforeAll). */
   readonly pool: pg.Pool;
   /** A connected driver on this file's schema; closed after the test. */
-  driver(options?: { retention?: RetentionOptions }): Promise<PostgresDriver>;
+  driver(options?: { retention?: RetentionOptions; leaseClock?: LeaseClock }): Promise<PostgresDriver>;
 }
 
 /**

@@ -37,6 +37,6 @@ notices AS (
   UNION ALL
   SELECT pg_notify({{channel}}, 'f ' || $1 || ' ' || $2) FROM held WHERE new_status = 'cancelled' AND watched
 )
-SELECT b.status, b.lease_token, b.lease_expires_at, h.new_status IS NOT NULL AS changed, h.new_status,
+SELECT b.status, b.lease_token, b.lease_expires_at, h.new_status IS NOT NULL AS changed, h.new_status, $4::bigint AS decided_at,
   (SELECT count(*) FROM notices) AS notices
 FROM (SELECT 1) AS one LEFT JOIN before b ON true LEFT JOIN held h ON true;
