@@ -1,34 +1,29 @@
 import {
   type Driver,
-  ErrorCode,
   hasFlowControl,
   hasJobControl,
   hasObservability,
   hasSchedules,
-  isTaskHarborError,
   type JobMap,
-  type Lease,
-  type ReservedJob,
-  sleep,
   validateName,
 } from '@taskharbor/core';
 import { AckBatcher } from './ack-batch.js';
 import { CancelWatch } from './cancel-watch.js';
-import { TypedEmitter } from './emitter.js';
-import { isLeaseError, toError } from './errors.js';
+import type { TypedEmitter } from './emitter.js';
+import { toError } from './errors.js';
 import type { WorkerEvents } from './events.js';
 import type { Handler, Middleware } from './handler.js';
 import { Heartbeat } from './heartbeat.js';
+import { JobLoop } from './job-loop.js';
 import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
 import { createPlanner, type QueuePlanner } from './queue-order.js';
-import { QueueTrouble } from './queue-trouble.js';
-import { type RoundResult, reserveRound } from './reserve-round.js';
-import { JobRun, type RunDeps } from './run-job.js';
+import type { RunDeps } from './run-job.js';
 import { ScheduleKeeper } from './schedule-keeper.js';
 import { Slots } from './slots.js';
 import { closeOnSignals } from './signals.js';
 import { MAX_TIMER_MS, startTimer } from './timers.js';
 import { Wake } from './wake.js';
+import { errorReporter, type ReportError, workerEmitter } from './worker-events.js';
 import { WorkerRegistry } from './worker-registry.js';
 
 export interface CloseOptions {
@@ -38,12 +33,6 @@ export interface CloseOptions {
 
 /** new: not started. started: taking jobs. closing: finishing what runs. closed: done. */
 export type WorkerStatus = 'new' | 'started' | 'closing' | 'closed';
-
-/** After a failed reserve, wait this long, doubling up to the cap, before trying again. */
-const RESERVE_RETRY_MIN_MS = 100;
-const RESERVE_RETRY_MAX_MS = 5_000;
-/** The most jobs of one reserve reply started in one turn of the event loop (see startJobs). */
-export const START_CHUNK = 25;
 
 /**
  * Runs handlers for the jobs of one or more queues. See docs/worker.md.
@@ -61,20 +50,18 @@ export class Worker<Jobs extends JobMap = JobMap> {
   readonly driver: Driver;
   private readonly options: ResolvedOptions;
   private readonly emitter: TypedEmitter<WorkerEvents>;
+  private readonly reportError: ReportError;
   private readonly handlers = new Map<string, Handler>();
   private readonly middlewares: Middleware[] = [];
   private readonly slots: Slots;
-  private readonly runs = new Set<JobRun>();
-  private readonly strayReleases = new Set<Promise<void>>();
   private readonly planner: QueuePlanner;
   private readonly heartbeat: Heartbeat;
   private readonly wake: Wake;
   private readonly cancelWatch: CancelWatch;
-  private readonly trouble: QueueTrouble;
   private readonly scheduleKeeper: ScheduleKeeper | undefined;
   private readonly registry: WorkerRegistry | undefined;
-  private readonly runDeps: RunDeps;
-  private readonly stop = new AbortController();
+  /** The run loop: reserve rounds, job starts, give-backs after close (src/job-loop.ts). */
+  private readonly jobs: JobLoop;
   /** Ends the grace period early (a second SIGINT). */
   private readonly hurry = new AbortController();
   private currentStatus: WorkerStatus = 'new';
@@ -82,34 +69,20 @@ export class Worker<Jobs extends JobMap = JobMap> {
   private closing: Promise<void> | undefined;
   private keepAliveTimer: NodeJS.Timeout | undefined;
   private unwireSignals: (() => void) | undefined;
-  /** The last reserve round left a slot unfilled: every queue was empty. */
-  private lastLookEmpty = false;
-  /** `drained` was emitted and no job was reserved since. */
-  private drainedSent = false;
-  /** Rounds sent by a busy worker without waiting for their answer. */
-  private readonly sentRounds = new Set<Promise<unknown>>();
-  /** Parts of reserve replies waiting for their turn to start (see startJobs). */
-  private readonly pendingStarts = new Set<Promise<void>>();
-  /** The failure of a sent round, for the loop to back off on. */
-  private roundError: { error: unknown } | undefined;
-  private retryMs = 0;
 
   constructor(driver: Driver, options: WorkerOptions = {}) {
     this.driver = driver;
     this.options = resolveOptions(options);
     const { clock, logger } = this.options;
-    this.emitter = new TypedEmitter<WorkerEvents>((event, error) => {
-      logger.error({ event, error: toError(error).message }, 'an event listener threw');
-      // A throwing error listener is only logged, or one broken listener would loop forever.
-      if (event !== 'error') this.emit('error', { error: toError(error), during: 'listener' });
-    });
+    this.emitter = workerEmitter(logger);
+    this.reportError = errorReporter(this.emitter, logger);
     this.slots = new Slots(this.options.concurrency);
     this.planner = createPlanner(this.options.queues, this.options.queueOrder);
     this.heartbeat = new Heartbeat({
       driver,
       clock,
       intervalMs: this.options.heartbeatMs,
-      holders: () => this.runs,
+      holders: () => this.jobs.runs,
       onError: (error, lease) => this.reportError(error, 'heartbeat', lease),
     });
     this.wake = new Wake({
@@ -123,32 +96,27 @@ export class Worker<Jobs extends JobMap = JobMap> {
       driver,
       queues: this.planner.names,
       push: this.options.cancelPush,
-      runs: () => this.runs,
+      runs: () => this.jobs.runs,
       onError: (error) => this.reportError(error, 'subscribeCancels'),
     });
-    this.trouble = new QueueTrouble((error) => {
-      if (error !== undefined) this.reportError(toError(error), 'reserve');
-      // The queue can be asked again: an idle worker looks at once rather than at its next poll.
-      if (this.lastLookEmpty) this.wake.poke();
-    });
     const acks = new AckBatcher(driver, clock);
-    this.runDeps = {
+    const runDeps: RunDeps = {
       driver,
       ack: (lease, result) => acks.ack(lease, result),
       jobControl: hasJobControl(driver),
       schedules: hasSchedules(driver) ? driver : undefined,
       flowControl: hasFlowControl(driver) ? driver : undefined,
       options: this.options,
-      emit: (event, payload) => this.emit(event, payload),
+      emit: (event, payload) => this.emitter.emit(event, payload),
       listening: (event) => this.emitter.has(event),
       handlerFor: (type) => this.handlers.get(type),
       registeredTypes: () => [...this.handlers.keys()],
       middleware: () => this.middlewares,
       noteDue: (at) => this.wake.noteDue(at),
     };
-    if (this.runDeps.schedules !== undefined && this.options.scheduleCheckMs > 0) {
+    if (runDeps.schedules !== undefined && this.options.scheduleCheckMs > 0) {
       this.scheduleKeeper = new ScheduleKeeper({
-        driver: this.runDeps.schedules,
+        driver: runDeps.schedules,
         clock,
         queues: this.planner.names,
         intervalMs: this.options.scheduleCheckMs,
@@ -167,6 +135,17 @@ export class Worker<Jobs extends JobMap = JobMap> {
         running: () => this.slots.inUse,
       });
     }
+    this.jobs = new JobLoop({
+      driver,
+      options: this.options,
+      slots: this.slots,
+      planner: this.planner,
+      heartbeat: this.heartbeat,
+      wake: this.wake,
+      runDeps,
+      emitter: this.emitter,
+      reportError: this.reportError,
+    });
   }
 
   /** Where the worker stands in its life. */
@@ -235,7 +214,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
     );
     this.scheduleKeeper?.start();
     const registered = this.registry?.start();
-    this.loopDone = this.loop();
+    this.loopDone = this.jobs.run();
     await this.cancelWatch.start();
     await registered;
   }
@@ -279,208 +258,18 @@ export class Worker<Jobs extends JobMap = JobMap> {
     return unwire;
   }
 
-  private async loop(): Promise<void> {
-    const stop = this.stop.signal;
-    while (!stop.aborted) {
-      if (this.slots.free === 0) {
-        await this.slots.whenFree(stop);
-        // Let the other jobs that finish in this turn give their slots back too, so one
-        // reserve fills them all instead of one reserve per slot.
-        for (let hop = 0; hop < 4; hop++) await Promise.resolve();
-        continue;
-      }
-      if (this.roundError !== undefined) {
-        const { error } = this.roundError;
-        this.roundError = undefined;
-        if (!(await this.backOff(error))) break;
-        continue;
-      }
-      if (!this.lastLookEmpty && this.someQueueAskable()) {
-        // Busy: send the round and go on filling slots as they free, without waiting for its
-        // answer, so the next round is on its way while this one's jobs run. No wake-up is
-        // armed: a busy worker sends nothing to waitForWork while jobs keep coming.
-        this.sendRound();
-        continue;
-      }
-      // Every queue is set aside (a late reserve out, or a backoff): a round would ask nothing and
-      // come back at once, so the busy path would never yield. Look as an idle worker does, and
-      // wait for the late answer (it pokes the wait), the backoff's end or new work.
-      this.lastLookEmpty = true;
-      // The last round came up short: arm the wake-up before the reserve that may lead to a
-      // wait, so it cannot miss an enqueue that lands in between, and wait for the answer.
-      this.wake.arm();
-      let round: RoundResult;
-      try {
-        round = await this.startRound();
-        this.retryMs = 0;
-      } catch (error) {
-        this.wake.cancel();
-        if (!(await this.backOff(error))) break;
-        continue;
-      }
-      this.lastLookEmpty = round.idle;
-      if (!round.idle) {
-        this.wake.cancel();
-        continue;
-      }
-      if (round.reserved === 0 && this.slots.held === 0 && this.sentRounds.size === 0 && this.pendingStarts.size === 0 && !this.drainedSent) {
-        this.drainedSent = true;
-        this.emit('drained', {});
-      }
-      await this.wake.wait(round.nextDueAt, stop);
-    }
-    this.wake.cancel();
-  }
-
-  /** Whether a round now would ask some queue (rather than skip them all for trouble). */
-  private someQueueAskable(): boolean {
-    const now = this.options.clock.now();
-    return this.planner.names.some((queue) => !this.trouble.skips(queue, now));
-  }
-
-  /** One reserve round for every free slot; the slots stay booked until it answers. */
-  private startRound(): Promise<RoundResult> {
-    const free = this.slots.free;
-    this.slots.book(free);
-    return reserveRound({
-      driver: this.driver,
-      clock: this.options.clock,
-      planner: this.planner,
-      leaseMs: this.options.leaseMs,
-      free,
-      onJobs: (jobs) => this.startJobs(jobs),
-      onLateJobs: (jobs) => this.startLateJobs(jobs),
-      onQueueError: (error) => this.reportError(toError(error), 'reserve'),
-      unbook: (count) => this.slots.unbook(count),
-      trouble: this.trouble,
-    });
-  }
-
-  /** Sends a round without waiting for it; its outcome reaches the loop through lastLookEmpty or roundError. */
-  private sendRound(): void {
-    const round = this.startRound().then(
-      (result) => {
-        this.retryMs = 0;
-        // Every queue came up short: the loop looks once more, armed, before it waits.
-        if (result.idle) this.lastLookEmpty = true;
-      },
-      (error: unknown) => {
-        this.roundError = { error };
-      },
-    );
-    this.sentRounds.add(round);
-    void round.finally(() => this.sentRounds.delete(round));
-  }
-
-  /** Reports a failed reserve and waits before the next; false when the driver is closed for good. */
-  private async backOff(error: unknown): Promise<boolean> {
-    this.reportError(toError(error), 'reserve');
-    if (isTaskHarborError(error, ErrorCode.DriverClosed)) {
-      // Nothing more can be reserved; close() still finishes what runs.
-      this.options.logger.error({}, 'driver closed under the worker; it stops taking jobs');
-      return false;
-    }
-    const { pollIntervalMs, clock } = this.options;
-    this.retryMs = Math.min(RESERVE_RETRY_MAX_MS, pollIntervalMs, Math.max(RESERVE_RETRY_MIN_MS, this.retryMs * 2));
-    await sleep(clock, this.retryMs, this.stop.signal);
-    return true;
-  }
-
-  /**
-   * Starts each reserved job, or gives it straight back when close() began
-   * while the reserve was in flight, jobs[from..] in turns of at most
-   * START_CHUNK. A large reply started all at once would keep Node busy
-   * while Redis idles, and then Redis busy with the acks and the next
-   * reserve while Node idles; starting the rest in the next turn lets the
-   * first jobs' acks and the reserve for their slots go out first, so both
-   * sides work at the same time. The later jobs keep their booked slots
-   * while they wait; a close() in between releases them.
-   */
-  private startJobs(jobs: ReservedJob[], from = 0): void {
-    // Once close() began, the rest are given back at once.
-    const end = this.stop.signal.aborted ? jobs.length : Math.min(jobs.length, from + START_CHUNK);
-    if (end < jobs.length) {
-      const later: Promise<void> = new Promise((resolve) => {
-        setImmediate(() => {
-          this.pendingStarts.delete(later);
-          this.startJobs(jobs, end);
-          resolve();
-        });
-      });
-      this.pendingStarts.add(later);
-    }
-    for (let i = from; i < end; i++) {
-      const reserved = jobs[i] as ReservedJob;
-      if (this.stop.signal.aborted) {
-        this.slots.unbook(1);
-        this.releaseUnstarted(reserved.lease);
-        continue;
-      }
-      this.slots.takeBooked();
-      this.drainedSent = false;
-      const run = new JobRun(reserved, this.runDeps);
-      this.runs.add(run);
-      this.heartbeat.ensure();
-      void this.runToEnd(run, reserved.lease);
-    }
-  }
-
-  /**
-   * Jobs of a reserve that answered after its round gave up on it: they run
-   * in slots that are free now; the rest go straight back to their queue
-   * (release: no attempt counted), as after close().
-   */
-  private startLateJobs(jobs: ReservedJob[]): void {
-    const take = this.stop.signal.aborted ? 0 : Math.min(jobs.length, this.slots.free);
-    this.slots.book(take);
-    for (const job of jobs.slice(take)) this.releaseUnstarted(job.lease);
-    if (take > 0) this.startJobs(jobs.slice(0, take));
-  }
-
-  /** Runs the job, frees its slot when the handler settles, and lets go of it once its outcome is written. */
-  private async runToEnd(run: JobRun, lease: Lease): Promise<void> {
-    try {
-      await run.run();
-    } catch (error) {
-      this.reportError(toError(error), 'run', lease);
-    }
-    this.slots.settle();
-    try {
-      await run.written();
-    } finally {
-      this.runs.delete(run);
-      if (this.runs.size === 0) this.heartbeat.pause();
-      this.slots.written();
-      // The last job just ended after the queues looked empty: look once more, so that
-      // `drained` means a reserve found nothing while nothing ran (a retry may have just landed).
-      if (this.slots.held === 0 && this.lastLookEmpty && !this.drainedSent) this.wake.poke();
-    }
-  }
-
-  private releaseUnstarted(lease: Lease): void {
-    const release = this.driver
-      .release(lease, this.options.clock.now())
-      .catch((error: unknown) => {
-        if (isLeaseError(error)) return;
-        this.reportError(toError(error), 'release', lease);
-      })
-      .finally(() => this.strayReleases.delete(release));
-    this.strayReleases.add(release);
-  }
-
   private async shutdown(graceMs: number): Promise<void> {
     const { clock, logger } = this.options;
     const wasStarted = this.currentStatus === 'started';
     this.currentStatus = 'closing';
     logger.info({ running: this.slots.inUse, graceMs }, 'worker closing');
-    this.stop.abort();
-    this.wake.cancel();
+    this.jobs.stop();
     await this.loopDone;
     await this.scheduleKeeper?.stop();
-    // Rounds still on their way give back what they bring (stop is aborted), before the releases are gathered.
-    await Promise.allSettled([...this.sentRounds]);
-    await this.trouble.lateSettled();
-    await Promise.allSettled([...this.pendingStarts]);
+    // Rounds still on their way give back what they bring (the loop is stopped), before the releases are gathered.
+    await this.jobs.sentRoundsSettled();
+    await this.jobs.lateReservesSettled();
+    await this.jobs.pendingStartsSettled();
     if (this.slots.inUse > 0 && graceMs > 0) {
       const graceOver = new AbortController();
       const cancelGrace = startTimer(clock, graceMs, () => graceOver.abort());
@@ -491,8 +280,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
       cancelGrace();
       this.hurry.signal.removeEventListener('abort', endEarly);
     }
-    const writes = [...this.runs].map((run) => run.release(graceMs));
-    await Promise.all([...writes, ...this.strayReleases]);
+    await this.jobs.releaseAll(graceMs);
     if (wasStarted) await this.registry?.stop();
     this.heartbeat.stop();
     this.cancelWatch.stop();
@@ -500,19 +288,5 @@ export class Worker<Jobs extends JobMap = JobMap> {
     this.unwireSignals?.();
     this.currentStatus = 'closed';
     if (wasStarted) logger.info({}, 'worker closed');
-  }
-
-  private emit<Event extends keyof WorkerEvents>(event: Event, payload: WorkerEvents[Event]): void {
-    this.emitter.emit(event, payload);
-  }
-
-  private reportError(error: Error, during: WorkerEvents['error']['during'], lease?: Lease): void {
-    this.options.logger.error({ error: error.message, during, jobId: lease?.jobId }, `worker error during ${during}`);
-    const payload: WorkerEvents['error'] = { error, during };
-    if (lease !== undefined) {
-      payload.jobId = lease.jobId;
-      payload.queue = lease.queue;
-    }
-    this.emit('error', payload);
   }
 }

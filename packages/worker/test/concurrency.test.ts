@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Lease } from '@taskharbor/core';
 import type { MemoryDriver } from '@taskharbor/driver-memory';
-import { START_CHUNK } from '../src/worker.js';
+import { START_CHUNK } from '../src/job-loop.js';
 import { Gate, harness } from './support/harness.js';
 
 describe('concurrency', () => {

@@ -1,7 +1,7 @@
 import type { MemoryDriver } from '@taskharbor/driver-memory';
 import { describe, expect, it } from 'vitest';
 import { WorkerShutdownError } from '../src/index.js';
-import { START_CHUNK } from '../src/worker.js';
+import { START_CHUNK } from '../src/job-loop.js';
 import { Gate, harness } from './support/harness.js';
 
 describe('graceful shutdown', () => {
