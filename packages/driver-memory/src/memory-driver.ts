@@ -1,100 +1,69 @@
-
 import {
-  type AdvanceScheduleRequest,
-  type AdvanceScheduleResult,
-  type PutScheduleRequest,
-  type PutScheduleResult,
-  type ScheduleListPage,
-  type ScheduleListRequest,
-  type ScheduleRecord,
-  type Schedules,
-  type TriggerScheduleOptions,
-  validateAdvanceScheduleRequest,
-  validatePutScheduleRequest,
-  validateScheduleListRequest,
-  validateScheduleRef,
-  validateTriggerOptions,
-  CancelListeners,
   type AckOptions,
   type Admin,
+  type AdvanceScheduleRequest,
+  type AdvanceScheduleResult,
+  type BatchOutcome,
+  CancelListeners,
   type CancelOptions,
   type CancelResult,
   type CancelSubscription,
+  type Driver,
+  DriverClosedError,
   type DriverFamily,
+  type EnqueueResult,
+  type FailUpdate,
   type FlowControl,
   type FlowLimits,
   type GroupFlowState,
-  type QueueFlowState,
-  validateGroupName,
   type JobControl,
-  type PromoteOptions,
-  type PurgeOptions,
-  type QueueCounts,
-  type RequeueManyOptions,
-  validateCancelOptions,
-  validateProgressJson,
-  validatePurgeOptions,
-  validateQueueName,
-  validateRequeueManyOptions,
-  validateResult,
-  type BatchOutcome,
-  type Driver,
-  DriverClosedError,
-  type EnqueueResult,
-  type FailUpdate,
   type JobRecord,
-  JobNotFoundError,
   type JobRef,
   type Lease,
   type ListPage,
   type ListRequest,
+  type MetricsPoint,
+  type MetricsRange,
   type NewJobRecord,
+  type Observability,
+  type PromoteOptions,
+  type PurgeOptions,
+  type PutScheduleRequest,
+  type PutScheduleResult,
+  type QueueCounts,
+  type QueueFlowState,
+  type RegisterWorkerOptions,
+  type RequeueManyOptions,
   type RequeueOptions,
   type ReserveRequest,
   type ReserveResult,
   type ReservedJob,
   type RetryUpdate,
-  ValidationError,
+  type ScheduleListPage,
+  type ScheduleListRequest,
+  type ScheduleRecord,
+  type Schedules,
+  type TriggerScheduleOptions,
   validateArray,
-  validateFailUpdate,
-  validateJobRef,
-  validateLease,
-  validateLeaseMs,
-  validateListRequest,
-  validateName,
   validateNewJobRecord,
   validateNow,
-  validateRequeueOptions,
   validateReserveRequest,
-  validateRetryUpdate,
   validateWaitRequest,
   type WaitForWorkRequest,
-  validateLimitsRequest,
-  validateSnoozeRequest,
-  validateHoldBackRequest,
-  type MetricsPoint,
-  type MetricsRange,
-  type Observability,
-  type RegisterWorkerOptions,
   type WorkerEntry,
   type WorkerInfo,
   type WorkersRequest,
-  validateMetricsRequest,
-  validateRegisterWorker,
-  validateWorkerId,
-  validateWorkersRequest,
 } from '@taskharbor/core';
-import { recordFailure } from './error-history.js';
-import { cancelJob, dlqJobsToRequeue, promoteJob, purgeJobs, removeJob, resetForRequeue } from './job-control-ops.js';
-import { markDead, markWaiting, } from './job-placement.js';
-import { toOutcome } from './batch-outcome.js';
-import { listPage } from './list-page.js';
-import { decodeListCursor } from './list-cursor.js';
-import { emptyCounts, type QueueState } from './queue-state.js';
-import { trimCancelledJobs, trimDeadJobs, } from './retention.js';
+import { MemoryAdmin } from './admin-reads.js';
+import type { DriverContext } from './driver-context.js';
+import { MemoryFlowControl } from './flow-control.js';
+import { MemoryJobControl } from './job-control.js';
+import { MemoryLeaseWrites } from './lease-writes.js';
+import { type DueJob, type MemoryDriverOptions, MemoryStore } from './memory-store.js';
+import { MemoryObservability } from './observability.js';
+import type { QueueState } from './queue-state.js';
 import { ScheduleBook } from './schedule-book.js';
-import { toRecord } from './stored-job.js';
-import { type DueJob, MemoryStore, type MemoryDriverOptions } from './memory-store.js';
+import { MemorySchedules } from './schedules.js';
 
 export type { DueJob, MemoryDriverOptions };
 
@@ -105,7 +74,10 @@ export type { DueJob, MemoryDriverOptions };
  *
  * Every method validates all of its input and then changes state without
  * awaiting anything, so concurrent callers in one process never see a
- * half-done change.
+ * half-done change. enqueue, reserve, waitForWork and close are here,
+ * built from the shared steps of MemoryStore; every other operation is in
+ * the module its section below names, which reaches those steps through
+ * a DriverContext.
  *
  * @example
  * const driver = new MemoryDriver({ retention: { maxDoneCount: 100 } });
@@ -115,11 +87,38 @@ export class MemoryDriver extends MemoryStore implements Driver, Admin, JobContr
   /** The families of operations beyond Driver and Admin that this driver implements. */
   readonly families: readonly DriverFamily[] = ['jobControl', 'schedules', 'flowControl', 'observability'];
   private readonly cancelListeners = new CancelListeners();
-  private readonly scheduleBook: ScheduleBook;
+  private readonly leases: MemoryLeaseWrites;
+  private readonly admin: MemoryAdmin;
+  private readonly control: MemoryJobControl;
+  private readonly scheduling: MemorySchedules;
+  private readonly flow: MemoryFlowControl;
+  private readonly observability: MemoryObservability;
 
   constructor(options: MemoryDriverOptions = {}) {
     super(options);
-    this.scheduleBook = new ScheduleBook({
+    const ctx: DriverContext = {
+      queueStates: this.queueStates,
+      waiters: this.waiters,
+      finishWaiters: this.finishWaiters,
+      retention: this.retention,
+      workerRegistry: this.workerRegistry,
+      throughput: this.throughput,
+      assertOpen: (operation) => this.assertOpen(operation),
+      stateFor: (queue) => this.stateFor(queue),
+      findJob: (ref) => this.findJob(ref),
+      checkLeased: (lease, now, writes) => this.checkLeased(lease, now, writes),
+      checkInFlight: (lease, now) => this.checkInFlight(lease, now),
+      extendOne: (lease, leaseMs, now) => this.extendOne(lease, leaseMs, now),
+      ackOne: (lease, now, result) => this.ackOne(lease, now, result),
+      countRun: (queue, outcome, now) => this.countRun(queue, outcome, now),
+      statusAt: (runAt, now) => this.statusAt(runAt, now),
+      place: (state, job) => this.place(state, job),
+      leaveFlight: (state, job) => this.leaveFlight(state, job),
+      putBackFirst: (state, job) => this.putBackFirst(state, job),
+      finishCancelled: (state, job, now) => this.finishCancelled(state, job, now),
+      workerIsLive: (entry, now) => this.workerIsLive(entry, now),
+    };
+    const book = new ScheduleBook({
       find: (queue, id) => this.queueStates.get(queue)?.jobs.get(id),
       enqueue: (job, now) => this.store(job, now),
       deleteIfWaiting: (queue, id) => this.deleteIfWaiting(queue, id),
@@ -127,6 +126,12 @@ export class MemoryDriver extends MemoryStore implements Driver, Admin, JobContr
       deleteHeld: (job) => this.deleteJob(this.queueStates.get(job.queue) as QueueState, job),
       advanceApplies: (record, version, from) => this.scheduleAdvanceApplies(record, version, from),
     });
+    this.leases = new MemoryLeaseWrites(ctx);
+    this.admin = new MemoryAdmin(ctx);
+    this.control = new MemoryJobControl(ctx, this.cancelListeners);
+    this.scheduling = new MemorySchedules(ctx, book);
+    this.flow = new MemoryFlowControl(ctx);
+    this.observability = new MemoryObservability(ctx);
   }
 
   // ---- Driver ----
@@ -167,67 +172,34 @@ export class MemoryDriver extends MemoryStore implements Driver, Admin, JobContr
     return nextDueAt === undefined ? { jobs } : { jobs, nextDueAt };
   }
 
-  /** Moves the lease's expiry to now + leaseMs; the token stays. */
-  async extendLease(lease: Lease, leaseMs: number, now: number): Promise<Lease> {
-    this.assertOpen('extendLease');
-    validateLease(lease);
-    validateLeaseMs(leaseMs);
-    validateNow(now);
-    return this.extendOne(lease, leaseMs, now);
+  // ---- Lease writes (src/lease-writes.ts) ----
+
+  extendLease(lease: Lease, leaseMs: number, now: number): Promise<Lease> {
+    return this.leases.extendLease(lease, leaseMs, now);
   }
 
-  /** Marks the job done and applies retention to its queue. A repeat with the same token succeeds. */
-  async ack(lease: Lease, now: number, options?: AckOptions): Promise<void> {
-    this.assertOpen('ack');
-    validateLease(lease);
-    validateNow(now);
-    validateResult(options?.result);
-    this.ackOne(lease, now, options?.result);
+  ack(lease: Lease, now: number, options?: AckOptions): Promise<void> {
+    return this.leases.ack(lease, now, options);
   }
 
-  /** Records the failure and puts the job back: ready tail when runnable now, else scheduled. */
-  async retry(lease: Lease, update: RetryUpdate, now: number): Promise<void> {
-    this.assertOpen('retry');
-    validateLease(lease);
-    validateRetryUpdate(update);
-    validateNow(now);
-    const { state, job } = this.checkInFlight(lease, now);
-    this.leaveFlight(state, job);
-    recordFailure(job, update);
-    this.countRun(state.name, 'failed', now);
-    if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
-    markWaiting(job, update.runAt, this.statusAt(update.runAt, now));
-    this.place(state, job);
+  retry(lease: Lease, update: RetryUpdate, now: number): Promise<void> {
+    return this.leases.retry(lease, update, now);
   }
 
-  /** Records the failure and dead-letters the job. A repeat with the same token succeeds. */
-  async fail(lease: Lease, update: FailUpdate, now: number): Promise<void> {
-    this.assertOpen('fail');
-    validateLease(lease);
-    validateFailUpdate(update);
-    validateNow(now);
-    const leased = this.checkLeased(lease, now, 'dlq');
-    if (leased === undefined) return;
-    const { state, job } = leased;
-    this.leaveFlight(state, job);
-    recordFailure(job, update);
-    // A cancel request turns the failure into a cancel: a failed run, but no dead letter.
-    this.countRun(state.name, job.cancelRequestedAt === undefined ? 'dead' : 'failed', now);
-    if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
-    markDead(state, job, update.reason, now);
-    this.finishWaiters.finished(state.name, job.id, () => toRecord(job));
-    trimDeadJobs(state, this.retention, now);
+  fail(lease: Lease, update: FailUpdate, now: number): Promise<void> {
+    return this.leases.fail(lease, update, now);
   }
 
-  /** Gives the job back without counting a failure: it goes to the head of the ready list. */
-  async release(lease: Lease, now: number): Promise<void> {
-    this.assertOpen('release');
-    validateLease(lease);
-    validateNow(now);
-    const { state, job } = this.checkInFlight(lease, now);
-    this.leaveFlight(state, job);
-    if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
-    this.putBackFirst(state, job);
+  release(lease: Lease, now: number): Promise<void> {
+    return this.leases.release(lease, now);
+  }
+
+  ackMany(leases: readonly Lease[], now: number, results?: readonly (Uint8Array | undefined)[]): Promise<BatchOutcome<void>[]> {
+    return this.leases.ackMany(leases, now, results);
+  }
+
+  extendLeases(leases: readonly Lease[], leaseMs: number, now: number): Promise<BatchOutcome<Lease>[]> {
+    return this.leases.extendLeases(leases, leaseMs, now);
   }
 
   /** Resolves when one of the queues may have runnable work, when the signal aborts, or when the driver closes. */
@@ -246,368 +218,159 @@ export class MemoryDriver extends MemoryStore implements Driver, Admin, JobContr
     this.waiters.wakeAll();
     this.finishWaiters.rejectAll(() => new DriverClosedError('waitForFinish'));
     this.cancelListeners.clear();
-    this.scheduleBook.clear();
+    this.scheduling.clear();
     this.workerRegistry.clear();
     this.throughput.clear();
   }
 
-  /** ack for many leases: one outcome per lease, each what ack alone would have done or thrown. */
-  async ackMany(
-    leases: readonly Lease[],
-    now: number,
-    results?: readonly (Uint8Array | undefined)[],
-  ): Promise<BatchOutcome<void>[]> {
-    this.assertOpen('ackMany');
-    validateArray('leases', leases);
-    validateNow(now);
-    if (results !== undefined) validateArray('results', results);
-    return leases.map((lease, index) =>
-      toOutcome(() => {
-        validateLease(lease);
-        const result = results?.[index];
-        validateResult(result);
-        this.ackOne(lease, now, result);
-      }),
-    );
+  // ---- Admin (src/admin-reads.ts) ----
+
+  inspect(ref: JobRef): Promise<JobRecord | undefined> {
+    return this.admin.inspect(ref);
   }
 
-  /** extendLease for many leases: one outcome per lease, each what extendLease alone would have returned or thrown. */
-  async extendLeases(leases: readonly Lease[], leaseMs: number, now: number): Promise<BatchOutcome<Lease>[]> {
-    this.assertOpen('extendLeases');
-    validateArray('leases', leases);
-    validateLeaseMs(leaseMs);
-    validateNow(now);
-    return leases.map((lease) =>
-      toOutcome(() => {
-        validateLease(lease);
-        return this.extendOne(lease, leaseMs, now);
-      }),
-    );
+  list(request: ListRequest): Promise<ListPage> {
+    return this.admin.list(request);
   }
 
-  // ---- Admin ----
-
-  /** A copy of the stored job, or undefined when the queue holds no such job. */
-  async inspect(ref: JobRef): Promise<JobRecord | undefined> {
-    this.assertOpen('inspect');
-    validateJobRef(ref);
-    const job = this.queueStates.get(ref.queue)?.jobs.get(ref.id);
-    return job === undefined ? undefined : toRecord(job);
+  requeueDlq(ref: JobRef, options: RequeueOptions): Promise<void> {
+    return this.admin.requeueDlq(ref, options);
   }
 
-  /** One page of a queue's jobs in ascending id order (see list-page.ts). */
-  async list(request: ListRequest): Promise<ListPage> {
-    this.assertOpen('list');
-    validateListRequest(request);
-    const after = request.cursor === undefined ? undefined : decodeListCursor(request.cursor);
-    return listPage(this.queueStates.get(request.queue), request, after);
+  counts(queue: string): Promise<QueueCounts> {
+    return this.admin.counts(queue);
   }
 
-  /** Moves a dead-lettered job back to the ready tail, or to scheduled when `runAt` is after `now`. */
-  async requeueDlq(ref: JobRef, options: RequeueOptions): Promise<void> {
-    this.assertOpen('requeueDlq');
-    validateJobRef(ref);
-    validateRequeueOptions(options);
-    const found = this.queueStates.get(ref.queue);
-    const job = found?.jobs.get(ref.id);
-    if (job === undefined) throw new JobNotFoundError(ref.queue, ref.id);
-    // Without the queue there is no job either, so the state is there whenever the job is.
-    const state = found as QueueState;
-    if (job.status !== 'dlq') {
-      throw new ValidationError('status', `job ${job.id} is ${job.status}; only a dead-lettered job can be requeued`);
-    }
-    state.dlq.delete(job.id);
-    resetForRequeue(job, options.resetAttempts === true);
-    job.runAt = options.runAt;
-    job.status = this.statusAt(job.runAt, options.now);
-    this.place(state, job);
+  queues(): Promise<string[]> {
+    return this.admin.queues();
   }
 
-  /** The number of jobs in each status; all zero for a queue that never held a job. */
-  async counts(queue: string): Promise<QueueCounts> {
-    this.assertOpen('counts');
-    validateName('queue', queue);
-    return this.queueStates.get(queue)?.counts() ?? emptyCounts();
+  // ---- JobControl (src/job-control.ts) ----
+
+  cancel(ref: JobRef, options: CancelOptions): Promise<CancelResult> {
+    return this.control.cancel(ref, options);
   }
 
-  /** Every queue that holds or held a job, sorted by name. */
-  async queues(): Promise<string[]> {
-    this.assertOpen('queues');
-    return [...this.queueStates.keys()].sort();
+  remove(ref: JobRef): Promise<void> {
+    return this.control.remove(ref);
   }
 
-  // ---- JobControl ----
-
-  /** Cancels a waiting job at once; a running one gets a cancel request that its run's outcome turns into cancelled. */
-  async cancel(ref: JobRef, options: CancelOptions): Promise<CancelResult> {
-    this.assertOpen('cancel');
-    validateJobRef(ref);
-    validateCancelOptions(options);
-    const { state, job } = this.findJob(ref);
-    const result = cancelJob(state, job, options.reason, options.now);
-    if (result.status === 'cancelled') {
-      this.finishWaiters.finished(state.name, job.id, () => toRecord(job));
-      trimCancelledJobs(state, this.retention, options.now);
-    } else {
-      this.cancelListeners.requested(ref);
-    }
-    return result;
+  promote(ref: JobRef, options: PromoteOptions): Promise<void> {
+    return this.control.promote(ref, options);
   }
 
-  /** Deletes a job that is not in flight, with its idempotency mapping. */
-  async remove(ref: JobRef): Promise<void> {
-    this.assertOpen('remove');
-    validateJobRef(ref);
-    const { state, job } = this.findJob(ref);
-    removeJob(state, job);
-    this.finishWaiters.removed(state.name, job.id);
+  pause(queue: string): Promise<void> {
+    return this.control.pause(queue);
   }
 
-  /** Makes a scheduled job ready now, at the ready tail. */
-  async promote(ref: JobRef, options: PromoteOptions): Promise<void> {
-    this.assertOpen('promote');
-    validateJobRef(ref);
-    validateNow(options?.now);
-    const { state, job } = this.findJob(ref);
-    promoteJob(state, job);
-    this.place(state, job);
+  resume(queue: string): Promise<void> {
+    return this.control.resume(queue);
   }
 
-  /** Stops the queue handing out jobs until resume. */
-  async pause(queue: string): Promise<void> {
-    this.assertOpen('pause');
-    validateQueueName(queue);
-    this.stateFor(queue).paused = true;
+  purge(queue: string, options: PurgeOptions): Promise<number> {
+    return this.control.purge(queue, options);
   }
 
-  /** Lets the queue hand out jobs again and wakes its waiting workers. */
-  async resume(queue: string): Promise<void> {
-    this.assertOpen('resume');
-    validateQueueName(queue);
-    const state = this.queueStates.get(queue);
-    if (state === undefined || !state.paused) return;
-    state.paused = false;
-    this.waiters.wake(queue);
+  requeueDlqMany(queue: string, options: RequeueManyOptions): Promise<number> {
+    return this.control.requeueDlqMany(queue, options);
   }
 
-  /** Removes matching jobs up to the limit; returns how many. */
-  async purge(queue: string, options: PurgeOptions): Promise<number> {
-    this.assertOpen('purge');
-    validateQueueName(queue);
-    validatePurgeOptions(options);
-    const state = this.queueStates.get(queue);
-    if (state === undefined) return 0;
-    const removed = purgeJobs(state, options, options.limit ?? Number.POSITIVE_INFINITY);
-    for (const job of removed) this.finishWaiters.removed(queue, job.id);
-    return removed.length;
+  setProgress(lease: Lease, progressJson: string, now: number): Promise<void> {
+    return this.control.setProgress(lease, progressJson, now);
   }
 
-  /** Moves matching dead-lettered jobs to the ready tail, oldest failure first, up to the limit; returns how many. */
-  async requeueDlqMany(queue: string, options: RequeueManyOptions): Promise<number> {
-    this.assertOpen('requeueDlqMany');
-    validateQueueName(queue);
-    validateRequeueManyOptions(options);
-    const state = this.queueStates.get(queue);
-    if (state === undefined) return 0;
-    const picked = dlqJobsToRequeue(state, options, options.limit ?? Number.POSITIVE_INFINITY);
-    for (const job of picked) {
-      state.dlq.delete(job.id);
-      resetForRequeue(job, options.resetAttempts === true);
-      job.runAt = undefined;
-      job.status = 'ready';
-      this.place(state, job);
-    }
-    return picked.length;
+  waitForFinish(ref: JobRef, signal: AbortSignal): Promise<JobRecord> {
+    return this.control.waitForFinish(ref, signal);
   }
 
-  /** Stores a progress report on a job whose lease is still valid. */
-  async setProgress(lease: Lease, progressJson: string, now: number): Promise<void> {
-    this.assertOpen('setProgress');
-    validateLease(lease);
-    validateProgressJson(progressJson);
-    validateNow(now);
-    this.checkInFlight(lease, now).job.progressJson = progressJson;
+  subscribeCancels(subscription: CancelSubscription, onCancel: (ref: JobRef) => void): Promise<void> {
+    return this.control.subscribeCancels(subscription, onCancel);
   }
 
-  /** Resolves once the job is done, dead-lettered or cancelled. */
-  async waitForFinish(ref: JobRef, signal: AbortSignal): Promise<JobRecord> {
-    this.assertOpen('waitForFinish');
-    validateJobRef(ref);
-    validateWaitRequest({ queues: [ref.queue], signal });
-    signal.throwIfAborted();
-    const { job } = this.findJob(ref);
-    if (job.status === 'done' || job.status === 'dlq' || job.status === 'cancelled') return toRecord(job);
-    return this.finishWaiters.wait(ref.queue, ref.id, signal);
+  // ---- Schedules (src/schedules.ts, rules in src/schedule-book.ts) ----
+
+  putSchedule(request: PutScheduleRequest): Promise<PutScheduleResult> {
+    return this.scheduling.putSchedule(request);
   }
 
-  /** Hears every cancel request of a job in flight in the queues until the signal aborts. */
-  async subscribeCancels(subscription: CancelSubscription, onCancel: (ref: JobRef) => void): Promise<void> {
-    this.assertOpen('subscribeCancels');
-    validateWaitRequest(subscription);
-    if (typeof onCancel !== 'function') throw new ValidationError('onCancel', 'expected a function');
-    this.cancelListeners.add([...subscription.queues], subscription.signal, onCancel);
+  removeSchedule(name: string): Promise<boolean> {
+    return this.scheduling.removeSchedule(name);
   }
 
-  // ---- Schedules ----
-
-  /** Creates or replaces a schedule and swaps its pending occurrence; the same revision changes nothing. */
-  async putSchedule(request: PutScheduleRequest): Promise<PutScheduleResult> {
-    this.assertOpen('putSchedule');
-    validatePutScheduleRequest(request);
-    return this.scheduleBook.put(request);
+  getSchedule(name: string): Promise<ScheduleRecord | undefined> {
+    return this.scheduling.getSchedule(name);
   }
 
-  /** Deletes a schedule and its waiting occurrence; false when there is none. */
-  async removeSchedule(name: string): Promise<boolean> {
-    this.assertOpen('removeSchedule');
-    validateScheduleRef(name);
-    return this.scheduleBook.remove(name);
+  advanceSchedule(request: AdvanceScheduleRequest): Promise<AdvanceScheduleResult> {
+    return this.scheduling.advanceSchedule(request);
   }
 
-  /** A copy of the stored schedule, or undefined. */
-  async getSchedule(name: string): Promise<ScheduleRecord | undefined> {
-    this.assertOpen('getSchedule');
-    validateScheduleRef(name);
-    return this.scheduleBook.get(name);
+  schedules(request?: ScheduleListRequest): Promise<ScheduleListPage> {
+    return this.scheduling.schedules(request);
   }
 
-  /** The compare-and-set that moves a schedule on from its pending tick. */
-  async advanceSchedule(request: AdvanceScheduleRequest): Promise<AdvanceScheduleResult> {
-    this.assertOpen('advanceSchedule');
-    validateAdvanceScheduleRequest(request);
-    return this.scheduleBook.advance(request);
+  triggerSchedule(name: string, options: TriggerScheduleOptions): Promise<EnqueueResult> {
+    return this.scheduling.triggerSchedule(name, options);
   }
 
-  /** One page of schedules in name order. */
-  async schedules(request?: ScheduleListRequest): Promise<ScheduleListPage> {
-    this.assertOpen('schedules');
-    validateScheduleListRequest(request);
-    return this.scheduleBook.list(request);
+  pauseSchedule(name: string): Promise<void> {
+    return this.scheduling.pauseSchedule(name);
   }
 
-  /** Enqueues one occurrence of the schedule now, leaving its cadence alone. */
-  async triggerSchedule(name: string, options: TriggerScheduleOptions): Promise<EnqueueResult> {
-    this.assertOpen('triggerSchedule');
-    validateScheduleRef(name);
-    validateTriggerOptions(options);
-    return this.scheduleBook.trigger(name, options.now);
+  resumeSchedule(name: string): Promise<void> {
+    return this.scheduling.resumeSchedule(name);
   }
 
-  /** Drops the ticks that come due from now on, until resumeSchedule. */
-  async pauseSchedule(name: string): Promise<void> {
-    this.assertOpen('pauseSchedule');
-    validateScheduleRef(name);
-    this.scheduleBook.setPaused(name, true);
+  // ---- FlowControl (src/flow-control.ts, state in src/flow-state.ts) ----
+
+  setQueueLimits(queue: string, limits: FlowLimits): Promise<void> {
+    return this.flow.setQueueLimits(queue, limits);
   }
 
-  /** Lets the schedule's ticks run again. */
-  async resumeSchedule(name: string): Promise<void> {
-    this.assertOpen('resumeSchedule');
-    validateScheduleRef(name);
-    this.scheduleBook.setPaused(name, false);
+  setGroupLimits(queue: string, limits: FlowLimits, group?: string): Promise<void> {
+    return this.flow.setGroupLimits(queue, limits, group);
   }
 
-  // ---- FlowControl ----
-
-  /** Replaces the queue's limits (`{}` clears them). */
-  async setQueueLimits(queue: string, limits: FlowLimits): Promise<void> {
-    this.assertOpen('setQueueLimits');
-    validateLimitsRequest(queue, limits);
-    this.stateFor(queue).enableFlow().setQueueLimits(limits);
-    this.waiters.wake(queue);
+  pauseGroup(queue: string, group: string): Promise<void> {
+    return this.flow.pauseGroup(queue, group);
   }
 
-  /** Replaces the group defaults, or one group's override; `{}` clears it. */
-  async setGroupLimits(queue: string, limits: FlowLimits, group?: string): Promise<void> {
-    this.assertOpen('setGroupLimits');
-    validateLimitsRequest(queue, limits, group);
-    this.stateFor(queue).enableFlow().setGroupLimits(limits, group);
-    this.waiters.wake(queue);
+  resumeGroup(queue: string, group: string): Promise<void> {
+    return this.flow.resumeGroup(queue, group);
   }
 
-  /** Stops the group's jobs being handed out until resumeGroup. */
-  async pauseGroup(queue: string, group: string): Promise<void> {
-    this.assertOpen('pauseGroup');
-    validateQueueName(queue);
-    validateGroupName(group);
-    this.stateFor(queue).enableFlow().pauseGroup(group);
+  flowState(queue: string): Promise<QueueFlowState> {
+    return this.flow.flowState(queue);
   }
 
-  /** Lets the group's jobs be handed out again and wakes waiting workers. */
-  async resumeGroup(queue: string, group: string): Promise<void> {
-    this.assertOpen('resumeGroup');
-    validateQueueName(queue);
-    validateGroupName(group);
-    if (this.queueStates.get(queue)?.flow?.resumeGroup(group)) this.waiters.wake(queue);
+  groupState(queue: string, group: string): Promise<GroupFlowState> {
+    return this.flow.groupState(queue, group);
   }
 
-  /** The queue's limits, group defaults and hold. */
-  async flowState(queue: string): Promise<QueueFlowState> {
-    this.assertOpen('flowState');
-    validateQueueName(queue);
-    return this.queueStates.get(queue)?.flow?.flowState() ?? { limits: {}, groupDefaults: {} };
+  snooze(lease: Lease, runAt: number, now: number): Promise<void> {
+    return this.flow.snooze(lease, runAt, now);
   }
 
-  /** One group's overrides, effective limits, pause flag, jobs in flight and hold. */
-  async groupState(queue: string, group: string): Promise<GroupFlowState> {
-    this.assertOpen('groupState');
-    validateQueueName(queue);
-    validateGroupName(group);
-    const flow = this.queueStates.get(queue)?.flow;
-    return flow?.groupState(group) ?? { group, overrides: {}, effective: {}, paused: false, inflight: 0 };
+  holdBack(lease: Lease, until: number, now: number): Promise<void> {
+    return this.flow.holdBack(lease, until, now);
   }
 
-  /** Ends a run without counting a failure: the job waits until runAt (ready at its priority's tail when due). */
-  async snooze(lease: Lease, runAt: number, now: number): Promise<void> {
-    this.assertOpen('snooze');
-    validateSnoozeRequest(lease, runAt, now);
-    const { state, job } = this.checkInFlight(lease, now);
-    this.leaveFlight(state, job);
-    if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
-    job.snoozes = (job.snoozes ?? 0) + 1;
-    markWaiting(job, runAt, this.statusAt(runAt, now));
-    this.place(state, job);
+  // ---- Observability (src/observability.ts) ----
+
+  registerWorker(info: WorkerInfo, options: RegisterWorkerOptions): Promise<void> {
+    return this.observability.registerWorker(info, options);
   }
 
-  /** Puts the job back at the head of its priority and holds its group (or its queue) until `until`. */
-  async holdBack(lease: Lease, until: number, now: number): Promise<void> {
-    this.assertOpen('holdBack');
-    validateHoldBackRequest(lease, until, now);
-    const { state, job } = this.checkInFlight(lease, now);
-    this.leaveFlight(state, job);
-    if (job.cancelRequestedAt !== undefined) return this.finishCancelled(state, job, now);
-    state.enableFlow().hold(job, until);
-    this.putBackFirst(state, job);
+  removeWorker(id: string): Promise<boolean> {
+    return this.observability.removeWorker(id);
   }
 
-  // ---- Observability ----
-
-  /** Adds or replaces the worker's entry, live until now + ttlMs; looks at a few of the oldest entries to prune expired ones. */
-  async registerWorker(info: WorkerInfo, options: RegisterWorkerOptions): Promise<void> {
-    this.assertOpen('registerWorker');
-    validateRegisterWorker(info, options);
-    this.workerRegistry.register(info, options.now, options.ttlMs, (entry, now) => this.workerIsLive(entry, now));
+  workers(request?: WorkersRequest): Promise<WorkerEntry[]> {
+    return this.observability.workers(request);
   }
 
-  /** Deletes the worker's entry; false when there was none. */
-  async removeWorker(id: string): Promise<boolean> {
-    this.assertOpen('removeWorker');
-    validateWorkerId(id);
-    return this.workerRegistry.remove(id);
-  }
-
-  /** The entries live at `now` (default: this process's clock), most recently started first. */
-  async workers(request?: WorkersRequest): Promise<WorkerEntry[]> {
-    this.assertOpen('workers');
-    validateWorkersRequest(request);
-    return this.workerRegistry.live(request?.now ?? Date.now(), (entry, now) => this.workerIsLive(entry, now));
-  }
-
-  /** The queue's counts per minute of the range, zeros included. */
-  async metrics(queue: string, range: MetricsRange): Promise<MetricsPoint[]> {
-    this.assertOpen('metrics');
-    validateMetricsRequest(queue, range);
-    return this.throughput.series(queue, range);
+  metrics(queue: string, range: MetricsRange): Promise<MetricsPoint[]> {
+    return this.observability.metrics(queue, range);
   }
 
   // ---- Seams ----
