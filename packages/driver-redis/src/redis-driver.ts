@@ -8,7 +8,6 @@ import {
   type CancelResult,
   type CancelSubscription,
   type Driver,
-  DriverClosedError,
   type EnqueueResult,
   type FailUpdate,
   type FlowControl,
@@ -36,7 +35,6 @@ import {
   type ReserveResult,
   type RegisterWorkerOptions,
   type RetryUpdate,
-  type ResolvedRetention,
   resolveRetention,
   type ScheduleListPage,
   type ScheduleListRequest,
@@ -56,15 +54,13 @@ import {
   type WorkersRequest,
 } from '@taskharbor/core';
 import { RedisAdmin } from './admin-reads.js';
-import { openBlockingConnection, openSubscriberConnection } from './blocking-connection.js';
-import { refreshSlotsAfterFailure } from './cluster-refresh.js';
-import { validateCommandTimeout, withinCommandTimeout } from './command-timeout.js';
+import { openBlockingConnection } from './blocking-connection.js';
+import { validateCommandTimeout } from './command-timeout.js';
 import { describeCluster, openCluster, openStandalone, resolveTarget, warnIfResendUnsafe } from './connection.js';
 import { describeSentinel } from './sentinel.js';
-import type { DriverContext } from './driver-context.js';
+import { RedisDriverContext } from './driver-context.js';
 import { EnqueueBatcher } from './enqueue-batch.js';
 import { EnqueueStore } from './enqueue-store.js';
-import { checkDataModel } from './data-model.js';
 import {
   DEFAULT_KEY_PREFIX,
   type RedisClusterConnectOptions,
@@ -72,30 +68,23 @@ import {
   type RedisDriverCommonOptions,
   type RedisDriverOptions,
 } from './driver-options.js';
-import { RedisConnectError, RedisOutcomeUnknownError } from './errors.js';
+import { RedisConnectError } from './errors.js';
 import { RedisFlowControl } from './flow-control.js';
 import { RedisJobControl } from './job-control/redis-job-control.js';
 import { KeySpace } from './keys.js';
 import { RedisLeaseWrites } from './lease-writes.js';
 import { MetricsReads } from './metrics-reads.js';
-import { type LeaseClock, nowArg, validateLeaseClock } from './lease-clock.js';
+import { type LeaseClock, validateLeaseClock } from './lease-clock.js';
 import { runReserve } from './lua/reserve.js';
 import type { RedisClient } from './lua/script.js';
-import { awaitReplicas, RedisReplicationTimeoutError, type ReplicaAckOptions, validateReplicaAck } from './replica-wait.js';
+import { checkClient, checkCommonOptions } from './option-checks.js';
+import { type ReplicaAckOptions, validateReplicaAck } from './replica-wait.js';
 import { RedisSchedules } from './schedules/redis-schedules.js';
 import { WakeListeners } from './wake-listeners.js';
 import { WorkerRegistry } from './worker-registry.js';
 
 /** Only connect and connectCluster can pass it: they hand over a client the driver then owns and closes. */
 const OWNED_CLIENT: unique symbol = Symbol('taskharbor.redis.owned-client');
-
-/** The methods a wrapped client must have (see RedisClientLike). */
-const CLIENT_METHODS = ['call', 'sendCommand', 'duplicate', 'on', 'quit', 'disconnect'] as const;
-
-/** A reply from Redis itself (an error reply) rather than a lost or broken connection. */
-function isReplyError(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ReplyError';
-}
 
 /**
  * The Redis driver: every state change is one Lua script run by SHA, every
@@ -121,12 +110,12 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
   /** See RedisDriverCommonOptions.replicas; undefined when off. */
   readonly replicas: ReplicaAckOptions | undefined;
   private readonly keys: KeySpace;
-  private readonly retention: ResolvedRetention;
   private readonly ownsClient: boolean;
   private readonly wakeups: WakeListeners;
+  /** Closed or not, the data-model check, and how scripts are sent (src/driver-context.ts). */
+  private readonly ctx: RedisDriverContext;
   private readonly control: RedisJobControl;
   private readonly flow: RedisFlowControl;
-  private readonly ctx: DriverContext;
   private readonly store: EnqueueStore;
   private readonly admin: RedisAdmin;
   private readonly leases: RedisLeaseWrites;
@@ -134,9 +123,6 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
   private readonly workerRegistry: WorkerRegistry;
   private readonly metricsReads: MetricsReads;
   private readonly enqueues = new EnqueueBatcher((jobs, nows) => this.store.storeEach(jobs, nows));
-  private modelChecked = false;
-  private modelCheck: Promise<void> | undefined;
-  private closed = false;
   private closing: Promise<void> | undefined;
 
   /**
@@ -147,7 +133,7 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
    * cause is the failure; nothing keeps reconnecting after that.
    */
   static async connect(options: RedisConnectOptions = {}): Promise<RedisDriver> {
-    const common = RedisDriver.checkCommon(options);
+    const common = checkCommonOptions(options);
     const client = await openStandalone(options);
     const target = options.sentinel === undefined ? resolveTarget(options).description : describeSentinel(options.sentinel);
     return RedisDriver.adopt(client, common, target);
@@ -155,7 +141,7 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
 
   /** Connects to a Redis Cluster, with the same bounded failure as connect. */
   static async connectCluster(options: RedisClusterConnectOptions): Promise<RedisDriver> {
-    const common = RedisDriver.checkCommon(options);
+    const common = checkCommonOptions(options);
     if (!Array.isArray(options.nodes) || options.nodes.length === 0) {
       throw new ValidationError('nodes', 'name at least one startup node of the cluster');
     }
@@ -163,22 +149,11 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
     return RedisDriver.adopt(client, common, describeCluster(options.nodes));
   }
 
-  private static checkCommon(options: RedisDriverCommonOptions): RedisDriverCommonOptions {
-    if (typeof options !== 'object' || options === null) throw new ValidationError('options', 'expected an object');
-    // Checked before connecting, so bad options never open a connection.
-    if (options.keyPrefix !== undefined) validateName('keyPrefix', options.keyPrefix);
-    resolveRetention(options.retention);
-    validateLeaseClock(options.leaseClock);
-    validateCommandTimeout(options.commandTimeoutMs);
-    validateReplicaAck(options.replicas);
-    return options;
-  }
-
   /** Takes over a freshly opened client; a failed data-model check (or migration) closes it and fails the connect. */
   private static async adopt(client: RedisClient, options: RedisDriverCommonOptions, target: string): Promise<RedisDriver> {
     const driver = new RedisDriver({ ...options, client }, OWNED_CLIENT);
     try {
-      await driver.prepare();
+      await driver.ctx.prepare();
     } catch (error) {
       await driver.close();
       throw new RedisConnectError(target, error);
@@ -192,17 +167,13 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
    */
   constructor(options: RedisDriverOptions, ownership?: typeof OWNED_CLIENT) {
     const ownsClient = ownership === OWNED_CLIENT;
-    if (typeof options !== 'object' || options === null) throw new ValidationError('options', 'expected an object');
-    const client = options.client as RedisClient;
-    if (typeof client !== 'object' || client === null || CLIENT_METHODS.some((method) => typeof client[method] !== 'function')) {
-      throw new ValidationError('client', 'expected an ioredis 5 Redis or Cluster client');
-    }
+    const client = checkClient(options);
     const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     validateName('keyPrefix', keyPrefix);
     this.client = client;
     this.keyPrefix = keyPrefix;
     this.keys = new KeySpace(keyPrefix);
-    this.retention = resolveRetention(options.retention);
+    const retention = resolveRetention(options.retention);
     this.leaseClock = validateLeaseClock(options.leaseClock);
     this.commandTimeoutMs = validateCommandTimeout(options.commandTimeoutMs);
     this.replicas = validateReplicaAck(options.replicas);
@@ -212,17 +183,14 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
       () => openBlockingConnection(this.client),
       (queue) => this.keys.queue(queue).signal,
     );
-    this.ctx = {
+    this.ctx = new RedisDriverContext({
       client,
       keys: this.keys,
-      retention: this.retention,
-      assertOpen: (operation) => this.assertOpen(operation),
-      prepare: () => this.prepare(),
-      write: (operation, run, queue) => this.write(operation, run, this.keys.queue(queue).ready),
-      writeKey: (operation, run, routeKey) => this.write(operation, run, routeKey),
-      scriptNow: (now) => this.scriptNow(now),
-      openConnection: () => openSubscriberConnection(this.client),
-    };
+      retention,
+      leaseClock: this.leaseClock,
+      commandTimeoutMs: this.commandTimeoutMs,
+      replicas: this.replicas,
+    });
     this.control = new RedisJobControl(this.ctx);
     this.flow = new RedisFlowControl(this.ctx);
     this.store = new EnqueueStore(this.ctx);
@@ -241,10 +209,10 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
    * Redis together, one script per queue (see EnqueueBatcher).
    */
   async enqueue(job: NewJobRecord, now: number): Promise<EnqueueResult> {
-    this.assertOpen('enqueue');
+    this.ctx.assertOpen('enqueue');
     validateNow(now);
     validateNewJobRecord(job);
-    await this.prepare();
+    await this.ctx.prepare();
     return this.enqueues.add(job, now);
   }
 
@@ -254,7 +222,7 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
    * trip. A later duplicate of an earlier entry answers `existed: true`.
    */
   async enqueueMany(jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
-    this.assertOpen('enqueueMany');
+    this.ctx.assertOpen('enqueueMany');
     validateNow(now);
     validateArray('jobs', jobs);
     for (const job of jobs) validateNewJobRecord(job);
@@ -264,17 +232,17 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
 
   /** Promotes due jobs, reclaims expired leases and leases up to `limit` jobs, in one script. */
   async reserve(request: ReserveRequest): Promise<ReserveResult> {
-    this.assertOpen('reserve');
+    this.ctx.assertOpen('reserve');
     validateReserveRequest(request);
-    await this.prepare();
+    await this.ctx.prepare();
     const keys = this.keys.queue(request.queue);
-    return this.write(`reserve on queue ${request.queue}`, () =>
+    return this.ctx.writeKey(`reserve on queue ${request.queue}`, () =>
       runReserve(this.client, keys, {
         now: request.now,
-        scriptNow: this.scriptNow(request.now),
+        scriptNow: this.ctx.scriptNow(request.now),
         limit: request.limit,
         leaseMs: request.leaseMs,
-        retention: this.retention,
+        retention: this.ctx.retention,
       }),
       keys.inflight,
     );
@@ -316,7 +284,7 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
    * watched queue has one blocking connection (see WakeListeners).
    */
   async waitForWork(request: WaitForWorkRequest): Promise<void> {
-    this.assertOpen('waitForWork');
+    this.ctx.assertOpen('waitForWork');
     validateWaitRequest(request);
     return this.wakeups.wait(request.queues, request.signal);
   }
@@ -484,58 +452,8 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
 
   // ---- Internals ----
 
-  private assertOpen(operation: string): void {
-    if (this.closed) throw new DriverClosedError(operation);
-  }
-
-  /**
-   * Makes sure the prefix holds this driver's data-model version, writing it
-   * when the prefix is new. Runs once; a failure (Redis away) is retried on
-   * the next call.
-   */
-  private async prepare(): Promise<void> {
-    if (this.modelChecked) return;
-    this.modelCheck ??= checkDataModel(this.client, this.keys).then(
-      () => {
-        this.modelChecked = true;
-      },
-      (error: unknown) => {
-        this.modelCheck = undefined;
-        throw error;
-      },
-    );
-    return this.modelCheck;
-  }
-
-  /**
-   * Runs a state-changing script. An error reply from Redis is passed on;
-   * any other failure (a dropped connection, no reply within the command
-   * timeout) leaves the outcome unknown and becomes a
-   * RedisOutcomeUnknownError. Never retried here. With `replicas`, WAIT
-   * follows on the master of `routeKey` (any key the script wrote).
-   */
-  private async write<T>(operation: string, run: () => Promise<T>, routeKey: string): Promise<T> {
-    try {
-      const result = await withinCommandTimeout(this.commandTimeoutMs, run());
-      if (this.replicas !== undefined) {
-        await withinCommandTimeout(this.commandTimeoutMs, awaitReplicas(this.client, routeKey, this.replicas, operation));
-      }
-      return result;
-    } catch (error) {
-      if (this.closed) throw new DriverClosedError(operation);
-      if (isReplyError(error) || error instanceof RedisReplicationTimeoutError) throw error;
-      refreshSlotsAfterFailure(this.client);
-      throw new RedisOutcomeUnknownError(operation, error);
-    }
-  }
-
-  /** The `now` argument of a lease script (see leaseClock). */
-  private scriptNow(now: number): string {
-    return nowArg(this.leaseClock, now);
-  }
-
   private async shutDown(): Promise<void> {
-    this.closed = true;
+    this.ctx.markClosed();
     this.wakeups.close();
     this.control.close();
     if (!this.ownsClient) return;

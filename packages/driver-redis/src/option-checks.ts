@@ -1,0 +1,31 @@
+import { resolveRetention, ValidationError, validateName } from '@taskharbor/core';
+import { validateCommandTimeout } from './command-timeout.js';
+import type { RedisDriverCommonOptions, RedisDriverOptions } from './driver-options.js';
+import { validateLeaseClock } from './lease-clock.js';
+import type { RedisClient } from './lua/script.js';
+import { validateReplicaAck } from './replica-wait.js';
+
+/** The methods a wrapped client must have (see RedisClientLike). */
+const CLIENT_METHODS = ['call', 'sendCommand', 'duplicate', 'on', 'quit', 'disconnect'] as const;
+
+/** Checks the options every way of making a RedisDriver shares; connect and connectCluster call it before opening a connection. */
+export function checkCommonOptions(options: RedisDriverCommonOptions): RedisDriverCommonOptions {
+  if (typeof options !== 'object' || options === null) throw new ValidationError('options', 'expected an object');
+  // Checked before connecting, so bad options never open a connection.
+  if (options.keyPrefix !== undefined) validateName('keyPrefix', options.keyPrefix);
+  resolveRetention(options.retention);
+  validateLeaseClock(options.leaseClock);
+  validateCommandTimeout(options.commandTimeoutMs);
+  validateReplicaAck(options.replicas);
+  return options;
+}
+
+/** The client of `new RedisDriver({ client })`, checked by shape: an ioredis 5 Redis or Cluster. */
+export function checkClient(options: RedisDriverOptions): RedisClient {
+  if (typeof options !== 'object' || options === null) throw new ValidationError('options', 'expected an object');
+  const client = options.client as RedisClient;
+  if (typeof client !== 'object' || client === null || CLIENT_METHODS.some((method) => typeof client[method] !== 'function')) {
+    throw new ValidationError('client', 'expected an ioredis 5 Redis or Cluster client');
+  }
+  return client;
+}
