@@ -1,9 +1,9 @@
-import { resolveRetention, ValidationError, validateName } from '@taskharbor/core';
+import { type ResolvedRetention, resolveRetention, ValidationError, validateName } from '@taskharbor/core';
 import { validateCommandTimeout } from './command-timeout.js';
-import type { RedisDriverCommonOptions, RedisDriverOptions } from './driver-options.js';
-import { validateLeaseClock } from './lease-clock.js';
+import { DEFAULT_KEY_PREFIX, type RedisDriverCommonOptions, type RedisDriverOptions } from './driver-options.js';
+import { type LeaseClock, validateLeaseClock } from './lease-clock.js';
 import type { RedisClient } from './lua/script.js';
-import { validateReplicaAck } from './replica-wait.js';
+import { type ReplicaAckOptions, validateReplicaAck } from './replica-wait.js';
 
 /** The methods a wrapped client must have (see RedisClientLike). */
 const CLIENT_METHODS = ['call', 'sendCommand', 'duplicate', 'on', 'quit', 'disconnect'] as const;
@@ -20,12 +20,31 @@ export function checkCommonOptions(options: RedisDriverCommonOptions): RedisDriv
   return options;
 }
 
-/** The client of `new RedisDriver({ client })`, checked by shape: an ioredis 5 Redis or Cluster. */
-export function checkClient(options: RedisDriverOptions): RedisClient {
+/** The options of `new RedisDriver(...)`, checked, with their defaults filled in. */
+export interface DriverSettings {
+  client: RedisClient;
+  keyPrefix: string;
+  retention: ResolvedRetention;
+  leaseClock: LeaseClock;
+  commandTimeoutMs: number;
+  replicas: ReplicaAckOptions | undefined;
+}
+
+/** Checks the options of `new RedisDriver(...)`, the client by shape (an ioredis 5 Redis or Cluster), and fills in the defaults. */
+export function resolveDriverOptions(options: RedisDriverOptions): DriverSettings {
   if (typeof options !== 'object' || options === null) throw new ValidationError('options', 'expected an object');
   const client = options.client as RedisClient;
   if (typeof client !== 'object' || client === null || CLIENT_METHODS.some((method) => typeof client[method] !== 'function')) {
     throw new ValidationError('client', 'expected an ioredis 5 Redis or Cluster client');
   }
-  return client;
+  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+  validateName('keyPrefix', keyPrefix);
+  return {
+    client,
+    keyPrefix,
+    retention: resolveRetention(options.retention),
+    leaseClock: validateLeaseClock(options.leaseClock),
+    commandTimeoutMs: validateCommandTimeout(options.commandTimeoutMs),
+    replicas: validateReplicaAck(options.replicas),
+  };
 }

@@ -35,7 +35,6 @@ import {
   type ReserveResult,
   type RegisterWorkerOptions,
   type RetryUpdate,
-  resolveRetention,
   type ScheduleListPage,
   type ScheduleListRequest,
   type ScheduleRecord,
@@ -43,7 +42,6 @@ import {
   type TriggerScheduleOptions,
   ValidationError,
   validateArray,
-  validateName,
   validateNewJobRecord,
   validateNow,
   validateReserveRequest,
@@ -55,30 +53,23 @@ import {
 } from '@taskharbor/core';
 import { RedisAdmin } from './admin-reads.js';
 import { openBlockingConnection } from './blocking-connection.js';
-import { validateCommandTimeout } from './command-timeout.js';
 import { describeCluster, openCluster, openStandalone, resolveTarget, warnIfResendUnsafe } from './connection.js';
 import { describeSentinel } from './sentinel.js';
 import { RedisDriverContext } from './driver-context.js';
 import { EnqueueBatcher } from './enqueue-batch.js';
 import { EnqueueStore } from './enqueue-store.js';
-import {
-  DEFAULT_KEY_PREFIX,
-  type RedisClusterConnectOptions,
-  type RedisConnectOptions,
-  type RedisDriverCommonOptions,
-  type RedisDriverOptions,
-} from './driver-options.js';
+import type { RedisClusterConnectOptions, RedisConnectOptions, RedisDriverCommonOptions, RedisDriverOptions } from './driver-options.js';
 import { RedisConnectError } from './errors.js';
 import { RedisFlowControl } from './flow-control.js';
 import { RedisJobControl } from './job-control/redis-job-control.js';
 import { KeySpace } from './keys.js';
 import { RedisLeaseWrites } from './lease-writes.js';
 import { MetricsReads } from './metrics-reads.js';
-import { type LeaseClock, validateLeaseClock } from './lease-clock.js';
+import type { LeaseClock } from './lease-clock.js';
 import { runReserve } from './lua/reserve.js';
 import type { RedisClient } from './lua/script.js';
-import { checkClient, checkCommonOptions } from './option-checks.js';
-import { type ReplicaAckOptions, validateReplicaAck } from './replica-wait.js';
+import { checkCommonOptions, resolveDriverOptions } from './option-checks.js';
+import type { ReplicaAckOptions } from './replica-wait.js';
 import { RedisSchedules } from './schedules/redis-schedules.js';
 import { WakeListeners } from './wake-listeners.js';
 import { WorkerRegistry } from './worker-registry.js';
@@ -167,30 +158,20 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
    */
   constructor(options: RedisDriverOptions, ownership?: typeof OWNED_CLIENT) {
     const ownsClient = ownership === OWNED_CLIENT;
-    const client = checkClient(options);
-    const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-    validateName('keyPrefix', keyPrefix);
-    this.client = client;
-    this.keyPrefix = keyPrefix;
-    this.keys = new KeySpace(keyPrefix);
-    const retention = resolveRetention(options.retention);
-    this.leaseClock = validateLeaseClock(options.leaseClock);
-    this.commandTimeoutMs = validateCommandTimeout(options.commandTimeoutMs);
-    this.replicas = validateReplicaAck(options.replicas);
+    const settings = resolveDriverOptions(options);
+    this.client = settings.client;
+    this.keyPrefix = settings.keyPrefix;
+    this.keys = new KeySpace(settings.keyPrefix);
+    this.leaseClock = settings.leaseClock;
+    this.commandTimeoutMs = settings.commandTimeoutMs;
+    this.replicas = settings.replicas;
     this.ownsClient = ownsClient;
-    if (!ownsClient) warnIfResendUnsafe(client);
+    if (!ownsClient) warnIfResendUnsafe(this.client);
     this.wakeups = new WakeListeners(
       () => openBlockingConnection(this.client),
       (queue) => this.keys.queue(queue).signal,
     );
-    this.ctx = new RedisDriverContext({
-      client,
-      keys: this.keys,
-      retention,
-      leaseClock: this.leaseClock,
-      commandTimeoutMs: this.commandTimeoutMs,
-      replicas: this.replicas,
-    });
+    this.ctx = new RedisDriverContext({ ...settings, keys: this.keys });
     this.control = new RedisJobControl(this.ctx);
     this.flow = new RedisFlowControl(this.ctx);
     this.store = new EnqueueStore(this.ctx);
