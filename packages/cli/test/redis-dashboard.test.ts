@@ -1,31 +1,19 @@
-import { Client } from '@taskharbor/core';
-import { RedisDriver } from '@taskharbor/driver-redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cli, deletePrefix, RunningWorker, redisUrl, uniquePrefix } from './support/cli.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, RunningWorker, redisUrl } from './support/cli.js';
+import { REDIS, useCliStore } from './support/shared-stores.js';
 
 /** `taskharbor dashboard` as a user runs it: the built binary serving the store the flags name. */
 describe.skipIf(!redisUrl)('taskharbor dashboard on Redis', () => {
-  const prefix = uniquePrefix('dashboard');
-  const R = ['--driver', 'redis', '--prefix', prefix];
-  let driver: RedisDriver;
+  const store = useCliStore(REDIS, 'dashboard');
   let running: RunningWorker | undefined;
-
-  beforeAll(async () => {
-    driver = await RedisDriver.connect({ url: redisUrl as string, keyPrefix: prefix });
-  });
 
   afterEach(async () => {
     await running?.stop('SIGTERM');
     running = undefined;
   });
 
-  afterAll(async () => {
-    await driver.close();
-    await deletePrefix(prefix);
-  });
-
   async function start(...flags: string[]): Promise<{ url: string; readOnly: boolean }> {
-    running = new RunningWorker([...R, 'dashboard', '--port', '0', '--json', ...flags]);
+    running = new RunningWorker([...store().flags, 'dashboard', '--port', '0', '--json', ...flags]);
     const started = await running.waitFor((event) => typeof event.url === 'string');
     return started as { url: string; readOnly: boolean };
   }
@@ -39,7 +27,7 @@ describe.skipIf(!redisUrl)('taskharbor dashboard on Redis', () => {
   }
 
   it('serves_the_store_on_loopback_read_only_by_default_and_stops_on_a_signal', async () => {
-    const { id } = await new Client(driver).enqueue('report.build', {}, { queue: 'reports' });
+    const { id } = await store().client.enqueue('report.build', {}, { queue: 'reports' });
     const { url, readOnly } = await start();
     expect(readOnly).toBe(true);
     expect(new URL(url).hostname).toBe('127.0.0.1');
@@ -47,21 +35,21 @@ describe.skipIf(!redisUrl)('taskharbor dashboard on Redis', () => {
     expect(queues.queues).toEqual([expect.objectContaining({ name: 'reports', counts: expect.objectContaining({ ready: 1 }) })]);
     expect(await (await fetch(url)).text()).toContain('assets/app.js');
     expect(await post(url, `api/queues/reports/jobs/${id}/cancel`)).toBe(403);
-    expect((await driver.inspect({ queue: 'reports', id }))?.status).toBe('ready');
+    expect((await store().driver.inspect({ queue: 'reports', id }))?.status).toBe('ready');
     expect(await (running as RunningWorker).stop('SIGINT')).toBe(0);
     running = undefined;
   });
 
   it('allow_actions_lets_the_page_act', async () => {
-    const { id } = await new Client(driver).enqueue('report.build', {}, { queue: 'reports' });
+    const { id } = await store().client.enqueue('report.build', {}, { queue: 'reports' });
     const { url, readOnly } = await start('--allow-actions');
     expect(readOnly).toBe(false);
     expect(await post(url, `api/queues/reports/jobs/${id}/cancel`)).toBe(200);
-    expect((await driver.inspect({ queue: 'reports', id }))?.status).toBe('cancelled');
+    expect((await store().driver.inspect({ queue: 'reports', id }))?.status).toBe('cancelled');
   });
 
   it('a_bad_port_is_a_usage_error_before_connecting', async () => {
-    const result = await cli([...R, 'dashboard', '--port', '70000']);
+    const result = await cli([...store().flags, 'dashboard', '--port', '70000']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--port: expected a whole number from 0 to 65535, got "70000"/);
   });

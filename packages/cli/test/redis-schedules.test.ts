@@ -1,31 +1,9 @@
-import { Client, requireSchedules } from '@taskharbor/core';
-import { RedisDriver } from '@taskharbor/driver-redis';
-import { afterAll, beforeAll, describe } from 'vitest';
-import { cli, deletePrefix, redisUrl, uniquePrefix } from './support/cli.js';
-import { type ScheduleStore, scheduleScenarios } from './support/schedule-scenarios.js';
+import { describe } from 'vitest';
+import { redisUrl } from './support/cli.js';
+import { scheduleScenarios } from './support/schedule-scenarios.js';
+import { REDIS, useCliStore } from './support/shared-stores.js';
 
 // Each case runs the binary several times; give a busy machine room.
 describe.skipIf(!redisUrl)('schedule commands through the built binary on Redis', { timeout: 120_000 }, () => {
-  const prefix = uniquePrefix('schedules');
-  let driver: RedisDriver | undefined;
-  let store: ScheduleStore;
-
-  beforeAll(async () => {
-    driver = await RedisDriver.connect({ url: redisUrl as string, keyPrefix: prefix });
-    store = {
-      run: async (...argv) => {
-        const { code, stdout, stderr } = await cli(['--driver', 'redis', '--prefix', prefix, ...argv]);
-        return { code, stdout, stderr };
-      },
-      client: new Client(driver),
-      driver: requireSchedules(driver, 'run the schedule scenarios'),
-    };
-  });
-
-  afterAll(async () => {
-    await driver?.close();
-    await deletePrefix(prefix);
-  });
-
-  scheduleScenarios(() => store);
+  scheduleScenarios(useCliStore(REDIS, 'schedules'));
 });

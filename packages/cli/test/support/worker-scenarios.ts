@@ -4,8 +4,9 @@ import { cli, cliJson, RunningWorker } from './cli.js';
 /**
  * `worker run` end to end through the built binary, written once and run
  * against every shared store. `R()` gives the global flags that select the
- * store; every worker started is handed to `track`, so the file's afterAll
- * can stop what a failed case left running before it cleans the store.
+ * store; every worker started is handed to `track`, so the afterAll of
+ * useWorkerNamespaces can stop what a failed case left running before it
+ * cleans the store.
  */
 export type Track = (worker: RunningWorker) => RunningWorker;
 
