@@ -1,42 +1,22 @@
-import { Client, type Lease, METRICS_BUCKET_MS, requireObservability } from '@taskharbor/core';
-import { MemoryDriver } from '@taskharbor/driver-memory';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDashboard, type DashboardOptions } from '../src/index.js';
-import { ApiClient, type Served, serveNode } from './support/serve.js';
+import { type Lease, METRICS_BUCKET_MS, requireObservability } from '@taskharbor/core';
+import type { MemoryDriver } from '@taskharbor/driver-memory';
+import { describe, expect, it } from 'vitest';
+import { useApiCases } from './support/api-cases.js';
 
-let driver: MemoryDriver;
-let client: Client;
-let served: Served | undefined;
-
-beforeEach(() => {
-  driver = new MemoryDriver();
-  client = new Client(driver);
-});
-
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-  await driver.close();
-});
-
-async function start(options: Partial<DashboardOptions> = {}): Promise<ApiClient> {
-  const dashboard = createDashboard({ driver, basePath: '/jobs', auth: () => true, ...options });
-  served = await serveNode((req, res) => dashboard(req, res));
-  return new ApiClient(`${served.origin}/jobs/`);
-}
+const { driver, client, start } = useApiCases();
 
 const MINUTE = METRICS_BUCKET_MS;
 
 async function reserveOne(queue: string): Promise<Lease> {
-  await client.enqueue('work', {}, { queue });
-  const { jobs } = await driver.reserve({ queue, limit: 1, leaseMs: 10 * MINUTE, now: Date.now() });
+  await client().enqueue('work', {}, { queue });
+  const { jobs } = await driver().reserve({ queue, limit: 1, leaseMs: 10 * MINUTE, now: Date.now() });
   return jobs[0]!.lease;
 }
 
 describe('observability', () => {
   it('workers_lists_live_workers_only', async () => {
     const api = await start();
-    const store = requireObservability(driver, 'test');
+    const store = requireObservability(driver(), 'test');
     const now = Date.now();
     const info = { id: 'w-1', host: 'web-1', pid: 11, queues: ['emails'], concurrency: 4, running: 2, startedAt: now - MINUTE, version: '0.1.0' };
     await store.registerWorker(info, { now, ttlMs: MINUTE });
@@ -50,16 +30,16 @@ describe('observability', () => {
   it('metrics_answers_one_point_per_minute_matching_the_driver', async () => {
     const api = await start();
     const now = Date.now();
-    await driver.ack(await reserveOne('mail'), now - 10 * MINUTE);
-    await driver.retry(await reserveOne('mail'), { attempts: 1, failedAt: now, lastError: 'x' }, now);
-    await driver.fail(await reserveOne('mail'), { attempts: 1, failedAt: now, lastError: 'x', reason: 'no more attempts' }, now);
+    await driver().ack(await reserveOne('mail'), now - 10 * MINUTE);
+    await driver().retry(await reserveOne('mail'), { attempts: 1, failedAt: now, lastError: 'x' }, now);
+    await driver().fail(await reserveOne('mail'), { attempts: 1, failedAt: now, lastError: 'x', reason: 'no more attempts' }, now);
     const { status, body } = await api.get('api/queues/mail/metrics');
     expect(status).toBe(200);
     const points = body.points as { minute: number }[];
     expect(points).toHaveLength(60);
     expect(body.to as number).toBeGreaterThan(now);
     expect((body.to as number) - (body.from as number)).toBe(60 * MINUTE);
-    expect(points).toEqual(await driver.metrics('mail', { from: body.from as number, to: body.to as number }));
+    expect(points).toEqual(await driver().metrics('mail', { from: body.from as number, to: body.to as number }));
     expect(body.totals).toEqual({ completed: 1, failed: 2, dead: 1 });
     const day = await api.get('api/queues/mail/metrics?minutes=1440');
     expect(day.body.points).toHaveLength(1440);
@@ -86,14 +66,14 @@ describe('observability', () => {
   it('job_detail_carries_meta_only_when_the_job_has_some', async () => {
     const api = await start();
     const meta = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', note: '<b>x</b>' };
-    const { id } = await client.enqueue('a', {}, { meta });
+    const { id } = await client().enqueue('a', {}, { meta });
     expect((await api.get(`api/queues/default/jobs/${id}`)).body.meta).toEqual(meta);
-    const plain = await client.enqueue('a', {});
+    const plain = await client().enqueue('a', {});
     expect((await api.get(`api/queues/default/jobs/${plain.id}`)).body.meta).toBeUndefined();
   });
 
   it('without_observability_the_session_says_so_and_the_routes_answer_501', async () => {
-    const plain = Object.create(driver, { families: { value: ['jobControl', 'schedules', 'flowControl'] } }) as MemoryDriver;
+    const plain = Object.create(driver(), { families: { value: ['jobControl', 'schedules', 'flowControl'] } }) as MemoryDriver;
     const api = await start({ driver: plain });
     expect((await api.get('api/session')).body.families).toMatchObject({ observability: false });
     for (const path of ['api/workers', 'api/queues/q/metrics']) {

@@ -1,37 +1,18 @@
 import { Client, type JobRecord } from '@taskharbor/core';
-import { MemoryDriver } from '@taskharbor/driver-memory';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MemoryDriver } from '@taskharbor/driver-memory';
+import { describe, expect, it } from 'vitest';
 import { createDashboard, type DashboardOptions } from '../src/index.js';
-import { ApiClient, type Served, serveNode } from './support/serve.js';
+import { useApiCases } from './support/api-cases.js';
 
-let driver: MemoryDriver;
-let client: Client;
-let served: Served | undefined;
-
-beforeEach(() => {
-  driver = new MemoryDriver();
-  client = new Client(driver);
-});
-
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-  await driver.close();
-});
-
-async function start(options: Partial<DashboardOptions> = {}): Promise<ApiClient> {
-  const dashboard = createDashboard({ driver, basePath: '/jobs', auth: () => true, ...options });
-  served = await serveNode((req, res) => dashboard(req, res));
-  return new ApiClient(`${served.origin}/jobs/`);
-}
+const { driver, client, served, serve, start } = useApiCases();
 
 describe('reads', () => {
   it('queues_answers_every_queue_with_counts_paused_and_flow_state', async () => {
     const noLimits = { limits: {}, groupDefaults: {} };
     const api = await start();
-    await client.enqueue('a', {}, { queue: 'one' });
-    await client.enqueue('a', {}, { queue: 'two', delayMs: 60_000 });
-    await driver.pause('two');
+    await client().enqueue('a', {}, { queue: 'one' });
+    await client().enqueue('a', {}, { queue: 'two', delayMs: 60_000 });
+    await driver().pause('two');
     const { status, body } = await api.get('api/queues');
     expect(status).toBe(200);
     expect(body.queues).toEqual([
@@ -42,7 +23,7 @@ describe('reads', () => {
 
   it('jobs_pages_with_the_cursor_and_filters_by_type', async () => {
     const api = await start();
-    for (let i = 0; i < 5; i++) await client.enqueue(i % 2 === 0 ? 'even' : 'odd', { i });
+    for (let i = 0; i < 5; i++) await client().enqueue(i % 2 === 0 ? 'even' : 'odd', { i });
     const first = await api.get('api/queues/default/jobs?limit=2&type=even');
     const firstJobs = first.body.jobs as { type: string; id: string }[];
     expect(firstJobs.map((job) => job.type)).toEqual(['even', 'even']);
@@ -55,11 +36,11 @@ describe('reads', () => {
 
   it('job_shows_payload_as_pretty_json_and_non_json_bytes_as_hex', async () => {
     const api = await start();
-    const { id } = await client.enqueue('a', { to: 'x' });
+    const { id } = await client().enqueue('a', { to: 'x' });
     const detail = await api.get(`api/queues/default/jobs/${id}`);
     expect(detail.body.payload).toEqual({ kind: 'json', text: '{\n  "to": "x"\n}' });
     expect(detail.body.actions).toEqual(['cancel', 'remove']);
-    const binary = new Client(driver, { codec: { encode: () => new Uint8Array([0xff, 0x00, 0x10]), decode: () => null } });
+    const binary = new Client(driver(), { codec: { encode: () => new Uint8Array([0xff, 0x00, 0x10]), decode: () => null } });
     const other = await binary.enqueue('b', null);
     const bytes = await api.get(`api/queues/default/jobs/${other.id}`);
     expect(bytes.body.payload).toEqual({ kind: 'bytes', size: 3, hex: 'ff0010', truncated: false });
@@ -67,16 +48,16 @@ describe('reads', () => {
 
   it('a_page_of_jobs_is_one_bounded_list_call_whatever_the_queue_holds', async () => {
     const calls: unknown[] = [];
-    const counting = Object.create(driver, {
+    const counting = Object.create(driver(), {
       list: {
         value: (request: Parameters<MemoryDriver['list']>[0]) => {
           calls.push(request);
-          return driver.list(request);
+          return driver().list(request);
         },
       },
     }) as MemoryDriver;
     const api = await start({ driver: counting });
-    for (let i = 0; i < 120; i++) await client.enqueue('a', { i });
+    for (let i = 0; i < 120; i++) await client().enqueue('a', { i });
     const page = await api.get('api/queues/default/jobs?status=ready');
     expect((page.body.jobs as unknown[]).length).toBe(50);
     expect(calls).toEqual([{ queue: 'default', status: 'ready', limit: 50 }]);
@@ -94,7 +75,7 @@ describe('reads', () => {
 
   it('queue_names_with_slashes_travel_url_encoded', async () => {
     const api = await start();
-    const { id } = await client.enqueue('a', {}, { queue: 'team/a' });
+    const { id } = await client().enqueue('a', {}, { queue: 'team/a' });
     const detail = await api.get(`api/queues/${encodeURIComponent('team/a')}/jobs/${id}`);
     expect(detail.status).toBe(200);
     expect(detail.body.queue).toBe('team/a');
@@ -136,14 +117,14 @@ describe('query validation', () => {
 describe('actions', () => {
   it('cancel_promote_remove_and_requeue_change_the_store', async () => {
     const api = await start();
-    const ready = await client.enqueue('a', {});
-    const later = await client.enqueue('a', {}, { delayMs: 60_000 });
+    const ready = await client().enqueue('a', {});
+    const later = await client().enqueue('a', {}, { delayMs: 60_000 });
     expect((await api.post(`api/queues/default/jobs/${ready.id}/cancel?reason=operator`)).body).toEqual({ status: 'cancelled' });
-    expect((await driver.inspect({ queue: 'default', id: ready.id }))?.cancelReason).toBe('operator');
+    expect((await driver().inspect({ queue: 'default', id: ready.id }))?.cancelReason).toBe('operator');
     expect((await api.post(`api/queues/default/jobs/${later.id}/promote`)).status).toBe(200);
-    expect((await driver.inspect({ queue: 'default', id: later.id }))?.status).toBe('ready');
+    expect((await driver().inspect({ queue: 'default', id: later.id }))?.status).toBe('ready');
     expect((await api.post(`api/queues/default/jobs/${later.id}/remove`)).status).toBe(200);
-    expect(await driver.inspect({ queue: 'default', id: later.id })).toBeUndefined();
+    expect(await driver().inspect({ queue: 'default', id: later.id })).toBeUndefined();
   });
 
   it('requeue_of_a_dead_letter_and_bulk_requeue_and_purge', async () => {
@@ -151,17 +132,17 @@ describe('actions', () => {
     const dead = await deadLetters(3, 'boom');
     const one = await api.post(`api/queues/default/jobs/${dead[0]?.id}/requeue?resetAttempts=true`);
     expect(one.status).toBe(200);
-    expect((await driver.inspect({ queue: 'default', id: dead[0]?.id as string }))?.attempts).toBe(0);
+    expect((await driver().inspect({ queue: 'default', id: dead[0]?.id as string }))?.attempts).toBe(0);
     expect((await api.post('api/queues/default/dlq/requeue?limit=1')).body).toEqual({ moved: 1 });
     expect((await api.post('api/queues/default/purge?status=dlq')).body).toEqual({ removed: 1 });
-    expect((await driver.counts('default')).dlq).toBe(0);
+    expect((await driver().counts('default')).dlq).toBe(0);
   });
 
   it('purge_takes_the_confirmed_count_as_its_limit', async () => {
     const api = await start();
     await deadLetters(5, 'boom');
     expect((await api.post('api/queues/default/purge?status=dlq&limit=2')).body).toEqual({ removed: 2 });
-    expect((await driver.counts('default')).dlq).toBe(3);
+    expect((await driver().counts('default')).dlq).toBe(3);
   });
 
   it('purge_refuses_waiting_statuses_and_needs_a_status', async () => {
@@ -174,38 +155,38 @@ describe('actions', () => {
 
   it('pause_and_resume_set_the_stored_flag', async () => {
     const api = await start();
-    await client.enqueue('a', {});
+    await client().enqueue('a', {});
     expect((await api.post('api/queues/default/pause')).status).toBe(200);
-    expect((await driver.counts('default')).paused).toBe(true);
+    expect((await driver().counts('default')).paused).toBe(true);
     expect((await api.post('api/queues/default/resume')).status).toBe(200);
-    expect((await driver.counts('default')).paused).toBe(false);
+    expect((await driver().counts('default')).paused).toBe(false);
   });
 
   it('an_action_the_status_forbids_is_409_and_changes_nothing', async () => {
     const api = await start();
-    const { id } = await client.enqueue('a', {});
+    const { id } = await client().enqueue('a', {});
     const promote = await api.post(`api/queues/default/jobs/${id}/promote`);
     expect(promote.status).toBe(409);
     expect((promote.body.error as { code: string }).code).toBe('INVALID_JOB_STATE');
-    expect((await driver.inspect({ queue: 'default', id }))?.status).toBe('ready');
+    expect((await driver().inspect({ queue: 'default', id }))?.status).toBe('ready');
   });
 });
 
 describe('schedules', () => {
   it('schedules_list_with_next_run_and_pause_resume_and_trigger_change_the_store', async () => {
     const api = await start();
-    await client.schedule('nightly-report', { cron: '0 3 * * *', timezone: 'Europe/Berlin', type: 'report.build', queue: 'reports' });
-    await client.schedule('heartbeat', { everyMs: 60_000, type: 'ping' });
+    await client().schedule('nightly-report', { cron: '0 3 * * *', timezone: 'Europe/Berlin', type: 'report.build', queue: 'reports' });
+    await client().schedule('heartbeat', { everyMs: 60_000, type: 'ping' });
     const { body } = await api.get('api/schedules');
     const listed = body.schedules as { name: string; cron?: string; everyMs?: number; nextRunAt?: number; paused: boolean }[];
     expect(listed.map((s) => s.name)).toEqual(['heartbeat', 'nightly-report']);
     expect(listed[1]).toMatchObject({ cron: '0 3 * * *', paused: false, nextRunAt: expect.any(Number) });
     expect((await api.post('api/schedules/nightly-report/pause')).status).toBe(200);
-    expect((await driver.getSchedule('nightly-report'))?.paused).toBe(true);
+    expect((await driver().getSchedule('nightly-report'))?.paused).toBe(true);
     expect((await api.post('api/schedules/nightly-report/resume')).status).toBe(200);
-    expect((await driver.getSchedule('nightly-report'))?.paused).toBe(false);
+    expect((await driver().getSchedule('nightly-report'))?.paused).toBe(false);
     const triggered = await api.post('api/schedules/nightly-report/trigger');
-    const job = await driver.inspect({ queue: 'reports', id: triggered.body.id as string });
+    const job = await driver().inspect({ queue: 'reports', id: triggered.body.id as string });
     expect(job).toMatchObject({ status: 'ready', schedule: 'nightly-report' });
     const detail = await api.get(`api/queues/reports/jobs/${encodeURIComponent(triggered.body.id as string)}`);
     expect(detail.body).toMatchObject({ schedule: 'nightly-report', scheduledFor: expect.any(Number) });
@@ -217,8 +198,8 @@ describe('schedules', () => {
     expect(missing.status).toBe(404);
     expect((missing.body.error as { code: string }).code).toBe('SCHEDULE_NOT_FOUND');
     expect((await api.get('api/schedules?limit=0')).status).toBe(400);
-    await served?.close();
-    const withoutSchedules = Object.create(driver, { families: { value: ['jobControl'] } }) as MemoryDriver;
+    await served()?.close();
+    const withoutSchedules = Object.create(driver(), { families: { value: ['jobControl'] } }) as MemoryDriver;
     const other = await start({ driver: withoutSchedules });
     expect((await other.session()).families).toMatchObject({ jobControl: true, schedules: false });
     expect((await other.get('api/schedules')).status).toBe(501);
@@ -228,7 +209,7 @@ describe('schedules', () => {
 describe('flow control', () => {
   it('queue_reads_carry_the_flow_state_and_the_limits_actions_change_the_store', async () => {
     const api = await start();
-    await client.enqueue('a', {}, { queue: 'sync' });
+    await client().enqueue('a', {}, { queue: 'sync' });
     const before = await api.get('api/queues/sync');
     expect(before.body.flow).toEqual({ limits: {}, groupDefaults: {} });
 
@@ -236,7 +217,7 @@ describe('flow control', () => {
     expect(set.status).toBe(200);
     expect(set.body).toEqual({ limits: { concurrency: 5, rate: { max: 100, perMs: 1000 } } });
     expect((await api.post('api/queues/sync/group-defaults?concurrency=2')).status).toBe(200);
-    expect(await driver.flowState('sync')).toEqual({ limits: { concurrency: 5, rate: { max: 100, perMs: 1000 } }, groupDefaults: { concurrency: 2 } });
+    expect(await driver().flowState('sync')).toEqual({ limits: { concurrency: 5, rate: { max: 100, perMs: 1000 } }, groupDefaults: { concurrency: 2 } });
 
     const overview = await api.get('api/queues');
     const row = (overview.body.queues as { name: string; flow: unknown }[]).find((queue) => queue.name === 'sync');
@@ -244,22 +225,22 @@ describe('flow control', () => {
 
     // No parameters clears: setting limits replaces what was stored.
     expect((await api.post('api/queues/sync/limits')).body).toEqual({ limits: {} });
-    expect((await driver.flowState('sync')).limits).toEqual({});
+    expect((await driver().flowState('sync')).limits).toEqual({});
   });
 
   it('a_hold_on_the_queue_shows_its_end', async () => {
     const api = await start();
-    await client.enqueue('a', {}, { queue: 'held' });
-    const { jobs } = await driver.reserve({ queue: 'held', limit: 1, leaseMs: 60_000, now: Date.now() });
+    await client().enqueue('a', {}, { queue: 'held' });
+    const { jobs } = await driver().reserve({ queue: 'held', limit: 1, leaseMs: 60_000, now: Date.now() });
     const until = Date.now() + 60_000;
-    await driver.holdBack(jobs[0]!.lease, until, Date.now());
+    await driver().holdBack(jobs[0]!.lease, until, Date.now());
     expect(((await api.get('api/queues/held')).body.flow as { heldUntil?: number }).heldUntil).toBe(until);
   });
 
   it('group_state_override_and_pause_resume_change_the_store', async () => {
     const api = await start();
-    await driver.setGroupLimits('sync', { concurrency: 2, rate: { max: 10, perMs: 1000 } });
-    await client.enqueue('a', {}, { queue: 'sync', group: 'tenant-7' });
+    await driver().setGroupLimits('sync', { concurrency: 2, rate: { max: 10, perMs: 1000 } });
+    await client().enqueue('a', {}, { queue: 'sync', group: 'tenant-7' });
     expect((await api.post('api/queues/sync/groups/tenant-7/limits?concurrency=9')).body).toEqual({ limits: { concurrency: 9 } });
     expect((await api.post('api/queues/sync/groups/tenant-7/pause')).body).toEqual({ paused: true });
     const state = await api.get('api/queues/sync/groups/tenant-7');
@@ -271,13 +252,13 @@ describe('flow control', () => {
       paused: true,
       inflight: 0,
     });
-    expect((await driver.reserve({ queue: 'sync', limit: 1, leaseMs: 60_000, now: Date.now() })).jobs).toHaveLength(0);
+    expect((await driver().reserve({ queue: 'sync', limit: 1, leaseMs: 60_000, now: Date.now() })).jobs).toHaveLength(0);
     expect((await api.post('api/queues/sync/groups/tenant-7/resume')).body).toEqual({ paused: false });
-    expect((await driver.groupState('sync', 'tenant-7')).paused).toBe(false);
-    expect((await driver.reserve({ queue: 'sync', limit: 1, leaseMs: 60_000, now: Date.now() })).jobs).toHaveLength(1);
+    expect((await driver().groupState('sync', 'tenant-7')).paused).toBe(false);
+    expect((await driver().reserve({ queue: 'sync', limit: 1, leaseMs: 60_000, now: Date.now() })).jobs).toHaveLength(1);
     // An override set with no parameters is removed.
     await api.post('api/queues/sync/groups/tenant-7/limits');
-    expect((await driver.groupState('sync', 'tenant-7')).overrides).toEqual({});
+    expect((await driver().groupState('sync', 'tenant-7')).overrides).toEqual({});
   });
 
   const bad: [string, RegExp][] = [
@@ -294,12 +275,12 @@ describe('flow control', () => {
   for (const [path, message] of bad) {
     it(`bad_flow_input_is_400_and_changes_nothing: ${path.slice(0, 60)}`, async () => {
       const api = await start();
-      await driver.setQueueLimits('q', { concurrency: 4 });
+      await driver().setQueueLimits('q', { concurrency: 4 });
       const { status, body } = await api.post(path);
       expect(status).toBe(400);
       expect((body.error as { message: string }).message).toMatch(message);
-      expect(await driver.flowState('q')).toEqual({ limits: { concurrency: 4 }, groupDefaults: {} });
-      expect((await driver.groupState('q', 'g')).paused).toBe(false);
+      expect(await driver().flowState('q')).toEqual({ limits: { concurrency: 4 }, groupDefaults: {} });
+      expect((await driver().groupState('q', 'g')).paused).toBe(false);
     });
   }
 
@@ -307,18 +288,18 @@ describe('flow control', () => {
     const viewer = await start({ readOnly: true });
     expect((await viewer.post('api/queues/q/limits?concurrency=1')).status).toBe(403);
     expect((await viewer.post('api/queues/q/groups/g/pause')).status).toBe(403);
-    await served?.close();
+    await served()?.close();
     const api = await start();
     const forged = await fetch(new URL('api/queues/q/groups/g/pause', api.base), { method: 'POST' });
     expect(forged.status).toBe(403);
-    expect(await driver.flowState('q')).toEqual({ limits: {}, groupDefaults: {} });
-    expect((await driver.groupState('q', 'g')).paused).toBe(false);
+    expect(await driver().flowState('q')).toEqual({ limits: {}, groupDefaults: {} });
+    expect((await driver().groupState('q', 'g')).paused).toBe(false);
   });
 
   it('without_flow_control_the_queue_has_no_flow_and_the_routes_answer_501', async () => {
-    const plain = Object.create(driver, { families: { value: ['jobControl', 'schedules'] } }) as MemoryDriver;
+    const plain = Object.create(driver(), { families: { value: ['jobControl', 'schedules'] } }) as MemoryDriver;
     const api = await start({ driver: plain });
-    await client.enqueue('a', {}, { queue: 'q' });
+    await client().enqueue('a', {}, { queue: 'q' });
     expect((await api.get('api/session')).body.families).toMatchObject({ flowControl: false });
     expect((await api.get('api/queues/q')).body.flow).toBeUndefined();
     expect((await api.get('api/queues/q/groups/g')).status).toBe(501);
@@ -328,12 +309,12 @@ describe('flow control', () => {
 
   it('job_detail_shows_priority_group_and_snoozes', async () => {
     const api = await start();
-    const { id } = await client.enqueue('a', {}, { queue: 'sync', priority: -5, group: 'tenant-1' });
-    const { jobs } = await driver.reserve({ queue: 'sync', limit: 1, leaseMs: 60_000, now: Date.now() });
-    await driver.snooze(jobs[0]!.lease, Date.now() + 60_000, Date.now());
+    const { id } = await client().enqueue('a', {}, { queue: 'sync', priority: -5, group: 'tenant-1' });
+    const { jobs } = await driver().reserve({ queue: 'sync', limit: 1, leaseMs: 60_000, now: Date.now() });
+    await driver().snooze(jobs[0]!.lease, Date.now() + 60_000, Date.now());
     const detail = await api.get(`api/queues/sync/jobs/${id}`);
     expect(detail.body).toMatchObject({ priority: -5, group: 'tenant-1', snoozes: 1 });
-    const plain = await client.enqueue('a', {});
+    const plain = await client().enqueue('a', {});
     const other = await api.get(`api/queues/default/jobs/${plain.id}`);
     expect(other.body.priority).toBeUndefined();
     expect(other.body.group).toBeUndefined();
@@ -364,7 +345,7 @@ describe('safety', () => {
 
   it('post_without_the_csrf_token_is_refused_and_changes_nothing', async () => {
     const api = await start();
-    const { id } = await client.enqueue('a', {});
+    const { id } = await client().enqueue('a', {});
     const bare = await fetch(new URL(`api/queues/default/jobs/${id}/cancel`, api.base), { method: 'POST' });
     expect(bare.status).toBe(403);
     expect(((await bare.json()) as { error: { code: string } }).error.code).toBe('CSRF');
@@ -372,7 +353,7 @@ describe('safety', () => {
     expect(wrong.status).toBe(403);
     const crossSite = await api.post(`api/queues/default/jobs/${id}/cancel`, { origin: 'http://evil.example' });
     expect(crossSite.status).toBe(403);
-    expect((await driver.inspect({ queue: 'default', id }))?.status).toBe('ready');
+    expect((await driver().inspect({ queue: 'default', id }))?.status).toBe('ready');
   });
 
   it('session_sets_a_strict_http_only_cookie_under_the_base_path', async () => {
@@ -383,7 +364,7 @@ describe('safety', () => {
 
   it('without_auth_it_is_read_only_and_refuses_actions', async () => {
     const api = await start({ auth: undefined });
-    const { id } = await client.enqueue('a', {});
+    const { id } = await client().enqueue('a', {});
     const session = await api.session();
     expect(session.canAct).toBe(false);
     expect(session.readOnlyReason).toMatch(/no auth function allows actions/);
@@ -391,15 +372,15 @@ describe('safety', () => {
     const refused = await api.post(`api/queues/default/jobs/${id}/cancel`);
     expect(refused.status).toBe(403);
     expect((refused.body.error as { code: string }).code).toBe('READ_ONLY');
-    expect((await driver.inspect({ queue: 'default', id }))?.status).toBe('ready');
+    expect((await driver().inspect({ queue: 'default', id }))?.status).toBe('ready');
   });
 
   it('read_only_overrides_an_auth_that_allows_writes', async () => {
     const api = await start({ readOnly: true });
-    const { id } = await client.enqueue('a', {});
+    const { id } = await client().enqueue('a', {});
     expect((await api.session()).readOnlyReason).toMatch(/readOnly/);
     expect((await api.post(`api/queues/default/jobs/${id}/remove`)).status).toBe(403);
-    expect(await driver.inspect({ queue: 'default', id })).toBeDefined();
+    expect(await driver().inspect({ queue: 'default', id })).toBeDefined();
   });
 
   it('auth_decides_per_request_and_none_denies_everything', async () => {
@@ -407,7 +388,7 @@ describe('safety', () => {
     expect((await api.get('api/queues')).status).toBe(403);
     expect((await fetch(api.base)).status).toBe(403);
     expect((await api.get('api/queues', { 'x-role': 'viewer' })).status).toBe(200);
-    await client.enqueue('a', {});
+    await client().enqueue('a', {});
     await api.session({ 'x-role': 'viewer' });
     expect((await api.post('api/queues/default/pause', { 'x-role': 'viewer' })).status).toBe(403);
     expect((await api.post('api/queues/default/pause', { 'x-role': 'admin' })).status).toBe(200);
@@ -415,12 +396,12 @@ describe('safety', () => {
 
   it('a_driver_without_job_control_is_read_only', async () => {
     const plain = {
-      enqueue: driver.enqueue.bind(driver),
-      counts: driver.counts.bind(driver),
-      list: driver.list.bind(driver),
-      inspect: driver.inspect.bind(driver),
-      queues: driver.queues.bind(driver),
-      requeueDlq: driver.requeueDlq.bind(driver),
+      enqueue: driver().enqueue.bind(driver()),
+      counts: driver().counts.bind(driver()),
+      list: driver().list.bind(driver()),
+      inspect: driver().inspect.bind(driver()),
+      queues: driver().queues.bind(driver()),
+      requeueDlq: driver().requeueDlq.bind(driver()),
     } as unknown as DashboardOptions['driver'];
     const api = await start({ driver: plain });
     const session = await api.session();
@@ -430,7 +411,7 @@ describe('safety', () => {
   });
 
   it('a_store_failure_is_a_502_without_its_detail', async () => {
-    const failing = Object.create(driver, {
+    const failing = Object.create(driver(), {
       queues: { value: () => Promise.reject(new Error('secret connection string redis://user:pw@host')) },
     }) as MemoryDriver;
     const api = await start({ driver: failing });
@@ -448,8 +429,8 @@ describe('safety', () => {
 
 describe('mount paths', () => {
   it('the_base_path_without_slash_redirects_and_other_paths_go_to_next_or_404', async () => {
-    const dashboard = createDashboard({ driver, basePath: '/jobs' });
-    served = await serveNode((req, res) =>
+    const dashboard = createDashboard({ driver: driver(), basePath: '/jobs' });
+    const served = await serve((req, res) =>
       dashboard(req, res, () => {
         res.statusCode = 418;
         res.end('app');
@@ -464,14 +445,14 @@ describe('mount paths', () => {
 
   it('options_are_checked_when_created', () => {
     expect(() => createDashboard({ driver: {} as DashboardOptions['driver'] })).toThrow(/has no counts\(\)/);
-    expect(() => createDashboard({ driver, basePath: 'jobs' })).toThrow(/basePath must be a path starting with "\/"/);
-    expect(() => createDashboard({ driver, refreshMs: 10 })).toThrow(/refreshMs/);
+    expect(() => createDashboard({ driver: driver(), basePath: 'jobs' })).toThrow(/basePath must be a path starting with "\/"/);
+    expect(() => createDashboard({ driver: driver(), refreshMs: 10 })).toThrow(/refreshMs/);
   });
 });
 
 async function deadLetters(count: number, message: string): Promise<JobRecord[]> {
-  for (let i = 0; i < count; i++) await client.enqueue('doomed', { i });
-  const { jobs } = await driver.reserve({ queue: 'default', limit: count, leaseMs: 60_000, now: Date.now() });
-  for (const { lease } of jobs) await driver.fail(lease, { attempts: 1, lastError: message, failedAt: Date.now(), reason: message }, Date.now());
+  for (let i = 0; i < count; i++) await client().enqueue('doomed', { i });
+  const { jobs } = await driver().reserve({ queue: 'default', limit: count, leaseMs: 60_000, now: Date.now() });
+  for (const { lease } of jobs) await driver().fail(lease, { attempts: 1, lastError: message, failedAt: Date.now(), reason: message }, Date.now());
   return jobs.map((reserved) => reserved.job);
 }

@@ -1,15 +1,12 @@
 /// <reference lib="dom" />
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@taskharbor/core';
-import { RedisDriver } from '@taskharbor/driver-redis';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDashboard } from '../src/index.js';
-import { deletePrefix, requireBrowserEnv, SKIP_BROWSER, testPrefix } from './support/browser-env.js';
-import { type Served, serveNode } from './support/serve.js';
+import type { RedisDriver } from '@taskharbor/driver-redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SKIP_BROWSER } from './support/browser-env.js';
+import { SCREENSHOTS, serveDashboard, useChromium } from './support/chromium.js';
+import type { Served } from './support/serve.js';
+import { redisStore, type TestStore } from './support/stores.js';
 
 /**
  * The dashboard in a real browser on a real Redis. One Chromium for the
@@ -17,59 +14,30 @@ import { type Served, serveNode } from './support/serve.js';
  * each page are taken on every run; with TASKHARBOR_UPDATE_SCREENSHOTS=1 they
  * replace the ones in docs/images/.
  */
-const SCREENSHOTS = process.env.TASKHARBOR_UPDATE_SCREENSHOTS === '1'
-  ? fileURLToPath(new URL('../../../docs/images/', import.meta.url))
-  : mkdtempSync(join(tmpdir(), 'taskharbor-dashboard-shots-'));
-
 // A few seconds a case on a quiet machine; the timeout leaves room for a loaded one.
 describe.skipIf(SKIP_BROWSER)('dashboard in Chromium on Redis', { timeout: 60_000 }, () => {
-  const prefix = testPrefix();
+  let store: TestStore<RedisDriver>;
   let driver: RedisDriver;
   let client: Client;
-  let browser: Browser;
   let writable: Served;
   let readOnly: Served;
-  let context: BrowserContext;
-  let page: Page;
-  let scriptErrors: string[];
 
   beforeAll(async () => {
-    const env = requireBrowserEnv();
-    driver = await RedisDriver.connect({ url: env.redisUrl, db: 14, keyPrefix: prefix });
+    store = await redisStore();
+    driver = store.driver;
     client = new Client(driver);
-    const dashboard = createDashboard({ driver, auth: () => true, refreshMs: 1000 });
-    writable = await serveNode((req, res) => dashboard(req, res));
-    const viewer = createDashboard({ driver, auth: () => true, readOnly: true, refreshMs: 1000 });
-    readOnly = await serveNode((req, res) => viewer(req, res));
-    browser = await chromium.launch({ executablePath: env.chromium, args: ['--no-sandbox', '--disable-gpu'] });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    writable = await serveDashboard(driver);
+    readOnly = await serveDashboard(driver, { readOnly: true });
   });
 
   afterAll(async () => {
-    await browser?.close();
     await writable?.close();
     await readOnly?.close();
-    if (driver !== undefined) {
-      await deletePrefix(driver, prefix);
-      await driver.close();
-    }
+    await store?.close();
   });
 
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1200, height: 760 }, locale: 'en-US', timezoneId: 'America/New_York' });
-    page = await context.newPage();
-    scriptErrors = [];
-    page.on('pageerror', (error) => scriptErrors.push(error.message));
-    page.on('dialog', (dialog) => {
-      scriptErrors.push(`dialog: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-  });
-
-  afterEach(async () => {
-    await context.close();
-    expect(scriptErrors).toEqual([]);
-  });
+  // Registered after the store, so Chromium starts after it and closes before it.
+  const { page } = useChromium({ openEachCase: true, failOnDialog: true });
 
   // The file's key prefix keeps its queues apart from every other run, so plain names do (and keep the screenshots steady).
   const queueName = (name: string) => name;
@@ -96,7 +64,7 @@ describe.skipIf(SKIP_BROWSER)('dashboard in Chromium on Redis', { timeout: 60_00
   }
 
   async function shoot(name: string): Promise<void> {
-    await page.screenshot({ path: join(SCREENSHOTS, `dashboard-${name}.png`) });
+    await page().screenshot({ path: join(SCREENSHOTS, `dashboard-${name}.png`) });
   }
 
   it('overview_counts_match_counts', async () => {
@@ -108,8 +76,8 @@ describe.skipIf(SKIP_BROWSER)('dashboard in Chromium on Redis', { timeout: 60_00
     await driver.ack(jobs[0]!.lease, Date.now());
     await driver.pause(queue);
 
-    await page.goto(`${writable.origin}/`);
-    const row = page.locator(`tr[data-queue="${queue}"]`);
+    await page().goto(`${writable.origin}/`);
+    const row = page().locator(`tr[data-queue="${queue}"]`);
     await row.waitFor();
     const counts = await driver.counts(queue);
     for (const status of ['ready', 'scheduled', 'inflight', 'done', 'dlq', 'cancelled'] as const) {
@@ -127,20 +95,20 @@ describe.skipIf(SKIP_BROWSER)('dashboard in Chromium on Redis', { timeout: 60_00
     const queue = queueName('bulk');
     const ids = new Set<string>();
     for (let i = 0; i < 250; i++) ids.add((await client.enqueue('bulk.item', { i }, { queue })).id);
-    await page.goto(`${writable.origin}/#/queue/${queue}?status=ready`);
+    await page().goto(`${writable.origin}/#/queue/${queue}?status=ready`);
     const seen: string[] = [];
     let pages = 0;
     for (;;) {
-      const rows = page.locator('tr[data-job-id]');
+      const rows = page().locator('tr[data-job-id]');
       await rows.first().waitFor();
       const onPage = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-job-id') as string));
       seen.push(...onPage);
       pages++;
       if (pages === 2) await shoot('queue');
-      const next = page.getByTestId('next');
+      const next = page().getByTestId('next');
       if (await next.isDisabled()) break;
       await next.click();
-      await page.waitForFunction((first) => document.querySelector('tr[data-job-id]')?.getAttribute('data-job-id') !== first, onPage[0]);
+      await page().waitForFunction((first) => document.querySelector('tr[data-job-id]')?.getAttribute('data-job-id') !== first, onPage[0]);
     }
     expect(pages).toBe(5);
     expect(seen).toHaveLength(250);
@@ -150,83 +118,83 @@ describe.skipIf(SKIP_BROWSER)('dashboard in Chromium on Redis', { timeout: 60_00
   it('refresh_keeps_the_place_and_patches_rows_in_place', async () => {
     const queue = queueName('steady');
     for (let i = 0; i < 80; i++) await client.enqueue('steady.item', { i }, { queue });
-    await page.goto(`${writable.origin}/#/queue/${queue}?status=ready`);
-    await page.locator('tr[data-job-id]').first().waitFor();
-    await page.getByTestId('next').click();
-    await page.waitForFunction(() => window.location.hash.includes('cursor='));
-    const hash = await page.evaluate(() => window.location.hash);
-    const firstRow = page.locator('tr[data-job-id]').first();
+    await page().goto(`${writable.origin}/#/queue/${queue}?status=ready`);
+    await page().locator('tr[data-job-id]').first().waitFor();
+    await page().getByTestId('next').click();
+    await page().waitForFunction(() => window.location.hash.includes('cursor='));
+    const hash = await page().evaluate(() => window.location.hash);
+    const firstRow = page().locator('tr[data-job-id]').first();
     await firstRow.evaluate((tr) => {
       (tr as HTMLElement & { marked?: boolean }).marked = true;
     });
-    await page.evaluate(() => window.scrollTo(0, 300));
-    const scroll = await page.evaluate(() => window.scrollY);
+    await page().evaluate(() => window.scrollTo(0, 300));
+    const scroll = await page().evaluate(() => window.scrollY);
     // A change in the store reaches the open page within a refresh or two.
     await client.enqueue('steady.item', {}, { queue });
-    await expect.poll(() => page.getByTestId('tab-ready').textContent(), { timeout: 5000 }).toContain('81');
-    expect(await page.evaluate(() => window.location.hash)).toBe(hash);
-    expect(await page.evaluate(() => window.scrollY)).toBe(scroll);
+    await expect.poll(() => page().getByTestId('tab-ready').textContent(), { timeout: 5000 }).toContain('81');
+    expect(await page().evaluate(() => window.location.hash)).toBe(hash);
+    expect(await page().evaluate(() => window.scrollY)).toBe(scroll);
     expect(await firstRow.evaluate((tr) => (tr as HTMLElement & { marked?: boolean }).marked)).toBe(true);
   });
 
   it('cancel_and_requeue_from_the_page_change_the_store', async () => {
     const queue = queueName('mail');
     const { id } = await client.enqueue('email.send', { to: 'ops@example.com', template: 'welcome' }, { queue });
-    await page.goto(`${writable.origin}/#/job/${queue}/${id}`);
-    await page.getByTestId('payload').waitFor();
-    const created = page.locator('table.fields time').first();
+    await page().goto(`${writable.origin}/#/job/${queue}/${id}`);
+    await page().getByTestId('payload').waitFor();
+    const created = page().locator('table.fields time').first();
     expect(await created.getAttribute('title')).toMatch(/^UTC \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
     expect(await created.textContent()).toMatch(/E[SD]T$/);
-    await page.getByTestId('action-cancel').click();
-    await page.getByTestId('confirm').click();
-    await page.getByTestId('notice').filter({ hasText: `cancelled job ${id}` }).waitFor();
+    await page().getByTestId('action-cancel').click();
+    await page().getByTestId('confirm').click();
+    await page().getByTestId('notice').filter({ hasText: `cancelled job ${id}` }).waitFor();
     expect((await driver.inspect({ queue, id }))?.status).toBe('cancelled');
-    await expect.poll(() => page.getByTestId('job-actions').locator('button').allTextContents()).toEqual(['Remove']);
+    await expect.poll(() => page().getByTestId('job-actions').locator('button').allTextContents()).toEqual(['Remove']);
 
     const [dead, other] = await deadLetter(queue, 2, 'SMTP 550: mailbox unavailable');
     const story = await storyJob('invoices');
-    await page.goto(`${writable.origin}/#/job/invoices/${story}`);
-    await page.getByTestId('errors').waitFor();
-    expect(await page.getByTestId('errors').locator('tbody tr').count()).toBe(2);
-    expect(await page.getByTestId('progress').textContent()).toContain('"rendered": true');
+    await page().goto(`${writable.origin}/#/job/invoices/${story}`);
+    await page().getByTestId('errors').waitFor();
+    expect(await page().getByTestId('errors').locator('tbody tr').count()).toBe(2);
+    expect(await page().getByTestId('progress').textContent()).toContain('"rendered": true');
     await shoot('job');
-    await page.goto(`${writable.origin}/#/dlq/${queue}`);
-    const row = page.locator(`tr[data-job-id="${dead}"]`);
+    await page().goto(`${writable.origin}/#/dlq/${queue}`);
+    const row = page().locator(`tr[data-job-id="${dead}"]`);
     await row.waitFor();
     await shoot('dead-letters');
     await row.getByTestId('requeue-one').click();
-    await page.getByTestId('notice').filter({ hasText: `requeued job ${dead}` }).waitFor();
+    await page().getByTestId('notice').filter({ hasText: `requeued job ${dead}` }).waitFor();
     expect((await driver.inspect({ queue, id: dead as string }))?.status).toBe('ready');
-    await page.getByTestId('requeue-all').click();
-    await page.getByRole('dialog').getByText('Requeue 1 dead-lettered job?').waitFor();
-    await page.getByTestId('confirm').click();
-    await page.getByTestId('notice').filter({ hasText: 'requeued 1 dead-lettered job' }).waitFor();
+    await page().getByTestId('requeue-all').click();
+    await page().getByRole('dialog').getByText('Requeue 1 dead-lettered job?').waitFor();
+    await page().getByTestId('confirm').click();
+    await page().getByTestId('notice').filter({ hasText: 'requeued 1 dead-lettered job' }).waitFor();
     expect((await driver.inspect({ queue, id: other as string }))?.status).toBe('ready');
   });
 
   it('purge_confirmation_names_the_count', async () => {
     const queue = queueName('purge');
     await deadLetter(queue, 3, 'gone');
-    await page.goto(`${writable.origin}/#/queue/${queue}?status=dlq`);
-    await page.getByTestId('purge-dlq').click();
-    await page.getByRole('dialog').getByText('Purge 3 dead jobs?').waitFor();
-    await page.getByTestId('confirm').click();
-    await page.getByTestId('notice').filter({ hasText: 'purged 3 dead jobs' }).waitFor();
+    await page().goto(`${writable.origin}/#/queue/${queue}?status=dlq`);
+    await page().getByTestId('purge-dlq').click();
+    await page().getByRole('dialog').getByText('Purge 3 dead jobs?').waitFor();
+    await page().getByTestId('confirm').click();
+    await page().getByTestId('notice').filter({ hasText: 'purged 3 dead jobs' }).waitFor();
     expect((await driver.counts(queue)).dlq).toBe(0);
   });
 
   it('schedules_page_shows_next_runs_and_run_now_enqueues_a_job', async () => {
     await client.schedule('nightly-report', { cron: '0 3 * * *', timezone: 'Europe/Berlin', type: 'report.build', queue: 'reports' });
     await client.schedule('cache-warm', { everyMs: 300_000, type: 'cache.warm', queue: 'reports' });
-    await page.goto(`${writable.origin}/`);
-    await page.getByRole('link', { name: 'Schedules' }).click();
-    const row = page.locator('tr[data-schedule="nightly-report"]');
+    await page().goto(`${writable.origin}/`);
+    await page().getByRole('link', { name: 'Schedules' }).click();
+    const row = page().locator('tr[data-schedule="nightly-report"]');
     await row.waitFor();
     expect(await row.locator('time').first().getAttribute('title')).toMatch(/ 02:00:00\.000$|^UTC \d{4}-\d\d-\d\d 0[12]:00:00\.000$/);
     await shoot('schedules');
     const before = (await driver.counts('reports')).ready;
     await row.getByTestId('trigger').click();
-    await page.getByTestId('notice').filter({ hasText: 'triggered nightly-report' }).waitFor();
+    await page().getByTestId('notice').filter({ hasText: 'triggered nightly-report' }).waitFor();
     expect((await driver.counts('reports')).ready).toBe(before + 1);
     await row.getByTestId('pause-schedule').click();
     await row.getByTestId('schedule-paused').waitFor();
@@ -237,15 +205,15 @@ describe.skipIf(SKIP_BROWSER)('dashboard in Chromium on Redis', { timeout: 60_00
     const queue = queueName('watch');
     await deadLetter(queue, 1, 'nope');
     const { id } = await client.enqueue('report.build', {}, { queue });
-    await page.goto(`${readOnly.origin}/#/job/${queue}/${id}`);
-    await page.getByTestId('payload').waitFor();
-    expect(await page.getByTestId('read-only').textContent()).toMatch(/readOnly/);
-    expect(await page.getByTestId('job-actions').count()).toBe(0);
-    await page.goto(`${readOnly.origin}/#/queue/${queue}`);
-    await page.locator('tr[data-job-id]').first().waitFor();
-    expect(await page.locator('button[data-testid^="purge-"], [data-testid=pause]').count()).toBe(0);
+    await page().goto(`${readOnly.origin}/#/job/${queue}/${id}`);
+    await page().getByTestId('payload').waitFor();
+    expect(await page().getByTestId('read-only').textContent()).toMatch(/readOnly/);
+    expect(await page().getByTestId('job-actions').count()).toBe(0);
+    await page().goto(`${readOnly.origin}/#/queue/${queue}`);
+    await page().locator('tr[data-job-id]').first().waitFor();
+    expect(await page().locator('button[data-testid^="purge-"], [data-testid=pause]').count()).toBe(0);
     // The page's own fetch, with the session's token, is refused too.
-    const status = await page.evaluate(async ([q, job]) => {
+    const status = await page().evaluate(async ([q, job]) => {
       const session = (await (await fetch('api/session')).json()) as { csrfToken: string };
       const answer = await fetch(`api/queues/${q}/jobs/${job}/cancel`, { method: 'POST', headers: { 'x-taskharbor-csrf': session.csrfToken } });
       return answer.status;
@@ -263,17 +231,17 @@ describe.skipIf(SKIP_BROWSER)('dashboard in Chromium on Redis', { timeout: 60_00
     await driver.fail(jobs[0]!.lease, { attempts: 1, lastError: attack, failedAt: Date.now(), reason: attack }, Date.now());
 
     for (const view of [`#/job/${queue}/${id}`, `#/dlq/${queue}`, `#/queue/${queue}`, '#/']) {
-      await page.goto(`${writable.origin}/${view}`);
-      await page.getByText('Queues').first().waitFor();
-      await page.waitForLoadState('networkidle');
+      await page().goto(`${writable.origin}/${view}`);
+      await page().getByText('Queues').first().waitFor();
+      await page().waitForLoadState('networkidle');
       if (view.startsWith('#/job')) {
-        expect(await page.getByTestId('payload').textContent()).toContain(attack.replace(/"/g, '\\"'));
-        expect(await page.getByTestId('last-error').textContent()).toBe(attack);
-        expect(await page.locator('table.fields td').first().textContent()).toBe(type);
+        expect(await page().getByTestId('payload').textContent()).toContain(attack.replace(/"/g, '\\"'));
+        expect(await page().getByTestId('last-error').textContent()).toBe(attack);
+        expect(await page().locator('table.fields td').first().textContent()).toBe(type);
       }
-      expect(await page.locator('img').count()).toBe(0);
-      expect(await page.locator('main script').count()).toBe(0);
-      expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await page().locator('img').count()).toBe(0);
+      expect(await page().locator('main script').count()).toBe(0);
+      expect(await page().evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
     }
   });
 });
