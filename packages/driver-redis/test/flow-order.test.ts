@@ -82,6 +82,55 @@ describe.skipIf(SKIP_REDIS)('flow control order (Redis)', () => {
     expect(await redis.raw.hget(`${base}job:${a.id}`, 'fl')).toBe('');
   });
 
+  it('a_reserve_of_many_over_many_groups_hands_out_what_as_many_single_reserves_do_and_leaves_the_same_state', async () => {
+    const driver = await redis.driver();
+    const groups = Array.from({ length: 40 }, (_, i) => `g${String(i).padStart(2, '0')}`);
+    // Two jobs a group, some without a group, some with a priority; a third of the
+    // groups paused and a few limited to one in flight (held back after one hand-out).
+    async function fill(queue: string): Promise<void> {
+      await driver.enqueueMany(
+        [...groups, ...groups].map((group, i) => {
+          const payload = new TextEncoder().encode(String(i));
+          if (i % 13 === 5) return newJob(queue, { payload, ...(i % 2 === 0 ? {} : { priority: 3 }) });
+          return newJob(queue, { payload, group, ...(i % 7 === 0 ? { priority: -1 } : {}) });
+        }),
+        T0,
+      );
+      for (const group of groups.filter((_, i) => i % 3 === 0)) await driver.pauseGroup(queue, group);
+      for (const group of groups.filter((_, i) => i % 5 === 1)) await driver.setGroupLimits(queue, { concurrency: 1 }, group);
+    }
+    const ids = (result: { jobs: { job: { payload: Uint8Array; group?: string } }[] }) =>
+      result.jobs.map((reserved) => `${reserved.job.group ?? '-'}:${Buffer.from(reserved.job.payload).toString()}`);
+    const state = async (queue: string) => {
+      const base = `${redis.prefix}:{${queue}}:`;
+      return {
+        turns: await redis.raw.zrange(`${base}turns`, 0, -1, 'WITHSCORES'),
+        blocked: await redis.raw.zrange(`${base}gblocked`, 0, -1, 'WITHSCORES'),
+        inflight: await redis.raw.hgetall(`${base}ginflight`),
+        flow: await redis.raw.hmget(`${base}flow`, 'turn', 'gin', 'zready'),
+        inflightCount: await redis.raw.zcard(`${base}inflight`),
+      };
+    };
+    const batchedQueue = uniqueQueue();
+    await fill(batchedQueue);
+    const batched = ids(await driver.reserve({ queue: batchedQueue, limit: 45, ...lease }));
+    const singleQueue = uniqueQueue();
+    await fill(singleQueue);
+    const oneByOne: string[] = [];
+    for (let i = 0; i < 45; i++) oneByOne.push(...ids(await driver.reserve({ queue: singleQueue, limit: 1, ...lease })));
+    expect(batched.length).toBeGreaterThan(30);
+    expect(batched).toEqual(oneByOne);
+    expect(await state(batchedQueue)).toEqual(await state(singleQueue));
+    // What is left comes out the same way too. (The turn counter itself may
+    // differ now: single reserves of a lone no-group group skip the turn order.)
+    const rest = ids(await driver.reserve({ queue: batchedQueue, limit: 100, ...lease }));
+    const restOneByOne: string[] = [];
+    for (let i = 0; i < 100; i++) restOneByOne.push(...ids(await driver.reserve({ queue: singleQueue, limit: 1, ...lease })));
+    expect(rest).toEqual(restOneByOne);
+    const withoutTurn = async (queue: string) => ({ ...(await state(queue)), flow: (await state(queue)).flow.slice(1) });
+    expect(await withoutTurn(batchedQueue)).toEqual(await withoutTurn(singleQueue));
+  });
+
   it('released_jobs_go_to_the_head_of_their_priority_retried_ones_to_its_tail', async () => {
     const driver = await redis.driver();
     const queue = uniqueQueue();
