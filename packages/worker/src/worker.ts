@@ -17,7 +17,7 @@ import { Heartbeat } from './heartbeat.js';
 import { JobLoop } from './job-loop.js';
 import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
 import { createPlanner, type QueuePlanner } from './queue-order.js';
-import type { RunDeps } from './run-job.js';
+import type { RunDeps } from './run-state.js';
 import { ScheduleKeeper } from './schedule-keeper.js';
 import { Slots } from './slots.js';
 import { closeOnSignals } from './signals.js';
