@@ -4,7 +4,7 @@ import type { FinishWaiters } from './finish-waiters.js';
 import type { MetricsSweep } from './metrics-sweep.js';
 import type { WorkWaiters } from './work-waiters.js';
 
-/** What the driver's operation modules (lease operations, admin reads, job control, schedules) need from the driver that owns them. */
+/** What the driver's operation modules (reserve, lease operations, admin reads, job control, schedules, flow control, observability) need from the driver that owns them. */
 export interface DriverContext {
   readonly db: Database;
   readonly retention: ResolvedRetention;

@@ -1,14 +1,43 @@
-import type { EnqueueResult, NewJobRecord } from '@taskharbor/core';
+import {
+  type EnqueueResult,
+  type NewJobRecord,
+  validateArray,
+  validateNewJobRecord,
+  validateNow,
+} from '@taskharbor/core';
 import type { Database } from './database.js';
 import { answerRepeats, type EnqueueRow, enqueueParams, planEnqueue } from './enqueue-batch.js';
 import type { WorkWaiters } from './work-waiters.js';
 
-/** enqueue and enqueueMany after validation: one statement per call, then this driver's waiters of each queue that got a job are woken. */
+/**
+ * enqueue and enqueueMany: each validates, then stores its jobs in one
+ * statement and wakes this driver's waiters of each queue that got a job.
+ * PostgresDriver delegates here; store is also how schedules enqueue.
+ */
 export class EnqueueStore {
   constructor(
     private readonly db: Database,
     private readonly waiters: WorkWaiters,
+    private readonly assertOpen: (operation: string) => void,
   ) {}
+
+  /** Stores one job, or answers `existed: true` for a known id or idempotency key in its queue. */
+  async enqueue(job: NewJobRecord, now: number): Promise<EnqueueResult> {
+    this.assertOpen('enqueue');
+    validateNow(now);
+    validateNewJobRecord(job);
+    return (await this.store('enqueue', [job], now))[0] as EnqueueResult;
+  }
+
+  /** Validates every record, then stores them all in one statement; a later duplicate of an earlier one answers `existed: true`. */
+  async enqueueMany(jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
+    this.assertOpen('enqueueMany');
+    validateNow(now);
+    validateArray('jobs', jobs);
+    for (const job of jobs) validateNewJobRecord(job);
+    if (jobs.length === 0) return [];
+    return this.store('enqueueMany', jobs, now);
+  }
 
   /** Stores the validated jobs; a job whose id or key its queue holds (or an earlier entry of the call) answers `existed: true`. */
   async store(operation: string, jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {

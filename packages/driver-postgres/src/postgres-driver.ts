@@ -1,7 +1,6 @@
 import {
   type AdvanceScheduleRequest,
   type AdvanceScheduleResult,
-  CancelListeners,
   type AckOptions,
   type Admin,
   type BatchOutcome,
@@ -35,7 +34,6 @@ import {
   type RegisterWorkerOptions,
   type RequeueManyOptions,
   type RequeueOptions,
-  type ReservedJob,
   type ReserveRequest,
   type ReserveResult,
   type ResolvedRetention,
@@ -47,10 +45,6 @@ import {
   type Schedules,
   type TriggerScheduleOptions,
   ValidationError,
-  validateArray,
-  validateNewJobRecord,
-  validateNow,
-  validateReserveRequest,
   validateWaitRequest,
   type WaitForWorkRequest,
   type WorkerEntry,
@@ -60,37 +54,21 @@ import {
 import pg from 'pg';
 import { AdminReads } from './admin-reads.js';
 import { Database } from './database.js';
-import { type PostgresConnectOptions, type PostgresDriverOptions, redact } from './driver-options.js';
+import { checkConnectOptions, checkPool, type PostgresConnectOptions, type PostgresDriverOptions, redact } from './driver-options.js';
 import type { DriverContext } from './driver-context.js';
+import { DriverNotices } from './driver-notices.js';
 import { EnqueueStore } from './enqueue-store.js';
 import { PostgresConnectError, SchemaVersionError } from './errors.js';
-import { FinishWaiters } from './finish-waiters.js';
 import { type LeaseClock, validateLeaseClock } from './lease-clock.js';
 import { PostgresFlowControl } from './flow-control/postgres-flow-control.js';
 import { finishedRecord, PostgresJobControl } from './job-control/postgres-job-control.js';
-import { toMillis, toRecord } from './job-row.js';
-import { decidedAt } from './lease-check.js';
 import { LeaseOperations } from './lease-operations.js';
-import { Listener } from './listener.js';
 import { MetricsSweep } from './metrics-sweep.js';
 import { PostgresObservability } from './observability/postgres-observability.js';
 import { trimFinished } from './retention.js';
+import { ReserveOperation } from './reserve-operation.js';
 import { PostgresSchedules } from './schedules/postgres-schedules.js';
-import type { ReserveRow } from './sql/reserve.js';
-import { channelName, DEFAULT_SCHEMA, validateSchemaName } from './schema-name.js';
-import { WorkWaiters } from './work-waiters.js';
-
-/** The most due scheduled jobs and the most expired leases one reserve moves (each), so a backlog never makes one long statement. */
-export const RESERVE_DUE_BOUND = 1000;
-
-/**
- * How long (the callers' clock) reserve goes straight to the locked flow
- * statement for a queue after the lock-free one found it needs it; then it
- * asks again, so a cleared limit or an ended hold brings the queue back.
- * The lock-free statement checks the queue in its own snapshot every time,
- * so this only saves a round trip, it never lets a limit slip.
- */
-export const LOCKED_RECHECK_MS = 1000;
+import { DEFAULT_SCHEMA, validateSchemaName } from './schema-name.js';
 
 /**
  * The PostgreSQL driver: jobs live in one table of the driver's schema,
@@ -115,11 +93,9 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
   readonly leaseClock: LeaseClock;
   private readonly db: Database;
   private readonly retention: ResolvedRetention;
-  private readonly waiters = new WorkWaiters();
-  private readonly finishWaiters: FinishWaiters;
-  private readonly cancelListeners = new CancelListeners();
-  private readonly listener: Listener;
+  private readonly notices: DriverNotices;
   private readonly enqueues: EnqueueStore;
+  private readonly reserving: ReserveOperation;
   private readonly leases: LeaseOperations;
   private readonly admin: AdminReads;
   private readonly control: PostgresJobControl;
@@ -127,57 +103,34 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
   private readonly flow: PostgresFlowControl;
   private readonly observability: PostgresObservability;
   private readonly metricsSweep: MetricsSweep;
-  /**
-   * Queues seen using flow control (queues.flow, which is never cleared):
-   * reserve goes straight to the flow statements for them (the lock-free
-   * reserve-priority.sql, which hands the queue to reserve_flow when it
-   * needs more than priorities). For any other
-   * queue the plain statement reads the flag in its own snapshot and hands
-   * out nothing when it is set, so this knowledge never lets a limit slip.
-   */
-  private readonly flowQueues = new Set<string>();
-  /** Flow queues that needed the locked reserve (groups, limits, a hold), until when (the callers' clock) to go straight to it. */
-  private readonly lockedFlowQueues = new Map<string, number>();
   private ownsPool = false;
   private closed = false;
 
   constructor(options: PostgresDriverOptions) {
-    // Duck-typed rather than instanceof: the app's pg may be another copy of the package.
-    const pool = (options as { pool?: { query?: unknown; connect?: unknown } } | null)?.pool;
-    if (typeof pool?.query !== 'function' || typeof pool.connect !== 'function') {
-      throw new ValidationError('pool', 'expected a pg Pool (new Pool(...) from the pg package)');
-    }
+    checkPool(options);
     this.schema = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
     this.retention = resolveRetention(options.retention);
     this.leaseClock = validateLeaseClock(options.leaseClock);
     this.db = new Database(options.pool, this.schema, this.leaseClock);
     this.metricsSweep = new MetricsSweep(this.db);
-    this.finishWaiters = new FinishWaiters((ref) => finishedRecord(this.db, ref));
-    const poolOptions = (options.pool as unknown as { options: pg.ClientConfig }).options;
-    this.listener = new Listener(() => new pg.Client(poolOptions), channelName(this.schema), {
-      work: (queue) => this.waiters.wake(queue),
-      finish: (queue, id) => void this.finishWaiters.recheck(queue, id),
-      cancel: (queue, id) => this.cancelListeners.requested({ queue, id }),
-      reconnected: () => {
-        this.waiters.wakeAll();
-        this.finishWaiters.recheckAll();
-      },
-    });
+    this.notices = new DriverNotices(options.pool, this.schema, (ref) => finishedRecord(this.db, ref), () => this.ready());
+    const { waiters, finishWaiters } = this.notices;
     const ctx: DriverContext = {
       db: this.db,
       retention: this.retention,
-      waiters: this.waiters,
-      finishWaiters: this.finishWaiters,
-      flowQueues: this.flowQueues,
+      waiters,
+      finishWaiters,
+      flowQueues: new Set<string>(),
       metricsSweep: this.metricsSweep,
       assertOpen: (operation) => this.assertOpen(operation),
       store: (operation, jobs, now) => this.enqueues.store(operation, jobs, now),
       jobFinished: (queue, id, status, now) => this.jobFinished(queue, id, status, now),
     };
-    this.enqueues = new EnqueueStore(this.db, this.waiters);
+    this.enqueues = new EnqueueStore(this.db, waiters, ctx.assertOpen);
+    this.reserving = new ReserveOperation(ctx);
     this.leases = new LeaseOperations(ctx);
     this.admin = new AdminReads(ctx);
-    this.control = new PostgresJobControl(ctx, this.listener, this.cancelListeners, () => this.ready());
+    this.control = new PostgresJobControl(ctx, this.notices.listener, this.notices.cancelListeners, () => this.ready());
     this.scheduling = new PostgresSchedules(ctx);
     this.flow = new PostgresFlowControl(ctx);
     this.observability = new PostgresObservability(ctx);
@@ -190,16 +143,8 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
    * SchemaVersionError when the schema is newer than this driver.
    */
   static async connect(options: PostgresConnectOptions = {}): Promise<PostgresDriver> {
-    const connectionString = options.connectionString ?? process.env.DATABASE_URL;
-    if (typeof connectionString !== 'string' || connectionString === '') {
-      throw new ValidationError('connectionString', 'give connectionString or set DATABASE_URL (postgres://user@host:5432/db)');
-    }
-    const { connectionString: _url, poolSize, ...driverOptions } = options;
-    if (poolSize !== undefined && (!Number.isInteger(poolSize) || poolSize < 1)) {
-      throw new ValidationError('poolSize', `expected an integer >= 1, got ${String(poolSize)}`);
-    }
-    validateLeaseClock(options.leaseClock);
-    const pool = new pg.Pool({ connectionString, max: poolSize ?? 10 });
+    const { connectionString, poolSize, driverOptions } = checkConnectOptions(options);
+    const pool = new pg.Pool({ connectionString, max: poolSize });
     // An idle connection that drops is replaced on next use; without a listener pg would crash the process.
     pool.on('error', () => undefined);
     let driver: PostgresDriver;
@@ -220,62 +165,18 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
     return this.db.ready();
   }
 
-  // ---- Driver ----
+  // ---- Driver (enqueue: src/enqueue-store.ts, reserve: src/reserve-operation.ts) ----
 
-  /** Stores one job, or answers `existed: true` for a known id or idempotency key in its queue. */
-  async enqueue(job: NewJobRecord, now: number): Promise<EnqueueResult> {
-    this.assertOpen('enqueue');
-    validateNow(now);
-    validateNewJobRecord(job);
-    return (await this.enqueues.store('enqueue', [job], now))[0] as EnqueueResult;
+  enqueue(job: NewJobRecord, now: number): Promise<EnqueueResult> {
+    return this.enqueues.enqueue(job, now);
   }
 
-  /** Validates every record, then stores them all in one statement; a later duplicate of an earlier one answers `existed: true`. */
-  async enqueueMany(jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
-    this.assertOpen('enqueueMany');
-    validateNow(now);
-    validateArray('jobs', jobs);
-    for (const job of jobs) validateNewJobRecord(job);
-    if (jobs.length === 0) return [];
-    return this.enqueues.store('enqueueMany', jobs, now);
+  enqueueMany(jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
+    return this.enqueues.enqueueMany(jobs, now);
   }
 
-  /**
-   * Promotes due jobs, reclaims expired leases and leases up to `limit` jobs,
-   * all in one statement. The leases' expiries and nextDueAt come back on the
-   * caller's clock: `now` plus their distance from the statement's own now
-   * (the database's under leaseClock 'server'); the job records show the
-   * stored expiry.
-   */
-  async reserve(request: ReserveRequest): Promise<ReserveResult> {
-    this.assertOpen('reserve');
-    validateReserveRequest(request);
-    const { queue, limit, leaseMs, now } = request;
-    const params: [string, number, number, number, number] = [queue, now, limit, leaseMs, RESERVE_DUE_BOUND];
-    let rows: ReserveRow[] | undefined;
-    if (!this.flowQueues.has(queue)) {
-      const plain = await this.db.write('reserve', this.db.sql.reserve, params);
-      if (plain[0]?.flow) this.flowQueues.add(queue);
-      else rows = plain;
-    }
-    if (rows === undefined && !((this.lockedFlowQueues.get(queue) ?? Number.NEGATIVE_INFINITY) > now)) {
-      const fast = await this.db.write('reserve', this.db.sql.reservePriority, params);
-      if (fast[0]?.locked) this.lockedFlowQueues.set(queue, now + LOCKED_RECHECK_MS);
-      else {
-        this.lockedFlowQueues.delete(queue);
-        rows = fast;
-      }
-    }
-    rows ??= await this.db.write('reserve', this.db.sql.reserveFlow, params);
-    const decided = decidedAt(rows[0], now);
-    const jobs: ReservedJob[] = [];
-    for (const row of rows) {
-      if (row.id === null) continue;
-      const expiresAt = now + (toMillis(row.lease_expires_at as string) - decided);
-      jobs.push({ job: toRecord(row), lease: { jobId: row.id, queue, token: row.lease_token as string, expiresAt } });
-    }
-    const nextDueAt = rows[0]?.next_due_at ?? null;
-    return nextDueAt === null ? { jobs } : { jobs, nextDueAt: now + (toMillis(nextDueAt) - decided) };
+  reserve(request: ReserveRequest): Promise<ReserveResult> {
+    return this.reserving.reserve(request);
   }
 
   // ---- Lease writes (src/lease-operations.ts) ----
@@ -316,20 +217,14 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
   async waitForWork(request: WaitForWorkRequest): Promise<void> {
     this.assertOpen('waitForWork');
     validateWaitRequest(request);
-    // A copy, so the caller's array may change while the wait is pending.
-    const waiting = this.waiters.wait([...request.queues], request.signal);
-    this.startListening();
-    return waiting;
+    return this.notices.waitForWork(request.queues, request.signal);
   }
 
   /** Stops listening, settles pending waits and ends the pool if connect() made it. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.waiters.wakeAll();
-    this.finishWaiters.rejectAll(() => new DriverClosedError('waitForFinish'));
-    this.cancelListeners.clear();
-    await this.listener.close();
+    await this.notices.close();
     if (this.ownsPool) await this.db.pool.end().catch(() => undefined);
   }
 
@@ -485,7 +380,7 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
 
   /** The backend pid of the driver's listening connection, once it listens (for operators and fault tests). */
   get listenerPid(): number | undefined {
-    return this.listener.backendPid;
+    return this.notices.listener.backendPid;
   }
 
   // ---- Internals ----
@@ -494,16 +389,9 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
     if (this.closed) throw new DriverClosedError(operation);
   }
 
-  /** Starts the listening connection for a waiter; a failed start is retried by the listener's reconnect loop. */
-  private startListening(): void {
-    this.ready()
-      .then(() => this.listener.listening())
-      .catch(() => this.listener.retrySoon());
-  }
-
   /** Applies the retention of the job's new finished status and tells this driver's waiters of it. */
   private async jobFinished(queue: string, id: string, status: 'done' | 'dlq' | 'cancelled', now: number): Promise<void> {
-    void this.finishWaiters.recheck(queue, id);
+    void this.notices.finishWaiters.recheck(queue, id);
     await trimFinished(this.db, this.retention, queue, status, now);
     await this.metricsSweep.seen(now);
   }

@@ -1,7 +1,7 @@
 import { ValidationError } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
 import type { PostgresDriver } from '../src/index.js';
-import { LOCKED_RECHECK_MS } from '../src/postgres-driver.js';
+import { LOCKED_RECHECK_MS } from '../src/reserve-operation.js';
 import { channelName } from '../src/schema-name.js';
 import { newJob, SKIP_POSTGRES, T0, uniqueQueue, usePostgresFile } from './support/postgres-env.js';
 
