@@ -167,14 +167,17 @@ export class PostgresDriver implements Driver, Admin, JobControl, Schedules, Flo
 
   // ---- Driver (enqueue: src/enqueue-store.ts, reserve: src/reserve-operation.ts) ----
 
+  /** Stores one job, or answers `existed: true` for a known id or idempotency key in its queue. */
   enqueue(job: NewJobRecord, now: number): Promise<EnqueueResult> {
     return this.enqueues.enqueue(job, now);
   }
 
+  /** Validates every record, then stores them all in one statement; a later duplicate of an earlier one answers `existed: true`. */
   enqueueMany(jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
     return this.enqueues.enqueueMany(jobs, now);
   }
 
+  /** Promotes due jobs, reclaims expired leases and leases up to `limit` jobs in one statement; expiries and nextDueAt come back on the caller's clock. */
   reserve(request: ReserveRequest): Promise<ReserveResult> {
     return this.reserving.reserve(request);
   }
