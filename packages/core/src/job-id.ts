@@ -1,4 +1,4 @@
-import { getRandomValues } from 'node:crypto';
+import { fillRandom } from './random-pool.js';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const TIME_CHARS = 10;
@@ -19,7 +19,7 @@ export class JobIdGenerator {
     if (now > this.lastTime) {
       this.lastTime = now;
       this.timePart = encodeTime(now);
-      getRandomValues(this.random);
+      fillRandom(this.random);
       for (let i = 0; i < RANDOM_CHARS; i++) this.random[i] = (this.random[i] as number) & 31;
       // Leave headroom so the counter below cannot overflow within one millisecond.
       this.random[0] = (this.random[0] as number) & 15;

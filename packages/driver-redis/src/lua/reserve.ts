@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import type { ReservedJob, ReserveResult, ResolvedRetention } from '@taskharbor/core';
+import { fillRandom, type ReservedJob, type ReserveResult, type ResolvedRetention } from '@taskharbor/core';
 import { hashFromReserveValues, JobField, parseJobHash, RESERVE_FIELDS } from '../job-hash.js';
 import type { QueueKeys } from '../keys.js';
 import source from './reserve-8.lua';
@@ -40,7 +39,9 @@ export interface ReserveArgs {
  */
 export async function runReserve(client: RedisClient, keys: QueueKeys, args: ReserveArgs): Promise<ReserveResult> {
   const expiresAt = args.now + args.leaseMs;
-  const tokenBase = `${randomBytes(12).toString('base64url')}.`;
+  const random = new Uint8Array(12);
+  fillRandom(random);
+  const tokenBase = `${Buffer.from(random.buffer, random.byteOffset, random.byteLength).toString('base64url')}.`;
   const reply = (await runScript(
     client,
     reserveScript,
