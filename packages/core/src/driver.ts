@@ -123,6 +123,15 @@ export interface Driver {
   /** Releases the driver's resources. Idempotent; every later call fails with DriverClosedError. */
   close(): Promise<void>;
 
+  /**
+   * Optional: how many jobs a worker should handle together. It starts the
+   * jobs of a reserve reply this many per turn of the event loop, so its ack
+   * batches and the reserves that refill their slots come in this size too.
+   * A store that pays a commit per statement declares a larger one than the
+   * worker's default (25, sized for Redis round trips). A positive integer.
+   */
+  readonly batchSize?: number;
+
   /** Optional batch form of ack: one outcome per lease, in order; `results[i]` is lease i's result, if any. */
   ackMany?(
     leases: readonly Lease[],

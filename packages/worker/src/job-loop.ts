@@ -1,4 +1,4 @@
-import { type Driver, ErrorCode, isTaskHarborError, type Lease, type ReservedJob, sleep } from '@taskharbor/core';
+import { type Driver, ErrorCode, isTaskHarborError, type Lease, type ReservedJob, sleep, ValidationError } from '@taskharbor/core';
 import type { TypedEmitter } from './emitter.js';
 import { isLeaseError, toError } from './errors.js';
 import type { WorkerEvents } from './events.js';
@@ -16,8 +16,18 @@ import type { ReportError } from './worker-events.js';
 /** After a failed reserve, wait this long, doubling up to the cap, before trying again. */
 const RESERVE_RETRY_MIN_MS = 100;
 const RESERVE_RETRY_MAX_MS = 5_000;
-/** The most jobs of one reserve reply started in one turn of the event loop (see startJobs). */
+/** The most jobs of one reserve reply started in one turn of the event loop (see startJobs), unless the driver declares its batchSize. */
 export const START_CHUNK = 25;
+
+/** The driver's declared batchSize, else START_CHUNK; a declared value that is not a positive integer is a ValidationError. */
+export function startChunkFor(driver: Driver): number {
+  const declared = driver.batchSize;
+  if (declared === undefined) return START_CHUNK;
+  if (!Number.isSafeInteger(declared) || declared < 1) {
+    throw new ValidationError('batchSize', `the driver declares a batchSize of ${String(declared)}; expected a positive integer`);
+  }
+  return declared;
+}
 
 export interface JobLoopInput {
   driver: Driver;
@@ -50,6 +60,8 @@ export class JobLoop {
   private readonly runDeps: RunDeps;
   private readonly emitter: TypedEmitter<WorkerEvents>;
   private readonly reportError: ReportError;
+  /** Jobs of one reserve reply started per turn: the driver's batchSize, else START_CHUNK. */
+  private readonly startChunk: number;
   private readonly strayReleases = new Set<Promise<void>>();
   private readonly halt = new AbortController();
   /** The last reserve round left a slot unfilled: every queue was empty. */
@@ -74,6 +86,7 @@ export class JobLoop {
     this.runDeps = input.runDeps;
     this.emitter = input.emitter;
     this.reportError = input.reportError;
+    this.startChunk = startChunkFor(input.driver);
     this.trouble = new QueueTrouble((error) => {
       if (error !== undefined) this.reportError(toError(error), 'reserve');
       // The queue can be asked again: an idle worker looks at once rather than at its next poll.
@@ -219,7 +232,7 @@ export class JobLoop {
   /**
    * Starts each reserved job, or gives it straight back when close() began
    * while the reserve was in flight, jobs[from..] in turns of at most
-   * START_CHUNK. A large reply started all at once would keep Node busy
+   * startChunk. A large reply started all at once would keep Node busy
    * while Redis idles, and then Redis busy with the acks and the next
    * reserve while Node idles; starting the rest in the next turn lets the
    * first jobs' acks and the reserve for their slots go out first, so both
@@ -228,7 +241,7 @@ export class JobLoop {
    */
   private startJobs(jobs: ReservedJob[], from = 0): void {
     // Once close() began, the rest are given back at once.
-    const end = this.halt.signal.aborted ? jobs.length : Math.min(jobs.length, from + START_CHUNK);
+    const end = this.halt.signal.aborted ? jobs.length : Math.min(jobs.length, from + this.startChunk);
     if (end < jobs.length) {
       const later: Promise<void> = new Promise((resolve) => {
         setImmediate(() => {

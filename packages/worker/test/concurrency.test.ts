@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Lease } from '@taskharbor/core';
+import { ErrorCode, type Lease } from '@taskharbor/core';
 import type { MemoryDriver } from '@taskharbor/driver-memory';
 import { START_CHUNK } from '../src/job-loop.js';
 import { Gate, harness } from './support/harness.js';
@@ -80,6 +80,34 @@ describe('concurrency', () => {
     expect(seen[START_CHUNK]?.reserves).toBeGreaterThanOrEqual(2);
     expect(seen[START_CHUNK]?.acks).toBeGreaterThanOrEqual(1);
     expect(seen[START_CHUNK * 2]?.acks).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a_driver_declared_batch_size_sets_the_parts_a_reply_starts_in', async () => {
+    const h = harness();
+    (h.memory as { batchSize?: number }).batchSize = 50;
+    const { worker, events } = h.worker({ concurrency: 200 });
+    const seen: { reserves: number; acks: number }[] = [];
+    worker.register('work', () => {
+      seen.push({ reserves: h.driver.count('reserve'), acks: h.driver.count('ack') + h.driver.count('ackMany') });
+    });
+    for (let i = 0; i < 120; i++) await h.client.enqueue('work', undefined);
+    await worker.start();
+    await h.until(() => events.of('completed').length === 120, 'all done');
+
+    // The first 50 start before any ack or second reserve (25 would be the default part).
+    expect(seen.slice(0, 50).every((s) => s.reserves === 1 && s.acks === 0)).toBe(true);
+    expect(seen[50]?.reserves).toBeGreaterThanOrEqual(2);
+    expect(seen[50]?.acks).toBeGreaterThanOrEqual(1);
+    const batches = h.driver.calls.filter((call) => call.method === 'ackMany').map((call) => (call.args[0] as Lease[]).length);
+    expect(batches[0]).toBe(50);
+  });
+
+  it('a_driver_batch_size_that_is_not_a_positive_integer_is_a_validation_error', () => {
+    for (const bad of [0, -1, 2.5, Number.NaN]) {
+      const h = harness();
+      (h.memory as { batchSize?: number }).batchSize = bad;
+      expect(() => h.worker()).toThrow(expect.objectContaining({ code: ErrorCode.Validation, field: 'batchSize' }));
+    }
   });
 
   it('concurrency_limit_is_shared_across_all_queues', async () => {
