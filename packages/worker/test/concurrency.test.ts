@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, type Lease } from '@taskharbor/core';
+import { ErrorCode, type JobMap, type Lease } from '@taskharbor/core';
 import type { MemoryDriver } from '@taskharbor/driver-memory';
 import { START_CHUNK } from '../src/job-loop.js';
-import { Gate, harness } from './support/harness.js';
+import { Gate, type Harness, harness } from './support/harness.js';
 
 describe('concurrency', () => {
   it('running_handlers_never_exceed_concurrency_and_reach_it', async () => {
@@ -58,10 +58,12 @@ describe('concurrency', () => {
     expect(h.driver.count('reserve')).toBeLessThan(20);
   });
 
-  it('a_large_reply_starts_in_parts_and_the_first_part_acks_and_reserves_before_the_rest_starts', async () => {
-    const h = harness();
+  /**
+   * 120 jobs handed out in one reply to a worker at concurrency 200: what the
+   * driver had been asked (reserves, acks) when each job started, in start order.
+   */
+  async function startsOfOneLargeReply(h: Harness<JobMap>) {
     const { worker, events } = h.worker({ concurrency: 200 });
-    // What the driver had been asked when each job started, in start order.
     const seen: { reserves: number; acks: number }[] = [];
     worker.register('work', () => {
       seen.push({ reserves: h.driver.count('reserve'), acks: h.driver.count('ack') + h.driver.count('ackMany') });
@@ -69,6 +71,12 @@ describe('concurrency', () => {
     for (let i = 0; i < 120; i++) await h.client.enqueue('work', undefined);
     await worker.start();
     await h.until(() => events.of('completed').length === 120, 'all done');
+    return { seen, events };
+  }
+
+  it('a_large_reply_starts_in_parts_and_the_first_part_acks_and_reserves_before_the_rest_starts', async () => {
+    const h = harness();
+    const { seen, events } = await startsOfOneLargeReply(h);
 
     const ids = events.of('active').map((entry) => entry.job.id);
     expect(new Set(ids).size).toBe(120);
@@ -85,14 +93,7 @@ describe('concurrency', () => {
   it('a_driver_declared_batch_size_sets_the_parts_a_reply_starts_in', async () => {
     const h = harness();
     (h.memory as { batchSize?: number }).batchSize = 50;
-    const { worker, events } = h.worker({ concurrency: 200 });
-    const seen: { reserves: number; acks: number }[] = [];
-    worker.register('work', () => {
-      seen.push({ reserves: h.driver.count('reserve'), acks: h.driver.count('ack') + h.driver.count('ackMany') });
-    });
-    for (let i = 0; i < 120; i++) await h.client.enqueue('work', undefined);
-    await worker.start();
-    await h.until(() => events.of('completed').length === 120, 'all done');
+    const { seen } = await startsOfOneLargeReply(h);
 
     // The first 50 start before any ack or second reserve (25 would be the default part).
     expect(seen.slice(0, 50).every((s) => s.reserves === 1 && s.acks === 0)).toBe(true);
