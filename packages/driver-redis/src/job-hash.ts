@@ -90,13 +90,33 @@ export const RESERVE_FIELDS = [
   JobField.group,
 ] as const;
 
-const RESERVE_INDEX: ReadonlyMap<string, number> = new Map(RESERVE_FIELDS.map((field, i) => [field, i]));
+/**
+ * The fields every job hash has, which are all a usual job holds (no runAt,
+ * timeout, key, schedule, flow fields, meta or history). reserve-8.lua reads
+ * a hash of exactly these with an HMGET of these six instead of
+ * RESERVE_FIELDS; queue and status sit at the same positions in both.
+ */
+export const USUAL_FIELDS = [
+  JobField.type,
+  JobField.queue,
+  JobField.payload,
+  JobField.status,
+  JobField.createdAt,
+  JobField.maxAttempts,
+] as const;
 
-/** An HMGET reply of RESERVE_FIELDS (Buffers, null when absent) read by field name, without copying. */
+const RESERVE_INDEX: ReadonlyMap<string, number> = new Map(RESERVE_FIELDS.map((field, i) => [field, i]));
+const USUAL_INDEX: ReadonlyMap<string, number> = new Map(USUAL_FIELDS.map((field, i) => [field, i]));
+
+/**
+ * An HMGET reply of RESERVE_FIELDS, or of USUAL_FIELDS (told apart by its
+ * length), as Buffers with null when absent, read by field name without copying.
+ */
 export function hashFromReserveValues(values: readonly unknown[]): JobHash {
+  const positions = values.length === USUAL_FIELDS.length ? USUAL_INDEX : RESERVE_INDEX;
   return {
     get(field) {
-      const index = RESERVE_INDEX.get(field);
+      const index = positions.get(field);
       const value = index === undefined ? undefined : values[index];
       return value === null || value === undefined ? undefined : (value as Buffer);
     },

@@ -49,6 +49,29 @@ describe.skipIf(SKIP_REDIS)('reserve (Redis)', () => {
     expect(await driver.counts(queue)).toMatchObject({ ready: 0, inflight: total });
   });
 
+  it('a_usual_job_and_jobs_with_more_fields_come_back_whole_from_one_reserve', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const usual = newJob(queue);
+    const keyed = newJob(queue, { idempotencyKey: 'k-1', timeoutMs: 2500 });
+    const odd = newJob(queue);
+    await driver.enqueueMany([usual, keyed, odd], T0);
+    // Six fields, but not the usual six: queue gone, a timeout in its place.
+    // HLEN alone would take it for a usual job and lose the timeout.
+    const oddKey = `${redis.prefix}:{${queue}}:job:${odd.id}`;
+    await redis.raw.hdel(oddKey, 'queue');
+    await redis.raw.hset(oddKey, 'timeout_nano', String(4000 * 1e6));
+    expect(await redis.raw.hlen(oddKey)).toBe(6);
+
+    const { jobs } = await driver.reserve({ queue, limit: 3, leaseMs: 1000, now: T0 });
+    const byId = new Map(jobs.map((r) => [r.job.id, r.job]));
+    expect(byId.get(usual.id)).toMatchObject({ type: usual.type, queue, status: 'inflight', createdAt: T0, maxAttempts: 3, attempts: 0 });
+    expect(byId.get(usual.id)?.payload).toEqual(usual.payload);
+    expect(byId.get(usual.id)?.timeoutMs).toBeUndefined();
+    expect(byId.get(keyed.id)).toMatchObject({ idempotencyKey: 'k-1', timeoutMs: 2500, status: 'inflight' });
+    expect(byId.get(odd.id)).toMatchObject({ queue, timeoutMs: 4000, status: 'inflight' });
+  });
+
   it('reserve_on_an_empty_queue_returns_no_jobs_and_no_next_due_at', async () => {
     const driver = await redis.driver();
     expect(await driver.reserve({ queue: uniqueQueue(), limit: 5, leaseMs: 1000, now: T0 })).toEqual({ jobs: [] });

@@ -46,8 +46,10 @@
   absent): type, queue, payload, status, run_at_nano, timeout_nano,
   created_at_nano, attempts, max_attempts, reclaims, last_error,
   failed_at_nano, idempotency_key, errors, progress, schedule,
-  scheduled_for_nano, snoozes, meta, and on the flow path priority, group. The order is RESERVE_FIELDS in
-  job-hash.ts. queue and status come back nil: the caller knows them (its
+  scheduled_for_nano, snoozes, meta, and on the flow path priority, group
+  (RESERVE_FIELDS in job-hash.ts); or, for a job that has no field but
+  type, queue, payload, status, created_at_nano and max_attempts, just
+  those six in that order (USUAL_FIELDS). queue and status come back nil: the caller knows them (its
   queue; ready before the lease), as it knows the token (base .. position)
   and the lease's expiry (now + leaseMs).
 ]]
@@ -150,9 +152,21 @@ if ids then
     local job_key = base .. 'job:' .. id
     -- The hash is read before the update (one call fewer per job); the reader
     -- knows what the update sets: status inflight, the token, the expiry.
-    local values = redis.call('HMGET', job_key, 'type', 'queue', 'payload', 'status', 'run_at_nano', 'timeout_nano',
-      'created_at_nano', 'attempts', 'max_attempts', 'reclaims', 'last_error', 'failed_at_nano', 'idempotency_key',
-      'errors', 'progress', 'schedule', 'scheduled_for_nano', 'snoozes', 'meta')
+    -- HMGET walks the whole hash for every field it does not find, so a job
+    -- holding only the six fields every job has (the usual one) is read with
+    -- those six: all found and HLEN 6 means there is no other field.
+    local values
+    if redis.call('HLEN', job_key) == 6 then
+      values = redis.call('HMGET', job_key, 'type', 'queue', 'payload', 'status', 'created_at_nano', 'max_attempts')
+      for f = 1, 6 do
+        if not values[f] then values = nil break end
+      end
+    end
+    if not values then
+      values = redis.call('HMGET', job_key, 'type', 'queue', 'payload', 'status', 'run_at_nano', 'timeout_nano',
+        'created_at_nano', 'attempts', 'max_attempts', 'reclaims', 'last_error', 'failed_at_nano', 'idempotency_key',
+        'errors', 'progress', 'schedule', 'scheduled_for_nano', 'snoozes', 'meta')
+    end
     -- An id whose job is gone or moved on is dropped from the list rather than handed out.
     if values[4] == 'ready' then
       local token = token_base .. (#leased / 2 + 1)
