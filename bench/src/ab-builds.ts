@@ -8,7 +8,8 @@
  *
  * Per build it prints the median rate from start() and from when start()
  * resolved, the process CPU time per job (process.cpuUsage, all threads),
- * and how long start() took; per build after the first, the ratio to the
+ * how long start() took and the bulk enqueue rate of the step's enqueueMany
+ * calls (chunks of 1,000); per build after the first, the ratio to the
  * first computed round by round (paired), as median [q25, q75]. The load
  * average at the start and end goes with the figures. docs/benchmarks.md,
  * "Job control and the plain path", has the command and results.
@@ -45,6 +46,8 @@ interface Step {
   afterStart: number;
   startMs: number;
   cpuPerJob: number;
+  /** ms the enqueueMany calls (chunks of 1,000) took before the worker started. */
+  enqueueMs: number;
 }
 
 interface Build {
@@ -76,9 +79,11 @@ async function step(build: Build): Promise<Step> {
   const driver = await build.RedisDriver.connect({ url: target.url, db: target.db, keyPrefix: prefix });
   try {
     const client = new build.Client(driver);
+    const enqueueStarted = performance.now();
     for (let i = 0; i < JOBS; i += 1000) {
       await client.enqueueMany(Array.from({ length: Math.min(1000, JOBS - i) }, () => ({ type: 'probe', payload: {}, options: { queue: 'probe' } })));
     }
+    const enqueueMs = performance.now() - enqueueStarted;
     const worker = new build.Worker(driver, { queues: ['probe'], concurrency: CONCURRENCY, keepAlive: false, cancelPush: CANCEL_PUSH });
     worker.register('probe', () => undefined);
     let completed = 0;
@@ -97,7 +102,7 @@ async function step(build: Build): Promise<Step> {
     const ended = performance.now();
     const cpu = process.cpuUsage(cpuBefore);
     await worker.close();
-    return { wall: ended - started, afterStart: ended - startResolved, startMs: startResolved - started, cpuPerJob: (cpu.user + cpu.system) / JOBS };
+    return { wall: ended - started, afterStart: ended - startResolved, startMs: startResolved - started, cpuPerJob: (cpu.user + cpu.system) / JOBS, enqueueMs };
   } finally {
     await driver.close();
     await deleteByPrefix(admin, `${prefix}:`);
@@ -121,15 +126,16 @@ const lines = [
 for (const build of builds) {
   const rate = build.steps.map((s) => JOBS / (s.wall / 1000));
   const rateAfterStart = build.steps.map((s) => JOBS / (s.afterStart / 1000));
+  const enqueueRate = build.steps.map((s) => JOBS / (s.enqueueMs / 1000));
   lines.push(
-    `${build.name}: ${fixed(quantile(rate, 0.5), 0)} jobs/s (${fixed(quantile(rateAfterStart, 0.5), 0)} after start), ${fixed(quantile(build.steps.map((s) => s.cpuPerJob), 0.5), 2)} µs CPU a job, start ${fixed(quantile(build.steps.map((s) => s.startMs), 0.5), 2)} ms`,
+    `${build.name}: ${fixed(quantile(rate, 0.5), 0)} jobs/s (${fixed(quantile(rateAfterStart, 0.5), 0)} after start), ${fixed(quantile(build.steps.map((s) => s.cpuPerJob), 0.5), 2)} µs CPU a job, start ${fixed(quantile(build.steps.map((s) => s.startMs), 0.5), 2)} ms, bulk enqueue ${fixed(quantile(enqueueRate, 0.5), 0)} jobs/s`,
   );
 }
 const [first, ...others] = builds as [Build, ...Build[]];
 for (const build of others) {
   const paired = (of: (s: Step) => number) => build.steps.map((s, i) => of(first.steps[i] as Step) / of(s));
   lines.push(
-    `${build.name} / ${first.name}: rate ${spread(paired((s) => s.wall))}, rate after start ${spread(paired((s) => s.afterStart))}, CPU a job (${first.name}'s / this) ${spread(paired((s) => s.cpuPerJob))}`,
+    `${build.name} / ${first.name}: rate ${spread(paired((s) => s.wall))}, rate after start ${spread(paired((s) => s.afterStart))}, CPU a job (${first.name}'s / this) ${spread(paired((s) => s.cpuPerJob))}, bulk enqueue ${spread(paired((s) => s.enqueueMs))}`,
   );
 }
 process.stdout.write(`${lines.join('\n')}\n`);
