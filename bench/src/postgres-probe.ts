@@ -5,7 +5,7 @@
  * job, the rows per call and the mean and p95 round trip, and the worker's
  * reserve sizes. Not part of the benchmark table; see docs/benchmarks.md.
  *
- *   DATABASE_URL=postgres://… pnpm --filter @taskharbor/bench probe:postgres --jobs=20000 --concurrency=50 --retention=removed|kept|default
+ *   DATABASE_URL=postgres://… pnpm --filter @taskharbor/bench probe:postgres --jobs=20000 --concurrency=50 --prefetch=0 --retention=removed|kept|default
  */
 import { Client } from '@taskharbor/core';
 import { PostgresDriver } from '@taskharbor/driver-postgres';
@@ -17,6 +17,7 @@ import { schemaFor } from './postgres-contenders.js';
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const jobs = Number(arg('jobs', '20000'));
 const concurrency = Number(arg('concurrency', '50'));
+const prefetch = Number(arg('prefetch', '0'));
 /** removed: maxDoneCount 0; kept: no retention rule; default: core's DEFAULT_RETENTION (the last 1,000, for 24 hours). */
 const retentionMode = arg('retention', 'removed');
 if (!['removed', 'kept', 'default'].includes(retentionMode)) throw new Error('--retention: removed, kept or default');
@@ -69,7 +70,7 @@ driver.reserve = async (request) => {
 };
 
 let completed = 0;
-const worker = new Worker(driver, { queues: ['probe'], concurrency, keepAlive: false });
+const worker = new Worker(driver, { queues: ['probe'], concurrency, prefetch, keepAlive: false });
 worker.register('noop', () => {});
 const finished = new Promise<void>((resolve) => {
   worker.on('completed', () => {

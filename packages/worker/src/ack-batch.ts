@@ -8,6 +8,15 @@ interface PendingAck {
   reject: (error: unknown) => void;
 }
 
+/** With prefetch, a queue may have one ack call out per this many slots (see AckBatcher's maxOut). */
+export const SLOTS_PER_ACK_CALL = 25;
+
+/** How many ack calls a queue may have out at once: no bound without prefetch. */
+export function ackCallsOut(options: { concurrency: number; prefetch: number }): number {
+  if (options.prefetch === 0) return Number.POSITIVE_INFINITY;
+  return Math.max(1, Math.ceil(options.concurrency / SLOTS_PER_ACK_CALL));
+}
+
 /**
  * Gathers the acks of jobs that finish together (in the same turn of the
  * event loop, as the jobs of one reserve batch do) into one `ackMany` call
@@ -18,18 +27,28 @@ interface PendingAck {
  * Each caller gets exactly what its own ack would have returned or thrown;
  * an error of the whole call (a lost reply) reaches every lease in it, and
  * nothing is ever sent twice.
+ *
+ * With `maxOut` (a worker with prefetch), a queue has at most that many ack
+ * calls out at a time: jobs that wait here start as soon as handlers end,
+ * so their acks come a few at a time rather than in waves, and the acks
+ * that come while the calls are out go together in the next one.
  */
 export class AckBatcher {
   private readonly driver: Driver;
   private readonly clock: Clock;
+  private readonly maxOut: number;
   private pending: PendingAck[] = [];
   private scheduled = false;
   /** Some pending ack carries a result: only then is a results array built. */
   private withResults = false;
+  /** With maxOut: the acks held for each queue's next call, and its calls out. */
+  private readonly held = new Map<string, PendingAck[]>();
+  private readonly out = new Map<string, number>();
 
-  constructor(driver: Driver, clock: Clock) {
+  constructor(driver: Driver, clock: Clock, maxOut = Number.POSITIVE_INFINITY) {
     this.driver = driver;
     this.clock = clock;
+    this.maxOut = maxOut;
   }
 
   ack(lease: Lease, result?: Uint8Array): Promise<void> {
@@ -51,6 +70,10 @@ export class AckBatcher {
     this.withResults = false;
     const now = this.clock.now();
     const first = batch[0]?.lease.queue;
+    if (this.maxOut !== Number.POSITIVE_INFINITY) {
+      this.sendGathered(batch);
+      return;
+    }
     if (batch.every((item) => item.lease.queue === first)) {
       this.send(batch, now, withResults);
       return;
@@ -64,16 +87,42 @@ export class AckBatcher {
     for (const group of byQueue.values()) this.send(group, now, withResults);
   }
 
-  /** One call for acks of one queue; each caller settles with its own outcome. */
-  private send(batch: PendingAck[], now: number, withResults: boolean): void {
+  /** Sends each queue's acks, or holds them while that queue has a call out. */
+  private sendGathered(batch: PendingAck[]): void {
+    for (const item of batch) {
+      const queue = item.lease.queue;
+      const held = this.held.get(queue);
+      if (held === undefined) this.held.set(queue, [item]);
+      else held.push(item);
+    }
+    for (const queue of new Set(batch.map((item) => item.lease.queue))) this.sendHeld(queue);
+  }
+
+  private sendHeld(queue: string): void {
+    const items = this.held.get(queue);
+    const out = this.out.get(queue) ?? 0;
+    if (out >= this.maxOut || items === undefined || items.length === 0) return;
+    this.held.delete(queue);
+    this.out.set(queue, out + 1);
+    const withResults = items.some((item) => item.result !== undefined);
+    void this.send(items, this.clock.now(), withResults).finally(() => {
+      const left = (this.out.get(queue) ?? 1) - 1;
+      if (left === 0) this.out.delete(queue);
+      else this.out.set(queue, left);
+      this.sendHeld(queue);
+    });
+  }
+
+  /** One call for acks of one queue; each caller settles with its own outcome. Resolves when they have. */
+  private send(batch: PendingAck[], now: number, withResults: boolean): Promise<unknown> {
     const { driver } = this;
     if (batch.length === 1 || driver.ackMany === undefined) {
-      for (const item of batch) invoke(() => ackOne(driver, item, now)).then(item.resolve, item.reject);
-      return;
+      const settled = batch.map((item) => invoke(() => ackOne(driver, item, now)).then(item.resolve, item.reject));
+      return settled.length === 1 ? (settled[0] as Promise<void>) : Promise.all(settled);
     }
     const ackMany = driver.ackMany.bind(driver);
     const leases = batch.map((item) => item.lease);
-    invoke(() => (withResults ? ackMany(leases, now, batch.map((item) => item.result)) : ackMany(leases, now))).then(
+    return invoke(() => (withResults ? ackMany(leases, now, batch.map((item) => item.result)) : ackMany(leases, now))).then(
       (outcomes) => {
         batch.forEach((item, i) => {
           const outcome = outcomes[i];

@@ -70,6 +70,10 @@ export class JobLoop {
   private drainedSent = false;
   /** Rounds sent by a busy worker without waiting for their answer. */
   private readonly sentRounds = new Set<Promise<unknown>>();
+  /** Reserved jobs waiting for a handler slot, oldest first from waitingHead; also in `runs`. */
+  private waiting: JobRun[] = [];
+  private waitingHead = 0;
+  private drainScheduled = false;
   /** Parts of reserve replies waiting for their turn to start (see startJobs). */
   private readonly pendingStarts = new Set<Promise<void>>();
   /** The failure of a sent round, for the loop to back off on. */
@@ -98,7 +102,7 @@ export class JobLoop {
   async run(): Promise<void> {
     const stop = this.halt.signal;
     while (!stop.aborted) {
-      if (this.slots.free === 0) {
+      if (this.slots.free < this.slots.reserveAt) {
         await this.slots.whenFree(stop);
         // Let the other jobs that finish in this turn give their slots back too, so one
         // reserve fills them all instead of one reserve per slot.
@@ -152,6 +156,7 @@ export class JobLoop {
   stop(): void {
     this.halt.abort();
     this.wake.cancel();
+    this.releaseWaiting();
   }
 
   /** Settles once every round sent without waiting has answered. */
@@ -261,10 +266,64 @@ export class JobLoop {
       }
       this.slots.takeBooked();
       this.drainedSent = false;
+      // The job holds its lease from here: the heartbeat renews it and a cancel finds it while it waits.
       const run = new JobRun(reserved, this.runDeps);
       this.runs.add(run);
+      this.waiting.push(run);
       this.heartbeat.ensure();
-      void this.runToEnd(run, reserved.lease);
+    }
+    this.startWaiting();
+  }
+
+  /** Starts waiting jobs, oldest first, while handler slots are free (see Slots and the prefetch option). */
+  private startWaiting(): void {
+    if (this.halt.signal.aborted) return;
+    while (this.waitingHead < this.waiting.length && this.slots.startWaiting()) {
+      const run = this.waiting[this.waitingHead++] as JobRun;
+      void this.runToEnd(run, run.lease);
+    }
+    if (this.waitingHead === this.waiting.length) {
+      this.waiting = [];
+      this.waitingHead = 0;
+    } else if (this.waitingHead > 1024) {
+      this.waiting = this.waiting.slice(this.waitingHead);
+      this.waitingHead = 0;
+    }
+  }
+
+  /**
+   * Starts waiting jobs once the handlers that end in this wave have all
+   * ended, so they start (and end, and ack) together, as the jobs of one
+   * reserve reply do, rather than one ack call each.
+   */
+  private startWaitingSoon(): void {
+    if (this.drainScheduled || this.waitingHead === this.waiting.length) return;
+    this.drainScheduled = true;
+    void Promise.resolve()
+      .then(() => undefined)
+      .then(() => undefined)
+      .then(() => {
+        this.drainScheduled = false;
+        this.startWaiting();
+      });
+  }
+
+  /** close() began: jobs that wait for a slot go back to their queue now rather than after the grace period. */
+  private releaseWaiting(): void {
+    const left = this.waiting.slice(this.waitingHead);
+    this.waiting = [];
+    this.waitingHead = 0;
+    for (const run of left) {
+      this.slots.dropWaiting();
+      const release = run
+        .release(0)
+        .catch((error: unknown) => this.reportError(toError(error), 'release', run.lease))
+        .finally(() => {
+          this.runs.delete(run);
+          this.strayReleases.delete(release);
+          if (this.runs.size === 0) this.heartbeat.pause();
+        });
+      this.strayReleases.add(release);
     }
   }
 
@@ -288,6 +347,7 @@ export class JobLoop {
       this.reportError(toError(error), 'run', lease);
     }
     this.slots.settle();
+    this.startWaitingSoon();
     try {
       await run.written();
     } finally {

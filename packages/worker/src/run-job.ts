@@ -60,7 +60,7 @@ export class JobRun implements LeaseHolder, ContextSource, Cancellable, CancelTa
   /** The handler called ctx.snooze: the run ends snoozed for this long, whatever the handler did after. */
   private snoozeMs: number | undefined;
   private readonly decodeError: unknown;
-  private readonly startedAt: number;
+  private startedAt: number;
   durationMs = 0;
   private write: Promise<void> | undefined;
 
@@ -107,6 +107,14 @@ export class JobRun implements LeaseHolder, ContextSource, Cancellable, CancelTa
    */
   async run(): Promise<void> {
     const { options, schedules } = this.deps;
+    // A prefetched job may have waited: its lease lost, its job cancelled, or the worker closing meanwhile.
+    if (this.state !== 'running') return;
+    this.startedAt = options.clock.now();
+    if (this.cancelAsked) {
+      this.state = 'writing';
+      this.write = writeCancelled(this);
+      return;
+    }
     // First, so a schedule goes on even when this run cannot (poison, no handler).
     if (schedules !== undefined && mayBePendingOccurrence(this.record) && !(await this.keepScheduleGoing(schedules))) return;
     if (this.record.reclaims > options.maxReclaims) {

@@ -7,7 +7,7 @@ import {
   type JobMap,
   validateName,
 } from '@taskharbor/core';
-import { AckBatcher } from './ack-batch.js';
+import { AckBatcher, ackCallsOut } from './ack-batch.js';
 import { CancelWatch } from './cancel-watch.js';
 import type { TypedEmitter } from './emitter.js';
 import { toError } from './errors.js';
@@ -76,7 +76,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
     const { clock, logger } = this.options;
     this.emitter = workerEmitter(logger);
     this.reportError = errorReporter(this.emitter, logger);
-    this.slots = new Slots(this.options.concurrency);
+    this.slots = new Slots(this.options.concurrency, this.options.prefetch);
     this.planner = createPlanner(this.options.queues, this.options.queueOrder);
     this.heartbeat = new Heartbeat({
       driver,
@@ -99,7 +99,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
       runs: () => this.jobs.runs,
       onError: (error) => this.reportError(error, 'subscribeCancels'),
     });
-    const acks = new AckBatcher(driver, clock);
+    const acks = new AckBatcher(driver, clock, ackCallsOut(this.options));
     const runDeps: RunDeps = {
       driver,
       ack: (lease, result) => acks.ack(lease, result),
@@ -153,7 +153,7 @@ export class Worker<Jobs extends JobMap = JobMap> {
     return this.currentStatus;
   }
 
-  /** How many jobs this worker holds now (handlers running, or outcomes being written). */
+  /** How many jobs this worker holds now (reserved and waiting for a slot, handlers running, or outcomes being written). */
   get activeCount(): number {
     return this.slots.held;
   }
