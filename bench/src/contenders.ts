@@ -205,6 +205,9 @@ export function contenderKinds(target: RedisTarget, admin: Redis): ContenderKind
   ];
 }
 
+/** Worker options every TaskHarbor contender runs with; the bench's `--prefetch=N` sets prefetch. */
+export const taskHarborWorkerOptions = { prefetch: 0 };
+
 /** TaskHarbor's client and worker on any driver, as a user would call them. */
 export function taskHarborContender(driver: RedisDriver | MemoryDriver | PostgresDriver, client: Client): Contender {
   let worker: TaskHarborWorker | undefined;
@@ -216,7 +219,7 @@ export function taskHarborContender(driver: RedisDriver | MemoryDriver | Postgre
       await client.enqueueMany(data.map((d) => ({ type: TYPE, payload: d, options: { queue: QUEUE } })));
     },
     prepareWorker: async (concurrency, onStart, onDone) => {
-      worker = new TaskHarborWorker(driver, { queues: [QUEUE], concurrency, keepAlive: false });
+      worker = new TaskHarborWorker(driver, { queues: [QUEUE], concurrency, keepAlive: false, ...taskHarborWorkerOptions });
       worker.register(TYPE, (job) => {
         onStart(job.payload as JobData);
       });

@@ -11,7 +11,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { type Contender, type ContenderKind, contenderKinds, type JobData, type RunOptions } from './contenders.js';
+import { type Contender, type ContenderKind, contenderKinds, type JobData, type RunOptions, taskHarborWorkerOptions } from './contenders.js';
 import { postgresKinds } from './postgres-contenders.js';
 import { postgresVersion } from './postgres-version.js';
 import { clientAddresses, monitorCommands, redisTarget, type StatsDelta, serverStats, statsDelta, usedMemory } from './redis-stats.js';
@@ -25,6 +25,8 @@ const sizes = quick
   : { rounds: 3, enqueue: 20_000, process: 20_000, processC1: 5_000, latency: 500, memory: 100_000, idleMs: 10_000 };
 const roundsArg = process.argv.find((a) => a.startsWith('--rounds='));
 if (roundsArg !== undefined) sizes.rounds = Number(roundsArg.slice('--rounds='.length));
+const prefetchArg = process.argv.find((a) => a.startsWith('--prefetch='));
+if (prefetchArg !== undefined) taskHarborWorkerOptions.prefetch = Number(prefetchArg.slice('--prefetch='.length));
 const CHUNK = 1000;
 const IN_FLIGHT = 50;
 const PROCESS_TIMEOUT_MS = 180_000;
@@ -371,6 +373,7 @@ const report = {
   finishedAt: new Date().toISOString(),
   quick,
   sizes,
+  taskharborWorker: taskHarborWorkerOptions,
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version, loadAvgAtEnd: loadavg() },
   versions: {
     redis: redisInfo,
