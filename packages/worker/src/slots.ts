@@ -8,8 +8,8 @@
  * handler that ignores its signal still counts. The job's outcome write may
  * still be in flight then: a freed slot can take the next job while the
  * last one's ack travels, so a busy worker's ack and its next reserve share
- * one round trip. At most `limit` such writes may be outstanding on top of
- * the running handlers; beyond that, slow writes push back on reserving.
+ * one round trip. At most `limit + prefetch` such writes may be outstanding
+ * on top of the jobs held; beyond that, slow writes push back on reserving.
  */
 export class Slots {
   readonly limit: number;
@@ -39,7 +39,7 @@ export class Slots {
   get free(): number {
     const taken = this.running + this.booked + this.waiting;
     const capacity = this.limit + this.prefetch;
-    return Math.max(0, Math.min(capacity - taken, capacity + this.limit - taken - this.writing));
+    return Math.max(0, Math.min(capacity - taken, 2 * capacity - taken - this.writing));
   }
 
   /** Handlers running. */
