@@ -27,7 +27,7 @@ export class RedisAdmin {
     await this.ctx.prepare();
     const hash = await this.ctx.client.hgetallBuffer(this.ctx.keys.queue(ref.queue).job(ref.id));
     if (Object.keys(hash).length === 0) return undefined;
-    return parseJobHash(ref.id, hashFromObject(hash));
+    return parseJobHash(ref.id, ref.queue, hashFromObject(hash));
   }
 
   /**

@@ -1,14 +1,15 @@
-import { JOB_STATUSES, type JobErrorEntry, type JobRecord, type JobStatus } from '@taskharbor/core';
+import { DEFAULT_MAX_ATTEMPTS, JOB_STATUSES, type JobErrorEntry, type JobRecord, type JobStatus } from '@taskharbor/core';
 import { nanoToMs } from './nano.js';
 
 /**
  * The fields of a job hash (`<prefix>:{<queue>}:job:<id>`), named as in the
  * original Go TaskHarbor. Which are present in which status is listed
- * in docs/redis.md; times are nanosecond strings (see nano.ts).
+ * in docs/redis.md; times are nanosecond strings (see nano.ts). Since data
+ * model 5 the hash holds no queue field (the key names the queue) and
+ * leaves max_attempts out at the default, DEFAULT_MAX_ATTEMPTS.
  */
 export const JobField = {
   type: 'type',
-  queue: 'queue',
   payload: 'payload',
   status: 'status',
   runAt: 'run_at_nano',
@@ -66,7 +67,6 @@ export interface JobHash {
  */
 export const RESERVE_FIELDS = [
   JobField.type,
-  JobField.queue,
   JobField.payload,
   JobField.status,
   JobField.runAt,
@@ -91,19 +91,13 @@ export const RESERVE_FIELDS = [
 ] as const;
 
 /**
- * The fields every job hash has, which are all a usual job holds (no runAt,
- * timeout, key, schedule, flow fields, meta or history). reserve-8.lua reads
- * a hash of exactly these with an HMGET of these six instead of
- * RESERVE_FIELDS; queue and status sit at the same positions in both.
+ * The fields a usual job holds (no runAt, timeout, key, schedule, flow
+ * fields, meta or history): the four every job hash has, and max_attempts
+ * when it is not the default. reserve-8.lua reads such a hash with an HMGET
+ * of these five instead of RESERVE_FIELDS; status sits at the same position
+ * in both.
  */
-export const USUAL_FIELDS = [
-  JobField.type,
-  JobField.queue,
-  JobField.payload,
-  JobField.status,
-  JobField.createdAt,
-  JobField.maxAttempts,
-] as const;
+export const USUAL_FIELDS = [JobField.type, JobField.payload, JobField.status, JobField.createdAt, JobField.maxAttempts] as const;
 
 const RESERVE_INDEX: ReadonlyMap<string, number> = new Map(RESERVE_FIELDS.map((field, i) => [field, i]));
 const USUAL_INDEX: ReadonlyMap<string, number> = new Map(USUAL_FIELDS.map((field, i) => [field, i]));
@@ -193,19 +187,19 @@ function metaMap(value: string, id: string): Record<string, string> {
   }
 }
 
-/** Builds the contract's JobRecord from a stored job hash. */
-export function parseJobHash(id: string, hash: JobHash): JobRecord {
+/** Builds the contract's JobRecord from a stored job hash of `queue` (the hash does not name its queue). */
+export function parseJobHash(id: string, queue: string, hash: JobHash): JobRecord {
   const status = required(hash, JobField.status, id) as JobStatus;
   if (!JOB_STATUSES.includes(status)) throw new Error(`job ${id} has an unknown status ${JSON.stringify(status)}`);
   const payload = hash.get(JobField.payload);
   const record: JobRecord = {
     id,
     type: required(hash, JobField.type, id),
-    queue: required(hash, JobField.queue, id),
+    queue,
     // A copy that owns its memory, so the record does not pin ioredis's reply buffer.
     payload: payload === undefined ? new Uint8Array(0) : new Uint8Array(payload),
     createdAt: nanoToMs(required(hash, JobField.createdAt, id), JobField.createdAt),
-    maxAttempts: integer(required(hash, JobField.maxAttempts, id), JobField.maxAttempts),
+    maxAttempts: integer(text(hash, JobField.maxAttempts) ?? String(DEFAULT_MAX_ATTEMPTS), JobField.maxAttempts),
     status,
     attempts: integer(text(hash, JobField.attempts) ?? '0', JobField.attempts),
     reclaims: integer(text(hash, JobField.reclaims) ?? '0', JobField.reclaims),

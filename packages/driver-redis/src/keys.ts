@@ -48,7 +48,7 @@ export interface QueueKeys {
 }
 
 /** The data-model version this driver writes; stored under `<prefix>:version`. */
-export const DATA_MODEL_VERSION = '4';
+export const DATA_MODEL_VERSION = '5';
 
 function makeQueueKeys(prefix: string, queue: string): QueueKeys {
   const base = `${prefix}:{${queue}}:`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RedisDriver } from '../src/index.js';
+import { DATA_MODEL_VERSION } from '../src/keys.js';
 import { deadJob } from './support/job-control.js';
 import { newJob, SKIP_REDIS, T0, TEST_DB, testTarget, uniqueQueue, useRedisFile } from './support/redis-env.js';
 
@@ -42,7 +43,7 @@ describe.skipIf(SKIP_REDIS)('data-model versions (Redis)', () => {
 
     const driver = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
     try {
-      expect(await redis.raw.get(`${prefix}:version`)).toBe('4');
+      expect(await redis.raw.get(`${prefix}:version`)).toBe(DATA_MODEL_VERSION);
       expect(await redis.raw.type(smallDlq)).toBe('zset');
       expect(await redis.raw.zrange(smallDlq, 0, -1, 'WITHSCORES')).toEqual([dead[1], String(T0 + 10), dead[0], String(T0 + 30)]);
       expect(await redis.raw.zcard(`${base}dlq`)).toBe(2500);
@@ -57,7 +58,7 @@ describe.skipIf(SKIP_REDIS)('data-model versions (Redis)', () => {
     }
   });
 
-  it('a_prefix_of_version_3_moves_to_4_and_its_jobs_read_and_run_as_before', async () => {
+  it('a_prefix_of_version_3_moves_to_the_current_version_and_its_jobs_read_and_run_as_before', async () => {
     const prefix = `${redis.prefix}:v3`;
     const queue = uniqueQueue();
     const first = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
@@ -67,7 +68,7 @@ describe.skipIf(SKIP_REDIS)('data-model versions (Redis)', () => {
     await redis.raw.set(`${prefix}:version`, '3');
     const driver = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
     try {
-      expect(await redis.raw.get(`${prefix}:version`)).toBe('4');
+      expect(await redis.raw.get(`${prefix}:version`)).toBe(DATA_MODEL_VERSION);
       const got = await driver.reserve({ queue, limit: 5, leaseMs: 1000, now: T0 });
       expect(got.jobs.map((r) => r.job.id)).toEqual([job.id]);
       expect(await redis.raw.exists(`${prefix}:{${queue}}:flow`)).toBe(0);
@@ -92,7 +93,7 @@ describe.skipIf(SKIP_REDIS)('data-model versions (Redis)', () => {
     try {
       expect(await redis.raw.zrange(dlq, 0, -1)).toEqual(ids);
       expect(await redis.raw.exists(`${prefix}:{${queue}}:dlq-v2`)).toBe(0);
-      expect(await redis.raw.get(`${prefix}:version`)).toBe('4');
+      expect(await redis.raw.get(`${prefix}:version`)).toBe(DATA_MODEL_VERSION);
     } finally {
       await driver.close();
     }

@@ -147,7 +147,7 @@ describe.skipIf(SKIP_REDIS)('enqueue (Redis)', () => {
     await redis.raw.set(`${prefix}:version`, '1');
     const driver = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
     try {
-      expect(await redis.raw.get(`${prefix}:version`)).toBe('4');
+      expect(await redis.raw.get(`${prefix}:version`)).toBe('5');
       expect(await redis.raw.zrange(index, 0, -1)).toEqual([job.id]);
       expect((await driver.list({ queue, status: 'ready', limit: 10 })).jobs.map((j) => j.id)).toEqual([job.id]);
     } finally {

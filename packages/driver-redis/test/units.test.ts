@@ -1,4 +1,4 @@
-import { ValidationError } from '@taskharbor/core';
+import { DEFAULT_MAX_ATTEMPTS, ValidationError } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
 import { clientErrorText } from '../src/client-error-text.js';
 import { resolveTarget } from '../src/connection.js';
@@ -64,8 +64,14 @@ describe('keys and records', () => {
 
   it('a_hash_written_by_the_go_seed_without_reclaims_reads_as_zero_reclaims', () => {
     const pairs = ['type', 'email', 'queue', 'default', 'payload', '{}', 'status', 'ready', 'created_at_nano', '1700000000000123456', 'attempts', '0', 'max_attempts', '5'];
-    const record = parseJobHash('id-1', hashFromPairs(pairs.map((value) => Buffer.from(value))));
+    const record = parseJobHash('id-1', 'default', hashFromPairs(pairs.map((value) => Buffer.from(value))));
     expect(record).toMatchObject({ id: 'id-1', reclaims: 0, createdAt: 1_700_000_000_000, maxAttempts: 5, status: 'ready' });
+  });
+
+  it('a_version_5_hash_takes_its_queue_from_the_caller_and_reads_an_absent_max_attempts_as_the_default', () => {
+    const pairs = ['type', 'email', 'payload', '{}', 'status', 'ready', 'created_at_nano', '1700000000000123456'];
+    const record = parseJobHash('id-1', 'mail', hashFromPairs(pairs.map((value) => Buffer.from(value))));
+    expect(record).toMatchObject({ id: 'id-1', queue: 'mail', maxAttempts: DEFAULT_MAX_ATTEMPTS, attempts: 0, status: 'ready' });
   });
 
   it('list_cursors_round_trip_and_foreign_ones_are_refused', () => {

@@ -11,22 +11,21 @@
   KEYS[6] signal     wake-up list
 
   ARGV[1]  the queue's key base, "<prefix>:{<queue>}:"
-  ARGV[2]  the queue name
-  ARGV[3]  'held' (the caller holds a lease on a job of this queue) or 'repair' (no lease)
-  ARGV[4]  the lease's job id ('' for a repair)
-  ARGV[5]  the lease's token ('' for a repair)
-  ARGV[6]  now (ms) for the lease check, or '' for Redis's TIME
-  ARGV[7]  the version the plan was made from
-  ARGV[8]  from: the pending tick the plan starts at, as nanoseconds
-  ARGV[9]  the pending occurrence's job id, <name>@<from>
-  ARGV[10] '1' when the occurrences are of another queue
-  ARGV[11] '1' to drop the held occurrence
-  ARGV[12] the new next_run_at_nano, or '' (the schedule ends)
-  ARGV[13] the new pending occurrence's job id, or ''
-  ARGV[14] the new last_run_at_nano, or '' (kept)
-  ARGV[15] the new runs count
-  ARGV[16] updated_at_nano (the request's now)
-  ARGV[17..] twelve values per occurrence (includes/store.lua), in order
+  ARGV[2]  'held' (the caller holds a lease on a job of this queue) or 'repair' (no lease)
+  ARGV[3]  the lease's job id ('' for a repair)
+  ARGV[4]  the lease's token ('' for a repair)
+  ARGV[5]  now (ms) for the lease check, or '' for Redis's TIME
+  ARGV[6]  the version the plan was made from
+  ARGV[7]  from: the pending tick the plan starts at, as nanoseconds
+  ARGV[8]  the pending occurrence's job id, <name>@<from>
+  ARGV[9]  '1' when the occurrences are of another queue
+  ARGV[10] '1' to drop the held occurrence
+  ARGV[11] the new next_run_at_nano, or '' (the schedule ends)
+  ARGV[12] the new pending occurrence's job id, or ''
+  ARGV[13] the new last_run_at_nano, or '' (kept)
+  ARGV[14] the new runs count
+  ARGV[15] updated_at_nano (the request's now)
+  ARGV[16..] twelve values per occurrence (includes/store.lua), in order
 
   In the contract's order: the lease checks of extendLease (a refusal
   answers {'LEASE', <check_lease reply>}); no schedule: {'NO_RECORD'};
@@ -48,18 +47,18 @@
 --- @include "store"
 
 local record_key, ready_key, scheduled_key, inflight_key, index_key, signal_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local base, queue, mode = ARGV[1], ARGV[2], ARGV[3]
-local held_id, token = ARGV[4], ARGV[5]
-local pending_id = ARGV[9]
+local base, mode = ARGV[1], ARGV[2]
+local held_id, token = ARGV[3], ARGV[4]
+local pending_id = ARGV[8]
 
 if mode == 'held' then
-  local refusal = check_lease(base .. 'job:' .. held_id, inflight_key, held_id, token, script_now(ARGV[6]), 'extendLease')
+  local refusal = check_lease(base .. 'job:' .. held_id, inflight_key, held_id, token, script_now(ARGV[5]), 'extendLease')
   if refusal then return { 'LEASE', refusal } end
 end
 local record = redis.call('HMGET', record_key, 'version', 'next_run_at_nano')
 if not record[1] then return { 'NO_RECORD' } end
-if ARGV[10] == '1' then return { 'BAD_QUEUE' } end
-if record[1] ~= ARGV[7] or record[2] ~= ARGV[8] then return { 'NOT_ADVANCED' } end
+if ARGV[9] == '1' then return { 'BAD_QUEUE' } end
+if record[1] ~= ARGV[6] or record[2] ~= ARGV[7] then return { 'NOT_ADVANCED' } end
 if mode == 'held' then
   if held_id ~= pending_id then return { 'NOT_ADVANCED' } end
 else
@@ -67,22 +66,22 @@ else
   if status and status ~= 'done' and status ~= 'dlq' and status ~= 'cancelled' then return { 'NOT_ADVANCED' } end
 end
 
-local next_run_at_nano, last_run_at_nano = ARGV[12], ARGV[14]
-redis.call('HSET', record_key, 'runs', ARGV[15], 'updated_at_nano', ARGV[16])
+local next_run_at_nano, last_run_at_nano = ARGV[11], ARGV[13]
+redis.call('HSET', record_key, 'runs', ARGV[14], 'updated_at_nano', ARGV[15])
 redis.call('HINCRBY', record_key, 'version', 1)
 if next_run_at_nano ~= '' then
-  redis.call('HSET', record_key, 'next_run_at_nano', next_run_at_nano, 'pending_job', ARGV[13])
+  redis.call('HSET', record_key, 'next_run_at_nano', next_run_at_nano, 'pending_job', ARGV[12])
 else
   redis.call('HDEL', record_key, 'next_run_at_nano', 'pending_job')
 end
 if last_run_at_nano ~= '' then redis.call('HSET', record_key, 'last_run_at_nano', last_run_at_nano) end
 
-if mode == 'held' and ARGV[11] == '1' then
+if mode == 'held' and ARGV[10] == '1' then
   redis.call('ZREM', inflight_key, held_id)
   forget_job(base, index_key, held_id)
 end
 
 local batch = new_store_batch()
-for i = 17, #ARGV, 12 do store_job(batch, base, queue, ARGV, i, 12) end
+for i = 16, #ARGV, 12 do store_job(batch, base, ARGV, i, 12) end
 flush_stored(batch, base, ready_key, scheduled_key, index_key, signal_key)
 return { 'ADVANCED' }

@@ -33,7 +33,6 @@ export async function runAdvanceSchedule(
   const { lease, now } = request;
   const args: ScriptArg[] = [
     keys.base,
-    keys.queue,
     lease === undefined ? 'repair' : 'held',
     lease?.jobId ?? '',
     lease?.token ?? '',

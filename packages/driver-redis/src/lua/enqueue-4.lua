@@ -7,13 +7,12 @@
   KEYS[4] signal     wake-up list that waitForWork blocks on
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:" (job and idempotency keys hang off it)
-  ARGV[2] the queue name
-  ARGV[3] values per job: 10; 12 when a job of the call has a schedule; 14
+  ARGV[2] values per job: 10; 12 when a job of the call has a schedule; 14
           when one has a priority or a group; 15 when one has meta
-  ARGV[4..] the values of each job (see includes/store.lua):
+  ARGV[3..] the values of each job (see includes/store.lua):
           id, type, payload, runnable ('1' when runAt is unset or <= now),
-          run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts,
-          idempotency_key ('' for an unset value), then with 12 schedule,
+          run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts
+          ('' for the default), idempotency_key ('' for an unset value), then with 12 schedule,
           scheduled_for_nano, with 14 also priority, group, and with 15
           also meta (JSON text, '' for none)
 
@@ -29,13 +28,13 @@
 --- @include "flow"
 --- @include "store"
 
-local base, queue, stride = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local base, stride = ARGV[1], tonumber(ARGV[2])
 local reply = {}
 local batch = new_store_batch()
 if stride == 14 then flow_enable(base) end
 -- With meta the flow fields come along for every job: the path turns on only for a job that sets one.
 if stride == 15 then
-  for i = 4, #ARGV, stride do
+  for i = 3, #ARGV, stride do
     if ARGV[i + 12] ~= '' or ARGV[i + 13] ~= '' then
       flow_enable(base)
       break
@@ -43,10 +42,10 @@ if stride == 15 then
   end
 end
 
-for i = 4, #ARGV, stride do
-  local existing = store_job(batch, base, queue, ARGV, i, stride)
+for i = 3, #ARGV, stride do
+  local existing = store_job(batch, base, ARGV, i, stride)
   if existing then
-    reply[#reply + 1] = (i - 4) / stride + 1
+    reply[#reply + 1] = (i - 3) / stride + 1
     reply[#reply + 1] = existing
   end
 end

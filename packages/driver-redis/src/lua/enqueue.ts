@@ -18,7 +18,7 @@ export async function runEnqueue(
   nows: readonly number[],
 ): Promise<EnqueueResult[]> {
   const stride = jobStride(jobs);
-  const args: ScriptArg[] = [keys.base, keys.queue, stride];
+  const args: ScriptArg[] = [keys.base, stride];
   jobs.forEach((job, i) => {
     pushJobArgs(args, job, nows[i] as number, stride);
   });

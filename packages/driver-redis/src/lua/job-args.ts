@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { type NewJobRecord, normalizeMeta } from '@taskharbor/core';
+import { DEFAULT_MAX_ATTEMPTS, type NewJobRecord, normalizeMeta } from '@taskharbor/core';
 import { msToNano } from '../nano.js';
 import type { ScriptArg } from './script.js';
 
@@ -62,7 +62,8 @@ export function pushJobArgs(args: ScriptArg[], job: NewJobRecord, now: number, s
     job.runAt === undefined ? '' : msToNano(job.runAt),
     job.timeoutMs === undefined ? '' : msToNano(job.timeoutMs),
     msToNano(job.createdAt),
-    String(job.maxAttempts),
+    // The hash leaves max_attempts out at the default (data model 5); readers fill it back in.
+    job.maxAttempts === DEFAULT_MAX_ATTEMPTS ? '' : String(job.maxAttempts),
     job.idempotencyKey ?? '',
   );
   if (stride >= 12) args.push(job.schedule ?? '', job.scheduledFor === undefined ? '' : msToNano(job.scheduledFor));

@@ -29,7 +29,7 @@ export async function runList(
   )) as unknown[];
   const jobs: JobRecord[] = [];
   for (let i = 1; i + 1 < reply.length; i += 2) {
-    jobs.push(parseJobHash(String(reply[i]), hashFromPairs(reply[i + 1])));
+    jobs.push(parseJobHash(String(reply[i]), keys.queue, hashFromPairs(reply[i + 1])));
   }
   return { jobs, more: reply[0] === 1 };
 }

@@ -1,10 +1,12 @@
 import type { QueueKeys } from '../keys.js';
 import dlqSource from './migrate-dlq-2.lua';
+import fieldsSource from './migrate-fields-2.lua';
 import indexSource from './migrate-index-1.lua';
 import { defineScript, type RedisClient, runScript } from './script.js';
 
 export const migrateIndexScript = defineScript('migrate-index', 1, indexSource);
 export const migrateDlqScript = defineScript('migrate-dlq', 2, dlqSource);
+export const migrateFieldsScript = defineScript('migrate-fields', 2, fieldsSource);
 
 /** Rewrites one queue's version-1 status index as a version-2 id index; returns the members rewritten. */
 export async function runMigrateIndex(client: RedisClient, keys: QueueKeys): Promise<number> {
@@ -22,4 +24,20 @@ export async function runMigrateDlq(client: RedisClient, keys: QueueKeys): Promi
     const left = Number(await runScript(client, migrateDlqScript, [keys.dlq, setAsideDlqKey(keys)], [keys.base], 'text'));
     if (left === 0) return;
   }
+}
+
+/** The key migrate-fields-2.lua keeps its place in between calls (the last id it rewrote). */
+export function fieldsCursorKey(keys: QueueKeys): string {
+  return `${keys.base}migrate-v5`;
+}
+
+/** Rewrites at most `batch` of one queue's version-4 job hashes in the version-5 shape; true while ids are left. */
+export async function runMigrateFieldsStep(client: RedisClient, keys: QueueKeys, batch: number): Promise<boolean> {
+  const more = await runScript(client, migrateFieldsScript, [keys.index, fieldsCursorKey(keys)], [keys.base, String(batch)], 'text');
+  return Number(more) === 1;
+}
+
+/** Rewrites all of one queue's version-4 job hashes in the version-5 shape, 1,000 jobs per script, from where an interrupted run stopped. */
+export async function runMigrateFields(client: RedisClient, keys: QueueKeys): Promise<void> {
+  while (await runMigrateFieldsStep(client, keys, 1000));
 }

@@ -10,14 +10,13 @@
   KEYS[5] signal     wake-up list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
-  ARGV[2] the queue name
-  ARGV[3] the definition's revision
-  ARGV[4] the claim token the caller holds in the global index
-  ARGV[5] now, as created_at_nano / updated_at_nano
-  ARGV[6] next_run_at_nano, or '' when the schedule has no next tick
-  ARGV[7] the pending occurrence's job id, or ''
-  ARGV[8] n, the number of definition fields that follow
-  ARGV[9 .. 8 + 2n] the definition as field, value pairs (unset ones left out)
+  ARGV[2] the definition's revision
+  ARGV[3] the claim token the caller holds in the global index
+  ARGV[4] now, as created_at_nano / updated_at_nano
+  ARGV[5] next_run_at_nano, or '' when the schedule has no next tick
+  ARGV[6] the pending occurrence's job id, or ''
+  ARGV[7] n, the number of definition fields that follow
+  ARGV[8 .. 7 + 2n] the definition as field, value pairs (unset ones left out)
   then, with a next tick, the occurrence's twelve values (includes/store.lua, stride 12)
 
   The same revision as stored: only the claim token is written (so a later
@@ -37,9 +36,9 @@
 --- @include "store"
 
 local record_key = KEYS[1]
-local base, queue, revision, claim, now_nano = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local next_run_at_nano, pending_job = ARGV[6], ARGV[7]
-local spec_end = 8 + 2 * tonumber(ARGV[8])
+local base, revision, claim, now_nano = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local next_run_at_nano, pending_job = ARGV[5], ARGV[6]
+local spec_end = 7 + 2 * tonumber(ARGV[7])
 
 local old = redis.call('HMGET', record_key, 'revision', 'version', 'pending_job', 'paused', 'created_at_nano', 'last_run_at_nano')
 if old[1] == revision then
@@ -49,7 +48,7 @@ end
 if old[3] then delete_if_waiting(base, old[3], KEYS[2], KEYS[3], KEYS[4]) end
 
 local fields = {}
-for i = 9, spec_end do fields[#fields + 1] = ARGV[i] end
+for i = 8, spec_end do fields[#fields + 1] = ARGV[i] end
 local state = {
   'paused', old[4] or '0',
   'runs', '0',
@@ -74,7 +73,7 @@ redis.call('HSET', record_key, unpack(fields))
 
 if next_run_at_nano ~= '' then
   local batch = new_store_batch()
-  store_job(batch, base, queue, ARGV, spec_end + 1, 12)
+  store_job(batch, base, ARGV, spec_end + 1, 12)
   flush_stored(batch, base, KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 end
 

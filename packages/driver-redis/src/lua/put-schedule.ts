@@ -15,7 +15,6 @@ export async function runPutSchedule(client: RedisClient, keys: QueueKeys, reque
   const pairs = specPairs(spec);
   const args: ScriptArg[] = [
     keys.base,
-    keys.queue,
     spec.revision,
     claim,
     msToNano(now),

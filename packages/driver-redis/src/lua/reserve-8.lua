@@ -43,15 +43,15 @@
 
   Returns { next_due_at ms or '', now, id, values, id, values, ... }, where
   values are the job's fields before the lease, by position (HMGET, nil when
-  absent): type, queue, payload, status, run_at_nano, timeout_nano,
+  absent): type, payload, status, run_at_nano, timeout_nano,
   created_at_nano, attempts, max_attempts, reclaims, last_error,
   failed_at_nano, idempotency_key, errors, progress, schedule,
   scheduled_for_nano, snoozes, meta, and on the flow path priority, group
   (RESERVE_FIELDS in job-hash.ts); or, for a job that has no field but
-  type, queue, payload, status, created_at_nano and max_attempts, just
-  those six in that order (USUAL_FIELDS). queue and status come back nil: the caller knows them (its
-  queue; ready before the lease), as it knows the token (base .. position)
-  and the lease's expiry (now + leaseMs).
+  type, payload, status, created_at_nano and perhaps max_attempts, just
+  those five in that order (USUAL_FIELDS). status comes back nil: the
+  caller knows it (ready before the lease), as it knows the queue, the
+  token (base .. position) and the lease's expiry (now + leaseMs).
 ]]
 --- @include "bulk"
 --- @include "byte-order"
@@ -153,28 +153,29 @@ if ids then
     -- The hash is read before the update (one call fewer per job); the reader
     -- knows what the update sets: status inflight, the token, the expiry.
     -- HMGET walks the whole hash for every field it does not find, so a job
-    -- holding only the six fields every job has (the usual one) is read with
-    -- those six: all found and HLEN 6 means there is no other field.
+    -- holding only the fields a usual job has (four, five with a max_attempts
+    -- other than the default) is read with those five: the first four found
+    -- and as many found as HLEN says means there is no other field.
     local values
-    if redis.call('HLEN', job_key) == 6 then
-      values = redis.call('HMGET', job_key, 'type', 'queue', 'payload', 'status', 'created_at_nano', 'max_attempts')
-      for f = 1, 6 do
-        if not values[f] then values = nil break end
+    local count = redis.call('HLEN', job_key)
+    if count == 4 or count == 5 then
+      values = redis.call('HMGET', job_key, 'type', 'payload', 'status', 'created_at_nano', 'max_attempts')
+      if not (values[1] and values[2] and values[3] and values[4]) or (count == 5) ~= (values[5] ~= false) then
+        values = nil
       end
     end
     if not values then
-      values = redis.call('HMGET', job_key, 'type', 'queue', 'payload', 'status', 'run_at_nano', 'timeout_nano',
+      values = redis.call('HMGET', job_key, 'type', 'payload', 'status', 'run_at_nano', 'timeout_nano',
         'created_at_nano', 'attempts', 'max_attempts', 'reclaims', 'last_error', 'failed_at_nano', 'idempotency_key',
         'errors', 'progress', 'schedule', 'scheduled_for_nano', 'snoozes', 'meta')
     end
     -- An id whose job is gone or moved on is dropped from the list rather than handed out.
-    if values[4] == 'ready' then
+    if values[3] == 'ready' then
       local token = token_base .. (#leased / 2 + 1)
       redis.call('HSET', job_key, 'status', 'inflight', 'lease_token', token, 'lease_expires_at_nano', expires_at_nano)
       leased[#leased + 1] = expires_at
       leased[#leased + 1] = id
-      values[2] = false
-      values[4] = false
+      values[3] = false
       reply[#reply + 1] = id
       reply[#reply + 1] = values
     end

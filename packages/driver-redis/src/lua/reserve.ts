@@ -7,7 +7,6 @@ import { defineScript, type RedisClient, runScript } from './script.js';
 
 export const reserveScript = defineScript('reserve', 8, source);
 
-const QUEUE_AT = RESERVE_FIELDS.indexOf(JobField.queue);
 const STATUS_AT = RESERVE_FIELDS.indexOf(JobField.status);
 const READY = Buffer.from('ready');
 
@@ -60,15 +59,13 @@ export async function runReserve(client: RedisClient, keys: QueueKeys, args: Res
   // The stored expiry is on the script's clock (the server's with leaseClock 'server').
   const storedExpiresAt = Number(String(reply[1])) + args.leaseMs;
   const jobs: ReservedJob[] = [];
-  const queue = Buffer.from(keys.queue);
   for (let i = 2; i + 1 < reply.length; i += 2) {
     const id = String(reply[i]);
     const values = reply[i + 1] as unknown[];
     // What the script leaves out because it is known here (see reserve-8.lua).
-    values[QUEUE_AT] = queue;
     values[STATUS_AT] = READY;
     const token = tokenBase + String(i / 2);
-    const job = parseJobHash(id, hashFromReserveValues(values));
+    const job = parseJobHash(id, keys.queue, hashFromReserveValues(values));
     job.status = 'inflight';
     job.lease = { token, expiresAt: storedExpiresAt };
     jobs.push({ job, lease: { jobId: id, queue: keys.queue, token, expiresAt } });

@@ -10,5 +10,5 @@ export const watchScript = defineScript('watch', 1, source);
 export async function runWatch(client: RedisClient, keys: QueueKeys, id: string): Promise<JobRecord | undefined> {
   const reply = await runScript(client, watchScript, [keys.job(id)], [], 'bytes');
   if (!Array.isArray(reply) || reply.length === 0) return undefined;
-  return parseJobHash(id, hashFromPairs(reply));
+  return parseJobHash(id, keys.queue, hashFromPairs(reply));
 }

@@ -11,7 +11,7 @@
 
 local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
   -- Built here, not at the top, so a reserve on the plain path makes no such table.
-  local RESERVE_VALUES = { 'type', 'queue', 'payload', 'status', 'run_at_nano', 'timeout_nano', 'created_at_nano',
+  local RESERVE_VALUES = { 'type', 'payload', 'status', 'run_at_nano', 'timeout_nano', 'created_at_nano',
     'attempts', 'max_attempts', 'reclaims', 'last_error', 'failed_at_nano', 'idempotency_key', 'errors', 'progress',
     'schedule', 'scheduled_for_nano', 'snoozes', 'meta', 'priority', 'group' }
   -- The helpers, too, exist only on the flow path.
@@ -161,7 +161,7 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
   local function hand_out(id, gid, l)
     local job_key = base .. 'job:' .. id
     local values = redis.call('HMGET', job_key, unpack(RESERVE_VALUES))
-    if values[4] ~= 'ready' then return end
+    if values[3] ~= 'ready' then return end
     handed = handed + 1
     local token = token_base .. handed
     redis.call('HSET', job_key, 'status', 'inflight', 'lease_token', token, 'lease_expires_at_nano', expires_at_nano,
@@ -175,8 +175,7 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
     end
     if l.m then record_start(base .. 'gstarts:' .. gid, now, l.p, token) end
     if qm then record_start(qstarts, now, qp, token) end
-    values[2] = false
-    values[4] = false
+    values[3] = false
     reply[#reply + 1] = id
     reply[#reply + 1] = values
   end

@@ -2,8 +2,8 @@
 -- schedule scripts make. A job comes as 10, 12, 14 or 15 ARGV values (`stride`),
 -- packed by pushJobArgs in job-args.ts:
 --   id, type, payload, runnable ('1' when runAt is unset or <= now),
---   run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts,
---   idempotency_key ('' for an unset value), and with a stride of 12
+--   run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts
+--   ('' for the default, 25, which the hash then leaves out), idempotency_key ('' for an unset value), and with a stride of 12
 --   schedule, scheduled_for_nano, and with 14 also priority ('' for 0) and
 --   group ('' for none), and with 15 also meta (JSON text, '' for none).
 --   A batch of jobs no schedule made, without priorities, groups or meta,
@@ -23,7 +23,7 @@ end
 
 -- Returns nil when the job at args[i] was stored, else the id of the stored
 -- job that holds its place (its own id, or the holder of its idempotency key).
-local function store_job(batch, base, queue, args, i, stride)
+local function store_job(batch, base, args, i, stride)
   local id, job_type, payload, runnable = args[i], args[i + 1], args[i + 2], args[i + 3]
   local run_at, run_at_nano, timeout_nano = args[i + 4], args[i + 5], args[i + 6]
   local created_at_nano, max_attempts, idempotency_key = args[i + 7], args[i + 8], args[i + 9]
@@ -45,17 +45,24 @@ local function store_job(batch, base, queue, args, i, stride)
 
   local status = 'scheduled'
   if runnable == '1' then status = 'ready' end
-  -- attempts and reclaims are written once they are not 0 (a missing one reads as 0): with a
-  -- payload over Redis's listpack limit the hash is a hashtable, where each field costs ~60 bytes.
+  -- Fields at their defaults are left out (a missing one reads as its default): attempts and
+  -- reclaims until they are not 0, max_attempts while it is 25. The queue is the key's own.
+  -- Each field costs its name and value; with a payload over Redis's listpack limit the hash
+  -- is a hashtable, where each field costs ~60 bytes more.
   if run_at_nano == '' and timeout_nano == '' and not idem_key and schedule == '' and stride < 14 then
     -- The usual job: one HSET straight from the arguments, no table built per job.
-    redis.call('HSET', job_key, 'type', job_type, 'queue', queue, 'payload', payload, 'status', status,
-      'created_at_nano', created_at_nano, 'max_attempts', max_attempts)
+    if max_attempts == '' then
+      redis.call('HSET', job_key, 'type', job_type, 'payload', payload, 'status', status, 'created_at_nano', created_at_nano)
+    else
+      redis.call('HSET', job_key, 'type', job_type, 'payload', payload, 'status', status,
+        'created_at_nano', created_at_nano, 'max_attempts', max_attempts)
+    end
   else
-    local fields = {
-      'type', job_type, 'queue', queue, 'payload', payload, 'status', status,
-      'created_at_nano', created_at_nano, 'max_attempts', max_attempts,
-    }
+    local fields = { 'type', job_type, 'payload', payload, 'status', status, 'created_at_nano', created_at_nano }
+    if max_attempts ~= '' then
+      fields[#fields + 1] = 'max_attempts'
+      fields[#fields + 1] = max_attempts
+    end
     if run_at_nano ~= '' then
       fields[#fields + 1] = 'run_at_nano'
       fields[#fields + 1] = run_at_nano
