@@ -8,10 +8,11 @@ import { Queue as BullQueue, Worker as BullWorker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { deleteByPrefix, type RedisTarget } from './redis-stats.js';
 
-/** A job's data: `t` is performance.now() just before it was enqueued (latency runs), `pad` fills payloads. */
+/** A job's data: `t` is performance.now() just before it was enqueued (latency runs), `pad` fills payloads, `i` numbers jobs (memory runs). */
 export interface JobData {
   t?: number;
   pad?: string;
+  i?: number;
 }
 
 export interface RunOptions {

@@ -94,6 +94,25 @@ export async function usedMemory(redis: Redis): Promise<number> {
   return Number(infoFields(await redis.info('memory')).get('used_memory'));
 }
 
+/**
+ * `used_memory` once it has stopped moving: read every 200 ms until three
+ * readings in a row are equal (at most 10 s). Right after a bulk write the
+ * figure still holds transient allocations (the client's query buffer, the
+ * keyspace's second table while Redis rehashes it to a larger size) that
+ * go within a few server cron cycles.
+ */
+export async function settledUsedMemory(redis: Redis): Promise<number> {
+  let last = await usedMemory(redis);
+  let same = 0;
+  for (let i = 0; i < 50 && same < 2; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = await usedMemory(redis);
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
 /** Client ids and addresses connected now. */
 export async function clientAddresses(redis: Redis): Promise<Map<string, string>> {
   const text = (await redis.call('CLIENT', 'LIST')) as string;
