@@ -3,7 +3,8 @@
 -- packed by pushJobArgs in job-args.ts:
 --   id, type, payload, runnable ('1' when runAt is unset or <= now),
 --   run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts
---   ('' for the default, 25, which the hash then leaves out), idempotency_key ('' for an unset value), and with a stride of 12
+--   ('' for the default, 25, which the hash then leaves out),
+--   idempotency_key ('' for an unset value), and with a stride of 12
 --   schedule, scheduled_for_nano, and with 14 also priority ('' for 0) and
 --   group ('' for none), and with 15 also meta (JSON text, '' for none).
 --   A batch of jobs no schedule made, without priorities, groups or meta,
