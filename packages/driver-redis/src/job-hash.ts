@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_ATTEMPTS, JOB_STATUSES, type JobErrorEntry, type JobRecord, type JobStatus } from '@taskharbor/core';
+import { JOB_STATUSES, type JobErrorEntry, type JobRecord, type JobStatus } from '@taskharbor/core';
 import { nanoToMs } from './nano.js';
 
 /**
@@ -6,7 +6,7 @@ import { nanoToMs } from './nano.js';
  * original Go TaskHarbor. Which are present in which status is listed
  * in docs/redis.md; times are nanosecond strings (see nano.ts). Since data
  * model 5 the hash holds no queue field (the key names the queue) and
- * leaves max_attempts out at the default, DEFAULT_MAX_ATTEMPTS.
+ * leaves max_attempts out at OMITTED_MAX_ATTEMPTS.
  */
 export const JobField = {
   type: 'type',
@@ -54,6 +54,13 @@ export const JobField = {
   /** The job's meta (observability) as JSON text; absent for none or an empty map. */
   meta: 'meta',
 } as const;
+
+/**
+ * The max_attempts a hash leaves out (data model 5): core's default today,
+ * but fixed here, since stored hashes keep this meaning if core's default
+ * ever changes. revive.lua and migrate-fields-2.lua spell it too.
+ */
+export const OMITTED_MAX_ATTEMPTS = 25;
 
 /** A job hash as Redis returned it: field name to raw bytes. */
 export interface JobHash {
@@ -199,7 +206,7 @@ export function parseJobHash(id: string, queue: string, hash: JobHash): JobRecor
     // A copy that owns its memory, so the record does not pin ioredis's reply buffer.
     payload: payload === undefined ? new Uint8Array(0) : new Uint8Array(payload),
     createdAt: nanoToMs(required(hash, JobField.createdAt, id), JobField.createdAt),
-    maxAttempts: integer(text(hash, JobField.maxAttempts) ?? String(DEFAULT_MAX_ATTEMPTS), JobField.maxAttempts),
+    maxAttempts: integer(text(hash, JobField.maxAttempts) ?? String(OMITTED_MAX_ATTEMPTS), JobField.maxAttempts),
     status,
     attempts: integer(text(hash, JobField.attempts) ?? '0', JobField.attempts),
     reclaims: integer(text(hash, JobField.reclaims) ?? '0', JobField.reclaims),

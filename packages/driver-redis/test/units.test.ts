@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { clientErrorText } from '../src/client-error-text.js';
 import { resolveTarget } from '../src/connection.js';
 import { RedisOutcomeUnknownError } from '../src/errors.js';
-import { hashFromPairs, parseJobHash } from '../src/job-hash.js';
+import { hashFromPairs, OMITTED_MAX_ATTEMPTS, parseJobHash } from '../src/job-hash.js';
 import { KeySpace } from '../src/keys.js';
 import { decodeListCursor, encodeListCursor } from '../src/list-cursor.js';
 import { msToNano, nanoToMs } from '../src/nano.js';
@@ -72,6 +72,8 @@ describe('keys and records', () => {
     const pairs = ['type', 'email', 'payload', '{}', 'status', 'ready', 'created_at_nano', '1700000000000123456'];
     const record = parseJobHash('id-1', 'mail', hashFromPairs(pairs.map((value) => Buffer.from(value))));
     expect(record).toMatchObject({ id: 'id-1', queue: 'mail', maxAttempts: DEFAULT_MAX_ATTEMPTS, attempts: 0, status: 'ready' });
+    // The value a hash leaves out is fixed by the data model; it saves memory only while it is core's default.
+    expect(OMITTED_MAX_ATTEMPTS).toBe(DEFAULT_MAX_ATTEMPTS);
   });
 
   it('list_cursors_round_trip_and_foreign_ones_are_refused', () => {

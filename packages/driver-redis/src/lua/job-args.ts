@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer';
-import { DEFAULT_MAX_ATTEMPTS, type NewJobRecord, normalizeMeta } from '@taskharbor/core';
+import { type NewJobRecord, normalizeMeta } from '@taskharbor/core';
+import { OMITTED_MAX_ATTEMPTS } from '../job-hash.js';
 import { msToNano } from '../nano.js';
 import type { ScriptArg } from './script.js';
 
@@ -63,7 +64,7 @@ export function pushJobArgs(args: ScriptArg[], job: NewJobRecord, now: number, s
     job.timeoutMs === undefined ? '' : msToNano(job.timeoutMs),
     msToNano(job.createdAt),
     // The hash leaves max_attempts out at the default (data model 5); readers fill it back in.
-    job.maxAttempts === DEFAULT_MAX_ATTEMPTS ? '' : String(job.maxAttempts),
+    job.maxAttempts === OMITTED_MAX_ATTEMPTS ? '' : String(job.maxAttempts),
     job.idempotencyKey ?? '',
   );
   if (stride >= 12) args.push(job.schedule ?? '', job.scheduledFor === undefined ? '' : msToNano(job.scheduledFor));

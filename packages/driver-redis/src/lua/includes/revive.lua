@@ -11,7 +11,7 @@ local function revive(job_key, reset)
   else
     local counts = redis.call('HMGET', job_key, 'attempts', 'max_attempts')
     local attempts = tonumber(counts[1] or '0')
-    -- An absent max_attempts is the default, 25 (DEFAULT_MAX_ATTEMPTS in core).
+    -- An absent max_attempts is 25 (OMITTED_MAX_ATTEMPTS in job-hash.ts).
     if attempts >= tonumber(counts[2] or '25') then
       redis.call('HSET', job_key, 'max_attempts', string.format('%d', attempts + 1))
     end
