@@ -6,13 +6,20 @@ import {
   validateNow,
 } from '@taskharbor/core';
 import type { Database } from './database.js';
-import { answerRepeats, type EnqueueRow, enqueueParams, planEnqueue } from './enqueue-batch.js';
+import { answerRepeats, type EnqueuePlan, type EnqueueRow, enqueueParams, planEnqueue } from './enqueue-batch.js';
+import { isUniqueViolation } from './errors.js';
+import type { enqueue } from './sql/enqueue.js';
+import type { ParamsOf } from './sql/statement.js';
 import type { WorkWaiters } from './work-waiters.js';
+
+/** The row of every job the plain insert stored. */
+const INSERTED: EnqueueRow = { inserted: true, existing_id: null };
 
 /**
  * enqueue and enqueueMany: each validates, then stores its jobs in one
- * statement and wakes this driver's waiters of each queue that got a job.
- * PostgresDriver delegates here; store is also how schedules enqueue.
+ * statement (two when a plain insert meets a known id) and wakes this
+ * driver's waiters of each queue that got a job. PostgresDriver delegates
+ * here; store is also how schedules enqueue.
  */
 export class EnqueueStore {
   constructor(
@@ -39,15 +46,40 @@ export class EnqueueStore {
     return this.store('enqueueMany', jobs, now);
   }
 
-  /** Stores the validated jobs; a job whose id or key its queue holds (or an earlier entry of the call) answers `existed: true`. */
+  /**
+   * Stores the validated jobs; a job whose id or key its queue holds (or an
+   * earlier entry of the call) answers `existed: true`. A batch without
+   * idempotency keys goes in by the plain insert first; only when that meets
+   * a known id does the full statement run (see docs/postgres.md).
+   */
   async store(operation: string, jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
     const plan = planEnqueue(jobs);
-    const rows = await this.db.write(operation, this.db.sql.enqueue, enqueueParams(jobs, plan.sent, now));
+    const params = enqueueParams(jobs, plan.sent, now);
+    if (jobs.every((job) => job.idempotencyKey === undefined) && (await this.storePlain(operation, params))) {
+      return this.answer(jobs, plan, () => INSERTED);
+    }
+    const rows = await this.db.write(operation, this.db.sql.enqueue, params);
+    return this.answer(jobs, plan, (position) => rows[position] as EnqueueRow);
+  }
+
+  /** Runs the plain insert: true when every job went in, false when a known id failed it (then nothing changed). */
+  private async storePlain(operation: string, params: ParamsOf<typeof enqueue>): Promise<boolean> {
+    try {
+      await this.db.write(operation, this.db.sql.enqueuePlain, params);
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The call's answers from the statement's row for each sent job; wakes this driver's waiters of each queue that got one. */
+  private async answer(jobs: readonly NewJobRecord[], plan: EnqueuePlan, rowAt: (position: number) => EnqueueRow): Promise<EnqueueResult[]> {
     const results: EnqueueResult[] = new Array(jobs.length);
     const woken = new Set<string>();
     for (const [position, index] of plan.sent.entries()) {
       const job = jobs[index] as NewJobRecord;
-      const row = rows[position] as EnqueueRow;
+      const row = rowAt(position);
       if (row.inserted) {
         results[index] = { id: job.id, existed: false };
         woken.add(job.queue);

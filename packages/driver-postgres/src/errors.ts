@@ -66,3 +66,8 @@ export function isConnectionLoss(error: unknown): boolean {
   if (typeof state !== 'string' || !/^[0-9A-Z]{5}$/.test(state)) return true;
   return state.startsWith('08') || CONNECTION_LOST_STATES.has(state);
 }
+
+/** Whether pg raised unique_violation (23505): an insert met a key the table already holds, and its statement changed nothing. */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === '23505';
+}

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import enqueueHead from '../src/sql/fragments/enqueue-head.sql';
+import enqueueInsert from '../src/sql/fragments/enqueue-insert.sql';
+import enqueueWake from '../src/sql/fragments/enqueue-wake.sql';
 import reserveDue from '../src/sql/fragments/reserve-due.sql';
 import reserveFinish from '../src/sql/fragments/reserve-finish.sql';
 import { channelName } from '../src/schema-name.js';
@@ -26,15 +29,24 @@ describe('SQL includes', () => {
     expect(() => expandIncludes('{{include a}}', looping)).toThrow('SQL fragment "a" has an {{include}} of its own; fragments do not nest');
   });
 
-  it('both lock-free reserves carry the shared steps, and no statement keeps an include', () => {
+  it('both lock-free reserves and both enqueues carry their shared steps, and no statement keeps an include', () => {
     const schema = 'th_include_check';
     const statements = bindStatements(schema);
-    for (const statement of [statements.reserve, statements.reservePriority]) {
-      for (const fragment of [reserveDue, reserveFinish]) {
-        const bound = fragment.replace(/\n+$/, '').replaceAll('{{schema}}', `"${schema}"`).replaceAll('{{channel}}', `'${channelName(schema)}'`);
-        expect(statement.text).toContain(bound);
+    const shared = [
+      { fragments: [reserveDue, reserveFinish], statements: [statements.reserve, statements.reservePriority] },
+      { fragments: [enqueueHead, enqueueInsert, enqueueWake], statements: [statements.enqueue, statements.enqueuePlain] },
+    ];
+    for (const family of shared) {
+      for (const statement of family.statements) {
+        for (const fragment of family.fragments) {
+          const bound = fragment.replace(/\n+$/, '').replaceAll('{{schema}}', `"${schema}"`).replaceAll('{{channel}}', `'${channelName(schema)}'`);
+          expect(statement.text).toContain(bound);
+        }
       }
     }
+    // The plain insert is the one without conflict handling.
+    expect(statements.enqueue.text).toContain('ON CONFLICT DO NOTHING');
+    expect(statements.enqueuePlain.text).not.toContain('ON CONFLICT DO NOTHING');
     for (const statement of Object.values(statements)) expect(statement.text).not.toContain('{{');
   });
 });

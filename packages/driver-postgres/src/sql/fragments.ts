@@ -1,3 +1,6 @@
+import enqueueHead from './fragments/enqueue-head.sql';
+import enqueueInsert from './fragments/enqueue-insert.sql';
+import enqueueWake from './fragments/enqueue-wake.sql';
 import reserveDue from './fragments/reserve-due.sql';
 import reserveFinish from './fragments/reserve-finish.sql';
 
@@ -7,6 +10,9 @@ import reserveFinish from './fragments/reserve-finish.sql';
  * so the build inlines them the same way.
  */
 export const FRAGMENTS: Readonly<Record<string, string>> = {
+  'enqueue-head': enqueueHead,
+  'enqueue-insert': enqueueInsert,
+  'enqueue-wake': enqueueWake,
   'reserve-due': reserveDue,
   'reserve-finish': reserveFinish,
 };

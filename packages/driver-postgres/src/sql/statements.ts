@@ -2,6 +2,7 @@ import { ack, ackFlow } from './ack.js';
 import { cancel } from './cancel.js';
 import { counts } from './counts.js';
 import { enqueue } from './enqueue.js';
+import { enqueuePlain } from './enqueue-plain.js';
 import { extendLeases } from './extend-leases.js';
 import { fail } from './fail.js';
 import { findExisting } from './find-existing.js';
@@ -32,6 +33,7 @@ const DEFINITIONS = {
   cancel,
   counts,
   enqueue,
+  enqueuePlain,
   extendLeases,
   fail,
   findExisting,
