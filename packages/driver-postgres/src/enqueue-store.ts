@@ -36,7 +36,7 @@ export class EnqueueStore {
     return (await this.store('enqueue', [job], now))[0] as EnqueueResult;
   }
 
-  /** Validates every record, then stores them all in one statement; a later duplicate of an earlier one answers `existed: true`. */
+  /** Validates every record, then stores them all in one statement (two on a known id); a later duplicate of an earlier one answers `existed: true`. */
   async enqueueMany(jobs: readonly NewJobRecord[], now: number): Promise<EnqueueResult[]> {
     this.assertOpen('enqueueMany');
     validateNow(now);
