@@ -5,7 +5,7 @@
  * job, the rows per call and the mean and p95 round trip, and the worker's
  * reserve sizes. Not part of the benchmark table; see docs/benchmarks.md.
  *
- *   DATABASE_URL=postgres://… pnpm --filter @taskharbor/bench probe:postgres --jobs=20000 --concurrency=50 --prefetch=0 --retention=removed|kept|default
+ *   DATABASE_URL=postgres://… pnpm --filter @taskharbor/bench probe:postgres --jobs=20000 --concurrency=50 --prefetch=0 --retention=removed|kept|default [--explain=ack --explain-rows=100]
  */
 import { Client } from '@taskharbor/core';
 import { PostgresDriver } from '@taskharbor/driver-postgres';
@@ -20,6 +20,10 @@ const concurrency = Number(arg('concurrency', '50'));
 const prefetch = Number(arg('prefetch', '0'));
 /** removed: maxDoneCount 0; kept: no retention rule; default: core's DEFAULT_RETENTION (the last 1,000, for 24 hours). */
 const retentionMode = arg('retention', 'removed');
+/** --explain=NAME: the first NAME statement whose first array parameter holds at least --explain-rows elements is also run under EXPLAIN ANALYZE (rolled back) and its plan printed. */
+const explainName = arg('explain', '');
+const explainRows = Number(arg('explain-rows', '100'));
+let explained = false;
 if (!['removed', 'kept', 'default'].includes(retentionMode)) throw new Error('--retention: removed, kept or default');
 const connectionString = process.env.DATABASE_URL;
 if (connectionString === undefined) throw new Error('set DATABASE_URL');
@@ -38,6 +42,11 @@ function countingPool(): pg.Pool {
   const query = pool.query.bind(pool) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
   (pool as unknown as { query: typeof query }).query = async (config: pg.QueryConfig) => {
     const name = (config.name ?? 'unnamed').replace(/^th_[0-9a-f]+_/, '');
+    const first = config.values?.[0];
+    if (!explained && name === explainName && Array.isArray(first) && first.length >= explainRows) {
+      explained = true;
+      await explain(pool, config, first.length);
+    }
     const t0 = performance.now();
     const result = await query(config);
     const timing = timings.get(name) ?? { calls: 0, rows: 0, ms: [] };
@@ -48,6 +57,19 @@ function countingPool(): pg.Pool {
     return result;
   };
   return pool;
+}
+
+/** Prints the plan of one statement as run now, in a transaction that is rolled back. */
+async function explain(pool: pg.Pool, config: pg.QueryConfig, rows: number): Promise<void> {
+  const connection = await pool.connect();
+  try {
+    await connection.query('BEGIN');
+    const plan = await connection.query({ text: `EXPLAIN (ANALYZE, BUFFERS) ${config.text}`, values: config.values });
+    process.stdout.write(`plan of ${explainName} over ${rows} rows:\n${plan.rows.map((row) => row['QUERY PLAN']).join('\n')}\n\n`);
+  } finally {
+    await connection.query('ROLLBACK');
+    connection.release();
+  }
 }
 
 const schema = schemaFor(`probe-${Date.now().toString(36)}`);

@@ -33,7 +33,7 @@ finishing AS (
 -- count, so the scan skips those in the index (as trim-finished.sql does)
 -- and ranks only the next (acking + step).
 past_count_candidates AS (
-  SELECT f.queue, f.status, o.id, o.ended_at, greatest($6::bigint - f.acking, 0) + o.n AS old_rank
+  SELECT f.queue, f.status, f.acking, o.id, o.ended_at, greatest($6::bigint - f.acking, 0) + o.n AS old_rank
   FROM finishing f
   CROSS JOIN LATERAL (
     SELECT id, ended_at, row_number() OVER (ORDER BY ended_at DESC, id DESC) AS n
@@ -47,28 +47,43 @@ past_count_candidates AS (
   ) AS o
   WHERE $6::bigint IS NOT NULL
 ),
--- A finished job's place: its place among the finished ones, plus the jobs
--- this ack finishes that sort before it.
+-- Finished jobs that ended at now or later (usually none), read once: a
+-- lookup per job would also walk the index entries this statement's own
+-- updates add.
+ended_since AS MATERIALIZED (
+  SELECT f.queue, f.status, o.ended_at, o.id
+  FROM finishing f
+  CROSS JOIN LATERAL (
+    SELECT ended_at, id FROM {{schema}}.jobs
+    WHERE queue = f.queue AND status = f.status AND ended_at >= $4::bigint
+  ) AS o
+  WHERE $6::bigint IS NOT NULL
+),
+-- Each lease with, for a job this ack finishes, whether the count rule
+-- removes it at once: its place among the jobs this ack finishes (newest
+-- first; all end at now, so by id), plus the finished ones that sort before
+-- it (looked up only when its place among them does not decide it already).
+decided AS (
+  SELECT r.*,
+    r.valid AND $6::bigint IS NOT NULL AND CASE WHEN r.place > $6::bigint THEN true ELSE r.place + (
+      SELECT count(*) FROM ended_since e
+      WHERE e.queue = r.queue AND e.status = r.final_status AND (e.ended_at, e.id) > ($4::bigint, r.id COLLATE "C")
+    ) > $6::bigint END AS remove_now
+  FROM (
+    SELECT b.*, row_number() OVER (PARTITION BY b.valid, b.queue, b.final_status ORDER BY b.id COLLATE "C" DESC) AS place
+    FROM before b
+  ) AS r
+),
+-- An already finished job the count rule removes: its place among the
+-- finished ones, plus the jobs this ack finishes that sort before it (all of
+-- them when it ended before now).
 over_count AS (
-  SELECT c.queue, c.id, false AS is_new
+  SELECT c.queue, c.id
   FROM past_count_candidates c
-  WHERE c.old_rank + (
+  WHERE c.old_rank + CASE WHEN c.ended_at < $4::bigint THEN c.acking ELSE (
     SELECT count(*) FROM before b
     WHERE b.valid AND b.queue = c.queue AND b.final_status = c.status AND ($4::bigint, b.id COLLATE "C") > (c.ended_at, c.id)
-  ) > $6::bigint
-  UNION ALL
-  -- A job this ack finishes: its place among them, plus the finished ones
-  -- that sort before it (only those that ended at now or later, usually none).
-  SELECT n.queue, n.id, true
-  FROM before n
-  WHERE n.valid AND $6::bigint IS NOT NULL
-    AND (
-      SELECT count(*) FROM before b
-      WHERE b.valid AND b.queue = n.queue AND b.final_status = n.final_status AND b.id COLLATE "C" >= n.id
-    ) + (
-      SELECT count(*) FROM {{schema}}.jobs o
-      WHERE o.queue = n.queue AND o.status = n.final_status AND o.ended_at IS NOT NULL AND (o.ended_at, o.id) > ($4::bigint, n.id COLLATE "C")
-    ) > $6::bigint
+  ) END > $6::bigint
 ),
 too_old AS (
   SELECT f.queue, f.status, o.id
@@ -89,19 +104,17 @@ acked AS (
     result = CASE WHEN j.cancel_requested_at IS NULL THEN b.result END,
     ended_at = $4::bigint,
     lease_expires_at = NULL
-  FROM before b
-  WHERE b.valid AND j.queue = b.queue AND j.id = b.id AND j.status = 'inflight' AND j.lease_token = b.token
+  FROM decided b
+  WHERE b.valid AND NOT b.remove_now AND j.queue = b.queue AND j.id = b.id AND j.status = 'inflight' AND j.lease_token = b.token
     AND j.lease_expires_at > $4::bigint
-    AND NOT EXISTS (SELECT 1 FROM over_count c WHERE c.is_new AND c.queue = b.queue AND c.id = b.id)
   RETURNING b.ord, j.queue, j.id, j.status AS new_status, j.watched
 ),
 -- Acked and, by the count rule, removed at once.
 acked_removed AS (
   DELETE FROM {{schema}}.jobs j
-  USING before b
-  WHERE b.valid AND j.queue = b.queue AND j.id = b.id AND j.status = 'inflight' AND j.lease_token = b.token
+  USING decided b
+  WHERE b.remove_now AND j.queue = b.queue AND j.id = b.id AND j.status = 'inflight' AND j.lease_token = b.token
     AND j.lease_expires_at > $4::bigint
-    AND EXISTS (SELECT 1 FROM over_count c WHERE c.is_new AND c.queue = b.queue AND c.id = b.id)
   RETURNING b.ord, j.queue, j.id, b.final_status AS new_status, j.watched
 ),
 -- Older finished jobs to remove. Rows a concurrent ack of the same queue is
@@ -110,7 +123,7 @@ acked_removed AS (
 trim_locked AS MATERIALIZED (
   SELECT j.queue, j.id
   FROM {{schema}}.jobs j
-  JOIN (SELECT queue, id FROM over_count WHERE NOT is_new UNION SELECT queue, id FROM too_old) AS d ON j.queue = d.queue AND j.id = d.id
+  JOIN (SELECT queue, id FROM over_count UNION SELECT queue, id FROM too_old) AS d ON j.queue = d.queue AND j.id = d.id
   WHERE j.status IN ('done', 'cancelled')
   FOR UPDATE OF j SKIP LOCKED
 ),
