@@ -5,7 +5,7 @@
  * job, the rows per call and the mean and p95 round trip, and the worker's
  * reserve sizes. Not part of the benchmark table; see docs/benchmarks.md.
  *
- *   DATABASE_URL=postgres://… pnpm --filter @taskharbor/bench probe:postgres --jobs=20000 --concurrency=50 --prefetch=0 --retention=removed|kept|default [--explain=ack --explain-rows=100]
+ *   DATABASE_URL=postgres://… pnpm --filter @taskharbor/bench probe:postgres --jobs=20000 --concurrency=50 --prefetch=0 --retention=removed|kept|default [--explain=ack --explain-rows=100 | --explain-call=K]
  */
 import { Client } from '@taskharbor/core';
 import { PostgresDriver } from '@taskharbor/driver-postgres';
@@ -20,9 +20,15 @@ const concurrency = Number(arg('concurrency', '50'));
 const prefetch = Number(arg('prefetch', '0'));
 /** removed: maxDoneCount 0; kept: no retention rule; default: core's DEFAULT_RETENTION (the last 1,000, for 24 hours). */
 const retentionMode = arg('retention', 'removed');
-/** --explain=NAME: the first NAME statement whose first array parameter holds at least --explain-rows elements is also run under EXPLAIN ANALYZE (rolled back) and its plan printed. */
+/**
+ * --explain=NAME: the first NAME statement whose first array parameter holds
+ * at least --explain-rows elements (or, with --explain-call=K, its K-th call)
+ * is also run under EXPLAIN ANALYZE (rolled back) and its plan printed.
+ */
 const explainName = arg('explain', '');
 const explainRows = Number(arg('explain-rows', '100'));
+const explainCall = Number(arg('explain-call', '0'));
+let explainCalls = 0;
 let explained = false;
 if (!['removed', 'kept', 'default'].includes(retentionMode)) throw new Error('--retention: removed, kept or default');
 const connectionString = process.env.DATABASE_URL;
@@ -43,9 +49,13 @@ function countingPool(): pg.Pool {
   (pool as unknown as { query: typeof query }).query = async (config: pg.QueryConfig) => {
     const name = (config.name ?? 'unnamed').replace(/^th_[0-9a-f]+_/, '');
     const first = config.values?.[0];
-    if (!explained && name === explainName && Array.isArray(first) && first.length >= explainRows) {
-      explained = true;
-      await explain(pool, config, first.length);
+    if (!explained && name === explainName) {
+      explainCalls++;
+      const rows = Array.isArray(first) ? first.length : 0;
+      if (explainCall > 0 ? explainCalls === explainCall : rows >= explainRows) {
+        explained = true;
+        await explain(pool, config, rows);
+      }
     }
     const t0 = performance.now();
     const result = await query(config);
@@ -65,7 +75,7 @@ async function explain(pool: pg.Pool, config: pg.QueryConfig, rows: number): Pro
   try {
     await connection.query('BEGIN');
     const plan = await connection.query({ text: `EXPLAIN (ANALYZE, BUFFERS) ${config.text}`, values: config.values });
-    process.stdout.write(`plan of ${explainName} over ${rows} rows:\n${plan.rows.map((row) => row['QUERY PLAN']).join('\n')}\n\n`);
+    process.stdout.write(`plan of ${explainName} (first array parameter: ${rows} elements):\n${plan.rows.map((row) => row['QUERY PLAN']).join('\n')}\n\n`);
   } finally {
     await connection.query('ROLLBACK');
     connection.release();
