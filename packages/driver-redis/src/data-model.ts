@@ -1,11 +1,11 @@
 import { RedisDataModelError } from './errors.js';
 import { DATA_MODEL_VERSION, type KeySpace } from './keys.js';
-import { runMigrateDlq, runMigrateFields, runMigrateIndex } from './lua/migrate.js';
+import { runMigrateDlq, runMigrateFields, runMigrateIndex, runMigrateLevels } from './lua/migrate.js';
 import type { RedisClient } from './lua/script.js';
 
 /**
  * Makes sure the prefix holds this driver's data-model version: writes it
- * when the prefix is new, migrates a prefix of version 1 to 4, and refuses
+ * when the prefix is new, migrates a prefix of version 1 to 5, and refuses
  * any other version with RedisDataModelError.
  *
  * Version 1 differs from version 2 in the queue index (`<status>:<id>`
@@ -15,17 +15,21 @@ import type { RedisClient } from './lua/script.js';
  * keys a version-3 reader would not look at, so such a reader must not
  * meet them; a version-3 prefix holds nothing flow control wrote, so that
  * step changes nothing); version 4 from version 5 in the job hash (no queue
- * field, max_attempts left out at the default). Each queue is migrated by
- * scripts (the dead-letter list and the job hashes 1,000 jobs per script),
- * then the version key moves on. Run again after an interruption, it
- * finishes the queues left, each from where it stopped. Stop workers of the
- * old version first: they would keep writing the old layout.
+ * field, max_attempts left out at the default); version 5 from version 6 in
+ * where ready jobs without a group at a priority other than 0 wait (one
+ * sorted set then, one list per priority level since; a prefix of version 3
+ * or older holds no such job, so it needs no level move). Each queue is
+ * migrated by scripts (the dead-letter list, the job hashes and the
+ * priority set 1,000 jobs per script), then the version key moves on. Run
+ * again after an interruption, it finishes the queues left, each from where
+ * it stopped. Stop workers of the old version first: they would keep
+ * writing the old layout.
  */
 export async function checkDataModel(client: RedisClient, keys: KeySpace): Promise<void> {
   const key = keys.version;
   const [, stored] = await Promise.all([client.set(key, DATA_MODEL_VERSION, 'NX'), client.get(key)]);
   if (stored === DATA_MODEL_VERSION) return;
-  if (stored !== '1' && stored !== '2' && stored !== '3' && stored !== '4') {
+  if (stored !== '1' && stored !== '2' && stored !== '3' && stored !== '4' && stored !== '5') {
     throw new RedisDataModelError(key, stored, DATA_MODEL_VERSION);
   }
   const queues = await client.smembers(keys.queues);
@@ -33,7 +37,8 @@ export async function checkDataModel(client: RedisClient, keys: KeySpace): Promi
     const queueKeys = keys.queue(queue);
     if (stored === '1') await runMigrateIndex(client, queueKeys);
     if (stored === '1' || stored === '2') await runMigrateDlq(client, queueKeys);
-    await runMigrateFields(client, queueKeys);
+    if (stored !== '5') await runMigrateFields(client, queueKeys);
+    if (stored === '4' || stored === '5') await runMigrateLevels(client, queueKeys);
   }
   await client.set(key, DATA_MODEL_VERSION);
 }

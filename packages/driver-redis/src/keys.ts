@@ -33,10 +33,14 @@ export interface QueueKeys {
   readonly cancelsChannel: string;
   /** Pub/sub channel (not a key): the id of each watched job that finished or was removed. */
   readonly finishedChannel: string;
-  /** Set of the groups ('' for no group) whose fready set holds jobs (flow control). */
+  /** Set of the groups whose fready set holds jobs (flow control). */
   readonly fgroups: string;
   /** Sorted set of one group's ready jobs on the flow path: member `<16-digit sequence><id>`, score the priority. */
   fready(group: string): string;
+  /** Sorted set of the priority levels (not 0) whose pready list holds jobs without a group; member and score the level. */
+  readonly plevels: string;
+  /** List of the ready jobs without a group at one priority level other than 0, FIFO (flow control, data-model version 6 on). */
+  pready(level: string): string;
   /** The hash of one job. */
   job(id: string): string;
   /** The hash of one schedule that lives in this queue (schedules family; see schedules/schedule-hash.ts). */
@@ -48,7 +52,7 @@ export interface QueueKeys {
 }
 
 /** The data-model version this driver writes; stored under `<prefix>:version`. */
-export const DATA_MODEL_VERSION = '5';
+export const DATA_MODEL_VERSION = '6';
 
 function makeQueueKeys(prefix: string, queue: string): QueueKeys {
   const base = `${prefix}:{${queue}}:`;
@@ -69,6 +73,8 @@ function makeQueueKeys(prefix: string, queue: string): QueueKeys {
     finishedChannel: `${base}finished`,
     fgroups: `${base}fgroups`,
     fready: (group) => `${base}fready:${group}`,
+    plevels: `${base}plevels`,
+    pready: (level) => `${base}pready:${level}`,
     job: (id) => `${base}job:${id}`,
     schedule: (name) => `${base}schedule:${name}`,
     idempotency: (key) => `${base}idem:${key}`,

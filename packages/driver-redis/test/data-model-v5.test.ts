@@ -82,7 +82,7 @@ describe.skipIf(SKIP_REDIS)('data-model version 5 (Redis)', () => {
 
     const driver = await connect(prefix);
     try {
-      expect(await redis.raw.get(`${prefix}:version`)).toBe('5');
+      expect(await redis.raw.get(`${prefix}:version`)).toBe('6');
       expect(await redis.raw.exists(fieldsCursorKey(keys))).toBe(0);
       for (const id of [...ready, scheduled, dead, keyed]) expect(await redis.raw.hexists(keys.job(id), 'queue')).toBe(0);
       expect(await redis.raw.hmget(keys.job(ready[0]!), 'max_attempts')).toEqual([null]);
@@ -147,7 +147,7 @@ describe.skipIf(SKIP_REDIS)('data-model version 5 (Redis)', () => {
 
     const driver = await connect(prefix);
     try {
-      expect(await redis.raw.get(`${prefix}:version`)).toBe('5');
+      expect(await redis.raw.get(`${prefix}:version`)).toBe('6');
       expect(await redis.raw.exists(fieldsCursorKey(keys))).toBe(0);
       for (const id of [ids[0]!, ids[1000]!, ids[2499]!]) {
         expect((await redis.raw.hkeys(keys.job(id))).sort()).toEqual(['created_at_nano', 'payload', 'status', 'type']);
@@ -171,14 +171,14 @@ describe.skipIf(SKIP_REDIS)('data-model version 5 (Redis)', () => {
     await redis.raw.hset(keys.job(id), v4Hash(queue));
     await redis.raw.zadd(keys.index, 0, id);
     await redis.raw.sadd(`${prefix}:queues`, queue);
-    await redis.raw.set(`${prefix}:version`, '6');
+    await redis.raw.set(`${prefix}:version`, '7');
     const error = await connect(prefix).then(
       (driver) => driver.close().then(() => undefined),
       (failure: unknown) => failure,
     );
     expect(error).toBeInstanceOf(RedisConnectError);
     expect((error as RedisConnectError).cause).toBeInstanceOf(RedisDataModelError);
-    expect(await redis.raw.get(`${prefix}:version`)).toBe('6');
+    expect(await redis.raw.get(`${prefix}:version`)).toBe('7');
     expect(await redis.raw.hget(keys.job(id), 'queue')).toBe(queue);
     expect(await redis.raw.hget(keys.job(id), 'max_attempts')).toBe('25');
   });

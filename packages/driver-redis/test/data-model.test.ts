@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RedisDriver } from '../src/index.js';
-import { DATA_MODEL_VERSION } from '../src/keys.js';
+import { DATA_MODEL_VERSION, RedisDriver } from '../src/index.js';
 import { deadJob } from './support/job-control.js';
 import { newJob, SKIP_REDIS, T0, TEST_DB, testTarget, uniqueQueue, useRedisFile } from './support/redis-env.js';
 

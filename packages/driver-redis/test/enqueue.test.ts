@@ -1,7 +1,7 @@
 import { DriverClosedError, MAX_PAYLOAD_BYTES, ValidationError } from '@taskharbor/core';
 import { Redis } from 'ioredis';
 import { describe, expect, it, vi } from 'vitest';
-import { RedisConnectError, RedisDriver } from '../src/index.js';
+import { DATA_MODEL_VERSION, RedisConnectError, RedisDriver } from '../src/index.js';
 import { newJob, SKIP_REDIS, scanKeys, T0, TEST_DB, testTarget, uniqueQueue, useRedisFile } from './support/redis-env.js';
 
 describe.skipIf(SKIP_REDIS)('enqueue (Redis)', () => {
@@ -147,7 +147,7 @@ describe.skipIf(SKIP_REDIS)('enqueue (Redis)', () => {
     await redis.raw.set(`${prefix}:version`, '1');
     const driver = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
     try {
-      expect(await redis.raw.get(`${prefix}:version`)).toBe('5');
+      expect(await redis.raw.get(`${prefix}:version`)).toBe(DATA_MODEL_VERSION);
       expect(await redis.raw.zrange(index, 0, -1)).toEqual([job.id]);
       expect((await driver.list({ queue, status: 'ready', limit: 10 })).jobs.map((j) => j.id)).toEqual([job.id]);
     } finally {

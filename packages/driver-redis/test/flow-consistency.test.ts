@@ -38,7 +38,7 @@ describe.skipIf(SKIP_REDIS)('flow control consistency (Redis)', () => {
   async function check(driver: RedisDriver, queue: string): Promise<void> {
     const base = `${redis.prefix}:{${queue}}:`;
     const raw = redis.raw;
-    const [inflight, stored, gin, listed, groups, turnList, blockedList, pausedList, ...sets] = (await raw
+    const [inflight, stored, gin, listed, groups, turnList, blockedList, pausedList, levelList, ...sets] = (await raw
       .multi()
       .zrange(`${base}inflight`, 0, -1)
       .hgetall(`${base}ginflight`)
@@ -48,7 +48,7 @@ describe.skipIf(SKIP_REDIS)('flow control consistency (Redis)', () => {
       .zrange(`${base}turns`, 0, -1)
       .zrange(`${base}gblocked`, 0, -1)
       .smembers(`${base}gpaused`)
-      .zrange(`${base}fready:`, 0, -1, 'WITHSCORES')
+      .zrange(`${base}plevels`, 0, -1, 'WITHSCORES')
       .zrange(`${base}fready:a`, 0, -1, 'WITHSCORES')
       .zrange(`${base}fready:b`, 0, -1, 'WITHSCORES')
       .zrange(`${base}fready:c`, 0, -1, 'WITHSCORES')
@@ -57,6 +57,7 @@ describe.skipIf(SKIP_REDIS)('flow control consistency (Redis)', () => {
       string[],
       Record<string, string>,
       string | null,
+      string[],
       string[],
       string[],
       string[],
@@ -76,11 +77,27 @@ describe.skipIf(SKIP_REDIS)('flow control consistency (Redis)', () => {
     expect(Number(gin ?? 0)).toBe(total);
 
     const members: { id: string; group: string; priority: number }[] = [];
-    ['', 'a', 'b', 'c'].forEach((group, g) => {
+    ['a', 'b', 'c'].forEach((group, g) => {
       const set = sets[g] as string[];
       expect(groups.includes(group)).toBe(set.length > 0);
       for (let i = 0; i < set.length; i += 2) members.push({ id: (set[i] as string).slice(16), group, priority: Number(set[i + 1]) });
     });
+    // Jobs without a group at a priority other than 0: one list per level, each level in plevels exactly while its list holds jobs.
+    expect(groups).not.toContain('');
+    expect(await raw.exists(`${base}fready:`)).toBe(0);
+    const levelKeys = (await scanKeys(raw, `${base}pready:`)).sort();
+    const levels = levelList.filter((_, i) => i % 2 === 0);
+    levelList.forEach((value, i) => {
+      if (i % 2 === 1) expect(value).toBe(levelList[i - 1]);
+    });
+    expect(levels.map((level) => `${base}pready:${level}`).sort()).toEqual(levelKeys);
+    for (const level of levels) {
+      expect(level).not.toBe('0');
+      const ids = await raw.lrange(`${base}pready:${level}`, 0, -1);
+      expect(ids.length).toBeGreaterThan(0);
+      for (const id of ids) members.push({ id, group: '', priority: Number(level) });
+    }
+    expect(Number((await raw.hget(`${base}flow`, 'zready')) ?? 0)).toBe(members.length);
     const counts = await driver.counts(queue);
     expect(counts.ready).toBe(listed.length + members.length);
     for (const fields of await fieldsOf(base, listed, ['status', 'group', 'priority'])) expect(fields).toEqual(['ready', null, null]);

@@ -50,7 +50,7 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     });
     expect(await redis.raw.hget(`${base}job:${b.id}`, 'run_at_nano')).toBe(`${T0 + 60_000}000000`);
     expect(await redis.raw.get(`${base}idem:a-key`)).toBe(a.id);
-    expect(await redis.raw.get(`${redis.prefix}:version`)).toBe('5');
+    expect(await redis.raw.get(`${redis.prefix}:version`)).toBe('6');
     expect(await redis.raw.smembers(`${redis.prefix}:queues`)).toEqual([queue]);
     expect(await redis.raw.zrange(`${base}index`, 0, -1)).toEqual([a.id, b.id].sort());
     expect(await redis.raw.zrange(`${base}scheduled`, 0, -1, 'WITHSCORES')).toEqual([b.id, String(T0 + 60_000)]);

@@ -2,11 +2,13 @@ import type { QueueKeys } from '../keys.js';
 import dlqSource from './migrate-dlq-2.lua';
 import fieldsSource from './migrate-fields-2.lua';
 import indexSource from './migrate-index-1.lua';
+import levelsSource from './migrate-levels-2.lua';
 import { defineScript, type RedisClient, runScript } from './script.js';
 
 export const migrateIndexScript = defineScript('migrate-index', 1, indexSource);
 export const migrateDlqScript = defineScript('migrate-dlq', 2, dlqSource);
 export const migrateFieldsScript = defineScript('migrate-fields', 2, fieldsSource);
+export const migrateLevelsScript = defineScript('migrate-levels', 2, levelsSource);
 
 /** Rewrites one queue's version-1 status index as a version-2 id index; returns the members rewritten. */
 export async function runMigrateIndex(client: RedisClient, keys: QueueKeys): Promise<number> {
@@ -40,4 +42,12 @@ export async function runMigrateFieldsStep(client: RedisClient, keys: QueueKeys,
 /** Rewrites all of one queue's version-4 job hashes in the version-5 shape, 1,000 jobs per script, from where an interrupted run stopped. */
 export async function runMigrateFields(client: RedisClient, keys: QueueKeys): Promise<void> {
   while (await runMigrateFieldsStep(client, keys, 1000));
+}
+
+/** Moves one queue's version-5 no-group priority set into the version-6 level lists, 1,000 jobs per script. */
+export async function runMigrateLevels(client: RedisClient, keys: QueueKeys): Promise<void> {
+  for (;;) {
+    const left = Number(await runScript(client, migrateLevelsScript, [keys.fready(''), keys.plevels], [keys.base], 'text'));
+    if (left === 0) return;
+  }
 }

@@ -2,11 +2,13 @@ import { BULK_STEP_SIZE, type PurgeOptions } from '@taskharbor/core';
 import type { QueueKeys } from '../keys.js';
 import source from './purge-2.lua';
 import groupSource from './purge-group-ready-2.lua';
+import levelSource from './purge-level-ready-2.lua';
 import { defineScript, type RedisClient, runScript } from './script.js';
 import { type BulkStep, runBulkSteps, type StepGuard } from './bulk-steps.js';
 
 export const purgeScript = defineScript('purge', 2, source);
 export const purgeGroupReadyScript = defineScript('purge-group-ready', 2, groupSource);
+export const purgeLevelReadyScript = defineScript('purge-level-ready', 2, levelSource);
 
 /** The structure of each status purge may empty, and how the age filter reads a job's time there. */
 function target(keys: QueueKeys, status: PurgeOptions['status']): { key: string; kind: 'list' | 'zset'; ageBy: 'score' | 'created' } {
@@ -43,15 +45,48 @@ export async function runPurge(client: RedisClient, keys: QueueKeys, options: Pu
       [keys.base, kind, options.type ?? '', cutoff, ageBy, String(position), String(most), String(BULK_STEP_SIZE)],
       'text',
     ));
-  const removed = await runBulkSteps(step, options.limit);
+  let removed = await runBulkSteps(step, options.limit);
   if (options.status !== 'ready') return removed;
-  return removed + (await purgeGroupReady(client, keys, options, cutoff, guard, options.limit === undefined ? undefined : options.limit - removed));
+  const left = () => (options.limit === undefined ? undefined : options.limit - removed);
+  removed += await purgeLevelReady(client, keys, options, cutoff, guard, left());
+  return removed + (await purgeGroupReady(client, keys, options, cutoff, guard, left()));
 }
 
 /**
- * Ready jobs on the flow path that are not in the ready list (a priority
- * or a group: see includes/flow.lua) wait in one sorted set per group;
- * each is purged in the same bounded steps.
+ * Ready jobs without a group at a priority other than 0 wait in one list
+ * per level (includes/flow.lua); each level is purged in the same bounded
+ * steps.
+ */
+async function purgeLevelReady(
+  client: RedisClient,
+  keys: QueueKeys,
+  options: PurgeOptions,
+  cutoff: string,
+  guard: StepGuard,
+  limit: number | undefined,
+): Promise<number> {
+  let total = 0;
+  for (const level of await client.zrange(keys.plevels, 0, -1)) {
+    const left = limit === undefined ? undefined : limit - total;
+    if (left !== undefined && left <= 0) break;
+    const step: BulkStep = async (position, most) =>
+      guard(() =>
+        runScript(
+          client,
+          purgeLevelReadyScript,
+          [keys.pready(level), keys.index],
+          [keys.base, level, options.type ?? '', cutoff, String(position), String(most), String(BULK_STEP_SIZE)],
+          'text',
+        ),
+      );
+    total += await runBulkSteps(step, left);
+  }
+  return total;
+}
+
+/**
+ * Ready jobs of a group on the flow path wait in one sorted set per group
+ * (includes/flow.lua); each is purged in the same bounded steps.
  */
 async function purgeGroupReady(
   client: RedisClient,

@@ -54,25 +54,33 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
 
   -- The group's first ready job id (lowest priority, then sequence), taken
   -- out of its order, and whether the group has work left; nil when it has
-  -- none. The no-group group merges its priority-0 list with its other
-  -- priorities.
+  -- none. The no-group group takes from its lowest level, the ready list
+  -- standing for level 0.
   local function pop_first(base, gid)
-    local zkey = base .. 'fready:' .. gid
     if gid == '' then
-      local head = redis.call('ZRANGE', zkey, 0, 0, 'WITHSCORES')
+      local head = redis.call('ZRANGE', base .. 'plevels', 0, 0, 'WITHSCORES')
       if #head == 0 or tonumber(head[2]) > 0 then
         local id = redis.call('LPOP', base .. 'ready')
         if id then return id, #head > 0 or redis.call('LLEN', base .. 'ready') > 0 end
+        if #head == 0 then return nil, false end
       end
+      local level_key = base .. 'pready:' .. head[1]
+      local id = redis.call('LPOP', level_key)
+      if not id then
+        redis.call('ZREM', base .. 'plevels', head[1])
+        return nil, redis.call('EXISTS', base .. 'plevels') == 1 or redis.call('LLEN', base .. 'ready') > 0
+      end
+      popped_from_sets = popped_from_sets + 1
+      if redis.call('EXISTS', level_key) == 1 then return id, true end
+      redis.call('ZREM', base .. 'plevels', head[1])
+      return id, redis.call('EXISTS', base .. 'plevels') == 1 or redis.call('LLEN', base .. 'ready') > 0
     end
+    local zkey = base .. 'fready:' .. gid
     local popped = redis.call('ZPOPMIN', zkey)
     if #popped == 0 then return nil, false end
     popped_from_sets = popped_from_sets + 1
     local left = redis.call('EXISTS', zkey) == 1
-    if not left then
-      redis.call('SREM', base .. 'fgroups', gid)
-      if gid == '' then left = redis.call('LLEN', base .. 'ready') > 0 end
-    end
+    if not left then redis.call('SREM', base .. 'fgroups', gid) end
     return string.sub(popped[1], 17), left
   end
 
@@ -181,43 +189,36 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
   end
 
   -- The ungrouped path: hands out jobs without a group in their order (the
-  -- fready set's members below priority 0, the ready list, the members above
-  -- it), a batch per round. Only when the no-group group is the one group
-  -- in the turn order and has no limit or hold of its own: then the
-  -- turn-order loop below would hand out the same jobs, and as the group's
-  -- place in the order is moot while it is alone there, it keeps it (a group
-  -- that joins later still lands behind it). Returns whether it has work left.
+  -- levels below 0, the ready list, the levels above it), a batch per
+  -- round, one LPOP with a count from the lowest level that has jobs. Only
+  -- when the no-group group is the one group in the turn order and has no
+  -- limit or hold of its own: then the turn-order loop below would hand out
+  -- the same jobs, and as the group's place in the order is moot while it
+  -- is alone there, it keeps it (a group that joins later still lands
+  -- behind it). Returns whether it has work left.
   local function reserve_ungrouped(l)
-    local zkey, ready_key = base .. 'fready:', base .. 'ready'
+    local levels_key, ready_key = base .. 'plevels', base .. 'ready'
+    local list_empty = false
     while handed < budget do
       local want = budget - handed
-      local firsts = redis.call('ZRANGE', zkey, 0, want - 1, 'WITHSCORES')
-      local ids, i = {}, 1
-      while i < #firsts and tonumber(firsts[i + 1]) <= 0 do
-        ids[#ids + 1] = string.sub(firsts[i], 17)
-        i = i + 2
+      local head = redis.call('ZRANGE', levels_key, 0, 0, 'WITHSCORES')
+      local ids
+      if not list_empty and (#head == 0 or tonumber(head[2]) > 0) then
+        ids = redis.call('LPOP', ready_key, want)
+        if not ids or #ids < want then list_empty = true end
       end
-      if #ids < want then
-        local listed = redis.call('LPOP', ready_key, want - #ids)
-        if listed then
-          for _, id in ipairs(listed) do ids[#ids + 1] = id end
-        end
+      if not ids and #head > 0 then
+        local level_key = base .. 'pready:' .. head[1]
+        ids = redis.call('LPOP', level_key, want)
+        local count = ids and #ids or 0
+        popped_from_sets = popped_from_sets + count
+        if count < want or redis.call('EXISTS', level_key) == 0 then redis.call('ZREM', levels_key, head[1]) end
+        ids = ids or {}
       end
-      while #ids < want and i < #firsts do
-        ids[#ids + 1] = string.sub(firsts[i], 17)
-        i = i + 2
-      end
-      local from_set = (i - 1) / 2
-      if from_set > 0 then
-        redis.call('ZREMRANGEBYRANK', zkey, 0, from_set - 1)
-        popped_from_sets = popped_from_sets + from_set
-      end
-      if #ids == 0 then break end
+      if not ids then break end
       for _, id in ipairs(ids) do hand_out(id, '', l) end
     end
-    local left_in_set = redis.call('EXISTS', zkey) == 1
-    if popped_from_sets > 0 and not left_in_set then redis.call('SREM', base .. 'fgroups', '') end
-    if left_in_set or redis.call('LLEN', ready_key) > 0 then return true end
+    if redis.call('EXISTS', levels_key) == 1 or redis.call('LLEN', ready_key) > 0 then return true end
     redis.call('ZREM', turns_key, '')
     return false
   end
