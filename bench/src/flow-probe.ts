@@ -14,7 +14,9 @@
  * results. The plain-path comparison against the code before flow control is
  * ab-probe.ts's job.
  *
- *   pnpm --filter @taskharbor/bench probe:flow --driver=redis|postgres|memory [--jobs=20000] [--concurrency=50] [--groups=1000] [--rounds=5]
+ * `--shapes=plain,priorities` runs only the shapes named (plain always runs: the ratios need it).
+ *
+ *   pnpm --filter @taskharbor/bench probe:flow --driver=redis|postgres|memory [--jobs=20000] [--concurrency=50] [--groups=1000] [--rounds=5] [--shapes=plain,priorities,groups]
  */
 import { Client, type Driver, type EnqueueOptions } from '@taskharbor/core';
 import { MemoryDriver } from '@taskharbor/driver-memory';
@@ -35,7 +37,9 @@ const QUEUE = 'flow';
 const runId = Date.now().toString(36);
 
 type Shape = 'plain' | 'priorities' | 'groups';
-const SHAPES: readonly Shape[] = ['plain', 'priorities', 'groups'];
+const ALL_SHAPES: readonly Shape[] = ['plain', 'priorities', 'groups'];
+const named = arg('shapes', ALL_SHAPES.join(',')).split(',');
+const SHAPES: readonly Shape[] = ALL_SHAPES.filter((shape) => shape === 'plain' || named.includes(shape));
 
 function optionsFor(shape: Shape, i: number): EnqueueOptions {
   if (shape === 'priorities') return { queue: QUEUE, priority: i % 10 };

@@ -4,10 +4,15 @@
  * the machine's load stay out of the figure (mostly: Redis's time still
  * counts moments it waits for a CPU), and the commands the scripts ran per
  * job, which no load changes. Steps: enqueueMany of 1,000
- * plain jobs; reserve of 50 then ackMany of them (done kept). Needs a Redis
- * of its own (it runs CONFIG RESETSTAT), e.g. `redis-server --port 6391 --save ''`.
+ * plain jobs; reserve of 50 then ackMany of them (done kept). With
+ * `--priorities` each job gets priority i % 10 (jobs without a group, so
+ * the flow path's no-group priority structures); `--backlog=N` enqueues N
+ * such jobs first, unmeasured, so reserve pops from a queue that holds
+ * about N + 1,000 ready jobs throughout. Needs a Redis of its own (it runs
+ * CONFIG RESETSTAT), e.g. `redis-server --port 6391 --save ''`.
  *
  *   REDIS_URL=redis://127.0.0.1:6391 tsx src/script-time-ab.ts --a=<dist dir> --b=<dist dir> [--rounds=20] [--max-attempts=3]
+ *     [--priorities] [--backlog=17000]
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +25,8 @@ const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`
 const ROUNDS = Number(arg('rounds') ?? 20);
 // 25, the default, is the usual job (data model 5 leaves the field out); 3 keeps max_attempts in the hash.
 const MAX_ATTEMPTS = Number(arg('max-attempts') ?? 3);
+const PRIORITIES = process.argv.includes('--priorities');
+const BACKLOG = Number(arg('backlog') ?? 0);
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6391';
 const admin = new Redis(url);
 const classes: (typeof RedisDriver)[] = [];
@@ -29,6 +36,19 @@ for (const dir of [arg('a'), arg('b')]) {
 }
 const drivers = await Promise.all(classes.map((Driver, i) => Driver.connect({ url, keyPrefix: `probe-script-ab-${i}` })));
 const now = Date.now();
+const makeJobs = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({
+    id: newJobId(now),
+    type: 'probe',
+    queue: 'q',
+    payload: new Uint8Array(100),
+    createdAt: now,
+    maxAttempts: MAX_ATTEMPTS,
+    ...(PRIORITIES ? { priority: i % 10 } : {}),
+  }));
+for (const driver of drivers) {
+  for (let done = 0; done < BACKLOG; done += 1000) await driver.enqueueMany(makeJobs(Math.min(1000, BACKLOG - done)), now);
+}
 
 const commands: Record<'enqueue' | 'cycle', [number, number]> = { enqueue: [0, 0], cycle: [0, 0] };
 
@@ -45,7 +65,7 @@ const totals: Record<'enqueue' | 'cycle', [number, number]> = { enqueue: [0, 0],
 for (let round = 0; round < ROUNDS; round++) {
   for (const build of round % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
     const driver = drivers[build] as RedisDriver;
-    const jobs = Array.from({ length: 1000 }, () => ({ id: newJobId(now), type: 'probe', queue: 'q', payload: new Uint8Array(100), createdAt: now, maxAttempts: MAX_ATTEMPTS }));
+    const jobs = makeJobs(1000);
     await admin.config('RESETSTAT');
     await driver.enqueueMany(jobs, now);
     totals.enqueue[build] += await usec(commands.enqueue, build);

@@ -12,12 +12,12 @@ import { flowStateScript } from '../src/lua/flow-state.js';
 import { holdBackScript } from '../src/lua/hold-back.js';
 import { listScript } from '../src/lua/list.js';
 import { cancelScript } from '../src/lua/cancel.js';
-import { migrateDlqScript, migrateFieldsScript, migrateIndexScript } from '../src/lua/migrate.js';
+import { migrateDlqScript, migrateFieldsScript, migrateIndexScript, migrateLevelsScript } from '../src/lua/migrate.js';
 import { pauseGroupScript } from '../src/lua/pause-group.js';
 import { pauseScheduleScript } from '../src/lua/pause-schedule.js';
 import { promoteScript } from '../src/lua/promote.js';
 import { putScheduleScript } from '../src/lua/put-schedule.js';
-import { purgeGroupReadyScript, purgeScript } from '../src/lua/purge.js';
+import { purgeGroupReadyScript, purgeLevelReadyScript, purgeScript } from '../src/lua/purge.js';
 import { removeScript } from '../src/lua/remove.js';
 import { removeScheduleScript } from '../src/lua/remove-schedule.js';
 import { requeueManyScript } from '../src/lua/requeue-many.js';
@@ -50,6 +50,7 @@ const SCRIPTS = [
   migrateIndexScript,
   migrateDlqScript,
   migrateFieldsScript,
+  migrateLevelsScript,
   cancelScript,
   removeScript,
   promoteScript,
@@ -69,6 +70,7 @@ const SCRIPTS = [
   pauseGroupScript,
   flowStateScript,
   purgeGroupReadyScript,
+  purgeLevelReadyScript,
   registerWorkerScript,
   removeWorkerScript,
 ];
