@@ -106,15 +106,25 @@ export const RESERVE_FIELDS = [
  */
 export const USUAL_FIELDS = [JobField.type, JobField.payload, JobField.status, JobField.createdAt, JobField.maxAttempts] as const;
 
+/**
+ * The usual job on the flow path: USUAL_FIELDS plus the flow fields.
+ * includes/flow-reserve.lua reads a hash that holds nothing else with these
+ * seven; status sits at the same position as in the others.
+ */
+export const USUAL_FLOW_FIELDS = [...USUAL_FIELDS, JobField.priority, JobField.group] as const;
+
 const RESERVE_INDEX: ReadonlyMap<string, number> = new Map(RESERVE_FIELDS.map((field, i) => [field, i]));
 const USUAL_INDEX: ReadonlyMap<string, number> = new Map(USUAL_FIELDS.map((field, i) => [field, i]));
+const USUAL_FLOW_INDEX: ReadonlyMap<string, number> = new Map(USUAL_FLOW_FIELDS.map((field, i) => [field, i]));
 
 /**
- * An HMGET reply of RESERVE_FIELDS, or of USUAL_FIELDS (told apart by its
- * length), as Buffers with null when absent, read by field name without copying.
+ * An HMGET reply of RESERVE_FIELDS, USUAL_FIELDS or USUAL_FLOW_FIELDS (told
+ * apart by its length), as Buffers with null when absent, read by field name
+ * without copying.
  */
 export function hashFromReserveValues(values: readonly unknown[]): JobHash {
-  const positions = values.length === USUAL_FIELDS.length ? USUAL_INDEX : RESERVE_INDEX;
+  const positions =
+    values.length === USUAL_FIELDS.length ? USUAL_INDEX : values.length === USUAL_FLOW_FIELDS.length ? USUAL_FLOW_INDEX : RESERVE_INDEX;
   return {
     get(field) {
       const index = positions.get(field);

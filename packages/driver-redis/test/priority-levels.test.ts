@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_ATTEMPTS } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
 import type { RedisDriver } from '../src/index.js';
 import { newJob, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
@@ -169,5 +170,34 @@ describe.skipIf(SKIP_REDIS)('priority levels (Redis)', () => {
     // The no-group group (its first job came first) and group g take turns; within no-group, -3 before 3.
     expect(await reserveIds(driver, queue, 10)).toEqual([q.id, g1.id, p.id, g2.id]);
     expect(await layout(queue)).toEqual({ levels: [], lists: {}, zready: 0, ready: [] });
+  });
+
+  it('a_usual_priority_job_comes_back_whole_with_or_without_max_attempts_and_one_with_more_fields_too', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const base = `${redis.prefix}:{${queue}}:`;
+    const [plain, limited, timed, retried] = [
+      newJob(queue, { priority: 2, maxAttempts: DEFAULT_MAX_ATTEMPTS }),
+      newJob(queue, { priority: 2, maxAttempts: 4 }),
+      newJob(queue, { priority: 2, maxAttempts: DEFAULT_MAX_ATTEMPTS }),
+      newJob(queue, { priority: 2, maxAttempts: 4 }),
+    ];
+    await driver.enqueueMany([plain, limited, timed, retried], T0);
+    expect(await redis.raw.hlen(`${base}job:${plain.id}`)).toBe(5);
+    expect(await redis.raw.hlen(`${base}job:${limited.id}`)).toBe(6);
+    // As many fields as a usual job with max_attempts, or with it and a group, but another field in their place.
+    await redis.raw.hset(`${base}job:${timed.id}`, 'timeout_nano', String(4000 * 1e6));
+    await redis.raw.hset(`${base}job:${retried.id}`, 'reclaims', '2');
+    expect(await redis.raw.hlen(`${base}job:${timed.id}`)).toBe(6);
+    expect(await redis.raw.hlen(`${base}job:${retried.id}`)).toBe(7);
+
+    const { jobs } = await driver.reserve({ queue, limit: 10, ...lease });
+    expect(jobs.map((r) => [r.job.id, r.job.queue, r.job.status, r.job.priority, r.job.maxAttempts, r.job.timeoutMs, r.job.reclaims])).toEqual([
+      [plain.id, queue, 'inflight', 2, DEFAULT_MAX_ATTEMPTS, undefined, 0],
+      [limited.id, queue, 'inflight', 2, 4, undefined, 0],
+      [timed.id, queue, 'inflight', 2, DEFAULT_MAX_ATTEMPTS, 4000, 0],
+      [retried.id, queue, 'inflight', 2, 4, undefined, 2],
+    ]);
+    for (const r of jobs) expect(r.job.payload).toEqual(plain.payload);
   });
 });

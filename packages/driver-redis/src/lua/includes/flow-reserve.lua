@@ -166,9 +166,30 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
   -- Leases one popped id to the caller (an id whose job is gone or moved on is
   -- dropped rather than handed out). The new lease joins the inflight set in
   -- bulk at the end (`leased`, which a concurrency count adds meanwhile).
+  -- A hash of the fields a usual job has (the four every job has, and
+  -- max_attempts when it is not the default) plus `priority` and/or `group`
+  -- (the usual job on this path) is read with those seven (USUAL_FLOW_FIELDS
+  -- in job-hash.ts): HMGET walks the hash for each field it does not find,
+  -- and RESERVE_VALUES would miss a dozen. The seven are the whole hash when
+  -- the first four are found and the fields found number HLEN.
   local function hand_out(id, gid, l)
     local job_key = base .. 'job:' .. id
-    local values = redis.call('HMGET', job_key, unpack(RESERVE_VALUES))
+    local values
+    local size = redis.call('HLEN', job_key)
+    if size <= 7 then
+      values = redis.call('HMGET', job_key, 'type', 'payload', 'status', 'created_at_nano', 'max_attempts', 'priority', 'group')
+      local found = 0
+      for f = 1, 7 do
+        if values[f] then
+          found = found + 1
+        elseif f <= 4 then
+          found = -1
+          break
+        end
+      end
+      if found ~= size then values = nil end
+    end
+    if not values then values = redis.call('HMGET', job_key, unpack(RESERVE_VALUES)) end
     if values[3] ~= 'ready' then return end
     handed = handed + 1
     local token = token_base .. handed

@@ -125,14 +125,14 @@ end
 local function flush_stored(batch, base, ready_key, scheduled_key, index_key, signal_key)
   call_in_pieces('ZADD', index_key, batch.index)
   if #batch.ready > 0 and redis.call('EXISTS', base .. 'flow') == 1 then
-    -- Jobs without a group at a priority other than 0 go to their level's
-    -- list with one RPUSH per level; the no-group group still takes its
-    -- place in the turn order where its first job of the batch comes.
-    local levels, level_ids, joined = {}, {}, false
+    -- Jobs without a group go to the ready list (priority 0) or their
+    -- level's list with one RPUSH per list; the no-group group still takes
+    -- its place in the turn order where its first job of the batch comes.
+    local levels, level_ids, listed, joined = {}, {}, {}, false
     for n, id in ipairs(batch.ready) do
       local gid, priority = batch.groups[n] or '', batch.priorities[n] or '0'
-      if gid == '' and priority ~= '0' then
-        local ids = level_ids[priority]
+      if gid == '' then
+        local ids = priority == '0' and listed or level_ids[priority]
         if not ids then
           ids = {}
           level_ids[priority] = ids
@@ -147,6 +147,7 @@ local function flush_stored(batch, base, ready_key, scheduled_key, index_key, si
         flow_place(base, base .. 'job:' .. id, id, gid, priority, false)
       end
     end
+    call_in_pieces('RPUSH', ready_key, listed)
     for _, level in ipairs(levels) do level_push(base, level, level_ids[level], false) end
   else
     call_in_pieces('RPUSH', ready_key, batch.ready)
