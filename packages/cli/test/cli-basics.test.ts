@@ -44,6 +44,8 @@ describe('taskharbor binary (no Redis needed)', () => {
       [['enqueue', '--payload', 'a'], /--type is required/],
       [['list', '--limit', '5000'], /--limit: expected a whole number from 1 to 1000/],
       [['worker', 'run', '--register', 'x=shout'], /"shout" is not a built-in handler/],
+      [['worker', 'run', '--prefetch', '1.5'], /--prefetch: expected a whole number from 0 to 9999, got "1.5"/],
+      [['worker', 'run', '--concurrency', '10000', '--prefetch', '1'], /--prefetch: expected a whole number from 0 to 0/],
       [['--prefix', 'p', 'queues'], /--prefix applies only to the Redis driver/],
       // Unreachable on purpose: the usage error must come first.
       [['--driver', 'redis', '--redis-url', 'redis://127.0.0.1:1', 'enqueue', '--type', 'x', '--delay', '10'], /--delay: "10" is not a duration/],

@@ -12,6 +12,7 @@ export const WORKER_RUN_OPTIONS = {
   handlers: { type: 'string' },
   queues: { type: 'string' },
   concurrency: { type: 'string' },
+  prefetch: { type: 'string' },
   lease: { type: 'string' },
   heartbeat: { type: 'string' },
   grace: { type: 'string' },
@@ -32,6 +33,8 @@ export interface BackoffSettings {
 export interface WorkerRunSettings {
   queues: string[];
   concurrency: number;
+  /** Jobs held reserved beyond the running handlers (the worker's prefetch). */
+  prefetch: number;
   leaseMs: number;
   heartbeatMs: number;
   graceMs: number;
@@ -97,9 +100,12 @@ export function readWorkerSettings(args: Args, flags: GlobalFlags): WorkerRunSet
     factor: text('backoff-factor') === undefined ? 2 : numberFlag('backoff-factor', text('backoff-factor') as string, 1, 100),
     jitter: text('backoff-jitter') === undefined ? 0.5 : numberFlag('backoff-jitter', text('backoff-jitter') as string, 0, 1),
   };
+  const concurrency = text('concurrency') === undefined ? DEFAULT_CONCURRENCY : integerFlag('concurrency', text('concurrency') as string, 1, MAX_CONCURRENCY);
+  const prefetch = text('prefetch') === undefined ? 0 : integerFlag('prefetch', text('prefetch') as string, 0, MAX_CONCURRENCY - concurrency);
   const settings: WorkerRunSettings = {
     queues: queuesText === undefined ? [flags.queue] : parseQueues(queuesText),
-    concurrency: text('concurrency') === undefined ? DEFAULT_CONCURRENCY : integerFlag('concurrency', text('concurrency') as string, 1, MAX_CONCURRENCY),
+    concurrency,
+    prefetch,
     leaseMs,
     heartbeatMs,
     graceMs: text('grace') === undefined ? DEFAULT_SHUTDOWN_GRACE_MS : durationFlag('grace', text('grace') as string),

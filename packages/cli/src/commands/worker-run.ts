@@ -46,6 +46,7 @@ Handlers:
 Worker:
   --queues <a,b>                queues in order of preference (default: --queue)
   --concurrency <n>             handlers at once (default 1)
+  --prefetch <n>                jobs held reserved beyond the running ones (default 0)
   --lease <duration>            lease length (default 30s)
   --heartbeat <duration>        lease renewal period (default a third of --lease)
   --grace <duration>            how long Ctrl+C waits for running jobs (default 30s)
@@ -82,6 +83,7 @@ Example:
     const worker = new Worker(driver, {
       queues: settings.queues,
       concurrency: settings.concurrency,
+      prefetch: settings.prefetch,
       leaseMs: settings.leaseMs,
       heartbeatMs: settings.heartbeatMs,
       shutdownGraceMs: settings.graceMs,
@@ -163,7 +165,7 @@ Example:
         handlers: [...settings.builtins.keys(), ...(module?.handlers.keys() ?? [])],
       },
       [
-        `worker started on ${ctx.driverDescription()}: queues ${settings.queues.join(', ')}, concurrency ${settings.concurrency}, lease ${formatDurationMs(settings.leaseMs)}, heartbeat ${formatDurationMs(settings.heartbeatMs)}`,
+        `worker started on ${ctx.driverDescription()}: queues ${settings.queues.join(', ')}, concurrency ${settings.concurrency}${settings.prefetch > 0 ? `, prefetch ${settings.prefetch}` : ''}, lease ${formatDurationMs(settings.leaseMs)}, heartbeat ${formatDurationMs(settings.heartbeatMs)}`,
         `handlers: ${handlerNames.join(', ')}`,
         'press Ctrl+C to stop (twice to abort running jobs)',
       ],
