@@ -13,6 +13,7 @@ import { RedisDriver } from '@taskharbor/driver-redis';
 import { Worker } from '@taskharbor/worker';
 import { Redis } from 'ioredis';
 import { deleteByPrefix } from './redis-stats.js';
+import { completionOf } from './completions.js';
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const JOBS = Number(arg('jobs', '20000'));
@@ -49,13 +50,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const enqueue = await perJob();
     await admin.config('RESETSTAT');
     const worker = new Worker(driver, { queues: ['q'], concurrency: 50 });
-    let done = 0;
-    const finished = new Promise<void>((resolve) => {
-      worker.on('completed', () => {
-        done++;
-        if (done === JOBS) resolve();
-      });
-    });
+    const finished = completionOf(worker, JOBS);
     worker.register('noop', async () => {});
     await worker.start();
     await finished;

@@ -26,6 +26,7 @@ import { Worker } from '@taskharbor/worker';
 import { Redis } from 'ioredis';
 import { dropSchema, schemaFor } from './postgres-contenders.js';
 import { deleteByPrefix, redisTarget, serverStats } from './redis-stats.js';
+import { completionOf } from './completions.js';
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const driverKind = arg('driver', 'redis');
@@ -117,13 +118,7 @@ async function runOnce(shape: Shape, round: number): Promise<RunCost> {
       await client.enqueueMany(Array.from({ length: count }, (_, j) => ({ type: 'noop', payload: {}, options: optionsFor(shape, i + j) })));
     }
     const worker = new Worker(driver, { queues: [QUEUE], concurrency: CONCURRENCY });
-    let done = 0;
-    const finished = new Promise<void>((resolve) => {
-      worker.on('completed', () => {
-        done++;
-        if (done === JOBS) resolve();
-      });
-    });
+    const finished = completionOf(worker, JOBS);
     worker.register('noop', async () => {});
     const serverBefore = await redisCpuUsec();
     const cpuBefore = process.cpuUsage();

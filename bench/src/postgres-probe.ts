@@ -13,6 +13,7 @@ import { Worker } from '@taskharbor/worker';
 import pg from 'pg';
 import { retentionFor } from './contenders.js';
 import { schemaFor } from './postgres-contenders.js';
+import { completionOf } from './completions.js';
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const jobs = Number(arg('jobs', '20000'));
@@ -101,15 +102,9 @@ driver.reserve = async (request) => {
   return result;
 };
 
-let completed = 0;
 const worker = new Worker(driver, { queues: ['probe'], concurrency, prefetch, keepAlive: false });
 worker.register('noop', () => {});
-const finished = new Promise<void>((resolve) => {
-  worker.on('completed', () => {
-    completed++;
-    if (completed === jobs) resolve();
-  });
-});
+const finished = completionOf(worker, jobs);
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 void worker.start();
