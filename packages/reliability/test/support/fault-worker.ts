@@ -32,6 +32,8 @@ export interface FaultWorkerConfig extends FaultHandlerSettings {
   queue: string;
   leaseMs: number;
   concurrency: number;
+  /** The worker's prefetch (default 0). */
+  prefetch?: number;
   /** CLIENT SETNAME of the driver's connections (ioredis `connectionName`). */
   connectionName: string;
   /** Where the start log lives (always the shared Redis). */
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
     queues: config.queues ?? [config.queue],
     queueOrder: config.queues === undefined ? 'strict' : 'weighted',
     concurrency: config.concurrency,
+    prefetch: config.prefetch ?? 0,
     leaseMs: config.leaseMs,
     pollIntervalMs: 500,
     retryPolicy: RetryPolicy.fixed(0),
