@@ -45,19 +45,24 @@ export async function runPurge(client: RedisClient, keys: QueueKeys, options: Pu
       [keys.base, kind, options.type ?? '', cutoff, ageBy, String(position), String(most), String(BULK_STEP_SIZE)],
       'text',
     ));
-  let removed = await runBulkSteps(step, options.limit);
+  const removed = await runBulkSteps(step, options.limit);
   if (options.status !== 'ready') return removed;
-  const left = () => (options.limit === undefined ? undefined : options.limit - removed);
-  removed += await purgeLevelReady(client, keys, options, cutoff, guard, left());
-  return removed + (await purgeGroupReady(client, keys, options, cutoff, guard, left()));
+  const left = options.limit === undefined ? undefined : options.limit - removed;
+  return removed + (await purgeReadyParts(client, keys, options, cutoff, guard, left));
+}
+
+/** A script that purges one ready structure of many (a priority level's list, a group's set), keyed by its name. */
+interface ReadyPart {
+  script: typeof purgeLevelReadyScript;
+  key: (name: string) => string;
 }
 
 /**
  * Ready jobs without a group at a priority other than 0 wait in one list
- * per level (includes/flow.lua); each level is purged in the same bounded
- * steps.
+ * per level, and ready jobs of a group on the flow path in one sorted set
+ * per group (includes/flow.lua); each is purged in the same bounded steps.
  */
-async function purgeLevelReady(
+async function purgeReadyParts(
   client: RedisClient,
   keys: QueueKeys,
   options: PurgeOptions,
@@ -65,52 +70,27 @@ async function purgeLevelReady(
   guard: StepGuard,
   limit: number | undefined,
 ): Promise<number> {
+  const parts: [ReadyPart, string[]][] = [
+    [{ script: purgeLevelReadyScript, key: (level) => keys.pready(level) }, await client.zrange(keys.plevels, 0, -1)],
+    [{ script: purgeGroupReadyScript, key: (group) => keys.fready(group) }, await client.smembers(keys.fgroups)],
+  ];
   let total = 0;
-  for (const level of await client.zrange(keys.plevels, 0, -1)) {
-    const left = limit === undefined ? undefined : limit - total;
-    if (left !== undefined && left <= 0) break;
-    const step: BulkStep = async (position, most) =>
-      guard(() =>
-        runScript(
-          client,
-          purgeLevelReadyScript,
-          [keys.pready(level), keys.index],
-          [keys.base, level, options.type ?? '', cutoff, String(position), String(most), String(BULK_STEP_SIZE)],
-          'text',
-        ),
-      );
-    total += await runBulkSteps(step, left);
-  }
-  return total;
-}
-
-/**
- * Ready jobs of a group on the flow path wait in one sorted set per group
- * (includes/flow.lua); each is purged in the same bounded steps.
- */
-async function purgeGroupReady(
-  client: RedisClient,
-  keys: QueueKeys,
-  options: PurgeOptions,
-  cutoff: string,
-  guard: StepGuard,
-  limit: number | undefined,
-): Promise<number> {
-  let total = 0;
-  for (const group of await client.smembers(keys.fgroups)) {
-    const left = limit === undefined ? undefined : limit - total;
-    if (left !== undefined && left <= 0) break;
-    const step: BulkStep = async (position, most) =>
-      guard(() =>
-        runScript(
-          client,
-          purgeGroupReadyScript,
-          [keys.fready(group), keys.index],
-          [keys.base, group, options.type ?? '', cutoff, String(position), String(most), String(BULK_STEP_SIZE)],
-          'text',
-        ),
-      );
-    total += await runBulkSteps(step, left);
+  for (const [{ script, key }, names] of parts) {
+    for (const name of names) {
+      const left = limit === undefined ? undefined : limit - total;
+      if (left !== undefined && left <= 0) return total;
+      const step: BulkStep = async (position, most) =>
+        guard(() =>
+          runScript(
+            client,
+            script,
+            [key(name), keys.index],
+            [keys.base, name, options.type ?? '', cutoff, String(position), String(most), String(BULK_STEP_SIZE)],
+            'text',
+          ),
+        );
+      total += await runBulkSteps(step, left);
+    }
   }
   return total;
 }
