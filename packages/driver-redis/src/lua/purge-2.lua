@@ -30,6 +30,7 @@
 ]]
 --- @include "clock"
 --- @include "retention"
+--- @include "purge-filter"
 
 local key, index_key = KEYS[1], KEYS[2]
 local base, kind, job_type, cutoff, age_by = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
@@ -67,13 +68,7 @@ local cutoff_ms = tonumber(cutoff)
 local removed, examined = 0, 0
 for i, id in ipairs(ids) do
   examined = i
-  local fields = redis.call('HMGET', base .. 'job:' .. id, 'type', 'created_at_nano')
-  local matches = job_type == '' or fields[1] == job_type
-  if matches and cutoff ~= '' and age_by == 'created' then
-    local created = fields[2]
-    matches = created ~= false and #created > 6 and tonumber(string.sub(created, 1, -7)) < cutoff_ms
-  end
-  if matches then
+  if purge_matches(base, id, job_type, age_by == 'created' and cutoff_ms or nil) then
     if kind == 'list' then
       redis.call('LSET', key, position + i - 1, marker)
     else

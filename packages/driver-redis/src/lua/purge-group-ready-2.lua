@@ -20,6 +20,7 @@
 --- @include "retention"
 --- @include "wake"
 --- @include "flow"
+--- @include "purge-filter"
 
 local key, index_key = KEYS[1], KEYS[2]
 local base, gid, job_type, cutoff = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
@@ -30,13 +31,7 @@ local removed, examined = 0, 0
 for i, member in ipairs(members) do
   examined = i
   local id = string.sub(member, 17)
-  local fields = redis.call('HMGET', base .. 'job:' .. id, 'type', 'created_at_nano')
-  local matches = job_type == '' or fields[1] == job_type
-  if matches and cutoff ~= '' then
-    local created = fields[2]
-    matches = created ~= false and #created > 6 and tonumber(string.sub(created, 1, -7)) < cutoff_ms
-  end
-  if matches then
+  if purge_matches(base, id, job_type, cutoff_ms) then
     redis.call('ZREM', key, member)
     forget_job(base, index_key, id)
     removed = removed + 1

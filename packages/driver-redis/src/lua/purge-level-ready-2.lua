@@ -24,6 +24,7 @@
 --- @include "retention"
 --- @include "wake"
 --- @include "flow"
+--- @include "purge-filter"
 
 local key, index_key = KEYS[1], KEYS[2]
 local base, level, job_type, cutoff = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
@@ -43,13 +44,7 @@ else
   local examined = 0
   for i, id in ipairs(ids) do
     examined = i
-    local fields = redis.call('HMGET', base .. 'job:' .. id, 'type', 'created_at_nano')
-    local matches = job_type == '' or fields[1] == job_type
-    if matches and cutoff ~= '' then
-      local created = fields[2]
-      matches = created ~= false and #created > 6 and tonumber(string.sub(created, 1, -7)) < cutoff_ms
-    end
-    if matches then
+    if purge_matches(base, id, job_type, cutoff_ms) then
       redis.call('LSET', key, position + i - 1, marker)
       forget_job(base, index_key, id)
       removed = removed + 1

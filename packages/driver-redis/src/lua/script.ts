@@ -10,6 +10,7 @@ import leaseCheck from './includes/lease-check.lua';
 import metrics from './includes/metrics.lua';
 import pending from './includes/pending.lua';
 import place from './includes/place.lua';
+import purgeFilter from './includes/purge-filter.lua';
 import retention from './includes/retention.lua';
 import revive from './includes/revive.lua';
 import store from './includes/store.lua';
@@ -33,6 +34,7 @@ const INCLUDES: Readonly<Record<string, string>> = {
   metrics,
   pending,
   place,
+  'purge-filter': purgeFilter,
   retention,
   revive,
   store,
