@@ -108,8 +108,9 @@ export const USUAL_FIELDS = [JobField.type, JobField.payload, JobField.status, J
 
 /**
  * The usual job on the flow path: USUAL_FIELDS plus the flow fields.
- * includes/flow-reserve.lua reads a hash that holds nothing else with these
- * seven; status sits at the same position as in the others.
+ * includes/flow-reserve.lua reads the hash whole (HGETALL) and answers
+ * with these seven when it holds nothing else (a grouped job's rseq aside);
+ * status sits at the same position as in the others.
  */
 export const USUAL_FLOW_FIELDS = [...USUAL_FIELDS, JobField.priority, JobField.group] as const;
 

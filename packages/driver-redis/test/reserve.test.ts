@@ -72,6 +72,42 @@ describe.skipIf(SKIP_REDIS)('reserve (Redis)', () => {
     expect(byId.get(odd.id)).toMatchObject({ queue, timeoutMs: 4000, status: 'inflight' });
   });
 
+  it('grouped_jobs_come_back_whole_whatever_fields_their_hash_holds', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const usual = newJob(queue, { group: 'A' });
+    const ranked = newJob(queue, { group: 'B', priority: 2, maxAttempts: 25 });
+    const keyed = newJob(queue, { group: 'C', idempotencyKey: 'k-g', timeoutMs: 2500 });
+    const odd = newJob(queue, { group: 'D' });
+    const second = newJob(queue, { group: 'A' });
+    await driver.enqueueMany([usual, ranked, keyed, odd, second], T0);
+    const key = (id: string) => `${redis.prefix}:{${queue}}:job:${id}`;
+    // A grouped job's hash holds its sequence beside the usual fields.
+    expect(await redis.raw.hexists(key(usual.id), 'rseq')).toBe(1);
+    await redis.raw.hset(key(odd.id), 'timeout_nano', String(4000 * 1e6));
+
+    const { jobs } = await driver.reserve({ queue, limit: 5, leaseMs: 1000, now: T0 });
+    expect(jobs.map((r) => r.job.id)).toEqual([usual.id, ranked.id, keyed.id, odd.id, second.id]);
+    const byId = new Map(jobs.map((r) => [r.job.id, r.job]));
+    expect(byId.get(usual.id)).toMatchObject({ type: usual.type, queue, group: 'A', status: 'inflight', createdAt: T0, maxAttempts: 3 });
+    expect(byId.get(usual.id)?.payload).toEqual(usual.payload);
+    expect(byId.get(usual.id)?.timeoutMs).toBeUndefined();
+    expect(byId.get(usual.id)?.priority ?? 0).toBe(0);
+    expect(byId.get(ranked.id)).toMatchObject({ group: 'B', priority: 2, maxAttempts: 25, status: 'inflight' });
+    expect(byId.get(keyed.id)).toMatchObject({ group: 'C', idempotencyKey: 'k-g', timeoutMs: 2500, status: 'inflight' });
+    expect(byId.get(odd.id)).toMatchObject({ group: 'D', timeoutMs: 4000, status: 'inflight' });
+    const ginflight = `${redis.prefix}:{${queue}}:ginflight`;
+    expect(await redis.raw.hgetall(ginflight)).toEqual({ A: '2', B: '1', C: '1', D: '1' });
+    // One ack of jobs of three groups: A keeps one in flight, B and C none.
+    const outcomes = await driver.ackMany(
+      jobs.slice(0, 3).map((r) => r.lease),
+      T0 + 1,
+    );
+    expect(outcomes).toHaveLength(3);
+    expect(await redis.raw.hgetall(ginflight)).toEqual({ A: '1', D: '1' });
+    expect(await redis.raw.hget(`${redis.prefix}:{${queue}}:flow`, 'gin')).toBe('2');
+  });
+
   it('reserve_on_an_empty_queue_returns_no_jobs_and_no_next_due_at', async () => {
     const driver = await redis.driver();
     expect(await driver.reserve({ queue: uniqueQueue(), limit: 5, leaseMs: 1000, now: T0 })).toEqual({ jobs: [] });

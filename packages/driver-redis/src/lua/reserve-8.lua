@@ -50,8 +50,8 @@
   (RESERVE_FIELDS in job-hash.ts); or, for a job that has no field but
   type, payload, status, created_at_nano and perhaps max_attempts, just
   those five in that order (USUAL_FIELDS); on the flow path, for a job that
-  has no field but those and priority and/or group, those seven in that
-  order (USUAL_FLOW_FIELDS). status comes back nil: the caller knows it
+  has no field but those and priority and/or group (and a grouped job's
+  rseq, left out), those seven in that order (USUAL_FLOW_FIELDS). status comes back nil: the caller knows it
   (ready before the lease), as it knows the queue, the token (base ..
   position) and the lease's expiry (now + leaseMs).
 ]]

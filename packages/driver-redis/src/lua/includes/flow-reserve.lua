@@ -122,9 +122,15 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
   -- (expiry, id) pairs of this call's leases, added to the inflight set at the end.
   local leased = {}
   local limits_of = {}
+  -- Jobs this call leased per group (gids in the order they first leased):
+  -- ginflight moves once, at the end.
+  local ginflight_added, ginflight_gids = {}, {}
   local expires_at_nano = ms_to_nano(expires_at)
 
+  -- Without overrides every group has the defaults: one table (read only) for all.
+  local default_limits = { c = dc, m = dm, p = dp }
   local function limits(gid)
+    if not any_override then return default_limits end
     local l = limits_of[gid]
     if l then return l end
     l = { c = dc, m = dm, p = dp }
@@ -152,7 +158,7 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
       if gid == '' then
         count = redis.call('ZCARD', inflight_key) + #leased / 2 - grouped_inflight
       else
-        count = number_or_nil(redis.call('HGET', base .. 'ginflight', gid)) or 0
+        count = (number_or_nil(redis.call('HGET', base .. 'ginflight', gid)) or 0) + (ginflight_added[gid] or 0)
       end
       if count >= l.c then return FLOW_NEVER end
     end
@@ -165,31 +171,35 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
 
   -- Leases one popped id to the caller (an id whose job is gone or moved on is
   -- dropped rather than handed out). The new lease joins the inflight set in
-  -- bulk at the end (`leased`, which a concurrency count adds meanwhile).
-  -- A hash of the fields a usual job has (the four every job has, and
-  -- max_attempts when it is not the default) plus `priority` and/or `group`
-  -- (the usual job on this path) is read with those seven (USUAL_FLOW_FIELDS
-  -- in job-hash.ts): HMGET walks the hash for each field it does not find,
-  -- and RESERVE_VALUES would miss a dozen. The seven are the whole hash when
-  -- the first four are found and the fields found number HLEN.
+  -- bulk at the end (`leased`, which a concurrency count adds meanwhile), and
+  -- the group's in-flight count moves at the end too (`ginflight_added`).
+  -- The hash is read whole with one HGETALL (a grouped job's hash is a
+  -- handful of fields) rather than HLEN and HMGET: each call costs a script
+  -- more than the command itself. A hash with no field but the fields a usual
+  -- job has (the four every job has, and max_attempts when it is not the
+  -- default) plus `priority` and/or `group` (and a grouped job's `rseq`,
+  -- which the reply leaves out) comes back as those seven
+  -- (USUAL_FLOW_FIELDS in job-hash.ts), any other as RESERVE_VALUES.
+  local USUAL_FLOW_AT = { type = 1, payload = 2, status = 3, created_at_nano = 4, max_attempts = 5, priority = 6,
+    group = 7, rseq = 0 }
   local function hand_out(id, gid, l)
     local job_key = base .. 'job:' .. id
-    local values
-    local size = redis.call('HLEN', job_key)
-    if size <= 7 then
-      values = redis.call('HMGET', job_key, 'type', 'payload', 'status', 'created_at_nano', 'max_attempts', 'priority', 'group')
-      local found = 0
-      for f = 1, 7 do
-        if values[f] then
-          found = found + 1
-        elseif f <= 4 then
-          found = -1
-          break
-        end
+    local fields = redis.call('HGETALL', job_key)
+    local values = { false, false, false, false, false, false, false }
+    for i = 1, #fields, 2 do
+      local at = USUAL_FLOW_AT[fields[i]]
+      if not at then
+        values = nil
+        break
       end
-      if found ~= size then values = nil end
+      if at > 0 then values[at] = fields[i + 1] end
     end
-    if not values then values = redis.call('HMGET', job_key, unpack(RESERVE_VALUES)) end
+    if not (values and values[1] and values[2] and values[3] and values[4]) then
+      local got = {}
+      for i = 1, #fields, 2 do got[fields[i]] = fields[i + 1] end
+      values = {}
+      for i, name in ipairs(RESERVE_VALUES) do values[i] = got[name] or false end
+    end
     if values[3] ~= 'ready' then return end
     handed = handed + 1
     local token = token_base .. handed
@@ -198,7 +208,9 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
     leased[#leased + 1] = expires_at
     leased[#leased + 1] = id
     if gid ~= '' then
-      redis.call('HINCRBY', base .. 'ginflight', gid, 1)
+      local added = ginflight_added[gid]
+      if not added then ginflight_gids[#ginflight_gids + 1] = gid end
+      ginflight_added[gid] = (added or 0) + 1
       grouped_leased = grouped_leased + 1
       grouped_inflight = grouped_inflight + 1
     end
@@ -304,6 +316,7 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
   end
   call_in_pieces('ZADD', inflight_key, leased)
 
+  ginflight_add(base, ginflight_gids, ginflight_added, 1)
   if grouped_leased > 0 then redis.call('HINCRBY', flow_key, 'gin', grouped_leased) end
   if popped_from_sets > 0 then redis.call('HINCRBY', flow_key, 'zready', -popped_from_sets) end
 

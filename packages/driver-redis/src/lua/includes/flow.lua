@@ -155,21 +155,46 @@ local function remove_ready(base, job_key, id)
   end
 end
 
+-- Adds sign * counts[gid] to each group's in-flight count in ginflight, for
+-- the distinct gids of `gids` (none empty), as HINCRBY would one by one, a
+-- count that falls to 0 or below deleted: one HMGET, one HSET and one HDEL
+-- in all (per 1,000 groups) rather than a call or two per group, which is
+-- what a script spends most of its time on.
+local function ginflight_add(base, gids, counts, sign)
+  local key = base .. 'ginflight'
+  for first = 1, #gids, 1000 do
+    local last = math.min(first + 999, #gids)
+    local old = redis.call('HMGET', key, unpack(gids, first, last))
+    local kept, gone = {}, {}
+    for i = first, last do
+      local gid = gids[i]
+      local value = (tonumber(old[i - first + 1]) or 0) + sign * counts[gid]
+      if value > 0 then
+        kept[#kept + 1] = gid
+        kept[#kept + 1] = string.format('%d', value)
+      else
+        gone[#gone + 1] = gid
+      end
+    end
+    if #kept > 0 then redis.call('HSET', key, unpack(kept)) end
+    if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
+  end
+end
+
 -- Jobs leased on the flow path left flight: `counts[gid]` of group `gid`
 -- (their `fl` field) for each gid of `gids`. The groups' counts go down, a
 -- group held back for a slot rejoins the turn order, and waiters wake when a
 -- concurrency limit may have held work back. The queue-wide reads and
 -- writes happen once, however many groups a batch frees.
 local function flow_free_groups(base, gids, counts)
-  local grouped = 0
+  local grouped = {}
   for _, gid in ipairs(gids) do
-    if gid ~= '' then
-      local count = counts[gid]
-      if redis.call('HINCRBY', base .. 'ginflight', gid, -count) <= 0 then redis.call('HDEL', base .. 'ginflight', gid) end
-      grouped = grouped + count
-    end
+    if gid ~= '' then grouped[#grouped + 1] = gid end
   end
-  if grouped > 0 then redis.call('HINCRBY', base .. 'flow', 'gin', -grouped) end
+  ginflight_add(base, grouped, counts, -1)
+  local freed_jobs = 0
+  for _, gid in ipairs(grouped) do freed_jobs = freed_jobs + counts[gid] end
+  if freed_jobs > 0 then redis.call('HINCRBY', base .. 'flow', 'gin', -freed_jobs) end
   local freed = false
   if redis.call('EXISTS', base .. 'gblocked') == 1 then
     for _, gid in ipairs(gids) do
