@@ -157,11 +157,16 @@ end
 
 -- Adds sign * counts[gid] to each group's in-flight count in ginflight, for
 -- the distinct gids of `gids` (none empty), as HINCRBY would one by one, a
--- count that falls to 0 or below deleted: one HMGET, one HSET and one HDEL
--- in all (per 1,000 groups) rather than a call or two per group, which is
--- what a script spends most of its time on.
+-- count that falls to 0 or below deleted: for many groups one HMGET, one
+-- HSET and one HDEL in all (per 1,000 groups) rather than a call or two per
+-- group (a call costs a script more than the command's own work).
 local function ginflight_add(base, gids, counts, sign)
   local key = base .. 'ginflight'
+  if #gids == 1 then
+    local gid = gids[1]
+    if redis.call('HINCRBY', key, gid, sign * counts[gid]) <= 0 then redis.call('HDEL', key, gid) end
+    return
+  end
   for first = 1, #gids, 1000 do
     local last = math.min(first + 999, #gids)
     local old = redis.call('HMGET', key, unpack(gids, first, last))
