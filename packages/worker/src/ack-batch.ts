@@ -68,12 +68,12 @@ export class AckBatcher {
     const withResults = this.withResults;
     this.pending = [];
     this.withResults = false;
-    const now = this.clock.now();
-    const first = batch[0]?.lease.queue;
     if (this.maxOut !== Number.POSITIVE_INFINITY) {
       this.sendGathered(batch);
       return;
     }
+    const now = this.clock.now();
+    const first = batch[0]?.lease.queue;
     if (batch.every((item) => item.lease.queue === first)) {
       this.send(batch, now, withResults);
       return;

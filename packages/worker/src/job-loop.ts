@@ -11,6 +11,7 @@ import { JobRun } from './run-job.js';
 import type { RunDeps } from './run-state.js';
 import type { Slots } from './slots.js';
 import type { Wake } from './wake.js';
+import { WaitingRuns } from './waiting-runs.js';
 import type { ReportError } from './worker-events.js';
 
 /** After a failed reserve, wait this long, doubling up to the cap, before trying again. */
@@ -70,9 +71,8 @@ export class JobLoop {
   private drainedSent = false;
   /** Rounds sent by a busy worker without waiting for their answer. */
   private readonly sentRounds = new Set<Promise<unknown>>();
-  /** Reserved jobs waiting for a handler slot, oldest first from waitingHead; also in `runs`. */
-  private waiting: JobRun[] = [];
-  private waitingHead = 0;
+  /** Reserved jobs waiting for a handler slot; also in `runs`. */
+  private readonly waiting = new WaitingRuns();
   private drainScheduled = false;
   /** Parts of reserve replies waiting for their turn to start (see startJobs). */
   private readonly pendingStarts = new Set<Promise<void>>();
@@ -269,7 +269,7 @@ export class JobLoop {
       // The job holds its lease from here: the heartbeat renews it and a cancel finds it while it waits.
       const run = new JobRun(reserved, this.runDeps);
       this.runs.add(run);
-      this.waiting.push(run);
+      this.waiting.add(run);
       this.heartbeat.ensure();
     }
     this.startWaiting();
@@ -278,16 +278,9 @@ export class JobLoop {
   /** Starts waiting jobs, oldest first, while handler slots are free (see Slots and the prefetch option). */
   private startWaiting(): void {
     if (this.halt.signal.aborted) return;
-    while (this.waitingHead < this.waiting.length && this.slots.startWaiting()) {
-      const run = this.waiting[this.waitingHead++] as JobRun;
+    while (this.waiting.size > 0 && this.slots.startWaiting()) {
+      const run = this.waiting.take() as JobRun;
       void this.runToEnd(run, run.lease);
-    }
-    if (this.waitingHead === this.waiting.length) {
-      this.waiting = [];
-      this.waitingHead = 0;
-    } else if (this.waitingHead > 1024) {
-      this.waiting = this.waiting.slice(this.waitingHead);
-      this.waitingHead = 0;
     }
   }
 
@@ -297,7 +290,7 @@ export class JobLoop {
    * reserve reply do, rather than one ack call each.
    */
   private startWaitingSoon(): void {
-    if (this.drainScheduled || this.waitingHead === this.waiting.length) return;
+    if (this.drainScheduled || this.waiting.size === 0) return;
     this.drainScheduled = true;
     void Promise.resolve()
       .then(() => undefined)
@@ -310,10 +303,7 @@ export class JobLoop {
 
   /** close() began: jobs that wait for a slot go back to their queue now rather than after the grace period. */
   private releaseWaiting(): void {
-    const left = this.waiting.slice(this.waitingHead);
-    this.waiting = [];
-    this.waitingHead = 0;
-    for (const run of left) {
+    for (const run of this.waiting.takeAll()) {
       this.slots.dropWaiting();
       const release = run
         .release(0)
