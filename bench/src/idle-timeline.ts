@@ -5,11 +5,14 @@
  * (performance.now):
  *   t0  just before client.enqueue
  *   t1  the enqueue promise resolved (the enqueue script's round trip)
- *   t2  the driver's waitForWork resolved (the BLPOP on the signal list answered)
+ *   t2  the driver's waitForWork resolved (the BLPOP answered: a wake-up token,
+ *       or a job the enqueue handed over, leased, with it)
  *   tA  the worker armed its next wait (waitForWork called again, before its reserve)
  *   t3  reserve called
  *   t4  reserve answered
  *   t5  the handler's first line
+ * A job handed over with the wake-up has no reserve (t3, t4): such samples
+ * are reported apart from those that went through a reserve.
  * and, for scale, the bare round trips after the same quiet: a PING, and
  * an LPUSH seen by a BLPOP waiting on another connection.
  *
@@ -36,6 +39,8 @@ interface Stamps {
   t3?: number;
   t4?: number;
   t5?: number;
+  /** the wake-up came with the job (handoff) */
+  handed?: boolean;
 }
 
 const quiet = () => new Promise((resolve) => setTimeout(resolve, IDLE_GAP_MS));
@@ -47,9 +52,13 @@ function stamped(driver: RedisDriver, current: () => Stamps | undefined): Driver
     const armedAt = performance.now();
     const armed = current();
     if (armed !== undefined && armed.t2 !== undefined && armed.tArm === undefined) armed.tArm = armedAt;
-    return driver.waitForWork(request).then(() => {
+    return driver.waitForWork(request).then((result) => {
       const stamps = current();
-      if (stamps !== undefined && stamps.t2 === undefined && !request.signal.aborted) stamps.t2 = performance.now();
+      if (stamps !== undefined && stamps.t2 === undefined && !request.signal.aborted) {
+        stamps.t2 = performance.now();
+        stamps.handed = (result?.jobs.length ?? 0) > 0;
+      }
+      return result;
     });
   };
   wrapped.reserve = async (request: ReserveRequest) => {
@@ -107,6 +116,8 @@ worker.register('noop', async () => {
   started?.();
 });
 const samples: Required<Stamps>[] = [];
+/** Samples whose job came with the wake-up: no reserve, so no t3 and t4. */
+const handedSamples: Stamps[] = [];
 try {
   await worker.start();
   await new Promise((resolve) => setTimeout(resolve, 200));
@@ -123,7 +134,9 @@ try {
     // Let the ack go out before the next quiet gap starts.
     await new Promise((resolve) => setTimeout(resolve, 2));
     current = undefined;
-    if (i >= 20 && stamps.t2 !== undefined && stamps.tArm !== undefined && stamps.t4 !== undefined && stamps.t5 !== undefined) samples.push(stamps as Required<Stamps>);
+    if (i < 20 || stamps.t2 === undefined || stamps.t5 === undefined) continue;
+    if (stamps.handed) handedSamples.push(stamps);
+    else if (stamps.tArm !== undefined && stamps.t4 !== undefined) samples.push(stamps as Required<Stamps>);
   }
 } finally {
   await worker.close();
@@ -134,12 +147,20 @@ try {
 const bare = await bareRoundTrips(target.url);
 
 const row = (name: string, values: number[]) =>
-  `| ${name} | ${quantile(values, 0.5).toFixed(3)} | ${quantile(values, 0.9).toFixed(3)} | ${quantile(values, 0.99).toFixed(3)} |`;
+  values.length === 0
+    ? `| ${name} | – | – | – |`
+    : `| ${name} | ${quantile(values, 0.5).toFixed(3)} | ${quantile(values, 0.9).toFixed(3)} | ${quantile(values, 0.99).toFixed(3)} |`;
 const of = (f: (s: Required<Stamps>) => number) => samples.map(f);
+const ofHanded = (f: (s: Required<Pick<Stamps, 't0' | 't1' | 't2' | 't5'>>) => number) =>
+  handedSamples.map((s) => f(s as Required<Pick<Stamps, 't0' | 't1' | 't2' | 't5'>>));
 const lines = [
-  `${samples.length} samples (of ${SAMPLES}; the others missed a stamp), ${IDLE_GAP_MS} ms of quiet before each`,
+  `${handedSamples.length} samples handed over with the wake-up, ${samples.length} through a reserve (of ${SAMPLES}; the others missed a stamp), ${IDLE_GAP_MS} ms of quiet before each`,
   '| segment | p50 ms | p90 ms | p99 ms |',
   '| --- | ---: | ---: | ---: |',
+  row('handed over: enqueue call to its answer (t0→t1)', ofHanded((s) => s.t1 - s.t0)),
+  row('handed over: enqueue call to the wake-up with the job (t0→t2)', ofHanded((s) => s.t2 - s.t0)),
+  row('handed over: wake-up to handler (t2→t5)', ofHanded((s) => s.t5 - s.t2)),
+  row('handed over: enqueue call to handler (t0→t5)', ofHanded((s) => s.t5 - s.t0)),
   row('enqueue call to its answer (t0→t1)', of((s) => s.t1 - s.t0)),
   row('enqueue call to the wake-up (t0→t2)', of((s) => s.t2 - s.t0)),
   row('wake-up to reserve call (t2→t3)', of((s) => s.t3 - s.t2)),

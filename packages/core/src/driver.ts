@@ -61,6 +61,25 @@ export interface WaitForWorkRequest {
   queues: readonly string[];
   /** Aborting it makes waitForWork resolve at once. */
   signal: AbortSignal;
+  /**
+   * Optional: the caller will take one job with its wake-up. A driver that
+   * can hand a job over (see WaitForWorkResult) leases it for `leaseMs`
+   * from the enqueuer's now, as reserve would have; one that cannot ignores
+   * this and resolves as usual. Unset: never hand a job over.
+   */
+  handoff?: { leaseMs: number };
+}
+
+/**
+ * What waitForWork may resolve with when the request asked for a handoff:
+ * at most one job, leased to the caller as a reserve would have leased it
+ * (the job a reserve would have handed out next). The caller owns it from
+ * then on: it runs it and writes its outcome, or releases it. A driver never
+ * hands a job to a wait whose signal aborted; a job that reaches an ended
+ * wait goes back to the head of its queue with no attempt counted.
+ */
+export interface WaitForWorkResult {
+  jobs: ReservedJob[];
 }
 
 /**
@@ -117,8 +136,10 @@ export interface Driver {
    * signal aborts. It may resolve spuriously; callers reserve and wait again.
    * Time-based changes (a due runAt, an expiring lease) are reported by
    * reserve's `nextDueAt`; the caller waits for those on its own clock.
+   * With `request.handoff` set, a driver may resolve with a job already
+   * leased to the caller (WaitForWorkResult); otherwise it resolves empty.
    */
-  waitForWork(request: WaitForWorkRequest): Promise<void>;
+  waitForWork(request: WaitForWorkRequest): Promise<WaitForWorkResult | undefined | void>;
 
   /** Releases the driver's resources. Idempotent; every later call fails with DriverClosedError. */
   close(): Promise<void>;

@@ -108,6 +108,7 @@ export type {
   ReserveResult,
   RetryUpdate,
   WaitForWorkRequest,
+  WaitForWorkResult,
 } from './driver.js';
 export {
   DriverClosedError,

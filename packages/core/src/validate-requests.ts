@@ -94,6 +94,10 @@ export function validateWaitRequest(request: WaitForWorkRequest): void {
   if (typeof signal?.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
     throw new ValidationError('signal', 'expected an AbortSignal');
   }
+  if (request.handoff !== undefined) {
+    requireObject('handoff', request.handoff);
+    validateLeaseMs(request.handoff.leaseMs);
+  }
 }
 
 /** A queue name given on its own (pause, resume, purge, requeueDlqMany). */

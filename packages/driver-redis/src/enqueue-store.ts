@@ -31,6 +31,8 @@ export class EnqueueStore {
                   this.ctx.keys.queue(queue),
                   group.map((entry) => entry.item),
                   group.map((entry) => nows[entry.index] as number),
+                  // A job handed to an idle worker is leased from the latest now of the call; '' (leases on the server's clock) hands none over.
+                  this.ctx.scriptNow(latestNow(group, nows)),
                 ),
               queue,
             ),
@@ -77,4 +79,11 @@ export class EnqueueStore {
         for (const queue of fresh) this.registeredQueues.add(queue);
       });
   }
+}
+
+/** The latest caller's now among one queue's jobs of a call. */
+function latestNow(group: readonly { index: number }[], nows: readonly number[]): number {
+  let latest = -Infinity;
+  for (const entry of group) latest = Math.max(latest, nows[entry.index] as number);
+  return latest;
 }

@@ -29,6 +29,10 @@ export interface QueueKeys {
   readonly flow: string;
   /** Wake-up list: holds at most one token; waitForWork blocks on it with BLPOP. */
   readonly signal: string;
+  /** Sorted set of idle workers' handoff offers, scored by when each lapses (server ms; lua/includes/handoff.lua). */
+  readonly takers: string;
+  /** List of the job frames handed to one process's listener (lua/includes/handoff.lua); it expires. */
+  handoff(listener: string): string;
   /** Pub/sub channel (not a key): the id of each in-flight job an operator asks to cancel. */
   readonly cancelsChannel: string;
   /** Pub/sub channel (not a key): the id of each watched job that finished or was removed. */
@@ -69,6 +73,8 @@ function makeQueueKeys(prefix: string, queue: string): QueueKeys {
     index: `${base}index`,
     flow: `${base}flow`,
     signal: `${base}signal`,
+    takers: `${base}takers`,
+    handoff: (listener) => `${base}handoff:${listener}`,
     cancelsChannel: `${base}cancels`,
     finishedChannel: `${base}finished`,
     fgroups: `${base}fgroups`,

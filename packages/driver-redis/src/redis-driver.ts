@@ -47,6 +47,7 @@ import {
   validateReserveRequest,
   validateWaitRequest,
   type WaitForWorkRequest,
+  type WaitForWorkResult,
   type WorkerEntry,
   type WorkerInfo,
   type WorkersRequest,
@@ -72,6 +73,7 @@ import { checkCommonOptions, resolveDriverOptions } from './option-checks.js';
 import type { ReplicaAckOptions } from './replica-wait.js';
 import { RedisSchedules } from './schedules/redis-schedules.js';
 import { WakeListeners } from './wake-listeners.js';
+import { Handoffs } from './handoffs.js';
 import { WorkerRegistry } from './worker-registry.js';
 
 /** Only connect and connectCluster can pass it: they hand over a client the driver then owns and closes. */
@@ -167,11 +169,13 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
     this.replicas = settings.replicas;
     this.ownsClient = ownsClient;
     if (!ownsClient) warnIfResendUnsafe(this.client);
+    this.ctx = new RedisDriverContext({ ...settings, keys: this.keys });
     this.wakeups = new WakeListeners(
       () => openBlockingConnection(this.client),
       (queue) => this.keys.queue(queue).signal,
+      // An enqueue leases a handed job from its caller's now, so handoff needs leases on the callers' clocks.
+      settings.leaseClock === 'caller' ? new Handoffs(this.ctx) : undefined,
     );
-    this.ctx = new RedisDriverContext({ ...settings, keys: this.keys });
     this.control = new RedisJobControl(this.ctx);
     this.flow = new RedisFlowControl(this.ctx);
     this.store = new EnqueueStore(this.ctx);
@@ -262,12 +266,14 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
   /**
    * Resolves when one of the queues may have runnable work (a token on its
    * signal list), when the signal aborts, or when the driver closes. Each
-   * watched queue has one blocking connection (see WakeListeners).
+   * watched queue has one blocking connection (see WakeListeners). With
+   * `request.handoff`, an enqueue may lease its job to this wait and the
+   * wait resolves with it (leases on the callers' clocks only).
    */
-  async waitForWork(request: WaitForWorkRequest): Promise<void> {
+  async waitForWork(request: WaitForWorkRequest): Promise<WaitForWorkResult | undefined> {
     this.ctx.assertOpen('waitForWork');
     validateWaitRequest(request);
-    return this.wakeups.wait(request.queues, request.signal);
+    return this.wakeups.wait(request.queues, request.signal, request.handoff?.leaseMs);
   }
 
   /**
@@ -434,6 +440,8 @@ export class RedisDriver implements Driver, Admin, JobControl, Schedules, FlowCo
   // ---- Internals ----
 
   private async shutDown(): Promise<void> {
+    // Offers standing for this driver's waits are taken back while it can still write.
+    await this.wakeups.withdrawAll();
     this.ctx.markClosed();
     this.wakeups.close();
     this.control.close();

@@ -1,3 +1,6 @@
+import type { WaitForWorkResult } from '@taskharbor/core';
+import type { HandedJob } from './handoff-frame.js';
+import type { Handoffs } from './handoffs.js';
 import type { RedisClient } from './lua/script.js';
 
 /**
@@ -7,15 +10,36 @@ import type { RedisClient } from './lua/script.js';
  */
 export const BLOCK_SECONDS = 5;
 
+/**
+ * How long a handoff offer stands unless renewed. A listener renews it
+ * before every BLPOP, so the offer of a process that died lapses this long
+ * after its last BLPOP went out; an enqueue in that window leases a job to
+ * nobody, and that job waits for its lease to expire and be reclaimed.
+ */
+export const OFFER_STANDS_MS = BLOCK_SECONDS * 1000 + 2000;
+
+/** The most time close() gives the withdrawal of standing offers before it lets them lapse. */
+const WITHDRAW_ON_CLOSE_MS = 2000;
+
+interface Waiter {
+  /** Ends the wait, with the job handed to it, if any. */
+  readonly settle: (result?: WaitForWorkResult) => void;
+  /** Set when the wait takes a job with its wake-up: the lease length it asks for. */
+  readonly handoffLeaseMs: number | undefined;
+}
+
 interface QueueListener {
+  readonly queue: string;
   readonly key: string;
-  /** The settle functions of the waits on this queue. */
-  readonly waiters: Set<() => void>;
+  /** The waits on this queue. */
+  readonly waiters: Set<Waiter>;
   /** A connection of its own: BLPOP blocks it. Opened on first use, closed with the driver. */
   connection?: RedisClient;
   running: boolean;
   /** A start is scheduled for the end of this turn (see startSoon). */
   starting: boolean;
+  /** This listener's offer standing in the queue's takers set, or '' for none. */
+  offer: string;
 }
 
 /**
@@ -27,37 +51,65 @@ interface QueueListener {
  * queue. A token that arrives while nobody here waits any more is pushed
  * back for another process. No loop polls Redis for work: between tokens
  * each listener sends one BLPOP per BLOCK_SECONDS.
+ *
+ * Handoff: while a wait that takes a job (`handoff`) is pending, the
+ * listener also offers, before each BLPOP, to take one job of its queue; an
+ * enqueue then leases the job it makes ready to the offer and pushes it onto
+ * this listener's handoff list, which the same BLPOP watches. The job goes
+ * to one taking wait; when none is left, back to its queue (release). When
+ * the last taking wait leaves, the offer is withdrawn at once.
  */
 export class WakeListeners {
   private readonly listeners = new Map<string, QueueListener>();
   private readonly pending = new Set<() => void>();
   /** Backoff pauses in progress, each with the function that ends it early (on close). */
   private readonly pauses = new Map<NodeJS.Timeout, () => void>();
-  private readonly openConnection: () => RedisClient;
-  private readonly signalKey: (queue: string) => string;
+  /** Withdrawals and give-backs in progress, for close() to wait on. */
+  private readonly chores = new Set<Promise<void>>();
   private closed = false;
 
-  constructor(openConnection: () => RedisClient, signalKey: (queue: string) => string) {
-    this.openConnection = openConnection;
-    this.signalKey = signalKey;
-  }
+  constructor(
+    private readonly openConnection: () => RedisClient,
+    private readonly signalKey: (queue: string) => string,
+    /** Unset when jobs are never handed over (leases on the server's clock). */
+    private readonly handoffs: Handoffs | undefined,
+  ) {}
 
-  /** Resolves on a token for one of the queues, when the signal aborts (also when it already has) or on close. */
-  wait(queues: readonly string[], signal: AbortSignal): Promise<void> {
-    if (signal.aborted || this.closed) return Promise.resolve();
+  /**
+   * Resolves on a token for one of the queues, with a job handed to it
+   * when `handoffLeaseMs` is set and one came; at once when the signal
+   * aborts (also when it already has) or on close.
+   */
+  wait(queues: readonly string[], signal: AbortSignal, handoffLeaseMs?: number): Promise<WaitForWorkResult | undefined> {
+    if (signal.aborted || this.closed) return Promise.resolve(undefined);
     const names = [...new Set(queues)];
-    return new Promise<void>((resolve) => {
-      const settle = () => {
-        signal.removeEventListener('abort', settle);
-        this.pending.delete(settle);
-        for (const name of names) this.listeners.get(name)?.waiters.delete(settle);
-        resolve();
+    const takes = this.handoffs !== undefined && handoffLeaseMs !== undefined;
+    return new Promise<WaitForWorkResult | undefined>((resolve) => {
+      const end = () => {
+        signal.removeEventListener('abort', abort);
+        this.pending.delete(end);
+        for (const name of names) {
+          const listener = this.listeners.get(name);
+          if (listener === undefined) continue;
+          listener.waiters.delete(waiter);
+          if (takes && listener.offer !== '' && !this.hasTaker(listener)) this.withdrawNow(listener);
+        }
       };
-      this.pending.add(settle);
-      signal.addEventListener('abort', settle, { once: true });
+      const waiter: Waiter = {
+        settle: (result) => {
+          end();
+          resolve(result);
+        },
+        handoffLeaseMs: takes ? handoffLeaseMs : undefined,
+      };
+      const abort = () => waiter.settle();
+      this.pending.add(abort);
+      signal.addEventListener('abort', abort, { once: true });
       for (const name of names) {
         const listener = this.listenerFor(name);
-        listener.waiters.add(settle);
+        listener.waiters.add(waiter);
+        // A listener already blocked has no offer for this wait yet: put one up now, not at its next BLPOP.
+        if (takes && listener.running && listener.offer === '') this.offerNow(listener);
         this.startSoon(listener);
       }
     });
@@ -68,11 +120,32 @@ export class WakeListeners {
     return this.pending.size;
   }
 
+  /**
+   * Takes back every standing offer (giving back what was handed to it),
+   * waiting at most WITHDRAW_ON_CLOSE_MS; offers left lapse by themselves.
+   * Call while the driver can still write.
+   */
+  async withdrawAll(): Promise<void> {
+    for (const listener of this.listeners.values()) {
+      if (listener.offer !== '') this.withdrawNow(listener);
+    }
+    if (this.chores.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.chores]),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, WITHDRAW_ON_CLOSE_MS);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
   /** Settles every wait and disconnects the listener connections, which ends their BLPOPs. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const settle of [...this.pending]) settle();
+    for (const abort of [...this.pending]) abort();
     for (const [timer, end] of this.pauses) {
       clearTimeout(timer);
       end();
@@ -84,10 +157,24 @@ export class WakeListeners {
   private listenerFor(queue: string): QueueListener {
     let listener = this.listeners.get(queue);
     if (listener === undefined) {
-      listener = { key: this.signalKey(queue), waiters: new Set(), running: false, starting: false };
+      listener = { queue, key: this.signalKey(queue), waiters: new Set(), running: false, starting: false, offer: '' };
       this.listeners.set(queue, listener);
     }
     return listener;
+  }
+
+  private hasTaker(listener: QueueListener): boolean {
+    for (const waiter of listener.waiters) if (waiter.handoffLeaseMs !== undefined) return true;
+    return false;
+  }
+
+  /** The shortest lease the taking waits ask for, or undefined when none takes a job. */
+  private takerLeaseMs(listener: QueueListener): number | undefined {
+    let leaseMs: number | undefined;
+    for (const waiter of listener.waiters) {
+      if (waiter.handoffLeaseMs !== undefined && (leaseMs === undefined || waiter.handoffLeaseMs < leaseMs)) leaseMs = waiter.handoffLeaseMs;
+    }
+    return leaseMs;
   }
 
   /**
@@ -109,14 +196,19 @@ export class WakeListeners {
   private async listen(listener: QueueListener): Promise<void> {
     listener.running = true;
     let failures = 0;
+    const handoffKey = this.handoffs?.handoffKey(listener.queue);
     try {
       while (!this.closed && listener.waiters.size > 0) {
-        let token: unknown;
+        let reply: [Buffer, Buffer] | null;
         try {
           if (listener.connection === undefined || listener.connection.status === 'end') {
             listener.connection = this.openConnection();
           }
-          token = await listener.connection.blpop(listener.key, BLOCK_SECONDS);
+          const connection = listener.connection;
+          await this.renewOffer(listener, connection);
+          reply = (await (handoffKey === undefined
+            ? connection.blpopBuffer(listener.key, BLOCK_SECONDS)
+            : connection.blpopBuffer(handoffKey, listener.key, BLOCK_SECONDS))) as [Buffer, Buffer] | null;
           failures = 0;
         } catch {
           if (this.closed) return;
@@ -125,9 +217,15 @@ export class WakeListeners {
           await this.pause(Math.min(2000, 25 * 2 ** failures));
           continue;
         }
-        if (token === null) continue;
+        if (reply === null) continue;
+        if (handoffKey !== undefined && reply[0].toString() === handoffKey) {
+          // The offer was taken; the next turn of the loop puts up a new one if a taking wait is left.
+          listener.offer = '';
+          this.deliver(listener, reply[1]);
+          continue;
+        }
         if (listener.waiters.size > 0) {
-          for (const settle of [...listener.waiters]) settle();
+          for (const waiter of [...listener.waiters]) waiter.settle();
         } else if (!this.closed) {
           // Nobody here waits any more: give the token back so another process's listener gets it.
           await listener.connection.lpush(listener.key, '1').catch(() => undefined);
@@ -135,7 +233,67 @@ export class WakeListeners {
       }
     } finally {
       listener.running = false;
+      if (listener.offer !== '' && !this.closed) this.withdrawNow(listener);
     }
+  }
+
+  /** Before a BLPOP: puts up a fresh offer while a taking wait is here (on the listener's connection, so it lands first). */
+  private async renewOffer(listener: QueueListener, connection: RedisClient): Promise<void> {
+    if (this.handoffs === undefined) return;
+    const leaseMs = this.takerLeaseMs(listener);
+    if (leaseMs === undefined) {
+      if (listener.offer !== '') this.withdrawNow(listener);
+      return;
+    }
+    const offer = this.handoffs.newOffer(leaseMs);
+    const previous = listener.offer;
+    listener.offer = offer;
+    await this.handoffs.offer(listener.queue, offer, previous, OFFER_STANDS_MS, connection);
+  }
+
+  /** Puts up an offer on the main client, for a taking wait that joined a listener already blocked. */
+  private offerNow(listener: QueueListener): void {
+    const handoffs = this.handoffs;
+    const leaseMs = this.takerLeaseMs(listener);
+    if (handoffs === undefined || leaseMs === undefined) return;
+    const offer = handoffs.newOffer(leaseMs);
+    listener.offer = offer;
+    // A failed offer only means no handoff: the wait still wakes on the token.
+    this.chore(handoffs.offer(listener.queue, offer, '', OFFER_STANDS_MS).catch(() => undefined));
+  }
+
+  /** Takes back the listener's offer on the main client and gives back what reached its list unread. */
+  private withdrawNow(listener: QueueListener): void {
+    const handoffs = this.handoffs;
+    if (handoffs === undefined) return;
+    const offer = listener.offer;
+    listener.offer = '';
+    // Failed: the offer lapses by itself, and a job handed to it is reclaimed when its lease expires.
+    this.chore(handoffs.withdraw(listener.queue, offer).catch(() => undefined));
+  }
+
+  /** A job handed to this listener: to a taking wait if one is left, else back to its queue. */
+  private deliver(listener: QueueListener, frame: Buffer): void {
+    const handoffs = this.handoffs as Handoffs;
+    let handed: HandedJob;
+    try {
+      handed = handoffs.read(listener.queue, frame);
+    } catch {
+      // Not a frame this driver wrote: nothing to give back; a lease in it expires and is reclaimed.
+      return;
+    }
+    for (const waiter of listener.waiters) {
+      if (waiter.handoffLeaseMs !== undefined) {
+        waiter.settle({ jobs: [handed.reserved] });
+        return;
+      }
+    }
+    this.chore(handoffs.giveBack(handed));
+  }
+
+  private chore(work: Promise<void>): void {
+    this.chores.add(work);
+    void work.finally(() => this.chores.delete(work));
   }
 
   private pause(ms: number): Promise<void> {

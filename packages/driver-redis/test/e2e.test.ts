@@ -74,7 +74,7 @@ describe.skipIf(SKIP_REDIS)('end to end (Redis)', () => {
       const connection = duplicate(...args);
       const send = connection.sendCommand.bind(connection);
       connection.sendCommand = (command, ...rest) => {
-        if (command.name === 'blpop') blpops.set(command, String(command.args[0]));
+        if (command.name === 'blpop') blpops.set(command, command.args.slice(0, -1).map(String).join(' '));
         return send(command, ...rest);
       };
       return connection;
@@ -89,11 +89,14 @@ describe.skipIf(SKIP_REDIS)('end to end (Redis)', () => {
       await first;
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect([...blpops.values()]).toEqual([]);
-      // A wait that stays blocks on the queue's signal list and wakes on an enqueue.
+      // A wait that stays blocks on the listener's handoff list and the queue's signal list, and wakes on an enqueue.
       const kept = new AbortController();
       const second = driver.waitForWork({ queues: [queue], signal: kept.signal });
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect([...blpops.values()]).toEqual([`${redis.prefix}:{${queue}}:signal`]);
+      expect([...blpops.values()]).toHaveLength(1);
+      const [handoffKey, signalKey] = ([...blpops.values()][0] ?? '').split(' ');
+      expect(handoffKey?.startsWith(`${redis.prefix}:{${queue}}:handoff:`)).toBe(true);
+      expect(signalKey).toBe(`${redis.prefix}:{${queue}}:signal`);
       await driver.enqueue(newJob(queue), T0);
       await second;
       await driver.close();

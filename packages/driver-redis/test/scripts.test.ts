@@ -30,6 +30,7 @@ import { registerWorkerScript } from '../src/lua/register-worker.js';
 import { releaseScript } from '../src/lua/release.js';
 import { removeWorkerScript } from '../src/lua/remove-worker.js';
 import { requeueScript } from '../src/lua/requeue.js';
+import { offerHandoffScript, withdrawHandoffScript } from '../src/lua/handoff.js';
 import { reserveScript } from '../src/lua/reserve.js';
 import { retryScript } from '../src/lua/retry.js';
 import { defineScript, runScript } from '../src/lua/script.js';
@@ -73,6 +74,8 @@ const SCRIPTS = [
   purgeLevelReadyScript,
   registerWorkerScript,
   removeWorkerScript,
+  offerHandoffScript,
+  withdrawHandoffScript,
 ];
 
 describe('Lua scripts', () => {

@@ -329,6 +329,15 @@ export class JobLoop {
     if (take > 0) this.startJobs(jobs.slice(0, take));
   }
 
+  /**
+   * Jobs a driver handed over with a wake-up (see Wake): they run in free
+   * slots as a late reserve's jobs do, and go straight back when none is
+   * free or close() began.
+   */
+  takeHanded(jobs: ReservedJob[]): void {
+    this.startLateJobs(jobs);
+  }
+
   /** Runs the job, frees its slot when the handler settles, and lets go of it once its outcome is written. */
   private async runToEnd(run: JobRun, lease: Lease): Promise<void> {
     try {

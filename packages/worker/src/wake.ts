@@ -1,4 +1,4 @@
-import { type Clock, type Driver, ErrorCode, isTaskHarborError } from '@taskharbor/core';
+import { type Clock, type Driver, ErrorCode, isTaskHarborError, type ReservedJob } from '@taskharbor/core';
 import { startTimer } from './timers.js';
 
 export interface WakeInput {
@@ -6,6 +6,10 @@ export interface WakeInput {
   clock: Clock;
   queues: readonly string[];
   pollIntervalMs: number;
+  /** The lease a job handed over with a wake-up is taken under. */
+  leaseMs: number;
+  /** Jobs a driver handed over with a wake-up, already leased to this worker: they must run or go back. */
+  onHandoff: (jobs: ReservedJob[]) => void;
   onError: (error: unknown) => void;
 }
 
@@ -29,6 +33,11 @@ const WAIT_ERROR_RETRY_MS = 1_000;
  *
  * waitForWork is armed *before* the reserve that finds the queues empty, so
  * an enqueue landing between that reserve and the wait still wakes it.
+ *
+ * The wait asks the driver to hand over a job with the wake-up (handoff):
+ * a driver that can leases the job to this worker in the enqueue itself,
+ * which saves the reserve that would follow the wake-up. Such jobs go to
+ * onHandoff whenever they come, even after the wait was cancelled.
  */
 export class Wake {
   private readonly input: WakeInput;
@@ -51,15 +60,19 @@ export class Wake {
     const controller = new AbortController();
     this.controller = controller;
     const { driver, queues } = this.input;
-    let waiting: Promise<void>;
+    let waiting: ReturnType<Driver['waitForWork']>;
     try {
       // Called synchronously, so the driver registers the waiter before the reserve that follows runs.
-      waiting = driver.waitForWork({ queues, signal: controller.signal });
+      waiting = driver.waitForWork({ queues, signal: controller.signal, handoff: { leaseMs: this.input.leaseMs } });
     } catch (error) {
       waiting = Promise.reject(error);
     }
     this.work = waiting.then(
-        () => 'work' as const,
+      (result) => {
+        const jobs = result?.jobs;
+        if (jobs !== undefined && jobs.length > 0) this.input.onHandoff(jobs);
+        return 'work' as const;
+      },
         (error: unknown) => {
           // A closed driver is reported once, by the reserve that follows.
           const closed = isTaskHarborError(error, ErrorCode.DriverClosed);

@@ -90,6 +90,8 @@ export class Worker<Jobs extends JobMap = JobMap> {
       clock,
       queues: this.planner.names,
       pollIntervalMs: this.options.pollIntervalMs,
+      leaseMs: this.options.leaseMs,
+      onHandoff: (jobs) => this.jobs.takeHanded(jobs),
       onError: (error) => this.reportError(toError(error), 'waitForWork'),
     });
     this.cancelWatch = new CancelWatch({

@@ -6,6 +6,7 @@ import clock from './includes/clock.lua';
 import finish from './includes/finish.lua';
 import flow from './includes/flow.lua';
 import flowReserve from './includes/flow-reserve.lua';
+import handoff from './includes/handoff.lua';
 import leaseCheck from './includes/lease-check.lua';
 import metrics from './includes/metrics.lua';
 import pending from './includes/pending.lua';
@@ -30,6 +31,7 @@ const INCLUDES: Readonly<Record<string, string>> = {
   finish,
   flow,
   'flow-reserve': flowReserve,
+  handoff,
   'lease-check': leaseCheck,
   metrics,
   pending,

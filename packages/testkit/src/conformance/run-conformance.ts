@@ -28,6 +28,7 @@ import { scheduleAdvanceCases } from './schedules-advance.js';
 import { scheduleStoreCases } from './schedules-store.js';
 import { type ConformanceOptions, familiesToRun, useSetup } from './setup.js';
 import { waitForWorkCases } from './wait-for-work.js';
+import { handoffCases } from './handoff.js';
 
 /**
  * Registers the conformance suite for a driver: one describe block per
@@ -65,6 +66,7 @@ export function runConformance(options: ConformanceOptions): void {
     failCases(setup);
     releaseCases(setup);
     waitForWorkCases(setup);
+    handoffCases(setup);
     batchCases(setup);
     errorsCases(setup);
     adminCases(setup);

@@ -121,8 +121,9 @@ end
 -- Ready or scheduled, a new job wakes waiters: a scheduled one may be due
 -- before the time they wait for, so they re-read nextDueAt.
 -- `base` is the queue's key base: one EXISTS tells whether the queue is on
--- the flow path.
-local function flush_stored(batch, base, ready_key, scheduled_key, index_key, signal_key)
+-- the flow path. With `defer_wake` the caller leaves the token itself (the
+-- enqueue does, after its handoffs: see includes/handoff.lua).
+local function flush_stored(batch, base, ready_key, scheduled_key, index_key, signal_key, defer_wake)
   call_in_pieces('ZADD', index_key, batch.index)
   if #batch.ready > 0 and redis.call('EXISTS', base .. 'flow') == 1 then
     -- Jobs without a group go to the ready list (priority 0) or their
@@ -153,5 +154,5 @@ local function flush_stored(batch, base, ready_key, scheduled_key, index_key, si
     call_in_pieces('RPUSH', ready_key, batch.ready)
   end
   call_in_pieces('ZADD', scheduled_key, batch.scheduled)
-  if #batch.index > 0 then wake(signal_key) end
+  if #batch.index > 0 and not defer_wake then wake(signal_key) end
 end

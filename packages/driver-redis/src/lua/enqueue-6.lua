@@ -5,18 +5,25 @@
   KEYS[2] scheduled  sorted set: job id by runAt (ms)
   KEYS[3] index      sorted set of every job id (scores 0), for list
   KEYS[4] signal     wake-up list that waitForWork blocks on
+  KEYS[5] inflight   sorted set: job id by lease expiry (ms), for handoffs
+  KEYS[6] takers     sorted set of idle workers' handoff offers (includes/handoff.lua)
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:" (job and idempotency keys hang off it)
   ARGV[2] values per job: 10; 12 when a job of the call has a schedule; 14
           when one has a priority or a group; 15 when one has meta
-  ARGV[3..] the values of each job (see includes/store.lua):
+  ARGV[3] now (ms) for the lease of a job handed to an idle worker, or ''
+          when this call hands none over (leaseClock 'server')
+  ARGV[4..] the values of each job (see includes/store.lua):
           id, type, payload, runnable ('1' when runAt is unset or <= now),
           run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts
           ('' for the default), idempotency_key ('' for an unset value), then with 12 schedule,
           scheduled_for_nano, with 14 also priority, group, and with 15
           also meta (JSON text, '' for none)
 
-  Every stored job, ready or scheduled, leaves a wake-up token.
+  Every stored job, ready or scheduled, leaves a wake-up token. With ARGV[3], ready
+  jobs go straight to idle workers that offered to take one (handoff.lua),
+  and the token is left after them, only while ready jobs are left or a
+  job was scheduled.
   Returns two entries for each job that already existed, in order: its
   position in the call (1-based) and the id of the stored job (its own id,
   or the id of the job that holds its idempotency key). Jobs not named were
@@ -27,6 +34,8 @@
 --- @include "wake"
 --- @include "flow"
 --- @include "store"
+--- @include "clock"
+--- @include "handoff"
 
 local base, stride = ARGV[1], tonumber(ARGV[2])
 local reply = {}
@@ -34,7 +43,7 @@ local batch = new_store_batch()
 if stride == 14 then flow_enable(base) end
 -- With meta the flow fields come along for every job: the path turns on only for a job that sets one.
 if stride == 15 then
-  for i = 3, #ARGV, stride do
+  for i = 4, #ARGV, stride do
     if ARGV[i + 12] ~= '' or ARGV[i + 13] ~= '' then
       flow_enable(base)
       break
@@ -42,13 +51,21 @@ if stride == 15 then
   end
 end
 
-for i = 3, #ARGV, stride do
+for i = 4, #ARGV, stride do
   local existing = store_job(batch, base, ARGV, i, stride)
   if existing then
-    reply[#reply + 1] = (i - 3) / stride + 1
+    reply[#reply + 1] = (i - 4) / stride + 1
     reply[#reply + 1] = existing
   end
 end
 
-flush_stored(batch, base, KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+local handoff = ARGV[3] ~= '' and #batch.ready > 0
+flush_stored(batch, base, KEYS[1], KEYS[2], KEYS[3], KEYS[4], handoff)
+if handoff then
+  -- The token goes after the handoffs: a listener blocked on both its handoff list and the
+  -- signal list is served by the key that was pushed first, and it must get its job, not
+  -- a bare token. None when no job is left to reserve and none was scheduled.
+  hand_off(base, KEYS[1], KEYS[5], KEYS[6], ARGV[3])
+  if #batch.scheduled > 0 or redis.call('LLEN', KEYS[1]) > 0 then wake(KEYS[4]) end
+end
 return reply
