@@ -3,7 +3,6 @@ import type { DriverContext } from './driver-context.js';
 import { type HandedJob, readHandoffFrame } from './handoff-frame.js';
 import { runOfferHandoff, runWithdrawHandoff } from './lua/handoff.js';
 import { runRelease } from './lua/release.js';
-import type { RedisClient } from './lua/script.js';
 
 /** Random bytes as base64url text (no `|`, which separates an offer's parts). */
 function randomText(bytes: number): string {
@@ -34,14 +33,23 @@ export class Handoffs {
     return `${this.listenerId}|${leaseMs}|${randomText(12)}.h`;
   }
 
-  /** Puts up `offer` for `standMs` of the server's time, replacing `previous`; on `connection` (the listener's own, before its BLPOP) or the main client. */
-  offer(queue: string, offer: string, previous: string, standMs: number, connection?: RedisClient): Promise<void> {
-    return runOfferHandoff(connection ?? this.ctx.client, this.ctx.keys.queue(queue), offer, previous, standMs);
+  /** The token of an offer made by newOffer. */
+  tokenOf(offer: string): string {
+    return offer.slice(offer.lastIndexOf('|') + 1);
   }
 
-  /** Takes back `offer` ('' for none) and gives back every job handed to this listener that it has not read. */
-  async withdraw(queue: string, offer: string): Promise<void> {
-    const frames = await runWithdrawHandoff(this.ctx.client, this.ctx.keys.queue(queue), this.listenerId, offer);
+  /**
+   * Puts up `offer` for `standMs` of the server's time and withdraws the
+   * listener's `earlier` offers. Offers and withdrawals all go through the
+   * main client, so Redis applies them in the order they were made.
+   */
+  offer(queue: string, offer: string, standMs: number, earlier: readonly string[]): Promise<void> {
+    return runOfferHandoff(this.ctx.client, this.ctx.keys.queue(queue), offer, standMs, earlier);
+  }
+
+  /** Takes back `offers` and gives back every job handed to this listener that it has not read. */
+  async withdraw(queue: string, offers: readonly string[]): Promise<void> {
+    const frames = await runWithdrawHandoff(this.ctx.client, this.ctx.keys.queue(queue), this.listenerId, offers);
     await Promise.all(frames.map((frame) => this.giveBack(this.read(queue, frame))));
   }
 

@@ -38,8 +38,8 @@ interface QueueListener {
   running: boolean;
   /** A start is scheduled for the end of this turn (see startSoon). */
   starting: boolean;
-  /** This listener's offer standing in the queue's takers set, or '' for none. */
-  offer: string;
+  /** This listener's offers put up and neither taken nor withdrawn yet, by token. */
+  readonly standing: Map<string, string>;
 }
 
 /**
@@ -92,7 +92,7 @@ export class WakeListeners {
           const listener = this.listeners.get(name);
           if (listener === undefined) continue;
           listener.waiters.delete(waiter);
-          if (takes && listener.offer !== '' && !this.hasTaker(listener)) this.withdrawNow(listener);
+          if (takes && listener.standing.size > 0 && !this.hasTaker(listener)) this.withdrawNow(listener);
         }
       };
       const waiter: Waiter = {
@@ -109,7 +109,7 @@ export class WakeListeners {
         const listener = this.listenerFor(name);
         listener.waiters.add(waiter);
         // A listener already blocked has no offer for this wait yet: put one up now, not at its next BLPOP.
-        if (takes && listener.running && listener.offer === '') this.offerNow(listener);
+        if (takes && listener.running && listener.standing.size === 0) this.putUpOffer(listener);
         this.startSoon(listener);
       }
     });
@@ -127,7 +127,7 @@ export class WakeListeners {
    */
   async withdrawAll(): Promise<void> {
     for (const listener of this.listeners.values()) {
-      if (listener.offer !== '') this.withdrawNow(listener);
+      if (listener.standing.size > 0) this.withdrawNow(listener);
     }
     if (this.chores.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
@@ -157,7 +157,7 @@ export class WakeListeners {
   private listenerFor(queue: string): QueueListener {
     let listener = this.listeners.get(queue);
     if (listener === undefined) {
-      listener = { queue, key: this.signalKey(queue), waiters: new Set(), running: false, starting: false, offer: '' };
+      listener = { queue, key: this.signalKey(queue), waiters: new Set(), running: false, starting: false, standing: new Map() };
       this.listeners.set(queue, listener);
     }
     return listener;
@@ -205,7 +205,7 @@ export class WakeListeners {
             listener.connection = this.openConnection();
           }
           const connection = listener.connection;
-          await this.renewOffer(listener, connection);
+          this.renewOffer(listener);
           reply = (await (handoffKey === undefined
             ? connection.blpopBuffer(listener.key, BLOCK_SECONDS)
             : connection.blpopBuffer(handoffKey, listener.key, BLOCK_SECONDS))) as [Buffer, Buffer] | null;
@@ -219,8 +219,7 @@ export class WakeListeners {
         }
         if (reply === null) continue;
         if (handoffKey !== undefined && reply[0].toString() === handoffKey) {
-          // The offer was taken; the next turn of the loop puts up a new one if a taking wait is left.
-          listener.offer = '';
+          // An offer was taken; the next turn of the loop puts up a new one if a taking wait is left.
           this.deliver(listener, reply[1]);
           continue;
         }
@@ -233,43 +232,42 @@ export class WakeListeners {
       }
     } finally {
       listener.running = false;
-      if (listener.offer !== '' && !this.closed) this.withdrawNow(listener);
+      if (listener.standing.size > 0 && !this.closed) this.withdrawNow(listener);
     }
   }
 
-  /** Before a BLPOP: puts up a fresh offer while a taking wait is here (on the listener's connection, so it lands first). */
-  private async renewOffer(listener: QueueListener, connection: RedisClient): Promise<void> {
-    if (this.handoffs === undefined) return;
-    const leaseMs = this.takerLeaseMs(listener);
-    if (leaseMs === undefined) {
-      if (listener.offer !== '') this.withdrawNow(listener);
-      return;
-    }
-    const offer = this.handoffs.newOffer(leaseMs);
-    const previous = listener.offer;
-    listener.offer = offer;
-    await this.handoffs.offer(listener.queue, offer, previous, OFFER_STANDS_MS, connection);
+  /**
+   * Before each BLPOP: a fresh offer while a taking wait is here (it renews
+   * the standing one, which would lapse), else the withdrawal of any left.
+   * Not awaited: the BLPOP may block before the offer lands; a job handed
+   * to the offer reaches the list it watches either way.
+   */
+  private renewOffer(listener: QueueListener): void {
+    if (this.hasTaker(listener)) this.putUpOffer(listener);
+    else if (listener.standing.size > 0) this.withdrawNow(listener);
   }
 
-  /** Puts up an offer on the main client, for a taking wait that joined a listener already blocked. */
-  private offerNow(listener: QueueListener): void {
+  /** Puts up a new offer for the listener's taking waits, withdrawing its earlier ones in the same script. */
+  private putUpOffer(listener: QueueListener): void {
     const handoffs = this.handoffs;
     const leaseMs = this.takerLeaseMs(listener);
     if (handoffs === undefined || leaseMs === undefined) return;
     const offer = handoffs.newOffer(leaseMs);
-    listener.offer = offer;
+    const earlier = [...listener.standing.values()];
+    listener.standing.clear();
+    listener.standing.set(handoffs.tokenOf(offer), offer);
     // A failed offer only means no handoff: the wait still wakes on the token.
-    this.chore(handoffs.offer(listener.queue, offer, '', OFFER_STANDS_MS).catch(() => undefined));
+    this.chore(handoffs.offer(listener.queue, offer, OFFER_STANDS_MS, earlier).catch(() => undefined));
   }
 
-  /** Takes back the listener's offer on the main client and gives back what reached its list unread. */
+  /** Takes back the listener's standing offers and gives back what reached its list unread. */
   private withdrawNow(listener: QueueListener): void {
     const handoffs = this.handoffs;
     if (handoffs === undefined) return;
-    const offer = listener.offer;
-    listener.offer = '';
-    // Failed: the offer lapses by itself, and a job handed to it is reclaimed when its lease expires.
-    this.chore(handoffs.withdraw(listener.queue, offer).catch(() => undefined));
+    const offers = [...listener.standing.values()];
+    listener.standing.clear();
+    // Failed: the offers lapse by themselves, and a job handed to one is reclaimed when its lease expires.
+    this.chore(handoffs.withdraw(listener.queue, offers).catch(() => undefined));
   }
 
   /** A job handed to this listener: to a taking wait if one is left, else back to its queue. */
@@ -282,6 +280,7 @@ export class WakeListeners {
       // Not a frame this driver wrote: nothing to give back; a lease in it expires and is reclaimed.
       return;
     }
+    listener.standing.delete(handed.reserved.lease.token);
     for (const waiter of listener.waiters) {
       if (waiter.handoffLeaseMs !== undefined) {
         waiter.settle({ jobs: [handed.reserved] });

@@ -99,6 +99,36 @@ describe.skipIf(SKIP_REDIS)('handoff: an enqueue leases its job to an idle wait 
     }
   });
 
+  it('a_job_handed_to_a_listener_with_no_taking_wait_left_goes_back_and_wakes_the_other_waits', async () => {
+    const worker = await redis.driver();
+    const client = await redis.driver();
+    const queue = uniqueQueue();
+    // Learn the listener's id from its offer, then let the taking wait go.
+    const controller = new AbortController();
+    const taking = takingWait(worker, queue, controller.signal);
+    await offersStand(queue, 1);
+    const [offer] = await redis.raw.zrange(takersKey(queue), 0, -1);
+    const listenerId = String(offer).split('|')[0];
+    const plain = worker.waitForWork({ queues: [queue], signal: new AbortController().signal });
+    controller.abort();
+    await taking;
+    await offersStand(queue, 0);
+    // An offer of that listener that nobody takes any more (as one the withdrawal has not reached yet).
+    const [seconds] = await redis.raw.time();
+    await redis.raw.zadd(takersKey(queue), Number(seconds) * 1000 + 10_000, `${listenerId}|${LEASE_MS}|stray.h`);
+    const job = newJob(queue);
+    await client.enqueue(job, T0);
+    // The listener reads the frame, finds no taking wait, and releases the job: the plain wait wakes on it.
+    expect(await plain).toBeUndefined();
+    let counts = await client.counts(queue);
+    for (let i = 0; i < 200 && counts.ready !== 1; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      counts = await client.counts(queue);
+    }
+    expect(counts).toMatchObject({ ready: 1, inflight: 0 });
+    expect(await client.inspect({ queue, id: job.id })).toMatchObject({ status: 'ready', attempts: 0, reclaims: 0 });
+  });
+
   it('a_paused_queue_and_a_queue_on_the_flow_path_hand_nothing_over', async () => {
     const worker = await redis.driver();
     const client = await redis.driver();

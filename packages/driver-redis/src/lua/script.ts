@@ -99,6 +99,26 @@ export async function runScript(
 }
 
 /**
+ * Runs a script by its source (EVAL), never by SHA first. For scripts whose
+ * order against the same connection's later commands matters: a NOSCRIPT
+ * answer to EVALSHA makes runScript send the script again, after whatever
+ * was sent meanwhile. Redis still compiles a script once and keeps it by
+ * its SHA, so the cost is sending the source.
+ */
+export function runScriptInOrder(
+  client: RedisClient,
+  script: LuaScript,
+  keys: readonly string[],
+  args: readonly ScriptArg[],
+  replies: 'text' | 'bytes',
+): Promise<unknown> {
+  if (keys.length !== script.numKeys) {
+    throw new Error(`Lua script ${script.name} takes ${script.numKeys} keys, got ${keys.length}`);
+  }
+  return sendScript(client, 'eval', script.source, [script.numKeys, ...keys], args, replies);
+}
+
+/**
  * Sends one EVALSHA or EVAL. ioredis's own call() flattens every argument
  * list with Array.prototype.flat, about 85 ns an argument, which was most of
  * the client's cost for an enqueueMany of 1,000 jobs (10,000 arguments).
