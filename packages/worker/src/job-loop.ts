@@ -76,6 +76,8 @@ export class JobLoop {
   private drainScheduled = false;
   /** Parts of reserve replies waiting for their turn to start (see startJobs). */
   private readonly pendingStarts = new Set<Promise<void>>();
+  /** The armed reserve round of an idle look while it is out; it holds every free slot booked. */
+  private idleLook: Promise<RoundResult> | undefined;
   /** The failure of a sent round, for the loop to back off on. */
   private roundError: { error: unknown } | undefined;
   private retryMs = 0;
@@ -131,9 +133,13 @@ export class JobLoop {
       this.wake.arm();
       let round: RoundResult;
       try {
-        round = await this.startRound();
+        const look = this.startRound();
+        this.idleLook = look;
+        round = await look;
+        this.idleLook = undefined;
         this.retryMs = 0;
       } catch (error) {
+        this.idleLook = undefined;
         this.wake.cancel();
         if (!(await this.backOff(error))) break;
         continue;
@@ -335,7 +341,17 @@ export class JobLoop {
    * free or close() began.
    */
   takeHanded(jobs: ReservedJob[]): void {
-    this.startLateJobs(jobs);
+    const look = this.idleLook;
+    if (look === undefined || this.slots.free >= jobs.length) {
+      this.startLateJobs(jobs);
+      return;
+    }
+    // The idle look's reserve holds the free slots booked; when it comes back empty they are
+    // free again, so the handed job waits for that answer rather than going back to its queue.
+    void look.then(
+      () => this.startLateJobs(jobs),
+      () => this.startLateJobs(jobs),
+    );
   }
 
   /** Runs the job, frees its slot when the handler settles, and lets go of it once its outcome is written. */

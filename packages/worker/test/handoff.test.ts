@@ -1,4 +1,4 @@
-import type { WaitForWorkRequest, WaitForWorkResult } from '@taskharbor/core';
+import type { ReserveRequest, WaitForWorkRequest, WaitForWorkResult } from '@taskharbor/core';
 import type { MemoryDriver } from '@taskharbor/driver-memory';
 import { describe, expect, it } from 'vitest';
 import { Gate, HOUR, harness } from './support/harness.js';
@@ -102,5 +102,42 @@ describe('jobs handed over with a wake-up', () => {
     gate.resolve();
     await h.until(() => events.of('completed').length === 2, 'both done');
     expect(ran).toEqual([1, 2]);
+  });
+
+  it('a_job_handed_over_while_the_idle_looks_reserve_is_out_runs_once_that_reserve_comes_back_empty', async () => {
+    const h = harness();
+    const held: HeldWait[] = [];
+    h.driver.override('waitForWork', (_real: MemoryDriver, request: WaitForWorkRequest) => {
+      return new Promise<WaitForWorkResult | undefined>((resolve) => {
+        held.push({ request, end: resolve });
+      });
+    });
+    // The first round goes out unarmed (a busy worker's); the idle look that follows is armed, and held.
+    const gate = new Gate();
+    let reserves = 0;
+    h.driver.override('reserve', async (real: MemoryDriver, request: ReserveRequest) => {
+      reserves++;
+      if (reserves >= 2) await gate.promise;
+      return real.reserve(request);
+    });
+    const { worker, events } = h.worker({ concurrency: 1 });
+    const ran: number[] = [];
+    worker.register('work', async (job) => {
+      ran.push(job.payload as number);
+    });
+    await worker.start();
+    // Armed, then the reserve of the idle look went out and holds the only slot booked.
+    await h.until(() => held.length === 1 && reserves === 2, 'looking');
+    const { id } = await h.client.enqueue('work', 7);
+    const { jobs } = await h.memory.reserve({ queue: 'default', limit: 1, leaseMs: 30_000, now: h.clock.now() });
+    held[0]?.end({ jobs });
+    await h.clock.flush();
+    expect(ran).toEqual([]);
+
+    gate.resolve();
+    await h.until(() => events.of('completed').length === 1, 'completed');
+    expect(ran).toEqual([7]);
+    expect(h.driver.count('release')).toBe(0);
+    expect((await h.memory.inspect({ queue: 'default', id }))?.status).toBe('done');
   });
 });
