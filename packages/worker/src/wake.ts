@@ -43,6 +43,8 @@ export class Wake {
   private readonly input: WakeInput;
   private controller: AbortController | undefined;
   private work: Promise<'work' | 'error'> | undefined;
+  /** The driver's wait is out and has not settled. */
+  private listening = false;
   /** The earliest due time learned outside a reserve, for the next wait. */
   private learnedDueAt: number | undefined;
   /** Moves the running wait's timer earlier; unset when not waiting. */
@@ -54,8 +56,14 @@ export class Wake {
     this.input = input;
   }
 
-  /** Starts listening for work; call before reserving. */
+  /**
+   * Starts listening for work; call before reserving. A wait still out from
+   * the last look (it ended by a timer or a poke, not by work) is kept
+   * rather than ended and made again: on Redis that saves withdrawing and
+   * putting up the handoff offer around every poll.
+   */
   arm(): void {
+    if (this.controller !== undefined && this.listening) return;
     this.cancel();
     const controller = new AbortController();
     this.controller = controller;
@@ -67,13 +75,16 @@ export class Wake {
     } catch (error) {
       waiting = Promise.reject(error);
     }
+    this.listening = true;
     this.work = waiting.then(
       (result) => {
+        if (this.controller === controller) this.listening = false;
         const jobs = result?.jobs;
         if (jobs !== undefined && jobs.length > 0) this.input.onHandoff(jobs);
         return 'work' as const;
       },
         (error: unknown) => {
+          if (this.controller === controller) this.listening = false;
           // A closed driver is reported once, by the reserve that follows.
           const closed = isTaskHarborError(error, ErrorCode.DriverClosed);
           if (!controller.signal.aborted && !closed) this.input.onError(error);
@@ -87,6 +98,7 @@ export class Wake {
     this.controller?.abort(WAIT_ENDED);
     this.controller = undefined;
     this.work = undefined;
+    this.listening = false;
   }
 
   /**
@@ -123,7 +135,8 @@ export class Wake {
         stop.removeEventListener('abort', finish);
         this.pullIn = undefined;
         this.endWait = undefined;
-        this.cancel();
+        // A driver wait that has not settled stays out for the next look's arm() (stop() cancels it).
+        if (!this.listening) this.cancel();
         resolve();
       };
       const schedule = (at: number) => {

@@ -56,6 +56,30 @@ describe('wake-up', () => {
     expect(h.driver.count('reserve')).toBe(reserves);
   });
 
+  it('an_idle_poll_keeps_the_wait_that_is_still_out_rather_than_ending_and_making_it_again', async () => {
+    const h = harness();
+    const { worker, events } = h.worker({ pollIntervalMs: 1_000 });
+    worker.register('ping', () => {});
+    await worker.start();
+    await h.until(() => events.of('drained').length === 1, 'idle');
+    const waits = h.driver.count('waitForWork');
+    const reserves = h.driver.count('reserve');
+    const first = h.driver.calls.filter((call) => call.method === 'waitForWork').at(-1)?.args[0] as { signal: AbortSignal };
+
+    // Three polls: three reserves, all under the one wait armed before the first.
+    for (let i = 1; i <= 3; i++) {
+      await h.clock.advance(1_000);
+      await h.until(() => h.driver.count('reserve') === reserves + i, `poll ${i}`);
+    }
+    expect(h.driver.count('waitForWork')).toBe(waits);
+    expect(first.signal.aborted).toBe(false);
+
+    // It still wakes the worker for work, and is ended once the reserve finds some.
+    await h.client.enqueue('ping', undefined);
+    await h.until(() => events.of('completed').length === 1, 'woken and done');
+    expect(first.signal.aborted).toBe(true);
+  });
+
   it('retry_scheduled_by_this_worker_runs_at_its_runAt_while_the_worker_is_idle', async () => {
     const h = harness();
     const { worker, events } = h.worker({ retryPolicy: RetryPolicy.fixed(2_000) });
