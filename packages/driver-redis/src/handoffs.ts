@@ -1,15 +1,8 @@
-import { fillRandom } from '@taskharbor/core';
 import type { DriverContext } from './driver-context.js';
 import { type HandedJob, readHandoffFrame } from './handoff-frame.js';
 import { runOfferHandoff, runWithdrawHandoff } from './lua/handoff.js';
 import { runRelease } from './lua/release.js';
-
-/** Random bytes as base64url text (no `|`, which separates an offer's parts). */
-function randomText(bytes: number): string {
-  const random = new Uint8Array(bytes);
-  fillRandom(random);
-  return Buffer.from(random.buffer, random.byteOffset, random.byteLength).toString('base64url');
-}
+import { randomText } from './random-text.js';
 
 /**
  * The Redis side of job handoff for one driver (see lua/includes/handoff.lua

@@ -9,6 +9,17 @@ interface HeldWait {
   end(result?: WaitForWorkResult): void;
 }
 
+/** Makes every waitForWork a wait the test ends by hand; the list fills as the worker waits. */
+function holdWaits(h: ReturnType<typeof harness>): HeldWait[] {
+  const held: HeldWait[] = [];
+  h.driver.override('waitForWork', (_real: MemoryDriver, request: WaitForWorkRequest) => {
+    return new Promise<WaitForWorkResult | undefined>((resolve) => {
+      held.push({ request, end: resolve });
+    });
+  });
+  return held;
+}
+
 describe('jobs handed over with a wake-up', () => {
   it('a_handed_job_runs_at_once_without_a_reserve_and_is_acked_under_its_lease', async () => {
     const h = harness();
@@ -39,12 +50,7 @@ describe('jobs handed over with a wake-up', () => {
 
   it('a_job_handed_over_after_close_began_goes_straight_back_without_running', async () => {
     const h = harness();
-    const held: HeldWait[] = [];
-    h.driver.override('waitForWork', (_real: MemoryDriver, request: WaitForWorkRequest) => {
-      return new Promise<WaitForWorkResult | undefined>((resolve) => {
-        held.push({ request, end: resolve });
-      });
-    });
+    const held = holdWaits(h);
     const { worker } = h.worker({ concurrency: 1 });
     let calls = 0;
     worker.register('work', async () => {
@@ -66,12 +72,7 @@ describe('jobs handed over with a wake-up', () => {
 
   it('a_job_handed_over_to_a_wait_the_worker_left_runs_if_a_slot_is_free_and_else_goes_back', async () => {
     const h = harness();
-    const held: HeldWait[] = [];
-    h.driver.override('waitForWork', (_real: MemoryDriver, request: WaitForWorkRequest) => {
-      return new Promise<WaitForWorkResult | undefined>((resolve) => {
-        held.push({ request, end: resolve });
-      });
-    });
+    const held = holdWaits(h);
     const { worker, events } = h.worker({ concurrency: 1 });
     const gate = new Gate();
     const ran: number[] = [];
@@ -106,12 +107,7 @@ describe('jobs handed over with a wake-up', () => {
 
   it('a_job_handed_over_while_the_idle_looks_reserve_is_out_runs_once_that_reserve_comes_back_empty', async () => {
     const h = harness();
-    const held: HeldWait[] = [];
-    h.driver.override('waitForWork', (_real: MemoryDriver, request: WaitForWorkRequest) => {
-      return new Promise<WaitForWorkResult | undefined>((resolve) => {
-        held.push({ request, end: resolve });
-      });
-    });
+    const held = holdWaits(h);
     // The first round goes out unarmed (a busy worker's); the idle look that follows is armed, and held.
     const gate = new Gate();
     let reserves = 0;

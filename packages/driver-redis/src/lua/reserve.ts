@@ -1,7 +1,8 @@
-import { fillRandom, type ReservedJob, type ReserveResult, type ResolvedRetention } from '@taskharbor/core';
+import type { ReservedJob, ReserveResult, ResolvedRetention } from '@taskharbor/core';
 import { hashFromReserveValues, JobField, parseJobHash, RESERVE_FIELDS } from '../job-hash.js';
 import type { QueueKeys } from '../keys.js';
 import source from './reserve-8.lua';
+import { randomText } from '../random-text.js';
 import { doneRetentionArgs } from './retention-args.js';
 import { defineScript, type RedisClient, runScript } from './script.js';
 
@@ -38,9 +39,7 @@ export interface ReserveArgs {
  */
 export async function runReserve(client: RedisClient, keys: QueueKeys, args: ReserveArgs): Promise<ReserveResult> {
   const expiresAt = args.now + args.leaseMs;
-  const random = new Uint8Array(12);
-  fillRandom(random);
-  const tokenBase = `${Buffer.from(random.buffer, random.byteOffset, random.byteLength).toString('base64url')}.`;
+  const tokenBase = `${randomText(12)}.`;
   const reply = (await runScript(
     client,
     reserveScript,

@@ -86,10 +86,7 @@ export async function runScript(
   args: readonly ScriptArg[],
   replies: 'text' | 'bytes',
 ): Promise<unknown> {
-  if (keys.length !== script.numKeys) {
-    throw new Error(`Lua script ${script.name} takes ${script.numKeys} keys, got ${keys.length}`);
-  }
-  const head = [script.numKeys, ...keys];
+  const head = scriptHead(script, keys);
   try {
     return await sendScript(client, 'evalsha', script.sha, head, args, replies);
   } catch (error) {
@@ -112,10 +109,15 @@ export function runScriptInOrder(
   args: readonly ScriptArg[],
   replies: 'text' | 'bytes',
 ): Promise<unknown> {
+  return sendScript(client, 'eval', script.source, scriptHead(script, keys), args, replies);
+}
+
+/** The key count and keys of an EVAL or EVALSHA, checked against the script's key count. */
+function scriptHead(script: LuaScript, keys: readonly string[]): (string | number)[] {
   if (keys.length !== script.numKeys) {
     throw new Error(`Lua script ${script.name} takes ${script.numKeys} keys, got ${keys.length}`);
   }
-  return sendScript(client, 'eval', script.source, [script.numKeys, ...keys], args, replies);
+  return [script.numKeys, ...keys];
 }
 
 /**
