@@ -76,8 +76,9 @@ describe.skipIf(SKIP_REDIS)('handoff: an enqueue leases its job to an idle wait 
   it('a_job_handed_over_as_its_wait_ends_goes_back_to_the_head_of_the_queue_with_no_attempt_counted', async () => {
     const worker = await redis.driver();
     const client = await redis.driver();
-    const queue = uniqueQueue();
     for (let round = 0; round < 5; round++) {
+      // A queue per round: the wake-up token a round's give-back leaves would end the next round's wait early.
+      const queue = uniqueQueue();
       const controller = new AbortController();
       const waiting = takingWait(worker, queue, controller.signal);
       await offersStand(queue, 1);
