@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { type Contender, type ContenderKind, contenderKinds, type JobData, type RunOptions, taskHarborWorkerOptions } from './contenders.js';
 import { postgresKinds } from './postgres-contenders.js';
+import { postgresCpuSeconds } from './postgres-cpu.js';
 import { postgresVersion } from './postgres-version.js';
 import { clientAddresses, monitorCommands, redisTarget, type StatsDelta, serverStats, settledUsedMemory, statsDelta, usedMemory } from './redis-stats.js';
 import { formatTable, type Row, rowsOf } from './table.js';
@@ -154,6 +155,9 @@ async function processOnce(kind: ContenderKind, concurrency: number, nominal: nu
       },
     );
     const before = kind.redis ? await serverStats(admin) : undefined;
+    const postgres = kind.group === 'postgres';
+    const cpu0 = process.cpuUsage();
+    const postgresCpu0 = postgres ? postgresCpuSeconds() : Number.NaN;
     const t0 = performance.now();
     c.startWorker();
     let timer: NodeJS.Timeout | undefined;
@@ -166,10 +170,18 @@ async function processOnce(kind: ContenderKind, concurrency: number, nominal: nu
     clearTimeout(timer);
     await c.settled?.();
     const elapsed = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const postgresCpu = postgres ? postgresCpuSeconds() - postgresCpu0 : Number.NaN;
     const after = kind.redis ? await serverStats(admin) : undefined;
     await c.stopWorker();
     const mode = removeDone ? 'done removed' : 'done kept';
     record(`2. process ${nominal} jobs, concurrency ${concurrency}, ${mode}`, kind.name, n / (elapsed / 1000), 'jobs/s', 'higher');
+    if (postgres && !Number.isNaN(postgresCpu)) {
+      // CPU while the jobs ran: this process (the worker and the bench), and every local PostgreSQL process.
+      const label = `concurrency ${concurrency}, ${mode}`;
+      record(`2. Node CPU µs per job, ${label}`, kind.name, (cpu.user + cpu.system) / n, 'µs', 'lower');
+      record(`2. PostgreSQL CPU µs per job, ${label}`, kind.name, (postgresCpu * 1e6) / n, 'µs', 'lower');
+    }
     if (before !== undefined && after !== undefined) {
       const delta: StatsDelta = statsDelta(before, after);
       const label = `concurrency ${concurrency}, ${mode}`;

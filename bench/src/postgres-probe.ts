@@ -6,11 +6,18 @@
  * reserve sizes. Not part of the benchmark table; see docs/benchmarks.md.
  *
  *   DATABASE_URL=postgres://… pnpm --filter @taskharbor/bench probe:postgres --jobs=20000 --concurrency=50 --prefetch=0 --retention=removed|kept|default [--explain=ack --explain-rows=100 | --explain-call=K]
+ *
+ * --pg-options='-c …' passes settings to the pool's connections (for
+ * example `-c session_preload_libraries=auto_explain -c
+ * auto_explain.log_min_duration=25` to log slow plans to the server log);
+ * --drop-index=a,b drops those indexes of the fresh schema before the run.
+ * With PostgreSQL on this machine, the line also gives its processes' CPU.
  */
 import { Client } from '@taskharbor/core';
 import { PostgresDriver } from '@taskharbor/driver-postgres';
 import { Worker } from '@taskharbor/worker';
 import pg from 'pg';
+import { postgresCpuSeconds } from './postgres-cpu.js';
 import { retentionFor } from './contenders.js';
 import { schemaFor } from './postgres-contenders.js';
 import { completionOf } from './completions.js';
@@ -44,7 +51,7 @@ const timings = new Map<string, Timing>();
 
 /** A pg Pool whose query() records each named statement's round trip. */
 function countingPool(): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: 20 });
+  const pool = new pg.Pool({ connectionString, max: 20, ...(arg('pg-options', '') === '' ? {} : { options: arg('pg-options', '') }) });
   pool.on('error', () => undefined);
   const query = pool.query.bind(pool) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
   (pool as unknown as { query: typeof query }).query = async (config: pg.QueryConfig) => {
@@ -88,6 +95,7 @@ const pool = countingPool();
 const retention = retentionMode === 'default' ? {} : retentionFor({ removeDone: retentionMode === 'removed' });
 const driver = new PostgresDriver({ pool, schema, retention });
 await driver.ready();
+for (const index of arg('drop-index', '').split(',').filter(Boolean)) await pool.query(`DROP INDEX "${schema}".${index}`);
 const client = new Client(driver);
 for (let done = 0; done < jobs; done += 1000) {
   await client.enqueueMany(Array.from({ length: Math.min(1000, jobs - done) }, () => ({ type: 'noop', payload: {}, options: { queue: 'probe' } })));
@@ -106,11 +114,13 @@ const worker = new Worker(driver, { queues: ['probe'], concurrency, prefetch, ke
 worker.register('noop', () => {});
 const finished = completionOf(worker, jobs);
 const cpu0 = process.cpuUsage();
+const pgCpu0 = postgresCpuSeconds();
 const t0 = performance.now();
 void worker.start();
 await finished;
 const elapsed = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
+const pgCpu = postgresCpuSeconds() - pgCpu0;
 await worker.close();
 await driver.close();
 await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -119,7 +129,9 @@ await pool.end();
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
 process.stdout.write(
   `${jobs} jobs, concurrency ${concurrency}, retention ${retentionMode}: ${Math.round(jobs / (elapsed / 1000))} jobs/s, ` +
-    `Node CPU ${(((cpu.user + cpu.system) / 1000 / elapsed) * 100).toFixed(0)}% of one core\n\n`,
+    `Node CPU ${(((cpu.user + cpu.system) / 1000 / elapsed) * 100).toFixed(0)}% of one core` +
+    (Number.isNaN(pgCpu) ? '' : `, PostgreSQL CPU ${((pgCpu * 1000 * 100) / elapsed).toFixed(0)}% of one core`) +
+    '\n\n',
 );
 process.stdout.write('| statement | calls | per job | rows per call | mean ms | p95 ms |\n| --- | ---: | ---: | ---: | ---: | ---: |\n');
 for (const [name, t] of [...timings].sort((a, b) => b[1].calls - a[1].calls)) {

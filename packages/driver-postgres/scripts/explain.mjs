@@ -45,7 +45,16 @@ try {
     console.log(`-- ${title}\n${rows.map((row) => row['QUERY PLAN']).join('\n')}\n`);
   };
   await show(`reserve: 10 jobs from the head of a queue of ${jobs} ready jobs`, sql('reserve'), ['big', now, 10, 30000, 1000]);
-  await show('ack: one lease', sql('ack'), [['big'], ['f00000000001'], ['t1'], now, [null], 1000, null, 1000]);
+  // The plain ack, as ack.ts sends it for queues without flow control; $9 is the minute of now (metricsMinute).
+  const ack = sql('ack').replace(/^-- flow-control:begin\n[\s\S]*?^-- flow-control:end\n/gm, '');
+  const minute = Math.floor(now / 60_000) * 60_000;
+  await show('ack: one lease', ack, [['big'], ['f00000000001'], ['t1'], now, [null], 1000, null, 1000, minute]);
+  const leases = Array.from({ length: 100 }, (_, i) => i + 1);
+  await show(
+    'ack: 100 leases',
+    ack,
+    [leases.map(() => 'big'), leases.map((i) => `f${String(i).padStart(11, '0')}`), leases.map((i) => `t${i}`), now, leases.map(() => null), 1000, null, 1000, minute],
+  );
 
   // Flow control: a queue of `jobs` ready jobs spread over 1,000 groups, 1% of them with a priority,
   // 10,000 in flight, a queue rate and a group concurrency limit.

@@ -5,9 +5,10 @@ import v002 from './sql/migrations/002-schedules.sql';
 import v003 from './sql/migrations/003-flow-control.sql';
 import v004 from './sql/migrations/004-observability.sql';
 import v005 from './sql/migrations/005-flow-reserve-pages.sql';
+import v006 from './sql/migrations/006-status-indexes.sql';
 
 /** The numbered migrations, in order; the schema's version is the number of the last one applied. */
-const MIGRATIONS: readonly string[] = [v001, v002, v003, v004, v005];
+const MIGRATIONS: readonly string[] = [v001, v002, v003, v004, v005, v006];
 
 /** The schema version this driver reads and writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

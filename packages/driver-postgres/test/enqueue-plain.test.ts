@@ -183,7 +183,7 @@ describe.skipIf(SKIP_POSTGRES)('enqueue by the plain insert, and its fallback', 
     try {
       await holder.query('BEGIN');
       await holder.query(
-        `INSERT INTO "${file.schema}".jobs (queue, id, type, payload, created_at, max_attempts, status) VALUES ($1, $2, 'theirs', '\\x00', 0, 1, 'done')`,
+        `INSERT INTO "${file.schema}".jobs (queue, id, type, payload, created_at, max_attempts, status, ended_at) VALUES ($1, $2, 'theirs', '\\x00', 0, 1, 'done', 0)`,
         [queue, job.id],
       );
       const outcome = d.enqueueMany([other, job], T0);

@@ -18,11 +18,20 @@
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $5::bytea[]) WITH ORDINALITY AS i(queue, id, token, result, ord)
 ),
+-- Each lease is read by its primary key: LATERAL with LIMIT keeps the
+-- planner from hashing the whole table instead. The writes below match the
+-- status as a filter only ((status = 'inflight') IS TRUE), so they are never
+-- planned as a range of jobs_inflight: until VACUUM, that range also holds
+-- the entries of every lease taken in the last leaseMs and since finished.
 before AS (
   SELECT i.ord, i.queue, i.id, i.token, i.result, j.status, j.lease_token, j.lease_expires_at,
     coalesce(j.status = 'inflight' AND j.lease_token = i.token AND j.lease_expires_at > $4::bigint, false) AS valid,
     CASE WHEN j.cancel_requested_at IS NULL THEN 'done' ELSE 'cancelled' END AS final_status
-  FROM input i LEFT JOIN {{schema}}.jobs j ON j.queue = i.queue AND j.id = i.id
+  FROM input i LEFT JOIN LATERAL (
+    SELECT status, lease_token, lease_expires_at, cancel_requested_at FROM {{schema}}.jobs
+    WHERE queue = i.queue AND id = i.id
+    LIMIT 1
+  ) AS j ON true
 ),
 finishing AS (
   SELECT queue, final_status AS status, count(*) AS acking FROM before WHERE valid GROUP BY queue, final_status
@@ -105,7 +114,7 @@ acked AS (
     ended_at = $4::bigint,
     lease_expires_at = NULL
   FROM decided b
-  WHERE b.valid AND NOT b.remove_now AND j.queue = b.queue AND j.id = b.id AND j.status = 'inflight' AND j.lease_token = b.token
+  WHERE b.valid AND NOT b.remove_now AND j.queue = b.queue AND j.id = b.id AND (j.status = 'inflight') IS TRUE AND j.lease_token = b.token
     AND j.lease_expires_at > $4::bigint
   RETURNING b.ord, j.queue, j.id, j.status AS new_status, j.watched
 ),
@@ -113,7 +122,7 @@ acked AS (
 acked_removed AS (
   DELETE FROM {{schema}}.jobs j
   USING decided b
-  WHERE b.remove_now AND j.queue = b.queue AND j.id = b.id AND j.status = 'inflight' AND j.lease_token = b.token
+  WHERE b.remove_now AND j.queue = b.queue AND j.id = b.id AND (j.status = 'inflight') IS TRUE AND j.lease_token = b.token
     AND j.lease_expires_at > $4::bigint
   RETURNING b.ord, j.queue, j.id, b.final_status AS new_status, j.watched
 ),
@@ -163,7 +172,7 @@ counted AS (
   SELECT pg_notify({{channel}}, 'w ' || q.name)
   FROM (SELECT DISTINCT queue FROM acked UNION SELECT queue FROM acked_removed) AS a
   JOIN {{schema}}.queues q ON q.name = a.queue
-  WHERE q.wake_on_free AND EXISTS (SELECT 1 FROM {{schema}}.jobs r WHERE r.queue = q.name AND r.status = 'ready')
+  WHERE q.wake_on_free AND {{schema}}.queue_has_ready(q.name)
 )
 -- flow-control:end
 SELECT b.ord, b.status, b.lease_token, b.lease_expires_at, c.ord IS NOT NULL AS changed, c.new_status, $4::bigint AS decided_at,

@@ -1,7 +1,19 @@
--- The number of jobs of queue $1 in each status, and its pause flag (one
--- row with a null status when the queue holds no job).
-SELECT j.status, count(j.id)::integer AS jobs,
+-- The number of jobs of queue $1 in each status, one row per status, and its
+-- pause flag. Each status is counted through its own partial index (a
+-- finished job always has ended_at, the key of jobs_finished), so a count
+-- reads only the entries of that status.
+SELECT s.status, s.jobs::integer AS jobs,
   coalesce((SELECT paused FROM {{schema}}.queues WHERE name = $1), false) AS paused
-FROM (SELECT 1) AS one
-LEFT JOIN {{schema}}.jobs j ON j.queue = $1
-GROUP BY j.status;
+FROM (
+  SELECT 'ready' AS status, (SELECT count(*) FROM {{schema}}.jobs WHERE queue = $1 AND status = 'ready') AS jobs
+  UNION ALL
+  SELECT 'scheduled', (SELECT count(*) FROM {{schema}}.jobs WHERE queue = $1 AND status = 'scheduled')
+  UNION ALL
+  SELECT 'inflight', (SELECT count(*) FROM {{schema}}.jobs WHERE queue = $1 AND status = 'inflight')
+  UNION ALL
+  SELECT 'done', (SELECT count(*) FROM {{schema}}.jobs WHERE queue = $1 AND status = 'done' AND ended_at IS NOT NULL)
+  UNION ALL
+  SELECT 'dlq', (SELECT count(*) FROM {{schema}}.jobs WHERE queue = $1 AND status = 'dlq' AND ended_at IS NOT NULL)
+  UNION ALL
+  SELECT 'cancelled', (SELECT count(*) FROM {{schema}}.jobs WHERE queue = $1 AND status = 'cancelled' AND ended_at IS NOT NULL)
+) AS s;

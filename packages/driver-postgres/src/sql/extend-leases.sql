@@ -5,14 +5,23 @@
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS i(queue, id, token, ord)
 ),
+-- Each lease is read by its primary key: LATERAL with LIMIT keeps the
+-- planner from hashing the whole table instead. The writes below match the
+-- status as a filter only ((status = 'inflight') IS TRUE), so they are never
+-- planned as a range of jobs_inflight: until VACUUM, that range also holds
+-- the entries of every lease taken in the last leaseMs and since finished.
 before AS (
   SELECT i.ord, j.status, j.lease_token, j.lease_expires_at
-  FROM input i LEFT JOIN {{schema}}.jobs j ON j.queue = i.queue AND j.id = i.id
+  FROM input i LEFT JOIN LATERAL (
+    SELECT status, lease_token, lease_expires_at FROM {{schema}}.jobs
+    WHERE queue = i.queue AND id = i.id
+    LIMIT 1
+  ) AS j ON true
 ),
 extended AS (
   UPDATE {{schema}}.jobs j SET lease_expires_at = $4::bigint + $5::bigint
   FROM input i
-  WHERE j.queue = i.queue AND j.id = i.id AND j.status = 'inflight' AND j.lease_token = i.token
+  WHERE j.queue = i.queue AND j.id = i.id AND (j.status = 'inflight') IS TRUE AND j.lease_token = i.token
     AND j.lease_expires_at > $4::bigint
   RETURNING i.ord, j.lease_expires_at AS new_expires_at, j.cancel_requested_at IS NOT NULL AS cancel_requested
 )

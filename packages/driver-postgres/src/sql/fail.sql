@@ -36,7 +36,7 @@ finish_notices AS (
 flow_wakes AS (
   SELECT pg_notify({{channel}}, 'w ' || $1) FROM {{schema}}.queues q
   WHERE q.name = $1 AND q.wake_on_free AND EXISTS (SELECT 1 FROM failed)
-    AND EXISTS (SELECT 1 FROM {{schema}}.jobs r WHERE r.queue = $1 AND r.status = 'ready')
+    AND {{schema}}.queue_has_ready($1)
 )
 SELECT b.status, b.lease_token, b.lease_expires_at, f.new_status IS NOT NULL AS changed, f.new_status, $4::bigint AS decided_at,
   (SELECT count(*) FROM finish_notices) AS finish_notices, (SELECT count(*) FROM flow_wakes) AS flow_wakes

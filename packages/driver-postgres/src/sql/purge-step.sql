@@ -3,7 +3,8 @@
 -- reached the status more than $4 ms before now $5 (finish, failure or
 -- cancel time; createdAt for ready and scheduled). Oldest first, except
 -- that ready jobs with a priority or group go after the others, in the
--- flow order (each part an index range: jobs_ready, jobs_ready_flow).
+-- flow order; scheduled jobs by run time. Each part is an index range
+-- (jobs_ready, jobs_ready_flow, jobs_scheduled, jobs_finished).
 WITH plain_ready AS (
   SELECT id FROM {{schema}}.jobs
   WHERE queue = $1 AND $2::text = 'ready' AND status = 'ready' AND priority IS NULL AND group_name IS NULL
@@ -22,17 +23,27 @@ flow_ready AS (
   LIMIT $6 - (SELECT count(*) FROM plain_ready)
   FOR UPDATE SKIP LOCKED
 ),
-others AS (
+scheduled_jobs AS (
   SELECT id FROM {{schema}}.jobs
-  WHERE queue = $1 AND $2::text <> 'ready' AND status = $2::text
+  WHERE queue = $1 AND $2::text = 'scheduled' AND status = 'scheduled'
     AND ($3::text IS NULL OR type = $3::text)
-    AND ($4::bigint IS NULL OR $5::bigint - coalesce(ended_at, created_at) > $4::bigint)
-  ORDER BY position, CASE WHEN $2::text = 'scheduled' THEN run_at END, ended_at, id
+    AND ($4::bigint IS NULL OR $5::bigint - created_at > $4::bigint)
+  ORDER BY run_at, id
+  LIMIT $6
+  FOR UPDATE SKIP LOCKED
+),
+-- A finished job always has ended_at (the key of jobs_finished).
+finished_jobs AS (
+  SELECT id FROM {{schema}}.jobs
+  WHERE queue = $1 AND $2::text IN ('done', 'dlq', 'cancelled') AND status = $2::text AND ended_at IS NOT NULL
+    AND ($3::text IS NULL OR type = $3::text)
+    AND ($4::bigint IS NULL OR $5::bigint - ended_at > $4::bigint)
+  ORDER BY ended_at, id
   LIMIT $6
   FOR UPDATE SKIP LOCKED
 ),
 picked AS (
-  SELECT id FROM plain_ready UNION ALL SELECT id FROM flow_ready UNION ALL SELECT id FROM others
+  SELECT id FROM plain_ready UNION ALL SELECT id FROM flow_ready UNION ALL SELECT id FROM scheduled_jobs UNION ALL SELECT id FROM finished_jobs
 ),
 removed AS (
   DELETE FROM {{schema}}.jobs j USING picked p

@@ -11,7 +11,8 @@ WITH picked AS (
     CASE WHEN $6::bigint IS NULL OR $6::bigint <= $7::bigint THEN nextval('{{schema}}.ready_position') END AS position
   FROM (
     SELECT id FROM {{schema}}.jobs
-    WHERE queue = $1 AND status = 'dlq'
+    -- A dead-lettered job always has ended_at: this reads jobs_finished in order.
+    WHERE queue = $1 AND status = 'dlq' AND ended_at IS NOT NULL
       AND ($2::text IS NULL OR id = $2::text)
       AND ($3::text IS NULL OR type = $3::text)
     ORDER BY ended_at, id
