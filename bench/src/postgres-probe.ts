@@ -10,12 +10,16 @@
  * --pg-options='-c …' passes settings to the pool's connections (for
  * example `-c session_preload_libraries=auto_explain -c
  * auto_explain.log_min_duration=25` to log slow plans to the server log);
- * --drop-index=a,b drops those indexes of the fresh schema before the run.
+ * --drop-index=a,b drops those indexes of the fresh schema before the run;
+ * --cpu-profile=FILE writes a CPU profile of the processing alone (open it
+ * in Chrome's DevTools).
  * With PostgreSQL on this machine, the line also gives its processes' CPU.
  */
 import { Client } from '@taskharbor/core';
 import { PostgresDriver } from '@taskharbor/driver-postgres';
 import { Worker } from '@taskharbor/worker';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import pg from 'pg';
 import { postgresCpuSeconds } from './postgres-cpu.js';
 import { retentionFor } from './contenders.js';
@@ -113,6 +117,13 @@ driver.reserve = async (request) => {
 const worker = new Worker(driver, { queues: ['probe'], concurrency, prefetch, keepAlive: false });
 worker.register('noop', () => {});
 const finished = completionOf(worker, jobs);
+const profilePath = arg('cpu-profile', '');
+const profiler = profilePath === '' ? undefined : new Session();
+if (profiler !== undefined) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 const cpu0 = process.cpuUsage();
 const pgCpu0 = postgresCpuSeconds();
 const t0 = performance.now();
@@ -121,6 +132,11 @@ await finished;
 const elapsed = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 const pgCpu = postgresCpuSeconds() - pgCpu0;
+if (profiler !== undefined) {
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(profilePath, JSON.stringify(profile));
+  profiler.disconnect();
+}
 await worker.close();
 await driver.close();
 await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -19,10 +19,13 @@ WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $5::bytea[]) WITH ORDINALITY AS i(queue, id, token, result, ord)
 ),
 -- Each lease is read by its primary key: LATERAL with LIMIT keeps the
--- planner from hashing the whole table instead. The writes below match the
--- status as a filter only ((status = 'inflight') IS TRUE), so they are never
--- planned as a range of jobs_inflight: until VACUUM, that range also holds
--- the entries of every lease taken in the last leaseMs and since finished.
+-- planner from hashing the whole table instead. The writes below check the
+-- lease in one clause that names both sides (... IS TRUE): a check of the
+-- status alone would fit jobs_inflight, whose range also holds, until
+-- VACUUM, an entry for every lease taken in the last leaseMs and since
+-- finished, and would make the table side look a few rows small enough to
+-- scan once per lease. So a write finds each job by its primary key (or,
+-- in a table small enough, by one hash of it).
 before AS (
   SELECT i.ord, i.queue, i.id, i.token, i.result, j.status, j.lease_token, j.lease_expires_at,
     coalesce(j.status = 'inflight' AND j.lease_token = i.token AND j.lease_expires_at > $4::bigint, false) AS valid,
@@ -114,27 +117,30 @@ acked AS (
     ended_at = $4::bigint,
     lease_expires_at = NULL
   FROM decided b
-  WHERE b.valid AND NOT b.remove_now AND j.queue = b.queue AND j.id = b.id AND (j.status = 'inflight') IS TRUE AND j.lease_token = b.token
-    AND j.lease_expires_at > $4::bigint
+  WHERE b.valid AND NOT b.remove_now AND j.queue = b.queue AND j.id = b.id 
+    AND (j.status = 'inflight' AND j.lease_token = b.token AND j.lease_expires_at > $4::bigint) IS TRUE
   RETURNING b.ord, j.queue, j.id, j.status AS new_status, j.watched
 ),
 -- Acked and, by the count rule, removed at once.
 acked_removed AS (
   DELETE FROM {{schema}}.jobs j
   USING decided b
-  WHERE b.remove_now AND j.queue = b.queue AND j.id = b.id AND (j.status = 'inflight') IS TRUE AND j.lease_token = b.token
-    AND j.lease_expires_at > $4::bigint
+  WHERE b.remove_now AND j.queue = b.queue AND j.id = b.id 
+    AND (j.status = 'inflight' AND j.lease_token = b.token AND j.lease_expires_at > $4::bigint) IS TRUE
   RETURNING b.ord, j.queue, j.id, b.final_status AS new_status, j.watched
 ),
 -- Older finished jobs to remove. Rows a concurrent ack of the same queue is
 -- already removing are skipped, not waited for: it removes them, and two acks
 -- never wait on each other's rows (so never deadlock).
 trim_locked AS MATERIALIZED (
-  SELECT j.queue, j.id
-  FROM {{schema}}.jobs j
-  JOIN (SELECT queue, id FROM over_count UNION SELECT queue, id FROM too_old) AS d ON j.queue = d.queue AND j.id = d.id
-  WHERE j.status IN ('done', 'cancelled')
-  FOR UPDATE OF j SKIP LOCKED
+  SELECT l.queue, l.id
+  FROM (SELECT queue, id FROM over_count UNION SELECT queue, id FROM too_old) AS d
+  CROSS JOIN LATERAL (
+    SELECT queue, id FROM {{schema}}.jobs
+    WHERE queue = d.queue AND id = d.id AND status IN ('done', 'cancelled')
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED
+  ) AS l
 ),
 trimmed AS (
   DELETE FROM {{schema}}.jobs j
