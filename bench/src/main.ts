@@ -26,6 +26,9 @@ const sizes = quick
   : { rounds: 3, enqueue: 20_000, process: 20_000, processC1: 5_000, latency: 500, memory: 100_000, idleMs: 10_000 };
 const roundsArg = process.argv.find((a) => a.startsWith('--rounds='));
 if (roundsArg !== undefined) sizes.rounds = Number(roundsArg.slice('--rounds='.length));
+// --process-jobs=N: the processing scenario's backlog at concurrency 50 and 200 (20,000 by default).
+const processJobsArg = process.argv.find((a) => a.startsWith('--process-jobs='));
+if (processJobsArg !== undefined) sizes.process = Number(processJobsArg.slice('--process-jobs='.length));
 const prefetchArg = process.argv.find((a) => a.startsWith('--prefetch='));
 if (prefetchArg !== undefined) taskHarborWorkerOptions.prefetch = Number(prefetchArg.slice('--prefetch='.length));
 const CHUNK = 1000;
