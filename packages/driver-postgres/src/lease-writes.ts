@@ -4,6 +4,7 @@ import { PostgresOutcomeUnknownError } from './errors.js';
 import { asBuffer, toMillis } from './job-row.js';
 import { decidedAt, explainUnchanged, type FinalStatus, type LeaseStateRow } from './lease-check.js';
 import type { DoneRules } from './retention.js';
+import type { AckRow } from './sql/ack.js';
 import type { Statement } from './sql/statement.js';
 
 /** A lease statement's answer: the state before, whether it changed the job, what it made of it, and the now it decided by. */
@@ -76,33 +77,41 @@ export class LeaseWrites {
     let retentionMore = false;
     let slotsWoken = false;
     let decided = now;
-    const outcomes = await this.batch(
-      operation,
-      flow ? this.db.sql.ackFlow : this.db.sql.ack,
-      leases,
-      (unique, firstIndex) => [
-        unique.map((lease) => lease.queue),
-        unique.map((lease) => lease.jobId),
-        unique.map((lease) => lease.token),
-        now,
-        firstIndex.map((index) => {
-          const result = results[index];
-          return result === undefined ? null : asBuffer(result);
-        }),
-        rules.maxCount,
-        rules.maxAgeMs,
-        BULK_STEP_SIZE,
-        metricsMinute(now),
-      ],
-      async (row, lease): Promise<Error | undefined | { value: undefined }> => {
-        decided = decidedAt(row, now);
-        if (row.retention_more) retentionMore = true;
-        if (Number(row.flow_wakes) > 0) slotsWoken = true;
-        if (!row.changed) return this.unchangedError(row, lease, decided, 'done');
-        finished.push({ queue: lease.queue, id: lease.jobId, status: row.new_status === 'cancelled' ? 'cancelled' : 'done' });
-        return undefined;
-      },
-    );
+    const settle = async (row: AckRow, lease: Lease): Promise<Error | undefined | { value: undefined }> => {
+      decided = decidedAt(row, now);
+      if (row.retention_more) retentionMore = true;
+      if (Number(row.flow_wakes) > 0) slotsWoken = true;
+      if (!row.changed) return this.unchangedError(row, lease, decided, 'done');
+      finished.push({ queue: lease.queue, id: lease.jobId, status: row.new_status === 'cancelled' ? 'cancelled' : 'done' });
+      return undefined;
+    };
+    const leaseArrays = (unique: Lease[]): [string[], string[], string[]] => [
+      unique.map((lease) => lease.queue),
+      unique.map((lease) => lease.jobId),
+      unique.map((lease) => lease.token),
+    ];
+    // A count of 0 removes every job the ack finishes: the statement that only deletes will do.
+    const outcomes =
+      !flow && rules.maxCount === 0
+        ? await this.batch(operation, this.db.sql.ackRemove, leases, (unique) => [...leaseArrays(unique), now, metricsMinute(now)], settle)
+        : await this.batch(
+            operation,
+            flow ? this.db.sql.ackFlow : this.db.sql.ack,
+            leases,
+            (unique, firstIndex) => [
+              ...leaseArrays(unique),
+              now,
+              firstIndex.map((index) => {
+                const result = results[index];
+                return result === undefined ? null : asBuffer(result);
+              }),
+              rules.maxCount,
+              rules.maxAgeMs,
+              BULK_STEP_SIZE,
+              metricsMinute(now),
+            ],
+            settle,
+          );
     return { outcomes, finished, retentionMore, slotsWoken, decidedAt: decided };
   }
 

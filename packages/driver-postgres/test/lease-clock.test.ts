@@ -52,6 +52,7 @@ describe('leaseClock option', () => {
       [
         'ack',
         'ackFlow',
+        'ackRemove',
         'extendLeases',
         'fail',
         'holdBack',

@@ -31,18 +31,51 @@ describe.skipIf(SKIP_POSTGRES)('done retention on PostgreSQL, applied by the ack
       names.push(String(config.name ?? config.text).replace(/^th_[0-9a-f]+_/, ''));
       return query(config);
     };
-    const driver = new PostgresDriver({ pool, schema: file.schema, retention: { maxDoneCount: 0 } });
+    const removeAll = new PostgresDriver({ pool, schema: file.schema, retention: { maxDoneCount: 0 } });
+    const keepOne = new PostgresDriver({ pool, schema: file.schema, retention: { maxDoneCount: 1 } });
     try {
       const queue = uniqueQueue();
-      const [lease] = await reserveAll(driver, queue, 1, T0);
+      const [first, second] = await reserveAll(removeAll, queue, 2, T0);
       names.length = 0;
-      await driver.ack(lease as Lease, T0 + 1);
+      // A count of 0: the ack that only deletes.
+      await removeAll.ack(first as Lease, T0 + 1);
+      expect(names).toEqual(['ackRemove']);
+      expect(await removeAll.inspect({ queue, id: (first as Lease).jobId })).toBeUndefined();
+      names.length = 0;
+      await keepOne.ack(second as Lease, T0 + 2);
       expect(names).toEqual(['ack']);
-      expect(await driver.inspect({ queue, id: (lease as Lease).jobId })).toBeUndefined();
+      expect(await doneIds(file.pool, file.schema, queue)).toEqual([(second as Lease).jobId]);
     } finally {
-      await driver.close();
+      await removeAll.close();
+      await keepOne.close();
       await pool.end();
     }
+  });
+
+  it('an_ack_that_keeps_no_finished_job_deletes_it_counts_it_and_trims_those_kept_before', async () => {
+    const queue = uniqueQueue();
+    const keepAll = await file.driver({ retention: { maxDoneCount: Number.POSITIVE_INFINITY, maxDoneAgeMs: Number.POSITIVE_INFINITY } });
+    const kept = await reserveAll(keepAll, queue, 3, T0);
+    await keepAll.ackMany(kept, T0 + 1);
+    expect(await doneIds(file.pool, file.schema, queue)).toHaveLength(3);
+
+    const removeAll = await file.driver({ retention: { maxDoneCount: 0 } });
+    const leases = await reserveAll(removeAll, queue, 4, T0 + 10);
+    const cancelled = leases[0] as Lease;
+    await removeAll.cancel({ queue, id: cancelled.jobId }, { now: T0 + 11 });
+    // Its waiter hears of the removal at once (JobNotFoundError), not at its timeout.
+    const finish = removeAll.waitForFinish({ queue, id: cancelled.jobId }, AbortSignal.timeout(5_000));
+    finish.catch(() => undefined);
+    const stale = { ...(leases[1] as Lease), token: 'not-the-token' };
+    const outcomes = await removeAll.ackMany([...leases, stale], T0 + 12);
+    expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, true, true, true, false]);
+    expect(outcomes[4]).toMatchObject({ ok: false, error: { code: 'LEASE_MISMATCH' } });
+    // Every finished job is gone: the four just acked (one of them cancelled) and the three kept before.
+    expect(await removeAll.counts(queue)).toMatchObject({ done: 0, cancelled: 0, inflight: 0 });
+    await expect(finish).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
+    // Completed runs only: the cancelled one is not counted.
+    const minutes = await removeAll.metrics(queue, { from: T0, to: T0 + 12 });
+    expect(minutes.reduce((sum, minute) => sum + minute.completed, 0)).toBe(3 + 3);
   });
 
   it('a_backlog_of_done_jobs_past_one_step_is_trimmed_to_the_count_by_the_next_ack', async () => {

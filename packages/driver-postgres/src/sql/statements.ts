@@ -1,4 +1,5 @@
 import { ack, ackFlow } from './ack.js';
+import { ackRemove } from './ack-remove.js';
 import { cancel } from './cancel.js';
 import { counts } from './counts.js';
 import { enqueue } from './enqueue.js';
@@ -30,6 +31,7 @@ import { watch } from './watch.js';
 const DEFINITIONS = {
   ack,
   ackFlow,
+  ackRemove,
   cancel,
   counts,
   enqueue,
