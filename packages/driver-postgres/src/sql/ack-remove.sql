@@ -10,18 +10,7 @@
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS i(queue, id, token, ord)
 ),
--- Read and written as in ack.sql: by primary key, the lease checked in one
--- clause over both sides.
-before AS (
-  SELECT i.ord, i.queue, i.id, i.token, j.status, j.lease_token, j.lease_expires_at,
-    coalesce(j.status = 'inflight' AND j.lease_token = i.token AND j.lease_expires_at > $4::bigint, false) AS valid,
-    CASE WHEN j.cancel_requested_at IS NULL THEN 'done' ELSE 'cancelled' END AS final_status
-  FROM input i LEFT JOIN LATERAL (
-    SELECT status, lease_token, lease_expires_at, cancel_requested_at FROM {{schema}}.jobs
-    WHERE queue = i.queue AND id = i.id
-    LIMIT 1
-  ) AS j ON true
-),
+{{include ack-before}},
 removed AS (
   DELETE FROM {{schema}}.jobs j
   USING before b

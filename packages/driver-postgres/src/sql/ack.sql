@@ -18,24 +18,7 @@
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $5::bytea[]) WITH ORDINALITY AS i(queue, id, token, result, ord)
 ),
--- Each lease is read by its primary key: LATERAL with LIMIT keeps the
--- planner from hashing the whole table instead. The writes below check the
--- lease in one clause that names both sides (... IS TRUE): a check of the
--- status alone would fit jobs_inflight, whose range also holds, until
--- VACUUM, an entry for every lease taken in the last leaseMs and since
--- finished, and would make the table side look a few rows small enough to
--- scan once per lease. So a write finds each job by its primary key (or,
--- in a table small enough, by one hash of it).
-before AS (
-  SELECT i.ord, i.queue, i.id, i.token, i.result, j.status, j.lease_token, j.lease_expires_at,
-    coalesce(j.status = 'inflight' AND j.lease_token = i.token AND j.lease_expires_at > $4::bigint, false) AS valid,
-    CASE WHEN j.cancel_requested_at IS NULL THEN 'done' ELSE 'cancelled' END AS final_status
-  FROM input i LEFT JOIN LATERAL (
-    SELECT status, lease_token, lease_expires_at, cancel_requested_at FROM {{schema}}.jobs
-    WHERE queue = i.queue AND id = i.id
-    LIMIT 1
-  ) AS j ON true
-),
+{{include ack-before}},
 finishing AS (
   SELECT queue, final_status AS status, count(*) AS acking FROM before WHERE valid GROUP BY queue, final_status
 ),

@@ -1,3 +1,4 @@
+import ackBefore from './fragments/ack-before.sql';
 import enqueueHead from './fragments/enqueue-head.sql';
 import enqueueInsert from './fragments/enqueue-insert.sql';
 import enqueueWake from './fragments/enqueue-wake.sql';
@@ -10,6 +11,7 @@ import reserveFinish from './fragments/reserve-finish.sql';
  * so the build inlines them the same way.
  */
 export const FRAGMENTS: Readonly<Record<string, string>> = {
+  'ack-before': ackBefore,
   'enqueue-head': enqueueHead,
   'enqueue-insert': enqueueInsert,
   'enqueue-wake': enqueueWake,
