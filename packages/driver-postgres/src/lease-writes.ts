@@ -61,8 +61,9 @@ export class LeaseWrites {
 
   /**
    * Acks every lease in one statement, which also applies the done
-   * retention `rules`; one outcome per lease, the jobs it finished, whether
-   * retention reached its step bound (more to trim), and the now the
+   * retention `rules` (with a count of 0 and no flow control, the
+   * delete-only ack-remove.sql); one outcome per lease, the jobs it
+   * finished, whether retention left more to trim, and the now the
    * statement decided by.
    */
   async ack(
