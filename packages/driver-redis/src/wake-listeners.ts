@@ -164,8 +164,7 @@ export class WakeListeners {
   }
 
   private hasTaker(listener: QueueListener): boolean {
-    for (const waiter of listener.waiters) if (waiter.handoffLeaseMs !== undefined) return true;
-    return false;
+    return this.takerLeaseMs(listener) !== undefined;
   }
 
   /** The shortest lease the taking waits ask for, or undefined when none takes a job. */
