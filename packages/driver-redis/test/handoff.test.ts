@@ -152,6 +152,20 @@ describe.skipIf(SKIP_REDIS)('handoff: an enqueue leases its job to an idle wait 
     expect(await pausedWait).toBeUndefined();
   });
 
+  it('every_job_stored_on_the_flow_path_leaves_a_wake_up_token_grouped_and_prioritised_ones_too', async () => {
+    const client = await redis.driver();
+    const queue = uniqueQueue();
+    const signal = `${redis.prefix}:{${queue}}:signal`;
+    await client.enqueue(newJob(queue, { priority: 5 }), T0);
+    await client.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 });
+    // Neither job goes to the plain ready list: one to its priority level, one to its group.
+    for (const job of [newJob(queue, { priority: 3 }), newJob(queue, { group: 'g' })]) {
+      await redis.raw.del(signal);
+      await client.enqueue(job, T0);
+      expect(await redis.raw.llen(signal)).toBe(1);
+    }
+  });
+
   it('a_lapsed_offer_of_a_listener_that_died_is_dropped_and_takes_no_job', async () => {
     const client = await redis.driver();
     const queue = uniqueQueue();

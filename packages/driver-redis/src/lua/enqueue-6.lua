@@ -60,12 +60,13 @@ for i = 4, #ARGV, stride do
 end
 
 local handoff = ARGV[3] ~= '' and #batch.ready > 0
-flush_stored(batch, base, KEYS[1], KEYS[2], KEYS[3], KEYS[4], handoff)
+local on_flow, ready_length = flush_stored(batch, base, KEYS[1], KEYS[2], KEYS[3], KEYS[4], handoff)
 if handoff then
   -- The token goes after the handoffs: a listener blocked on both its handoff list and the
   -- signal list is served by the key that was pushed first, and it must get its job, not
-  -- a bare token. None when no job is left to reserve and none was scheduled.
-  hand_off(base, KEYS[1], KEYS[5], KEYS[6], ARGV[3])
-  if #batch.scheduled > 0 or redis.call('LLEN', KEYS[1]) > 0 then wake(KEYS[4]) end
+  -- a bare token. On the plain path none is left when no job is left to reserve and none was
+  -- scheduled; on the flow path nothing is handed over and the token always goes.
+  if not on_flow then ready_length = hand_off(base, KEYS[1], KEYS[5], KEYS[6], ARGV[3], #batch.ready, ready_length) end
+  if on_flow or #batch.scheduled > 0 or ready_length > 0 then wake(KEYS[4]) end
 end
 return reply

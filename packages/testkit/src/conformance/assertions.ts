@@ -101,3 +101,19 @@ export async function expectEmptyQueue(h: Harness, queue = h.queue): Promise<voi
   expect(await coreCounts(h, queue)).toEqual({ ready: 0, scheduled: 0, inflight: 0, done: 0, dlq: 0 });
   expect((await h.driver.counts(queue)).cancelled ?? 0).toBe(0);
 }
+
+/** How long a case waits, in real time, for a wake-up that should come; only a failing driver ever waits this long. */
+export const WAKE_GUARD_MS = 2000;
+
+/** The promise's value, or a failure naming `what` should have happened when it is still pending after WAKE_GUARD_MS. */
+export async function resolvesWithin<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`waitForWork should resolve ${what}`)), WAKE_GUARD_MS);
+  });
+  try {
+    return await Promise.race([promise, guard]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,27 +1,12 @@
 import { InvalidLeaseDurationError, type ReservedJob, type WaitForWorkRequest, type WaitForWorkResult } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
-import { expectError } from './assertions.js';
+import { expectError, resolvesWithin } from './assertions.js';
 import { LEASE_MS, newJob, reserveIds } from './fixtures.js';
 import type { Harness, Setup } from './setup.js';
-
-/** How long a case waits, in real time, for a wake-up that should come; only a failing driver ever waits this long. */
-const WAKE_GUARD_MS = 2000;
 
 /** A wait that takes a job with its wake-up. */
 function takingWait(h: Harness, signal = new AbortController().signal): Promise<WaitForWorkResult | undefined | void> {
   return h.driver.waitForWork({ queues: [h.queue], signal, handoff: { leaseMs: LEASE_MS } });
-}
-
-async function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const guard = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`waitForWork should resolve ${what}`)), WAKE_GUARD_MS);
-  });
-  try {
-    return await Promise.race([promise, guard]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function handedJobs(result: WaitForWorkResult | undefined | void): ReservedJob[] {
@@ -48,7 +33,7 @@ export function handoffCases(setup: Setup): void {
       const first = newJob(h.queue, { createdAt: now });
       const second = newJob(h.queue, { createdAt: now });
       await h.driver.enqueueMany([first, second], now);
-      const jobs = handedJobs(await within(waiting, 'after an enqueue'));
+      const jobs = handedJobs(await resolvesWithin(waiting, 'after an enqueue'));
       expect(jobs.length).toBeLessThanOrEqual(1);
       const handed = jobs[0];
       if (handed === undefined) {
@@ -70,7 +55,7 @@ export function handoffCases(setup: Setup): void {
       await h.clock.flush();
       const job = newJob(h.queue, { createdAt: h.clock.now() });
       await h.driver.enqueue(job, h.clock.now());
-      expect(handedJobs(await within(waiting, 'after an enqueue'))).toEqual([]);
+      expect(handedJobs(await resolvesWithin(waiting, 'after an enqueue'))).toEqual([]);
       expect(await reserveIds(h)).toEqual([job.id]);
     });
 
@@ -81,7 +66,7 @@ export function handoffCases(setup: Setup): void {
       await h.driver.counts(h.queue);
       await h.clock.flush();
       controller.abort();
-      expect(handedJobs(await within(waiting, 'when its signal aborts'))).toEqual([]);
+      expect(handedJobs(await resolvesWithin(waiting, 'when its signal aborts'))).toEqual([]);
       const job = newJob(h.queue, { createdAt: h.clock.now() });
       await h.driver.enqueue(job, h.clock.now());
       const { jobs } = await h.driver.reserve({ queue: h.queue, limit: 10, leaseMs: LEASE_MS, now: h.clock.now() });

@@ -13,7 +13,8 @@
 --
 -- Only the plain path hands jobs over: not while the queue is paused, and
 -- never once it uses flow control (priorities, groups and limits decide
--- there which job goes next, and only reserve applies them).
+-- there which job goes next, and only reserve applies them; the caller
+-- knows that from storing the jobs and does not call hand_off).
 --
 -- A frame is length-prefixed pieces (4 bytes, big-endian, then the bytes):
 -- id, token, the lease's now and its expiry (ms), then the job hash's fields and values as
@@ -30,22 +31,25 @@ local function frame_piece(pieces, value)
   pieces[#pieces + 1] = value
 end
 
--- `now` is the script's now (ms string) for the lease expiry.
--- Returns how many jobs were handed over.
-local function hand_off(base, ready_key, inflight_key, takers_key, now)
-  if redis.call('EXISTS', takers_key) == 0 then return 0 end
-  if redis.call('EXISTS', base .. 'paused') == 1 or redis.call('EXISTS', base .. 'flow') == 1 then return 0 end
+-- `now` is the script's now (ms string) for the lease expiry. At most `most`
+-- jobs are handed over (the enqueue's own ready jobs), taken from the head
+-- of the ready list, which holds `length` ids. Returns how many ids the list
+-- holds after.
+local function hand_off(base, ready_key, inflight_key, takers_key, now, most, length)
+  if redis.call('EXISTS', takers_key) == 0 then return length end
+  if redis.call('EXISTS', base .. 'paused') == 1 then return length end
   local time = redis.call('TIME')
   local server_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-  redis.call('ZREMRANGEBYSCORE', takers_key, '-inf', server_ms)
   local handed = 0
   for _ = 1, HANDOFF_MAX_OFFERS do
-    if redis.call('LLEN', ready_key) == 0 then break end
+    if handed == most or length == 0 then break end
+    -- The offer that lapses first; a lapsed one (its listener stopped renewing it) is dropped.
     local offer = redis.call('ZPOPMIN', takers_key)
     if #offer == 0 then break end
     local listener, lease_ms, token = string.match(offer[1], '^([^|]+)|(%d+)|(.+)$')
-    if listener then
+    if listener and tonumber(offer[2]) > server_ms then
       local id = redis.call('LPOP', ready_key)
+      length = length - 1
       local job_key = base .. 'job:' .. id
       local fields = redis.call('HGETALL', job_key)
       local ready = false
@@ -75,5 +79,5 @@ local function hand_off(base, ready_key, inflight_key, takers_key, now)
       end
     end
   end
-  return handed
+  return length
 end

@@ -123,9 +123,13 @@ end
 -- `base` is the queue's key base: one EXISTS tells whether the queue is on
 -- the flow path. With `defer_wake` the caller leaves the token itself (the
 -- enqueue does, after its handoffs: see includes/handoff.lua).
+-- Returns whether ready jobs went the flow path's way, and else the ready
+-- list's length after the push (0 when no job was ready).
 local function flush_stored(batch, base, ready_key, scheduled_key, index_key, signal_key, defer_wake)
   call_in_pieces('ZADD', index_key, batch.index)
+  local on_flow, ready_length = false, 0
   if #batch.ready > 0 and redis.call('EXISTS', base .. 'flow') == 1 then
+    on_flow = true
     -- Jobs without a group go to the ready list (priority 0) or their
     -- level's list with one RPUSH per list; the no-group group still takes
     -- its place in the turn order where its first job of the batch comes.
@@ -150,9 +154,10 @@ local function flush_stored(batch, base, ready_key, scheduled_key, index_key, si
     end
     call_in_pieces('RPUSH', ready_key, listed)
     for _, level in ipairs(levels) do level_push(base, level, level_ids[level], false) end
-  else
-    call_in_pieces('RPUSH', ready_key, batch.ready)
+  elseif #batch.ready > 0 then
+    ready_length = call_in_pieces('RPUSH', ready_key, batch.ready)
   end
   call_in_pieces('ZADD', scheduled_key, batch.scheduled)
   if #batch.index > 0 and not defer_wake then wake(signal_key) end
+  return on_flow, ready_length
 end
