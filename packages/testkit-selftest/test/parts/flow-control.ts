@@ -54,6 +54,10 @@ export const flowControl: Part = {
     // Cases whose setup needs a job that is not yet due.
     'ignores-run-at': { driver: IgnoresRunAt, fails: [
         'flow control: priorities > a_due_scheduled_job_joins_its_priority_in_order',
+        'flow control: waitForWork wakes for flow-path jobs > an_enqueue_of_a_grouped_job_scheduled_for_later_wakes_a_plain_wait',
+        'flow control: waitForWork wakes for flow-path jobs > an_enqueue_of_a_grouped_job_scheduled_for_later_wakes_a_taking_wait',
+        'flow control: waitForWork wakes for flow-path jobs > a_retry_of_a_grouped_job_scheduled_for_later_wakes_a_plain_wait',
+        'flow control: waitForWork wakes for flow-path jobs > a_retry_of_a_grouped_job_scheduled_for_later_wakes_a_taking_wait',
         'flow control: snooze and hold-back > snooze_schedules_the_job_without_counting_a_failure',
       ] },
     // Cases that need an expired lease reclaimed.

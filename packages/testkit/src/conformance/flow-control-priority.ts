@@ -1,6 +1,6 @@
 import { type Lease, MAX_PRIORITY, MIN_PRIORITY, type NewJobRecord, ValidationError } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
-import { expectError, resolvesWithin } from './assertions.js';
+import { expectError } from './assertions.js';
 import { enqueueAndReserve, enqueueJob, failUpdate, LEASE_MS, newJob, refOf, reserveIds, retryUpdate } from './fixtures.js';
 import { enqueueAll, flow, reserveAt } from './flow-control-fixtures.js';
 import { recordOf } from './job-control-fixtures.js';
@@ -74,25 +74,6 @@ export function flowControlPriorityCases(setup: Setup): void {
       const record = await recordOf(h, refOf(lease));
       expect(record).toMatchObject({ status: 'ready', priority: 3, group: 'g' });
       expect(await reserveIds(h)).toEqual([y, lease.jobId, w]);
-    });
-
-    it('a_wait_that_takes_jobs_wakes_for_a_prioritised_job_and_a_grouped_one', async () => {
-      const h = await setup();
-      // From its first prioritised job on, the queue orders its jobs by flow control.
-      const { lease } = await enqueueAndReserve(h, { job: { priority: 5 } });
-      for (const overrides of [{ priority: 3 }, { group: 'g' }]) {
-        const waiting = h.driver.waitForWork({ queues: [h.queue], signal: new AbortController().signal, handoff: { leaseMs: LEASE_MS } });
-        // A round trip and a turn, so a driver that puts up an offer has had the chance to.
-        await h.driver.counts(h.queue);
-        await h.clock.flush();
-        const job = await enqueueJob(h, overrides);
-        const handed = (await resolvesWithin(waiting, 'after an enqueue of a prioritised or grouped job'))?.jobs ?? [];
-        // Handed over or left for reserve, the job is neither lost nor handed out twice.
-        if (handed[0] === undefined) expect(await reserveIds(h)).toEqual([job.id]);
-        else expect(handed.map((reserved) => reserved.job.id)).toEqual([job.id]);
-        expect(await h.driver.counts(h.queue)).toMatchObject({ ready: 0 });
-      }
-      await h.driver.ack(lease, h.clock.now());
     });
 
     it('inspect_and_list_show_priority_and_group_and_store_no_priority_for_0', async () => {

@@ -12,6 +12,7 @@ import { flowControlGroupCases } from './flow-control-groups.js';
 import { flowControlLimitCases } from './flow-control-limits.js';
 import { flowControlOutcomeCases } from './flow-control-outcomes.js';
 import { flowControlPriorityCases } from './flow-control-priority.js';
+import { flowControlWakeCases } from './flow-control-wakes.js';
 import { jobControlBulkCases } from './job-control-bulk.js';
 import { jobControlCancelCases } from './job-control-cancel.js';
 import { jobControlClosedCases } from './job-control-closed.js';
@@ -88,6 +89,7 @@ export function runConformance(options: ConformanceOptions): void {
       flowControlPriorityCases(setup);
       flowControlGroupCases(setup, { jobControl: families.includes('jobControl') });
       flowControlLimitCases(setup);
+      flowControlWakeCases(setup);
       flowControlOutcomeCases(setup, { jobControl: families.includes('jobControl') });
     }
     if (families.includes('observability')) {
