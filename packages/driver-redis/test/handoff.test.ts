@@ -49,6 +49,34 @@ describe.skipIf(SKIP_REDIS)('handoff: an enqueue leases its job to an idle wait 
     expect((await client.inspect({ queue, id: job.id }))?.status).toBe('done');
   });
 
+  it('older_ready_jobs_go_first_and_a_known_id_takes_no_offer', async () => {
+    const worker = await redis.driver();
+    const client = await redis.driver();
+    const queue = uniqueQueue();
+    const signal = `${redis.prefix}:{${queue}}:signal`;
+    const older = newJob(queue);
+    await client.enqueue(older, T0);
+    // Its token taken away, so a wait blocks with its offer up while the older job is ready.
+    await redis.raw.del(signal);
+    const next = takingWait(worker, queue);
+    await offersStand(queue, 1);
+    const newer = newJob(queue);
+    expect(await client.enqueue(newer, T0)).toEqual({ id: newer.id, existed: false });
+    expect((await next)?.jobs?.map((reserved) => reserved.job.id)).toEqual([older.id]);
+    expect(await client.counts(queue)).toMatchObject({ ready: 1, inflight: 1 });
+    await redis.raw.del(signal);
+    const again = takingWait(worker, queue);
+    await offersStand(queue, 1);
+    expect(await client.enqueue(newer, T0)).toEqual({ id: newer.id, existed: true });
+    expect(await redis.raw.zcard(takersKey(queue))).toBe(1);
+    expect(await client.counts(queue)).toMatchObject({ ready: 1, inflight: 1 });
+    const { jobs } = await client.reserve({ queue, limit: 10, leaseMs: 1000, now: T0 });
+    expect(jobs.map((reserved) => reserved.job.id)).toEqual([newer.id]);
+    const last = newJob(queue);
+    await client.enqueue(last, T0);
+    expect((await again)?.jobs?.map((reserved) => reserved.job.id)).toEqual([last.id]);
+  });
+
   it('a_wait_without_handoff_only_wakes_and_the_job_stays_ready', async () => {
     const worker = await redis.driver();
     const queue = uniqueQueue();
