@@ -58,6 +58,8 @@ export const flowControl: Part = {
         'flow control: waitForWork wakes for flow-path jobs > an_enqueue_of_a_grouped_job_scheduled_for_later_wakes_a_taking_wait',
         'flow control: waitForWork wakes for flow-path jobs > a_retry_of_a_grouped_job_scheduled_for_later_wakes_a_plain_wait',
         'flow control: waitForWork wakes for flow-path jobs > a_retry_of_a_grouped_job_scheduled_for_later_wakes_a_taking_wait',
+        'flow control: waitForWork wakes for flow-path jobs > a_snooze_for_later_of_a_prioritised_job_wakes_a_plain_wait',
+        'flow control: waitForWork wakes for flow-path jobs > a_snooze_for_later_of_a_prioritised_job_wakes_a_taking_wait',
         'flow control: snooze and hold-back > snooze_schedules_the_job_without_counting_a_failure',
       ] },
     // Cases that need an expired lease reclaimed.

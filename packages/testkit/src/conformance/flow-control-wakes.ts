@@ -2,7 +2,7 @@ import type { WaitForWorkResult } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
 import { resolvesWithin } from './assertions.js';
 import { enqueueAndReserve, failUpdate, LEASE_MS, newJob, retryUpdate } from './fixtures.js';
-import { reserveAt } from './flow-control-fixtures.js';
+import { flow, reserveAt } from './flow-control-fixtures.js';
 import type { Harness, Setup } from './setup.js';
 
 /** What an operation on a queue on the flow path left for the next reserve: the job that wait may get, if runnable. */
@@ -84,6 +84,26 @@ const OPERATIONS: readonly {
     },
   },
   {
+    name: 'a_snooze_to_now_of_a_grouped_job',
+    prepare: async (h) => {
+      const { lease } = await enqueueAndReserve(h, { job: { group: 'g', priority: 2 } });
+      return async () => {
+        await flow(h).snooze(lease, h.clock.now(), h.clock.now());
+        return { id: lease.jobId, runnable: true };
+      };
+    },
+  },
+  {
+    name: 'a_snooze_for_later_of_a_prioritised_job',
+    prepare: async (h) => {
+      const { lease } = await enqueueAndReserve(h, { job: { priority: 1 } });
+      return async () => {
+        await flow(h).snooze(lease, h.clock.now() + 60_000, h.clock.now());
+        return { id: lease.jobId, runnable: false };
+      };
+    },
+  },
+  {
     name: 'a_requeue_of_a_grouped_dead_letter',
     prepare: async (h) => {
       const { lease } = await enqueueAndReserve(h, { job: { group: 'g', priority: 1 } });
@@ -99,7 +119,7 @@ const OPERATIONS: readonly {
 /**
  * The wake-ups of docs/driver-contract.md ("waitForWork") on a queue whose
  * jobs go by priority and group: every job stored as ready or scheduled,
- * and every release, wakes the queue's waits, those that ask for a handoff
+ * and every release or snooze, wakes the queue's waits, those that ask for a handoff
  * as well as those that do not. A driver that keeps flow-path jobs apart
  * from plain ones must not leave them out of its wake-ups. A taking wait
  * may get the job, if it is runnable and the one reserve would hand out
