@@ -5,7 +5,7 @@ import { enqueueAndReserve, failUpdate, LEASE_MS, newJob, retryUpdate } from './
 import { flow, reserveAt } from './flow-control-fixtures.js';
 import type { Harness, Setup } from './setup.js';
 
-/** What an operation on a queue on the flow path left for the next reserve: the job that wait may get, if runnable. */
+/** The job an operation stored or made runnable again, and whether a reserve may hand it out now. */
 interface Stored {
   id: string;
   runnable: boolean;
@@ -119,11 +119,11 @@ const OPERATIONS: readonly {
 /**
  * The wake-ups of docs/driver-contract.md ("waitForWork") on a queue whose
  * jobs go by priority and group: every job stored as ready or scheduled,
- * and every release or snooze, wakes the queue's waits, those that ask for a handoff
- * as well as those that do not. A driver that keeps flow-path jobs apart
- * from plain ones must not leave them out of its wake-ups. A taking wait
- * may get the job, if it is runnable and the one reserve would hand out
- * next; either way it is not lost.
+ * and every release or snooze, wakes the queue's waits, those that ask for
+ * a handoff as well as those that do not. A driver that keeps flow-path
+ * jobs apart from plain ones must not leave them out of its wake-ups. A
+ * taking wait may get the job, if it is runnable and the one reserve would
+ * hand out next; either way it is not lost.
  */
 export function flowControlWakeCases(setup: Setup): void {
   describe('flow control: waitForWork wakes for flow-path jobs', () => {
