@@ -5,7 +5,7 @@ import type { RedisClient } from './lua/script.js';
 
 /**
  * Makes sure the prefix holds this driver's data-model version: writes it
- * when the prefix is new, migrates a prefix of version 1 to 5, and refuses
+ * when the prefix is new, migrates a prefix of version 1 to 6, and refuses
  * any other version with RedisDataModelError.
  *
  * Version 1 differs from version 2 in the queue index (`<status>:<id>`
@@ -18,7 +18,11 @@ import type { RedisClient } from './lua/script.js';
  * field, max_attempts left out at the default); version 5 from version 6 in
  * where ready jobs without a group at a priority other than 0 wait (one
  * sorted set then, one list per priority level since; a prefix of version 3
- * or older holds no such job, so it needs no level move). Each queue is
+ * or older holds no such job, so it needs no level move); version 6 from
+ * version 7 in created_at_nano, which a hash now leaves out when its id
+ * starts with it (a version-6 reader would refuse such a hash; the hashes of
+ * a version-6 prefix all have the field, which version 7 reads as before, so
+ * that step only moves the version key). Each queue is
  * migrated by scripts (the dead-letter list, the job hashes and the
  * priority set 1,000 jobs per script), then the version key moves on. Run
  * again after an interruption, it finishes the queues left, each from where
@@ -29,7 +33,7 @@ export async function checkDataModel(client: RedisClient, keys: KeySpace): Promi
   const key = keys.version;
   const [, stored] = await Promise.all([client.set(key, DATA_MODEL_VERSION, 'NX'), client.get(key)]);
   if (stored === DATA_MODEL_VERSION) return;
-  if (stored !== '1' && stored !== '2' && stored !== '3' && stored !== '4' && stored !== '5') {
+  if (stored !== '1' && stored !== '2' && stored !== '3' && stored !== '4' && stored !== '5' && stored !== '6') {
     throw new RedisDataModelError(key, stored, DATA_MODEL_VERSION);
   }
   const queues = await client.smembers(keys.queues);
@@ -37,7 +41,7 @@ export async function checkDataModel(client: RedisClient, keys: KeySpace): Promi
     const queueKeys = keys.queue(queue);
     if (stored === '1') await runMigrateIndex(client, queueKeys);
     if (stored === '1' || stored === '2') await runMigrateDlq(client, queueKeys);
-    if (stored !== '5') await runMigrateFields(client, queueKeys);
+    if (stored !== '5' && stored !== '6') await runMigrateFields(client, queueKeys);
     if (stored === '4' || stored === '5') await runMigrateLevels(client, queueKeys);
   }
   await client.set(key, DATA_MODEL_VERSION);

@@ -1,4 +1,5 @@
 import { JOB_STATUSES, type JobErrorEntry, type JobRecord, type JobStatus } from '@taskharbor/core';
+import { idTimeMs } from './id-time.js';
 import { nanoToMs } from './nano.js';
 
 /**
@@ -6,7 +7,8 @@ import { nanoToMs } from './nano.js';
  * original Go TaskHarbor. Which are present in which status is listed
  * in docs/redis.md; times are nanosecond strings (see nano.ts). Since data
  * model 5 the hash holds no queue field (the key names the queue) and
- * leaves max_attempts out at OMITTED_MAX_ATTEMPTS.
+ * leaves max_attempts out at OMITTED_MAX_ATTEMPTS; since data model 7 it
+ * leaves created_at_nano out when the id starts with it (id-time.ts).
  */
 export const JobField = {
   type: 'type',
@@ -99,8 +101,8 @@ export const RESERVE_FIELDS = [
 
 /**
  * The fields a usual job holds (no runAt, timeout, key, schedule, flow
- * fields, meta or history): the four every job hash has, and max_attempts
- * when it is not the default. reserve-8.lua reads such a hash with an HMGET
+ * fields, meta or history): type, payload and status, created_at_nano
+ * unless the id holds it, and max_attempts when it is not the default. reserve-8.lua reads such a hash with an HMGET
  * of these five instead of RESERVE_FIELDS; status sits at the same position
  * in both.
  */
@@ -152,6 +154,15 @@ export function hashFromObject(object: Record<string, Buffer>): JobHash {
 
 function text(hash: JobHash, field: string): string | undefined {
   return hash.get(field)?.toString('utf8');
+}
+
+/** created_at_nano, or the time the id starts with when the hash leaves it out (data model 7; id-time.ts). */
+function createdAtOf(hash: JobHash, id: string): number {
+  const stored = text(hash, JobField.createdAt);
+  if (stored !== undefined) return nanoToMs(stored, JobField.createdAt);
+  const fromId = idTimeMs(id);
+  if (fromId === undefined) throw new Error(`job ${id} is stored without the field ${JobField.createdAt} and its id holds no time`);
+  return fromId;
 }
 
 function required(hash: JobHash, field: string, id: string): string {
@@ -216,7 +227,7 @@ export function parseJobHash(id: string, queue: string, hash: JobHash): JobRecor
     queue,
     // A copy that owns its memory, so the record does not pin ioredis's reply buffer.
     payload: payload === undefined ? new Uint8Array(0) : new Uint8Array(payload),
-    createdAt: nanoToMs(required(hash, JobField.createdAt, id), JobField.createdAt),
+    createdAt: createdAtOf(hash, id),
     maxAttempts: integer(text(hash, JobField.maxAttempts) ?? String(OMITTED_MAX_ATTEMPTS), JobField.maxAttempts),
     status,
     attempts: integer(text(hash, JobField.attempts) ?? '0', JobField.attempts),

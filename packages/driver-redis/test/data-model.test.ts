@@ -214,9 +214,9 @@ describe.skipIf(SKIP_REDIS)('data-model versions (Redis)', () => {
     const plain = newJob(queue, { maxAttempts: DEFAULT_MAX_ATTEMPTS });
     await first.enqueueMany([high[0]!, low, plain, high[1]!], T0);
     await first.close();
-    // Back to version 4: every hash names its queue and holds max_attempts, and the levels are the one sorted set.
+    // Back to version 4: every hash names its queue and holds max_attempts and created_at_nano, and the levels are the one sorted set.
     for (const job of [low, ...high, plain]) {
-      await redis.raw.hset(`${base}job:${job.id}`, 'queue', queue, 'max_attempts', String(job.maxAttempts));
+      await redis.raw.hset(`${base}job:${job.id}`, 'queue', queue, 'max_attempts', String(job.maxAttempts), 'created_at_nano', `${job.createdAt}000000`);
     }
     await redis.raw.del(`${base}plevels`, `${base}pready:-2`, `${base}pready:5`);
     await writeSetLayout(
@@ -233,7 +233,7 @@ describe.skipIf(SKIP_REDIS)('data-model versions (Redis)', () => {
 
     const driver = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
     try {
-      expect(await redis.raw.get(`${prefix}:version`)).toBe('6');
+      expect(await redis.raw.get(`${prefix}:version`)).toBe(DATA_MODEL_VERSION);
       expect(await levelsOf(prefix, queue)).toEqual({ '-2': [low.id], '5': [high[0]!.id, high[1]!.id] });
       expect(await redis.raw.exists(`${base}fready:`)).toBe(0);
       expect((await redis.raw.hkeys(`${base}job:${low.id}`)).sort()).toEqual(['created_at_nano', 'payload', 'priority', 'status', 'type']);

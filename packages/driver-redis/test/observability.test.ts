@@ -23,7 +23,7 @@ describe.skipIf(SKIP_REDIS)('observability data model (Redis)', () => {
       const empty = newJob(queue, { meta: {} });
       await driver.enqueueMany([traced, plain, empty], T0);
       expect(await redis.raw.hget(jobKey(queue, traced.id), 'meta')).toBe('{"traceparent":"00-abc-01","x.key":"é"}');
-      expect(await redis.raw.hkeys(jobKey(queue, plain.id))).toEqual(['type', 'payload', 'status', 'created_at_nano', 'max_attempts']);
+      expect(await redis.raw.hkeys(jobKey(queue, plain.id))).toEqual(['type', 'payload', 'status', 'max_attempts']);
       expect(await redis.raw.hexists(jobKey(queue, empty.id), 'meta')).toBe(0);
       const { jobs } = await driver.reserve({ queue, limit: 3, leaseMs: 1000, now: T0 });
       expect(jobs.map((j) => j.job.meta)).toEqual([{ traceparent: '00-abc-01', 'x.key': 'é' }, undefined, undefined]);

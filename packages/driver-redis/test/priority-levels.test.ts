@@ -183,13 +183,13 @@ describe.skipIf(SKIP_REDIS)('priority levels (Redis)', () => {
       newJob(queue, { priority: 2, maxAttempts: 4 }),
     ];
     await driver.enqueueMany([plain, limited, timed, retried], T0);
-    expect(await redis.raw.hlen(`${base}job:${plain.id}`)).toBe(5);
-    expect(await redis.raw.hlen(`${base}job:${limited.id}`)).toBe(6);
+    expect(await redis.raw.hlen(`${base}job:${plain.id}`)).toBe(4);
+    expect(await redis.raw.hlen(`${base}job:${limited.id}`)).toBe(5);
     // As many fields as a usual job with max_attempts, or with it and a group, but another field in their place.
     await redis.raw.hset(`${base}job:${timed.id}`, 'timeout_nano', String(4000 * 1e6));
     await redis.raw.hset(`${base}job:${retried.id}`, 'reclaims', '2');
-    expect(await redis.raw.hlen(`${base}job:${timed.id}`)).toBe(6);
-    expect(await redis.raw.hlen(`${base}job:${retried.id}`)).toBe(7);
+    expect(await redis.raw.hlen(`${base}job:${timed.id}`)).toBe(5);
+    expect(await redis.raw.hlen(`${base}job:${retried.id}`)).toBe(6);
 
     const { jobs } = await driver.reserve({ queue, limit: 10, ...lease });
     expect(jobs.map((r) => [r.job.id, r.job.queue, r.job.status, r.job.priority, r.job.maxAttempts, r.job.timeoutMs, r.job.reclaims])).toEqual([

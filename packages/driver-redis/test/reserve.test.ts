@@ -1,4 +1,4 @@
-import { InvalidLeaseDurationError } from '@taskharbor/core';
+import { InvalidLeaseDurationError, newJobId } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
 import { MAX_MOVES_PER_RESERVE } from '../src/lua/reserve.js';
 import { newJob, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
@@ -55,16 +55,23 @@ describe.skipIf(SKIP_REDIS)('reserve (Redis)', () => {
     const usual = newJob(queue);
     const keyed = newJob(queue, { idempotencyKey: 'k-1', timeoutMs: 2500 });
     const odd = newJob(queue);
-    await driver.enqueueMany([usual, keyed, odd], T0);
-    // Six fields, but not the usual six: queue gone, a timeout in its place.
+    // created_at_nano kept: the id is not one that starts with the creation time, or not with this one.
+    const named = newJob(queue, { id: 'order-7' });
+    const later = newJob(queue, { id: newJobId(T0), createdAt: T0 + 5 });
+    await driver.enqueueMany([usual, keyed, odd, named, later], T0);
+    // Five fields, but not the usual five: a timeout where created_at_nano would be.
     // HLEN alone would take it for a usual job and lose the timeout.
     const oddKey = `${redis.prefix}:{${queue}}:job:${odd.id}`;
-    await redis.raw.hdel(oddKey, 'queue');
     await redis.raw.hset(oddKey, 'timeout_nano', String(4000 * 1e6));
-    expect(await redis.raw.hlen(oddKey)).toBe(6);
+    expect(await redis.raw.hlen(oddKey)).toBe(5);
+    expect(await redis.raw.hexists(`${redis.prefix}:{${queue}}:job:${usual.id}`, 'created_at_nano')).toBe(0);
+    expect(await redis.raw.hget(`${redis.prefix}:{${queue}}:job:${named.id}`, 'created_at_nano')).toBe(`${T0}000000`);
+    expect(await redis.raw.hget(`${redis.prefix}:{${queue}}:job:${later.id}`, 'created_at_nano')).toBe(`${T0 + 5}000000`);
 
-    const { jobs } = await driver.reserve({ queue, limit: 3, leaseMs: 1000, now: T0 });
+    const { jobs } = await driver.reserve({ queue, limit: 5, leaseMs: 1000, now: T0 });
     const byId = new Map(jobs.map((r) => [r.job.id, r.job]));
+    expect(byId.get(named.id)).toMatchObject({ createdAt: T0, maxAttempts: 3, status: 'inflight' });
+    expect(byId.get(later.id)).toMatchObject({ createdAt: T0 + 5, maxAttempts: 3, status: 'inflight' });
     expect(byId.get(usual.id)).toMatchObject({ type: usual.type, queue, status: 'inflight', createdAt: T0, maxAttempts: 3, attempts: 0 });
     expect(byId.get(usual.id)?.payload).toEqual(usual.payload);
     expect(byId.get(usual.id)?.timeoutMs).toBeUndefined();

@@ -109,7 +109,7 @@ describe.skipIf(SKIP_REDIS)('schedules on Redis: keys and the global name index'
     const last = newJob(queue, { idempotencyKey: 'k-1' });
     await driver.enqueueMany([plain, made, last], T0);
     const base = space().queue(queue);
-    expect((await redis.raw.hkeys(base.job(plain.id))).sort()).toEqual(['created_at_nano', 'max_attempts', 'payload', 'status', 'type']);
+    expect((await redis.raw.hkeys(base.job(plain.id))).sort()).toEqual(['max_attempts', 'payload', 'status', 'type']);
     expect(await redis.raw.hmget(base.job(made.id), 'schedule', 'scheduled_for_nano')).toEqual(['reports', `${T0 - MINUTE}000000`]);
     expect(await redis.raw.hmget(base.job(last.id), 'schedule', 'idempotency_key')).toEqual([null, 'k-1']);
     const { jobs } = await driver.reserve({ queue, limit: 3, leaseMs: MINUTE, now: T0 });

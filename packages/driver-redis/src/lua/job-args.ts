@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { type NewJobRecord, normalizeMeta } from '@taskharbor/core';
+import { createdAtInId } from '../id-time.js';
 import { OMITTED_MAX_ATTEMPTS } from '../job-hash.js';
 import { msToNano } from '../nano.js';
 import type { ScriptArg } from './script.js';
@@ -62,7 +63,8 @@ export function pushJobArgs(args: ScriptArg[], job: NewJobRecord, now: number, s
     job.runAt === undefined ? '' : String(job.runAt),
     job.runAt === undefined ? '' : msToNano(job.runAt),
     job.timeoutMs === undefined ? '' : msToNano(job.timeoutMs),
-    msToNano(job.createdAt),
+    // The hash leaves created_at_nano out when the id starts with it (data model 7).
+    createdAtInId(job.id, job.createdAt) ? '' : msToNano(job.createdAt),
     // The hash leaves max_attempts out at the default (data model 5); readers fill it back in.
     job.maxAttempts === OMITTED_MAX_ATTEMPTS ? '' : String(job.maxAttempts),
     job.idempotencyKey ?? '',

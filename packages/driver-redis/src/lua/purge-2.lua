@@ -30,6 +30,7 @@
 ]]
 --- @include "clock"
 --- @include "retention"
+--- @include "id-time"
 --- @include "purge-filter"
 
 local key, index_key = KEYS[1], KEYS[2]

@@ -20,6 +20,7 @@
 --- @include "retention"
 --- @include "wake"
 --- @include "flow"
+--- @include "id-time"
 --- @include "purge-filter"
 
 local key, index_key = KEYS[1], KEYS[2]

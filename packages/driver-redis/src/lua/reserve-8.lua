@@ -48,7 +48,7 @@
   failed_at_nano, idempotency_key, errors, progress, schedule,
   scheduled_for_nano, snoozes, meta, and on the flow path priority, group
   (RESERVE_FIELDS in job-hash.ts); or, for a job that has no field but
-  type, payload, status, created_at_nano and perhaps max_attempts, just
+  type, payload, status and perhaps created_at_nano and max_attempts, just
   those five in that order (USUAL_FIELDS); on the flow path, for a job that
   has no field but those and priority and/or group (and a grouped job's
   rseq, left out), those seven in that order (USUAL_FLOW_FIELDS). status comes back nil: the caller knows it
@@ -155,16 +155,19 @@ if ids then
     -- The hash is read before the update (one call fewer per job); the reader
     -- knows what the update sets: status inflight, the token, the expiry.
     -- HMGET walks the whole hash for every field it does not find, so a job
-    -- holding only the fields a usual job has (four, five with a max_attempts
-    -- other than the default) is read with those five: the first four found
-    -- and as many found as HLEN says means there is no other field.
+    -- holding only the fields a usual job has (type, payload and status,
+    -- created_at_nano unless the id holds it, max_attempts unless it is the
+    -- default) is read with those five: the first three found and as many
+    -- found as HLEN says means there is no other field.
     local values
     local count = redis.call('HLEN', job_key)
-    if count == 4 or count == 5 then
+    if count >= 3 and count <= 5 then
       values = redis.call('HMGET', job_key, 'type', 'payload', 'status', 'created_at_nano', 'max_attempts')
-      if not (values[1] and values[2] and values[3] and values[4]) or (count == 5) ~= (values[5] ~= false) then
-        values = nil
+      local found = 0
+      for f = 1, 5 do
+        if values[f] then found = found + 1 end
       end
+      if not (values[1] and values[2] and values[3]) or found ~= count then values = nil end
     end
     if not values then
       values = redis.call('HMGET', job_key, 'type', 'payload', 'status', 'run_at_nano', 'timeout_nano',

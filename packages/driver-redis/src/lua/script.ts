@@ -7,6 +7,7 @@ import finish from './includes/finish.lua';
 import flow from './includes/flow.lua';
 import flowReserve from './includes/flow-reserve.lua';
 import handoff from './includes/handoff.lua';
+import idTime from './includes/id-time.lua';
 import leaseCheck from './includes/lease-check.lua';
 import metrics from './includes/metrics.lua';
 import pending from './includes/pending.lua';
@@ -32,6 +33,7 @@ const INCLUDES: Readonly<Record<string, string>> = {
   flow,
   'flow-reserve': flowReserve,
   handoff,
+  'id-time': idTime,
   'lease-check': leaseCheck,
   metrics,
   pending,

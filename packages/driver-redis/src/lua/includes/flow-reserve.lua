@@ -176,8 +176,9 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
   -- The hash is read whole with one HGETALL (a grouped job's hash is a
   -- handful of fields) rather than HLEN and HMGET: each call costs a script
   -- more than the command itself. A hash with no field but the fields a usual
-  -- job has (the four every job has, and max_attempts when it is not the
-  -- default) plus `priority` and/or `group` (and a grouped job's `rseq`,
+  -- job has (type, payload and status, created_at_nano unless the id holds
+  -- it, max_attempts unless it is the default) plus `priority` and/or
+  -- `group` (and a grouped job's `rseq`,
   -- which the reply leaves out) comes back as those seven
   -- (USUAL_FLOW_FIELDS in job-hash.ts), any other as RESERVE_VALUES.
   local USUAL_FLOW_AT = { type = 1, payload = 2, status = 3, created_at_nano = 4, max_attempts = 5, priority = 6,
@@ -194,7 +195,7 @@ local function flow_reserve(base, now, limit, expires_at, token_base, max_moves)
       end
       if at > 0 then values[at] = fields[i + 1] end
     end
-    if not (values and values[1] and values[2] and values[3] and values[4]) then
+    if not (values and values[1] and values[2] and values[3]) then
       local got = {}
       for i = 1, #fields, 2 do got[fields[i]] = fields[i + 1] end
       values = {}

@@ -2,7 +2,8 @@
 -- schedule scripts make. A job comes as 10, 12, 14 or 15 ARGV values (`stride`),
 -- packed by pushJobArgs in job-args.ts:
 --   id, type, payload, runnable ('1' when runAt is unset or <= now),
---   run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts
+--   run_at ms, run_at_nano, timeout_nano, created_at_nano ('' when the id
+--   starts with it, which the hash then leaves out), max_attempts
 --   ('' for the default, 25, which the hash then leaves out),
 --   idempotency_key ('' for an unset value), and with a stride of 12
 --   schedule, scheduled_for_nano, and with 14 also priority ('' for 0) and
@@ -47,19 +48,28 @@ local function store_job(batch, base, args, i, stride)
   local status = 'scheduled'
   if runnable == '1' then status = 'ready' end
   -- Fields at their defaults are left out (a missing one reads as its default): attempts and
-  -- reclaims until they are not 0, max_attempts while it is 25. The queue is the key's own.
+  -- reclaims until they are not 0, max_attempts while it is 25, created_at_nano when the id
+  -- starts with it (the caller sends '' then; id-time.ts). The queue is the key's own.
   -- Each field costs its name and value; with a payload over Redis's listpack limit the hash
   -- is a hashtable, where each field costs ~60 bytes more.
   if run_at_nano == '' and timeout_nano == '' and not idem_key and schedule == '' and stride < 14 then
     -- The usual job: one HSET straight from the arguments, no table built per job.
-    if max_attempts == '' then
+    if created_at_nano == '' and max_attempts == '' then
+      redis.call('HSET', job_key, 'type', job_type, 'payload', payload, 'status', status)
+    elseif max_attempts == '' then
       redis.call('HSET', job_key, 'type', job_type, 'payload', payload, 'status', status, 'created_at_nano', created_at_nano)
+    elseif created_at_nano == '' then
+      redis.call('HSET', job_key, 'type', job_type, 'payload', payload, 'status', status, 'max_attempts', max_attempts)
     else
       redis.call('HSET', job_key, 'type', job_type, 'payload', payload, 'status', status,
         'created_at_nano', created_at_nano, 'max_attempts', max_attempts)
     end
   else
-    local fields = { 'type', job_type, 'payload', payload, 'status', status, 'created_at_nano', created_at_nano }
+    local fields = { 'type', job_type, 'payload', payload, 'status', status }
+    if created_at_nano ~= '' then
+      fields[#fields + 1] = 'created_at_nano'
+      fields[#fields + 1] = created_at_nano
+    end
     if max_attempts ~= '' then
       fields[#fields + 1] = 'max_attempts'
       fields[#fields + 1] = max_attempts
