@@ -1,4 +1,3 @@
-import type { WaitForWorkResult } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
 import { resolvesWithin } from './assertions.js';
 import { enqueueAndReserve, failUpdate, LEASE_MS, newJob, retryUpdate } from './fixtures.js';
@@ -137,7 +136,7 @@ export function flowControlWakeCases(setup: Setup): void {
           const act = await operation.prepare(h);
           // Nothing is runnable now, so no wake-up is owed yet (a driver may drop a leftover one here).
           expect((await reserveAt(h)).ids).toEqual([]);
-          const waiting: Promise<WaitForWorkResult | undefined | void> = h.driver.waitForWork({
+          const waiting = h.driver.waitForWork({
             queues: [h.queue],
             signal: new AbortController().signal,
             ...(taking ? { handoff: { leaseMs: LEASE_MS } } : {}),
