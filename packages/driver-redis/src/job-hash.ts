@@ -102,9 +102,9 @@ export const RESERVE_FIELDS = [
 /**
  * The fields a usual job holds (no runAt, timeout, key, schedule, flow
  * fields, meta or history): type, payload and status, created_at_nano
- * unless the id holds it, and max_attempts when it is not the default. reserve-8.lua reads such a hash with an HMGET
- * of these five instead of RESERVE_FIELDS; status sits at the same position
- * in both.
+ * unless the id holds it, and max_attempts when it is not the default.
+ * reserve-8.lua reads such a hash with an HMGET of these five instead of
+ * RESERVE_FIELDS; status sits at the same position in both.
  */
 export const USUAL_FIELDS = [JobField.type, JobField.payload, JobField.status, JobField.createdAt, JobField.maxAttempts] as const;
 

@@ -8,6 +8,9 @@ local function purge_matches(base, id, job_type, cutoff_ms)
   if cutoff_ms == nil then return true end
   if fields[1] == false then return false end
   local created = fields[2]
-  if created == false then return id_time_ms(id) < cutoff_ms end
+  if created == false then
+    local from_id = id_time_ms(id)
+    return from_id ~= nil and from_id < cutoff_ms
+  end
   return #created > 6 and tonumber(string.sub(created, 1, -7)) < cutoff_ms
 end
