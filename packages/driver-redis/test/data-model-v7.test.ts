@@ -57,6 +57,25 @@ describe.skipIf(SKIP_REDIS)('data-model version 7 (Redis)', () => {
     expect(times((await driver.reserve({ queue, limit: 10, leaseMs: 1000, now: T0 })).jobs.map((r) => r.job))).toEqual(expected);
   });
 
+  it('the_flow_path_reads_the_time_from_the_id_too', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    const keys = new KeySpace(redis.prefix).queue(queue);
+    const ranked = { ...timedJob(queue), priority: 3 };
+    const grouped = { ...timedJob(queue, T0 + 1), group: 'g' };
+    const named = newJob(queue, { id: 'named-ranked', priority: 1 });
+    await driver.enqueueMany([ranked, grouped, named], T0);
+    expect((await redis.raw.hkeys(keys.job(ranked.id))).sort()).toEqual(['payload', 'priority', 'status', 'type']);
+    const { jobs } = await driver.reserve({ queue, limit: 10, leaseMs: 1000, now: T0 });
+    expect(new Map(jobs.map((r) => [r.job.id, r.job.createdAt]))).toEqual(
+      new Map([
+        [named.id, T0],
+        [ranked.id, T0],
+        [grouped.id, T0 + 1],
+      ]),
+    );
+  });
+
   it('purge_by_age_reads_the_creation_time_from_the_id_or_the_field', async () => {
     const driver = await redis.driver();
     const queue = uniqueQueue();
