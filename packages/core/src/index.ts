@@ -132,7 +132,7 @@ export {
 } from './errors.js';
 export { FINISHED_STATUSES, JOB_STATUSES } from './job.js';
 export type { Job, JobErrorEntry, JobRecord, JobRef, JobStatus, Lease, LeaseState, NewJobRecord, ReservedJob } from './job.js';
-export { JobIdGenerator, newJobId } from './job-id.js';
+export { JobIdGenerator, jobIdTime, newJobId } from './job-id.js';
 export { fillRandom } from './random-pool.js';
 export { toJob } from './job-view.js';
 export {

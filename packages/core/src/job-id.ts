@@ -53,6 +53,30 @@ function encodeTime(ms: number): string {
   return out;
 }
 
+const NOT_A_DIGIT = 255;
+/** Each ASCII character's base-32 value, NOT_A_DIGIT for the others. */
+const DIGIT = new Uint8Array(128).fill(NOT_A_DIGIT);
+for (let value = 0; value < ALPHABET.length; value++) DIGIT[ALPHABET.charCodeAt(value)] = value;
+
+/**
+ * The milliseconds an id's first 10 characters encode, as the ids of
+ * JobIdGenerator and newJobId start with their creation time; undefined when
+ * they are not all base-32 digits. Any id that starts so decodes, also one a
+ * caller chose, so a reader that takes a job's creation time from its id
+ * must know the id was made at that time.
+ */
+export function jobIdTime(id: string): number | undefined {
+  if (id.length < TIME_CHARS) return undefined;
+  let ms = 0;
+  for (let i = 0; i < TIME_CHARS; i++) {
+    const code = id.charCodeAt(i);
+    const digit = code < 128 ? (DIGIT[code] as number) : NOT_A_DIGIT;
+    if (digit === NOT_A_DIGIT) return undefined;
+    ms = ms * 32 + digit;
+  }
+  return ms;
+}
+
 const shared = new JobIdGenerator();
 
 /** A new time-sortable unique id for a job created at `now`. */

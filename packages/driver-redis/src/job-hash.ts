@@ -1,5 +1,4 @@
-import { JOB_STATUSES, type JobErrorEntry, type JobRecord, type JobStatus } from '@taskharbor/core';
-import { idTimeMs } from './id-time.js';
+import { JOB_STATUSES, type JobErrorEntry, type JobRecord, type JobStatus, jobIdTime } from '@taskharbor/core';
 import { nanoToMs } from './nano.js';
 
 /**
@@ -160,7 +159,7 @@ function text(hash: JobHash, field: string): string | undefined {
 function createdAtOf(hash: JobHash, id: string): number {
   const stored = text(hash, JobField.createdAt);
   if (stored !== undefined) return nanoToMs(stored, JobField.createdAt);
-  const fromId = idTimeMs(id);
+  const fromId = jobIdTime(id);
   if (fromId === undefined) throw new Error(`job ${id} is stored without the field ${JobField.createdAt} and its id holds no time`);
   return fromId;
 }

@@ -1,6 +1,6 @@
-import { DEFAULT_MAX_ATTEMPTS, JobIdGenerator, newJobId } from '@taskharbor/core';
+import { DEFAULT_MAX_ATTEMPTS, JobIdGenerator, jobIdTime, newJobId } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
-import { createdAtInId, idTimeMs } from '../src/id-time.js';
+import { createdAtInId } from '../src/id-time.js';
 import { DATA_MODEL_VERSION, RedisDriver } from '../src/index.js';
 import { KeySpace } from '../src/keys.js';
 import { newJob, SKIP_REDIS, T0, TEST_DB, testTarget, uniqueQueue, useRedisFile } from './support/redis-env.js';
@@ -12,21 +12,21 @@ describe('creation times in job ids', () => {
     const ids = new JobIdGenerator();
     for (const ms of [0, 1, 31, 32, T0, T0 + 999, Date.UTC(2100, 0, 1), 2 ** 50 - 1]) {
       const id = ids.next(ms);
-      expect(idTimeMs(id)).toBe(ms);
+      expect(jobIdTime(id)).toBe(ms);
       expect(createdAtInId(id, ms)).toBe(true);
       expect(createdAtInId(id, ms + 1)).toBe(false);
     }
     // Within one millisecond the random part counts up; the time part stays.
-    expect(idTimeMs(ids.next(2 ** 50 - 1))).toBe(2 ** 50 - 1);
+    expect(jobIdTime(ids.next(2 ** 50 - 1))).toBe(2 ** 50 - 1);
   });
 
   it('ids_that_do_not_start_with_ten_base_32_digits_hold_no_time', () => {
     for (const id of ['order-7', '01ARZ3NDE', '01arz3ndektsv4rrffq69g5fav', '01ARZ3NDEUTSV4RRFFQ69G5FAV', '', 'ILOU000000']) {
-      expect(idTimeMs(id)).toBeUndefined();
+      expect(jobIdTime(id)).toBeUndefined();
       expect(createdAtInId(id, 0)).toBe(false);
     }
     // Ten digits are enough, whatever follows.
-    expect(idTimeMs('0000000001@tick')).toBe(1);
+    expect(jobIdTime('0000000001@tick')).toBe(1);
   });
 });
 
