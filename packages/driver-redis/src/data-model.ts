@@ -1,11 +1,11 @@
 import { RedisDataModelError } from './errors.js';
 import { DATA_MODEL_VERSION, type KeySpace } from './keys.js';
-import { runMigrateDlq, runMigrateFields, runMigrateIndex, runMigrateLevels } from './lua/migrate.js';
+import { runMigrateDlq, runMigrateFields, runMigrateIds, runMigrateIndex, runMigrateLevels } from './lua/migrate.js';
 import type { RedisClient } from './lua/script.js';
 
 /**
  * Makes sure the prefix holds this driver's data-model version: writes it
- * when the prefix is new, migrates a prefix of version 1 to 6, and refuses
+ * when the prefix is new, migrates a prefix of version 1 to 7, and refuses
  * any other version with RedisDataModelError.
  *
  * Version 1 differs from version 2 in the queue index (`<status>:<id>`
@@ -22,9 +22,11 @@ import type { RedisClient } from './lua/script.js';
  * version 7 in created_at_nano, which a hash now leaves out when its id
  * starts with it (a version-6 reader would refuse such a hash; the hashes of
  * a version-6 prefix all have the field, which version 7 reads as before, so
- * that step only moves the version key). Each queue is
- * migrated by scripts (the dead-letter list, the job hashes and the
- * priority set 1,000 jobs per script), then the version key moves on. Run
+ * that step only moves the version key); version 7 from version 8 in the id
+ * index (one sorted set then, buckets by range since, which a version-7
+ * reader would not find). Each queue is
+ * migrated by scripts (the dead-letter list, the job hashes, the
+ * priority set and the id index 1,000 jobs per script), then the version key moves on. Run
  * again after an interruption, it finishes the queues left, each from where
  * it stopped. Stop workers of the old version first: they would keep
  * writing the old layout.
@@ -33,7 +35,7 @@ export async function checkDataModel(client: RedisClient, keys: KeySpace): Promi
   const key = keys.version;
   const [, stored] = await Promise.all([client.set(key, DATA_MODEL_VERSION, 'NX'), client.get(key)]);
   if (stored === DATA_MODEL_VERSION) return;
-  if (stored !== '1' && stored !== '2' && stored !== '3' && stored !== '4' && stored !== '5' && stored !== '6') {
+  if (stored !== '1' && stored !== '2' && stored !== '3' && stored !== '4' && stored !== '5' && stored !== '6' && stored !== '7') {
     throw new RedisDataModelError(key, stored, DATA_MODEL_VERSION);
   }
   const queues = await client.smembers(keys.queues);
@@ -41,8 +43,9 @@ export async function checkDataModel(client: RedisClient, keys: KeySpace): Promi
     const queueKeys = keys.queue(queue);
     if (stored === '1') await runMigrateIndex(client, queueKeys);
     if (stored === '1' || stored === '2') await runMigrateDlq(client, queueKeys);
-    if (stored !== '5' && stored !== '6') await runMigrateFields(client, queueKeys);
+    if (stored !== '5' && stored !== '6' && stored !== '7') await runMigrateFields(client, queueKeys);
     if (stored === '4' || stored === '5') await runMigrateLevels(client, queueKeys);
+    await runMigrateIds(client, queueKeys);
   }
   await client.set(key, DATA_MODEL_VERSION);
 }

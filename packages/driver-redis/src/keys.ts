@@ -23,8 +23,15 @@ export interface QueueKeys {
   readonly cancelled: string;
   /** String `1` while the queue is paused (job control); absent otherwise. */
   readonly paused: string;
-  /** Sorted set, all scores 0, members the job ids (data-model version 2 on): list pages by id through it. */
+  /**
+   * The id index's directory (data-model version 8 on): sorted set, all
+   * scores 0, of the low bounds of its buckets; bucket `<index>:<low>` holds
+   * the ids from its bound up to the next (lua/includes/index.lua). list pages
+   * by id through it.
+   */
   readonly index: string;
+  /** Sorted set, all scores 0, of every job id: the id index of data-model versions 2 to 7, read by the migrations only. */
+  readonly legacyIndex: string;
   /** Hash, present once the queue uses flow control: its counters, limits and hold (lua/includes/flow.lua lists the flow keys). */
   readonly flow: string;
   /** Wake-up list: holds at most one token; waitForWork blocks on it with BLPOP. */
@@ -56,7 +63,7 @@ export interface QueueKeys {
 }
 
 /** The data-model version this driver writes; stored under `<prefix>:version`. */
-export const DATA_MODEL_VERSION = '7';
+export const DATA_MODEL_VERSION = '8';
 
 function makeQueueKeys(prefix: string, queue: string): QueueKeys {
   const base = `${prefix}:{${queue}}:`;
@@ -70,7 +77,8 @@ function makeQueueKeys(prefix: string, queue: string): QueueKeys {
     dlq: `${base}dlq`,
     cancelled: `${base}cancelled`,
     paused: `${base}paused`,
-    index: `${base}index`,
+    index: `${base}ids`,
+    legacyIndex: `${base}index`,
     flow: `${base}flow`,
     signal: `${base}signal`,
     takers: `${base}takers`,

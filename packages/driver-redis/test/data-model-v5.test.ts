@@ -4,6 +4,7 @@ import { DATA_MODEL_VERSION, RedisConnectError, RedisDataModelError, RedisDriver
 import { KeySpace } from '../src/keys.js';
 import { fieldsCursorKey, runMigrateFieldsStep } from '../src/lua/migrate.js';
 import { newJob, SKIP_REDIS, T0, TEST_DB, testTarget, uniqueQueue, useRedisFile } from './support/redis-env.js';
+import { indexIds } from './support/id-index.js';
 
 /** A job hash as data-model version 4 wrote it: the queue always, max_attempts always. */
 function v4Hash(queue: string, fields: Record<string, string> = {}): Record<string, string> {
@@ -50,7 +51,8 @@ describe.skipIf(SKIP_REDIS)('data-model version 5 (Redis)', () => {
     const id = newJobId(T0);
     await redis.raw.hset(keys.job(id), { type: 'test.job', payload: 'x', status: 'ready', created_at_nano: `${T0}000000`, reclaims: '2' });
     await redis.raw.rpush(keys.ready, id);
-    await redis.raw.zadd(keys.index, 0, id);
+    await redis.raw.zadd(keys.index, 0, '');
+    await redis.raw.zadd(`${keys.index}:`, 0, id);
     const [got] = (await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 })).jobs;
     expect(got?.job).toMatchObject({ id, queue, reclaims: 2, maxAttempts: DEFAULT_MAX_ATTEMPTS });
   });
@@ -76,7 +78,7 @@ describe.skipIf(SKIP_REDIS)('data-model version 5 (Redis)', () => {
     write.rpush(keys.ready, ready[0]!, ready[1]!, keyed);
     write.zadd(keys.scheduled, T0 + 5000, scheduled);
     write.zadd(keys.dlq, T0, dead);
-    for (const id of [...ready, scheduled, dead, keyed]) write.zadd(keys.index, 0, id);
+    for (const id of [...ready, scheduled, dead, keyed]) write.zadd(keys.legacyIndex, 0, id);
     write.sadd(`${prefix}:queues`, queue);
     write.set(`${prefix}:version`, '4');
     await write.exec();
@@ -84,7 +86,8 @@ describe.skipIf(SKIP_REDIS)('data-model version 5 (Redis)', () => {
     const driver = await connect(prefix);
     try {
       expect(await redis.raw.get(`${prefix}:version`)).toBe(DATA_MODEL_VERSION);
-      expect(await redis.raw.exists(fieldsCursorKey(keys))).toBe(0);
+      expect(await redis.raw.exists(fieldsCursorKey(keys), keys.legacyIndex)).toBe(0);
+      expect(await indexIds(redis.raw, keys.index)).toEqual([...ready, scheduled, dead, keyed].sort());
       for (const id of [...ready, scheduled, dead, keyed]) expect(await redis.raw.hexists(keys.job(id), 'queue')).toBe(0);
       expect(await redis.raw.hmget(keys.job(ready[0]!), 'max_attempts')).toEqual([null]);
       expect(await redis.raw.hmget(keys.job(ready[1]!), 'max_attempts')).toEqual(['3']);
@@ -131,7 +134,7 @@ describe.skipIf(SKIP_REDIS)('data-model version 5 (Redis)', () => {
       const id = newJobId(T0 + i);
       ids.push(id);
       write.hset(keys.job(id), v4Hash(queue));
-      write.zadd(keys.index, 0, id);
+      write.zadd(keys.legacyIndex, 0, id);
       write.rpush(keys.ready, id);
     }
     write.sadd(`${prefix}:queues`, queue);
@@ -170,16 +173,16 @@ describe.skipIf(SKIP_REDIS)('data-model version 5 (Redis)', () => {
     const keys = new KeySpace(prefix).queue(queue);
     const id = newJobId(T0);
     await redis.raw.hset(keys.job(id), v4Hash(queue));
-    await redis.raw.zadd(keys.index, 0, id);
+    await redis.raw.zadd(keys.legacyIndex, 0, id);
     await redis.raw.sadd(`${prefix}:queues`, queue);
-    await redis.raw.set(`${prefix}:version`, '8');
+    await redis.raw.set(`${prefix}:version`, '9');
     const error = await connect(prefix).then(
       (driver) => driver.close().then(() => undefined),
       (failure: unknown) => failure,
     );
     expect(error).toBeInstanceOf(RedisConnectError);
     expect((error as RedisConnectError).cause).toBeInstanceOf(RedisDataModelError);
-    expect(await redis.raw.get(`${prefix}:version`)).toBe('8');
+    expect(await redis.raw.get(`${prefix}:version`)).toBe('9');
     expect(await redis.raw.hget(keys.job(id), 'queue')).toBe(queue);
     expect(await redis.raw.hget(keys.job(id), 'max_attempts')).toBe('25');
   });

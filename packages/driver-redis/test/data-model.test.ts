@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DATA_MODEL_VERSION, RedisDriver } from '../src/index.js';
 import { deadJob } from './support/job-control.js';
 import { newJob, SKIP_REDIS, T0, TEST_DB, testTarget, uniqueQueue, useRedisFile } from './support/redis-env.js';
+import { indexIds, toLegacyIndex } from './support/id-index.js';
 
 describe.skipIf(SKIP_REDIS)('data-model versions (Redis)', () => {
   const redis = useRedisFile('data-model');
@@ -65,6 +66,7 @@ describe.skipIf(SKIP_REDIS)('data-model versions (Redis)', () => {
     const job = newJob(queue);
     await first.enqueue(job, T0);
     await first.close();
+    await toLegacyIndex(redis.raw, `${prefix}:{${queue}}:`);
     await redis.raw.set(`${prefix}:version`, '3');
     const driver = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
     try {
@@ -88,6 +90,7 @@ describe.skipIf(SKIP_REDIS)('data-model versions (Redis)', () => {
     await redis.raw.del(dlq);
     await redis.raw.zadd(dlq, T0 + 1, ids[0]!);
     await redis.raw.rpush(`${prefix}:{${queue}}:dlq-v2`, ids[1]!, ids[2]!);
+    await toLegacyIndex(redis.raw, `${prefix}:{${queue}}:`);
     await redis.raw.set(`${prefix}:version`, '2');
     const driver = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
     try {
@@ -146,6 +149,8 @@ describe.skipIf(SKIP_REDIS)('data-model versions (Redis)', () => {
     await redis.raw.del(`${otherBase}plevels`, `${otherBase}pready:1`);
     await writeSetLayout(prefix, other, [{ id: otherId, priority: 1 }], 1);
     const groupSet = await redis.raw.zrange(`${base}fready:g`, 0, -1, 'WITHSCORES');
+    await toLegacyIndex(redis.raw, base);
+    await toLegacyIndex(redis.raw, otherBase);
     await redis.raw.set(`${prefix}:version`, '5');
 
     const driver = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
@@ -192,6 +197,7 @@ describe.skipIf(SKIP_REDIS)('data-model versions (Redis)', () => {
       ],
       3,
     );
+    await toLegacyIndex(redis.raw, `${prefix}:{${queue}}:`);
     await redis.raw.set(`${prefix}:version`, '5');
     const driver = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
     try {
@@ -229,13 +235,15 @@ describe.skipIf(SKIP_REDIS)('data-model versions (Redis)', () => {
       ],
       1,
     );
+    await toLegacyIndex(redis.raw, base);
     await redis.raw.set(`${prefix}:version`, '4');
 
     const driver = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
     try {
       expect(await redis.raw.get(`${prefix}:version`)).toBe(DATA_MODEL_VERSION);
       expect(await levelsOf(prefix, queue)).toEqual({ '-2': [low.id], '5': [high[0]!.id, high[1]!.id] });
-      expect(await redis.raw.exists(`${base}fready:`)).toBe(0);
+      expect(await redis.raw.exists(`${base}fready:`, `${base}index`)).toBe(0);
+      expect(await indexIds(redis.raw, `${base}ids`)).toEqual([low.id, ...high.map((job) => job.id), plain.id].sort());
       expect((await redis.raw.hkeys(`${base}job:${low.id}`)).sort()).toEqual(['created_at_nano', 'payload', 'priority', 'status', 'type']);
       expect((await redis.raw.hkeys(`${base}job:${high[1]!.id}`)).sort()).toEqual([
         'created_at_nano',

@@ -10,8 +10,8 @@ function countingClient(): { client: Redis; scripts: () => number; jobsPerScript
   const sizes: number[] = [];
   const send = client.sendCommand.bind(client);
   client.sendCommand = (command, ...rest) => {
-    // enqueue-6: sha, key count, 6 keys, key base, values per job (10 here), handoff now, then the jobs.
-    if (command.name === 'evalsha' || command.name === 'eval') sizes.push((command.args.length - 11) / 10);
+    // enqueue-6: sha, key count, 6 keys, key base, values per job (10 here), handoff now, ids-ascending flag, then the jobs.
+    if (command.name === 'evalsha' || command.name === 'eval') sizes.push((command.args.length - 12) / 10);
     return send(command, ...rest);
   };
   return { client, scripts: () => sizes.length, jobsPerScript: () => [...sizes] };

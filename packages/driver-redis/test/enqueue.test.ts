@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it, vi } from 'vitest';
 import { DATA_MODEL_VERSION, RedisConnectError, RedisDriver } from '../src/index.js';
 import { newJob, SKIP_REDIS, scanKeys, T0, TEST_DB, testTarget, uniqueQueue, useRedisFile } from './support/redis-env.js';
+import { indexIds } from './support/id-index.js';
 
 describe.skipIf(SKIP_REDIS)('enqueue (Redis)', () => {
   const redis = useRedisFile('enqueue');
@@ -140,15 +141,17 @@ describe.skipIf(SKIP_REDIS)('enqueue (Redis)', () => {
     const job = newJob(queue);
     await first.enqueue(job, T0);
     await first.close();
-    // Turn the stored layout back into version 1: a status-prefixed index member.
+    // Turn the stored layout back into version 1: one index sorted set, its member status-prefixed.
     const index = `${prefix}:{${queue}}:index`;
-    await redis.raw.zrem(index, job.id);
+    const ids = `${prefix}:{${queue}}:ids`;
+    await redis.raw.del(ids, `${ids}:`);
     await redis.raw.zadd(index, 0, `ready:${job.id}`);
     await redis.raw.set(`${prefix}:version`, '1');
     const driver = await RedisDriver.connect({ ...testTarget(), db: TEST_DB, keyPrefix: prefix });
     try {
       expect(await redis.raw.get(`${prefix}:version`)).toBe(DATA_MODEL_VERSION);
-      expect(await redis.raw.zrange(index, 0, -1)).toEqual([job.id]);
+      expect(await indexIds(redis.raw, ids)).toEqual([job.id]);
+      expect(await redis.raw.exists(index)).toBe(0);
       expect((await driver.list({ queue, status: 'ready', limit: 10 })).jobs.map((j) => j.id)).toEqual([job.id]);
     } finally {
       await driver.close();

@@ -9,6 +9,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { runningJobs } from './support/job-control.js';
 import { newJob, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
+import { indexIds } from './support/id-index.js';
 
 describe.skipIf(SKIP_REDIS)('job control: cancel (Redis)', () => {
   const redis = useRedisFile('jc-cancel');
@@ -114,7 +115,7 @@ describe.skipIf(SKIP_REDIS)('job control: cancel (Redis)', () => {
     await driver.cancel({ queue, id: second.id }, { now: T0 + 2 });
     expect(await driver.inspect({ queue, id: first.id })).toBeUndefined();
     expect(await redis.raw.exists(`${redis.prefix}:{${queue}}:idem:first`)).toBe(0);
-    expect(await redis.raw.zrange(`${redis.prefix}:{${queue}}:index`, 0, -1)).toEqual([second.id]);
+    expect(await indexIds(redis.raw, `${redis.prefix}:{${queue}}:ids`)).toEqual([second.id]);
     expect(await driver.counts(queue)).toMatchObject({ cancelled: 1 });
   });
 

@@ -9,6 +9,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { runningJobs } from './support/job-control.js';
 import { newJob, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
+import { indexIds } from './support/id-index.js';
 
 describe.skipIf(SKIP_REDIS)('job control: remove, promote, results, progress, errors, list by type (Redis)', () => {
   const redis = useRedisFile('jc-jobs');
@@ -21,7 +22,7 @@ describe.skipIf(SKIP_REDIS)('job control: remove, promote, results, progress, er
     await driver.remove({ queue, id: ready.id });
     expect(await driver.inspect({ queue, id: ready.id })).toBeUndefined();
     expect(await redis.raw.exists(`${redis.prefix}:{${queue}}:idem:k1`, `${redis.prefix}:{${queue}}:ready`)).toBe(0);
-    expect(await redis.raw.zcard(`${redis.prefix}:{${queue}}:index`)).toBe(0);
+    expect(await indexIds(redis.raw, `${redis.prefix}:{${queue}}:ids`)).toEqual([]);
     expect(await driver.enqueue(ready, T0)).toEqual({ id: ready.id, existed: false });
     const [lease] = await runningJobs(driver, queue, 1);
     const ref = { queue, id: lease!.jobId };

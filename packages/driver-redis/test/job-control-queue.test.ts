@@ -2,6 +2,7 @@ import { ValidationError } from '@taskharbor/core';
 import { describe, expect, it } from 'vitest';
 import { deadJob } from './support/job-control.js';
 import { newJob, SKIP_REDIS, T0, uniqueQueue, useRedisFile } from './support/redis-env.js';
+import { indexIds, indexProblems } from './support/id-index.js';
 
 describe.skipIf(SKIP_REDIS)('job control: pause, purge, bulk requeue, dead retention (Redis)', () => {
   const redis = useRedisFile('jc-queue');
@@ -53,7 +54,8 @@ describe.skipIf(SKIP_REDIS)('job control: pause, purge, bulk requeue, dead reten
     expect(await driver.purge(queue, { status: 'ready', type: 'drop' })).toBe(0);
     const left = await redis.raw.lrange(`${redis.prefix}:{${queue}}:ready`, 0, -1);
     expect(left).toEqual(jobs.filter((_, i) => i % 2 === 1).map((job) => job.id));
-    expect(await redis.raw.zcard(`${redis.prefix}:{${queue}}:index`)).toBe(1250);
+    expect(await indexIds(redis.raw, `${redis.prefix}:{${queue}}:ids`)).toEqual(left);
+    expect(await indexProblems(redis.raw, `${redis.prefix}:{${queue}}:ids`)).toEqual([]);
     expect(await driver.inspect({ queue, id: jobs[0]!.id })).toBeUndefined();
   });
 
@@ -128,7 +130,6 @@ describe.skipIf(SKIP_REDIS)('job control: pause, purge, bulk requeue, dead reten
         dlq_failed_at_nano: `${T0 + i}000000`,
       });
       pipeline.zadd(`${base}dlq`, T0 + i, job.id);
-      pipeline.zadd(`${base}index`, 0, job.id);
     }
     await pipeline.exec();
     expect(await driver.requeueDlqMany(queue, { type: 'test.job', now: T0 })).toBe(2070);

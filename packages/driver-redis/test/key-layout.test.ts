@@ -38,7 +38,7 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     const a = newJob(queue, { timeoutMs: 1500, idempotencyKey: 'a-key' });
     const b = newJob(queue, { runAt: T0 + 60_000 });
     await driver.enqueueMany([a, b], T0);
-    expect(await keysNow()).toEqual(queueKeys(`job:${a.id}`, `job:${b.id}`, 'idem:a-key', 'ready', 'scheduled', 'index', 'signal'));
+    expect(await keysNow()).toEqual(queueKeys(`job:${a.id}`, `job:${b.id}`, 'idem:a-key', 'ready', 'scheduled', 'ids', 'ids:', 'signal'));
     expect(await fieldsOf(redis.raw, `${base}job:${a.id}`)).toEqual(sorted('timeout_nano', 'idempotency_key'));
     expect(await fieldsOf(redis.raw, `${base}job:${b.id}`)).toEqual(sorted('run_at_nano'));
     expect(await redis.raw.hgetall(`${base}job:${a.id}`)).toMatchObject({
@@ -50,14 +50,16 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     });
     expect(await redis.raw.hget(`${base}job:${b.id}`, 'run_at_nano')).toBe(`${T0 + 60_000}000000`);
     expect(await redis.raw.get(`${base}idem:a-key`)).toBe(a.id);
-    expect(await redis.raw.get(`${redis.prefix}:version`)).toBe('7');
+    expect(await redis.raw.get(`${redis.prefix}:version`)).toBe('8');
     expect(await redis.raw.smembers(`${redis.prefix}:queues`)).toEqual([queue]);
-    expect(await redis.raw.zrange(`${base}index`, 0, -1)).toEqual([a.id, b.id].sort());
+    // The id index: a directory of bucket bounds ('' for the first bucket) and the bucket.
+    expect(await redis.raw.zrange(`${base}ids`, 0, -1)).toEqual(['']);
+    expect(await redis.raw.zrange(`${base}ids:`, 0, -1)).toEqual([a.id, b.id].sort());
     expect(await redis.raw.zrange(`${base}scheduled`, 0, -1, 'WITHSCORES')).toEqual([b.id, String(T0 + 60_000)]);
 
     // reserve: a goes in flight; the ready list empties and the wake-up token goes with it.
     const { lease } = (await driver.reserve({ queue, limit: 10, leaseMs: 1000, now: T0 })).jobs[0]!;
-    expect(await keysNow()).toEqual(queueKeys(`job:${a.id}`, `job:${b.id}`, 'idem:a-key', 'scheduled', 'inflight', 'index'));
+    expect(await keysNow()).toEqual(queueKeys(`job:${a.id}`, `job:${b.id}`, 'idem:a-key', 'scheduled', 'inflight', 'ids', 'ids:'));
     expect(await fieldsOf(redis.raw, `${base}job:${a.id}`)).toEqual(
       sorted('timeout_nano', 'idempotency_key', 'lease_token', 'lease_expires_at_nano'),
     );
@@ -70,7 +72,7 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
 
     // ack: a is done, keeps its last token, gains finished_at_nano; the minute's outcome counts appear.
     await driver.ack(lease, T0 + 5);
-    expect(await keysNow()).toEqual(queueKeys(`job:${a.id}`, `job:${b.id}`, 'idem:a-key', 'scheduled', 'done', 'index', `metrics:${T0}`));
+    expect(await keysNow()).toEqual(queueKeys(`job:${a.id}`, `job:${b.id}`, 'idem:a-key', 'scheduled', 'done', 'ids', 'ids:', `metrics:${T0}`));
     expect(await redis.raw.hgetall(`${base}metrics:${T0}`)).toEqual({ completed: '1' });
     expect(await fieldsOf(redis.raw, `${base}job:${a.id}`)).toEqual(
       sorted('timeout_nano', 'idempotency_key', 'lease_token', 'finished_at_nano'),
@@ -89,7 +91,7 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     expect(await redis.raw.hget(`${base}job:${c.id}`, 'errors')).toBe(JSON.stringify({ attempt: 1, message: 'boom', at: T0 + 1 }));
     expect(await redis.raw.hget(`${base}job:${c.id}`, 'attempts')).toBe('1');
     expect(await keysNow()).toEqual(
-      queueKeys(`job:${a.id}`, `job:${b.id}`, `job:${c.id}`, 'idem:a-key', 'scheduled', 'done', 'index', 'signal', `metrics:${T0}`),
+      queueKeys(`job:${a.id}`, `job:${b.id}`, `job:${c.id}`, 'idem:a-key', 'scheduled', 'done', 'ids', 'ids:', 'signal', `metrics:${T0}`),
     );
 
     // fail: d goes to the dead-letter list with reason and time, keeping its last token.
@@ -107,7 +109,7 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
       `${T0 + 3}000000`,
     ]);
     expect(await keysNow()).toEqual(
-      queueKeys(`job:${a.id}`, `job:${b.id}`, `job:${c.id}`, `job:${d.id}`, 'idem:a-key', 'scheduled', 'done', 'dlq', 'index', `metrics:${T0}`),
+      queueKeys(`job:${a.id}`, `job:${b.id}`, `job:${c.id}`, `job:${d.id}`, 'idem:a-key', 'scheduled', 'done', 'dlq', 'ids', 'ids:', `metrics:${T0}`),
     );
     expect(await redis.raw.hgetall(`${base}metrics:${T0}`)).toEqual({ completed: '1', failed: '2', dead: '1' });
     expect(await redis.raw.zrange(`${base}dlq`, 0, -1, 'WITHSCORES')).toEqual([d.id, String(T0 + 4)]);
@@ -123,7 +125,7 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
     const reclaimed = (await driver.reserve({ queue, limit: 1, leaseMs: 1000, now: T0 + 2000 })).jobs[0]!;
     expect(reclaimed.job).toMatchObject({ id: d.id, reclaims: 1 });
     expect(await redis.raw.hget(`${base}job:${d.id}`, 'reclaims')).toBe('1');
-    expect(await redis.raw.zrange(`${base}index`, 0, -1)).toEqual(
+    expect(await redis.raw.zrange(`${base}ids:`, 0, -1)).toEqual(
       [a.id, b.id, c.id, d.id].sort(),
     );
 
@@ -166,7 +168,7 @@ describe.skipIf(SKIP_REDIS)('key layout (Redis)', () => {
         'done',
         'cancelled',
         'paused',
-        'index',
+        'ids', 'ids:',
         `metrics:${T0}`,
       ),
     );

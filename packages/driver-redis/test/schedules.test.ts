@@ -47,7 +47,7 @@ describe.skipIf(SKIP_REDIS)('schedules on Redis: keys and the global name index'
 
     await driver.putSchedule(putAt(spec, T0));
     expect(await keysNow()).toEqual(
-      [...globals, ...[`schedule:${spec.name}`, `job:${pendingId}`, 'scheduled', 'index', 'signal'].map((key) => `:{${queue}}:${key}`)].sort(),
+      [...globals, ...[`schedule:${spec.name}`, `job:${pendingId}`, 'scheduled', 'ids', 'ids:', 'signal'].map((key) => `:{${queue}}:${key}`)].sort(),
     );
     const record = await redis.raw.hgetall(`${base}schedule:${spec.name}`);
     expect(Object.keys(record).sort()).toEqual(
@@ -97,7 +97,7 @@ describe.skipIf(SKIP_REDIS)('schedules on Redis: keys and the global name index'
     // (the advance's wake-up token stays for the next waitForWork).
     expect(await driver.removeSchedule(spec.name)).toBe(true);
     expect(await keysNow()).toEqual(
-      [':queues', ':version', ...[`job:${pendingId}`, 'inflight', 'index', 'signal'].map((key) => `:{${queue}}:${key}`)].sort(),
+      [':queues', ':version', ...[`job:${pendingId}`, 'inflight', 'ids', 'ids:', 'signal'].map((key) => `:{${queue}}:${key}`)].sort(),
     );
   });
 

@@ -12,7 +12,7 @@ import { flowStateScript } from '../src/lua/flow-state.js';
 import { holdBackScript } from '../src/lua/hold-back.js';
 import { listScript } from '../src/lua/list.js';
 import { cancelScript } from '../src/lua/cancel.js';
-import { migrateDlqScript, migrateFieldsScript, migrateIndexScript, migrateLevelsScript } from '../src/lua/migrate.js';
+import { migrateDlqScript, migrateFieldsScript, migrateIdsScript, migrateIndexScript, migrateLevelsScript } from '../src/lua/migrate.js';
 import { pauseGroupScript } from '../src/lua/pause-group.js';
 import { pauseScheduleScript } from '../src/lua/pause-schedule.js';
 import { promoteScript } from '../src/lua/promote.js';
@@ -52,6 +52,7 @@ const SCRIPTS = [
   migrateDlqScript,
   migrateFieldsScript,
   migrateLevelsScript,
+  migrateIdsScript,
   cancelScript,
   removeScript,
   promoteScript,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { clientErrorText } from '../src/client-error-text.js';
 import { resolveTarget } from '../src/connection.js';
 import { RedisOutcomeUnknownError } from '../src/errors.js';
+import { idsAscending } from '../src/id-order.js';
 import { hashFromPairs, OMITTED_MAX_ATTEMPTS, parseJobHash } from '../src/job-hash.js';
 import { KeySpace } from '../src/keys.js';
 import { decodeListCursor, encodeListCursor } from '../src/list-cursor.js';
@@ -97,5 +98,26 @@ describe('ioredis failures in TaskHarbor words', () => {
     expect(clientErrorText(new Error('Connection is closed.'))).toBe('the connection to Redis is closed');
     expect(clientErrorText(new Error('connect ECONNREFUSED 127.0.0.1:1'))).toBe('connect ECONNREFUSED 127.0.0.1:1');
     expect(clientErrorText('text')).toBe('text');
+  });
+});
+
+describe('idsAscending', () => {
+  it('answers true only for ids strictly ascending in byte order', () => {
+    expect(idsAscending([])).toBe(true);
+    expect(idsAscending(['a'])).toBe(true);
+    expect(idsAscending(['01A', '01B', 'a', 'a0', 'b'])).toBe(true);
+    expect(idsAscending(['b', 'a'])).toBe(false);
+    expect(idsAscending(['a', 'a'])).toBe(false);
+    // Upper case sorts before lower case by bytes, whatever a locale says.
+    expect(idsAscending(['Z', 'a'])).toBe(true);
+    expect(idsAscending(['a', 'Z'])).toBe(false);
+  });
+
+  it('answers false when a character beyond U+FFFF is involved, where UTF-16 order and byte order part', () => {
+    // U+FF5E sorts after U+1F600 in UTF-16 code units but before it in UTF-8 bytes.
+    expect('\u{1F600}' < '\uFF5E').toBe(true);
+    expect(Buffer.compare(Buffer.from('\u{1F600}'), Buffer.from('\uFF5E'))).toBe(1);
+    expect(idsAscending(['\u{1F600}', '\uFF5E'])).toBe(false);
+    expect(idsAscending(['a', 'b\u{1F600}'])).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
 
   KEYS[1] inflight   sorted set: job id by lease expiry (ms)
   KEYS[2] done       sorted set: job id by finish time (ms)
-  KEYS[3] index      sorted set of every job id (scores 0), for list
+  KEYS[3] index      the id index's directory (includes/index.lua), for list
   KEYS[4] cancelled  sorted set: job id by cancel time (ms)
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
@@ -30,6 +30,7 @@
 --- @include "clock"
 --- @include "lease-check"
 --- @include "wake"
+--- @include "index"
 --- @include "retention"
 --- @include "finish"
 --- @include "metrics"
@@ -53,8 +54,11 @@ local stride = tonumber(ARGV[5])
 local now_nano = ms_to_nano(now)
 local cutoff = age_cutoff(now, max_age)
 local replies = {}
--- Acked ids leave the inflight set (and with retention 0 the index) in bulk at the end.
-local acked = {}
+-- Acked ids leave the inflight set in bulk at the end; the jobs deleted on
+-- the way (retention 0, or trimmed from the done set after each ack, so a
+-- later lease of the batch finds its job gone as a single ack would) leave
+-- the index together at the end.
+local acked, deleted = {}, {}
 -- How many of them end done (not cancelled): the minute's completed count.
 local completed = 0
 
@@ -91,6 +95,7 @@ for position, id in ipairs(ids) do
     -- so it goes at once (hash, index member, idempotency mapping) without the detour
     -- through the done set.
     acked[#acked + 1] = id
+    deleted[#deleted + 1] = id
     completed = completed + 1
     local key = state[3]
     if key then
@@ -110,13 +115,13 @@ for position, id in ipairs(ids) do
     completed = completed + 1
     redis.call('ZADD', done_key, now, id)
     publish_finished(base, id, state[5])
-    trim_set(base, done_key, index_key, max_done, cutoff)
+    trim_set(base, done_key, index_key, max_done, cutoff, deleted)
   end
 end
 if completed > 0 then count_outcomes(base, now, completed, 0, 0) end
 if #freed_groups > 0 then flow_lib().flow_free_groups(base, freed_groups, freed) end
 call_in_pieces('ZREM', inflight_key, acked)
-if max_done == '0' then call_in_pieces('ZREM', index_key, acked) end
+index_remove(index_key, deleted)
 -- Done jobs left from an earlier, larger retention still go (ZCARD alone when there are none).
 if max_done == '0' then trim_set(base, done_key, index_key, max_done, cutoff) end
 return replies

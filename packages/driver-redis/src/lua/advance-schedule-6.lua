@@ -7,7 +7,7 @@
   KEYS[2] ready      list of runnable job ids
   KEYS[3] scheduled  sorted set: job id by runAt (ms)
   KEYS[4] inflight   sorted set: job id by lease expiry (ms)
-  KEYS[5] index      sorted set of every job id (scores 0), for list
+  KEYS[5] index      the id index's directory (includes/index.lua), for list
   KEYS[6] signal     wake-up list
 
   ARGV[1]  the queue's key base, "<prefix>:{<queue>}:"
@@ -41,6 +41,9 @@
 --- @include "bulk"
 --- @include "wake"
 --- @include "clock"
+--- @include "byte-order"
+--- @include "index"
+--- @include "index-add"
 --- @include "retention"
 --- @include "lease-check"
 --- @include "flow"
@@ -81,7 +84,7 @@ if mode == 'held' and ARGV[10] == '1' then
   forget_job(base, index_key, held_id)
 end
 
-local batch = new_store_batch()
+local batch = new_store_batch(false)
 for i = 16, #ARGV, 12 do store_job(batch, base, ARGV, i, 12) end
 flush_stored(batch, base, ready_key, scheduled_key, index_key, signal_key)
 return { 'ADVANCED' }

@@ -4,7 +4,7 @@
   KEYS[1] ready      list of runnable job ids
   KEYS[2] scheduled  sorted set: job id by runAt (ms)
   KEYS[3] cancelled  sorted set: job id by cancel time (ms)
-  KEYS[4] index      sorted set of every job id (scores 0), for list
+  KEYS[4] index      the id index's directory (includes/index.lua), for list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
   ARGV[2] now (ms)
@@ -22,6 +22,8 @@
   (a finished job; nothing changed).
 ]]
 --- @include "clock"
+--- @include "bulk"
+--- @include "index"
 --- @include "retention"
 --- @include "finish"
 --- @include "wake"

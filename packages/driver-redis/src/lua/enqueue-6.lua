@@ -3,7 +3,7 @@
 
   KEYS[1] ready      list of runnable job ids; reserve pops the head
   KEYS[2] scheduled  sorted set: job id by runAt (ms)
-  KEYS[3] index      sorted set of every job id (scores 0), for list
+  KEYS[3] index      the id index's directory (includes/index.lua), for list
   KEYS[4] signal     wake-up list that waitForWork blocks on
   KEYS[5] inflight   sorted set: job id by lease expiry (ms), for handoffs
   KEYS[6] takers     sorted set of idle workers' handoff offers (includes/handoff.lua)
@@ -13,7 +13,9 @@
           when one has a priority or a group; 15 when one has meta
   ARGV[3] now (ms) for the lease of a job handed to an idle worker, or ''
           when this call hands none over (leaseClock 'server')
-  ARGV[4..] the values of each job (see includes/store.lua):
+  ARGV[4] '1' when the ids come in ascending byte order (the index then
+          appends them without sorting), else ''
+  ARGV[5..] the values of each job (see includes/store.lua):
           id, type, payload, runnable ('1' when runAt is unset or <= now),
           run_at ms, run_at_nano, timeout_nano, created_at_nano, max_attempts
           ('' for the default), idempotency_key ('' for an unset value), then with 12 schedule,
@@ -31,6 +33,9 @@
   changes nothing, also within one call.
 ]]
 --- @include "bulk"
+--- @include "byte-order"
+--- @include "index"
+--- @include "index-add"
 --- @include "wake"
 --- @include "flow"
 --- @include "store"
@@ -39,11 +44,11 @@
 
 local base, stride = ARGV[1], tonumber(ARGV[2])
 local reply = {}
-local batch = new_store_batch()
+local batch = new_store_batch(ARGV[4] == '1')
 if stride == 14 then flow_enable(base) end
 -- With meta the flow fields come along for every job: the path turns on only for a job that sets one.
 if stride == 15 then
-  for i = 4, #ARGV, stride do
+  for i = 5, #ARGV, stride do
     if ARGV[i + 12] ~= '' or ARGV[i + 13] ~= '' then
       flow_enable(base)
       break
@@ -51,10 +56,10 @@ if stride == 15 then
   end
 end
 
-for i = 4, #ARGV, stride do
+for i = 5, #ARGV, stride do
   local existing = store_job(batch, base, ARGV, i, stride)
   if existing then
-    reply[#reply + 1] = (i - 4) / stride + 1
+    reply[#reply + 1] = (i - 5) / stride + 1
     reply[#reply + 1] = existing
   end
 end

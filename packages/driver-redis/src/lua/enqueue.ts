@@ -1,4 +1,5 @@
 import type { EnqueueResult, NewJobRecord } from '@taskharbor/core';
+import { idsAscending } from '../id-order.js';
 import type { QueueKeys } from '../keys.js';
 import source from './enqueue-6.lua';
 import { jobStride, pushJobArgs } from './job-args.js';
@@ -20,7 +21,7 @@ export async function runEnqueue(
   handoffNow: string,
 ): Promise<EnqueueResult[]> {
   const stride = jobStride(jobs);
-  const args: ScriptArg[] = [keys.base, stride, handoffNow];
+  const args: ScriptArg[] = [keys.base, stride, handoffNow, idsAscending(jobs.map((job) => job.id)) ? '1' : ''];
   jobs.forEach((job, i) => {
     pushJobArgs(args, job, nows[i] as number, stride);
   });

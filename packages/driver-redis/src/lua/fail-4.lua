@@ -4,7 +4,7 @@
 
   KEYS[1] inflight   sorted set: job id by lease expiry (ms)
   KEYS[2] dlq        sorted set: dead-lettered job id by failure time (ms)
-  KEYS[3] index      sorted set of every job id (scores 0), for list
+  KEYS[3] index      the id index's directory (includes/index.lua), for list
   KEYS[4] cancelled  sorted set: job id by cancel time (ms)
 
   ARGV[1]  the queue's key base, "<prefix>:{<queue>}:"
@@ -33,6 +33,8 @@
 --- @include "lease-check"
 --- @include "wake"
 --- @include "flow"
+--- @include "bulk"
+--- @include "index"
 --- @include "retention"
 --- @include "finish"
 --- @include "metrics"

@@ -6,7 +6,7 @@
 
   KEYS[1] ready      list of runnable job ids
   KEYS[2] inflight   sorted set: job id by lease expiry (ms)
-  KEYS[3] index      sorted set of every job id (scores 0), for list
+  KEYS[3] index      the id index's directory (includes/index.lua), for list
   KEYS[4] signal     wake-up list
   KEYS[5] cancelled  sorted set: job id by cancel time (ms)
 
@@ -26,6 +26,8 @@
 --- @include "lease-check"
 --- @include "wake"
 --- @include "flow"
+--- @include "bulk"
+--- @include "index"
 --- @include "retention"
 --- @include "finish"
 

@@ -3,7 +3,7 @@
   the version-5 shape, at most ARGV[2] jobs per call, walking the id index in
   id order; the caller repeats until it answers 0.
 
-  KEYS[1] index      sorted set of every job id (scores 0)
+  KEYS[1] index      sorted set of every job id (scores 0): the id index of data models 2 to 7
   KEYS[2] cursor     string: the last id done, kept between calls
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"

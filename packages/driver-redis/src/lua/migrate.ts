@@ -1,6 +1,7 @@
 import type { QueueKeys } from '../keys.js';
 import dlqSource from './migrate-dlq-2.lua';
 import fieldsSource from './migrate-fields-2.lua';
+import idsSource from './migrate-ids-2.lua';
 import indexSource from './migrate-index-1.lua';
 import levelsSource from './migrate-levels-2.lua';
 import { defineScript, type RedisClient, runScript } from './script.js';
@@ -9,10 +10,11 @@ export const migrateIndexScript = defineScript('migrate-index', 1, indexSource);
 export const migrateDlqScript = defineScript('migrate-dlq', 2, dlqSource);
 export const migrateFieldsScript = defineScript('migrate-fields', 2, fieldsSource);
 export const migrateLevelsScript = defineScript('migrate-levels', 2, levelsSource);
+export const migrateIdsScript = defineScript('migrate-ids', 2, idsSource);
 
 /** Rewrites one queue's version-1 status index as a version-2 id index; returns the members rewritten. */
 export async function runMigrateIndex(client: RedisClient, keys: QueueKeys): Promise<number> {
-  return Number(await runScript(client, migrateIndexScript, [keys.index], [], 'text'));
+  return Number(await runScript(client, migrateIndexScript, [keys.legacyIndex], [], 'text'));
 }
 
 /** The key migrate-dlq-2.lua sets a version-2 dead-letter list aside under while it moves it. */
@@ -35,7 +37,7 @@ export function fieldsCursorKey(keys: QueueKeys): string {
 
 /** Rewrites at most `batch` of one queue's version-4 job hashes in the version-5 shape; true while ids are left. */
 export async function runMigrateFieldsStep(client: RedisClient, keys: QueueKeys, batch: number): Promise<boolean> {
-  const more = await runScript(client, migrateFieldsScript, [keys.index, fieldsCursorKey(keys)], [keys.base, String(batch)], 'text');
+  const more = await runScript(client, migrateFieldsScript, [keys.legacyIndex, fieldsCursorKey(keys)], [keys.base, String(batch)], 'text');
   return Number(more) === 1;
 }
 
@@ -50,4 +52,14 @@ export async function runMigrateLevels(client: RedisClient, keys: QueueKeys): Pr
     const left = Number(await runScript(client, migrateLevelsScript, [keys.fready(''), keys.plevels], [keys.base], 'text'));
     if (left === 0) return;
   }
+}
+
+/** Moves at most `batch` ids of one queue's version-7 id index into the version-8 buckets; true while ids are left. */
+export async function runMigrateIdsStep(client: RedisClient, keys: QueueKeys, batch: number): Promise<boolean> {
+  return Number(await runScript(client, migrateIdsScript, [keys.legacyIndex, keys.index], [String(batch)], 'text')) > 0;
+}
+
+/** Moves all of one queue's version-7 id index into the version-8 buckets, 1,000 ids per script, from where an interrupted run stopped. */
+export async function runMigrateIds(client: RedisClient, keys: QueueKeys): Promise<void> {
+  while (await runMigrateIdsStep(client, keys, 1000));
 }

@@ -4,7 +4,7 @@
 
   KEYS[1] the status's structure: the ready list, or the scheduled, done,
           dlq or cancelled sorted set
-  KEYS[2] index      sorted set of every job id (scores 0), for list
+  KEYS[2] index      the id index's directory (includes/index.lua), for list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
   ARGV[2] 'list' (ready) or 'zset'
@@ -29,6 +29,8 @@
   of the structure was reached else 0 }.
 ]]
 --- @include "clock"
+--- @include "bulk"
+--- @include "index"
 --- @include "retention"
 --- @include "id-time"
 --- @include "purge-filter"
@@ -49,7 +51,7 @@ if job_type == '' and (cutoff == '' or by_score) then
     local popped = redis.call('ZPOPMIN', key, max_remove)
     for i = 1, #popped, 2 do ids[#ids + 1] = popped[i] end
   end
-  for _, id in ipairs(ids) do forget_job(base, index_key, id) end
+  forget_jobs(base, index_key, ids)
   local finished = 0
   if #ids < max_remove then finished = 1 end
   return { #ids, 0, finished }
@@ -67,6 +69,7 @@ else
 end
 local cutoff_ms = tonumber(cutoff)
 local removed, examined = 0, 0
+local gone = {}
 for i, id in ipairs(ids) do
   examined = i
   if purge_matches(base, id, job_type, age_by == 'created' and cutoff_ms or nil) then
@@ -75,12 +78,13 @@ for i, id in ipairs(ids) do
     else
       redis.call('ZREM', key, id)
     end
-    forget_job(base, index_key, id)
+    gone[#gone + 1] = id
     removed = removed + 1
     if removed == max_remove then break end
   end
 end
 if kind == 'list' and removed > 0 then redis.call('LREM', key, 0, marker) end
+forget_jobs(base, index_key, gone)
 local finished = 0
 if examined == #ids and #ids < max_scan then finished = 1 end
 return { removed, position + examined - removed, finished }

@@ -4,7 +4,7 @@
   purge-2.lua does for the ready list.
 
   KEYS[1] fready:<gid>  sorted set: member <16-digit sequence><id> by priority
-  KEYS[2] index         sorted set of every job id (scores 0), for list
+  KEYS[2] index      the id index's directory (includes/index.lua), for list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
   ARGV[2] the group ('' for jobs without one)
@@ -17,6 +17,8 @@
   Returns { removed, next position, 1 when the set was walked to its end }.
 ]]
 --- @include "clock"
+--- @include "bulk"
+--- @include "index"
 --- @include "retention"
 --- @include "wake"
 --- @include "flow"
@@ -29,16 +31,18 @@ local position, max_remove, max_scan = tonumber(ARGV[5]), tonumber(ARGV[6]), ton
 local members = redis.call('ZRANGE', key, position, position + max_scan - 1)
 local cutoff_ms = tonumber(cutoff)
 local removed, examined = 0, 0
+local gone = {}
 for i, member in ipairs(members) do
   examined = i
   local id = string.sub(member, 17)
   if purge_matches(base, id, job_type, cutoff_ms) then
     redis.call('ZREM', key, member)
-    forget_job(base, index_key, id)
+    gone[#gone + 1] = id
     removed = removed + 1
     if removed == max_remove then break end
   end
 end
+forget_jobs(base, index_key, gone)
 fready_left(base, gid, removed)
 if removed > 0 and not group_has_work(base, gid) then redis.call('ZREM', base .. 'turns', gid) end
 local finished = 0

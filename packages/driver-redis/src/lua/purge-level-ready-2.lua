@@ -4,7 +4,7 @@
   bounded step, as purge-2.lua does for the ready list.
 
   KEYS[1] pready:<p>  list of the level's ready job ids, FIFO
-  KEYS[2] index       sorted set of every job id (scores 0), for list
+  KEYS[2] index      the id index's directory (includes/index.lua), for list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
   ARGV[2] the level p
@@ -21,6 +21,8 @@
   Returns { removed, next position, 1 when the list was walked to its end }.
 ]]
 --- @include "clock"
+--- @include "bulk"
+--- @include "index"
 --- @include "retention"
 --- @include "wake"
 --- @include "flow"
@@ -34,7 +36,7 @@ local removed, next_position, finished = 0, 0, 0
 
 if job_type == '' and cutoff == '' then
   local ids = redis.call('LPOP', key, max_remove) or {}
-  for _, id in ipairs(ids) do forget_job(base, index_key, id) end
+  forget_jobs(base, index_key, ids)
   removed = #ids
   if removed < max_remove then finished = 1 end
 else
@@ -43,16 +45,18 @@ else
   local ids = redis.call('LRANGE', key, position, position + max_scan - 1)
   local cutoff_ms = tonumber(cutoff)
   local examined = 0
+  local gone = {}
   for i, id in ipairs(ids) do
     examined = i
     if purge_matches(base, id, job_type, cutoff_ms) then
       redis.call('LSET', key, position + i - 1, marker)
-      forget_job(base, index_key, id)
+      gone[#gone + 1] = id
       removed = removed + 1
       if removed == max_remove then break end
     end
   end
   if removed > 0 then redis.call('LREM', key, removed, marker) end
+  forget_jobs(base, index_key, gone)
   next_position = position + examined - removed
   if examined == #ids and #ids < max_scan then finished = 1 end
 end

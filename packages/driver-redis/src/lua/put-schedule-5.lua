@@ -6,7 +6,7 @@
   KEYS[1] record     the schedule's hash, "<prefix>:{<queue>}:schedule:<name>"
   KEYS[2] ready      list of runnable job ids
   KEYS[3] scheduled  sorted set: job id by runAt (ms)
-  KEYS[4] index      sorted set of every job id (scores 0), for list
+  KEYS[4] index      the id index's directory (includes/index.lua), for list
   KEYS[5] signal     wake-up list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
@@ -30,6 +30,9 @@
 --- @include "bulk"
 --- @include "wake"
 --- @include "clock"
+--- @include "byte-order"
+--- @include "index"
+--- @include "index-add"
 --- @include "retention"
 --- @include "flow"
 --- @include "pending"
@@ -72,7 +75,7 @@ redis.call('DEL', record_key)
 redis.call('HSET', record_key, unpack(fields))
 
 if next_run_at_nano ~= '' then
-  local batch = new_store_batch()
+  local batch = new_store_batch(false)
   store_job(batch, base, ARGV, spec_end + 1, 12)
   flush_stored(batch, base, KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 end

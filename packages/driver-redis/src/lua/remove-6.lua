@@ -7,7 +7,7 @@
   KEYS[3] done       sorted set: job id by finish time (ms)
   KEYS[4] dlq        sorted set: dead-lettered job id by failure time (ms)
   KEYS[5] cancelled  sorted set: job id by cancel time (ms)
-  KEYS[6] index      sorted set of every job id (scores 0), for list
+  KEYS[6] index      the id index's directory (includes/index.lua), for list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
   ARGV[2] job id
@@ -17,6 +17,8 @@
   Returns {'OK'}, {'NOT_FOUND'} or {'INVALID', 'inflight'} (nothing changed).
 ]]
 --- @include "clock"
+--- @include "bulk"
+--- @include "index"
 --- @include "retention"
 --- @include "wake"
 --- @include "flow"

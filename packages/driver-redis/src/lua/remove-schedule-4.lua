@@ -5,7 +5,7 @@
   KEYS[1] record     the schedule's hash
   KEYS[2] ready      list of runnable job ids
   KEYS[3] scheduled  sorted set: job id by runAt (ms)
-  KEYS[4] index      sorted set of every job id (scores 0), for list
+  KEYS[4] index      the id index's directory (includes/index.lua), for list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"
 
@@ -14,6 +14,8 @@
   that one (a put that claimed the name since holds another token).
 ]]
 --- @include "clock"
+--- @include "bulk"
+--- @include "index"
 --- @include "retention"
 --- @include "wake"
 --- @include "flow"

@@ -4,7 +4,7 @@
   KEYS[1] ready      list of runnable job ids
   KEYS[2] scheduled  sorted set: job id by runAt (ms)
   KEYS[3] dlq        sorted set: dead-lettered job id by failure time (ms)
-  KEYS[4] index      sorted set of every job id (scores 0), for list
+  KEYS[4] index      the id index's directory (includes/index.lua), for list
   KEYS[5] signal     wake-up list
 
   ARGV[1] the queue's key base, "<prefix>:{<queue>}:"

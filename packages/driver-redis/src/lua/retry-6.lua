@@ -4,7 +4,7 @@
   KEYS[1] ready      list of runnable job ids
   KEYS[2] scheduled  sorted set: job id by runAt (ms)
   KEYS[3] inflight   sorted set: job id by lease expiry (ms)
-  KEYS[4] index      sorted set of every job id (scores 0), for list
+  KEYS[4] index      the id index's directory (includes/index.lua), for list
   KEYS[5] signal     wake-up list
   KEYS[6] cancelled  sorted set: job id by cancel time (ms)
 
@@ -34,6 +34,8 @@
 --- @include "wake"
 --- @include "flow"
 --- @include "place"
+--- @include "bulk"
+--- @include "index"
 --- @include "retention"
 --- @include "finish"
 --- @include "metrics"

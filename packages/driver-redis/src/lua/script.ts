@@ -8,6 +8,8 @@ import flow from './includes/flow.lua';
 import flowReserve from './includes/flow-reserve.lua';
 import handoff from './includes/handoff.lua';
 import idTime from './includes/id-time.lua';
+import index from './includes/index.lua';
+import indexAdd from './includes/index-add.lua';
 import leaseCheck from './includes/lease-check.lua';
 import metrics from './includes/metrics.lua';
 import pending from './includes/pending.lua';
@@ -34,6 +36,8 @@ const INCLUDES: Readonly<Record<string, string>> = {
   'flow-reserve': flowReserve,
   handoff,
   'id-time': idTime,
+  index,
+  'index-add': indexAdd,
   'lease-check': leaseCheck,
   metrics,
   pending,

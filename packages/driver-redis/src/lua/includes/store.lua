@@ -14,13 +14,14 @@
 --   (includes/flow.lua); on that path ready jobs join their group's order in
 --   the jobs' order. Meta alone does not.
 -- store_job writes the hash (and idempotency mapping) at once and collects
--- the list, set and index writes in `batch`; flush_stored sends them in
+-- the list, set and index writes in `batch` (`ascending`: the caller knows
+-- the ids to come in ascending byte order, see includes/index-add.lua); flush_stored sends them in
 -- bulk, in the jobs' order, and leaves a wake-up token when anything was
 -- stored. A job whose id or key is known changes nothing, also within one
 -- batch (a later duplicate meets the hash written for the earlier one).
 
-local function new_store_batch()
-  return { index = {}, ready = {}, scheduled = {}, groups = {}, priorities = {} }
+local function new_store_batch(ascending)
+  return { index = {}, ascending = ascending, ready = {}, scheduled = {}, groups = {}, priorities = {} }
 end
 
 -- Returns nil when the job at args[i] was stored, else the id of the stored
@@ -107,9 +108,7 @@ local function store_job(batch, base, args, i, stride)
     end
     redis.call('HSET', job_key, unpack(fields))
   end
-  local index = batch.index
-  index[#index + 1] = 0
-  index[#index + 1] = id
+  batch.index[#batch.index + 1] = id
   if status == 'ready' then
     local n = #batch.ready + 1
     batch.ready[n] = id
@@ -125,9 +124,9 @@ local function store_job(batch, base, args, i, stride)
   return nil
 end
 
--- The index is the queue's sorted set of every job id it holds (scores all
--- 0, so list walks it in id order with ZRANGEBYLEX); a job leaves it only
--- when it is removed, so status changes on the hot path never touch it.
+-- The index holds every job id of the queue (includes/index.lua); a job
+-- leaves it only when it is removed, so status changes on the hot path never
+-- touch it.
 -- Ready or scheduled, a new job wakes waiters: a scheduled one may be due
 -- before the time they wait for, so they re-read nextDueAt.
 -- `base` is the queue's key base: one EXISTS tells whether the queue is on
@@ -136,7 +135,7 @@ end
 -- Returns whether ready jobs went the flow path's way, and else the ready
 -- list's length after the push (0 when no job was ready).
 local function flush_stored(batch, base, ready_key, scheduled_key, index_key, signal_key, defer_wake)
-  call_in_pieces('ZADD', index_key, batch.index)
+  index_add(index_key, batch.index, batch.ascending)
   local on_flow, ready_length = false, 0
   if #batch.ready > 0 and redis.call('EXISTS', base .. 'flow') == 1 then
     on_flow = true
