@@ -5,7 +5,8 @@
  * of `used_memory` (settled, and read at once) per job next to the parts:
  * the job hash (MEMORY USAGE of a sample of hashes, and per field its name
  * and value), the id index entry and the ready list entry (MEMORY USAGE of
- * the whole structure over the jobs), the keyspace table's slot, and, from a
+ * the whole structure over the jobs; for the id index, its directory and
+ * every bucket), the keyspace table's slot, and, from a
  * run with idempotency keys, the idempotency key and the field that names it.
  *
  *   REDIS_URL=redis://127.0.0.1:6394 pnpm --filter @taskharbor/bench probe:memory [--jobs=100000] [--dist=<driver dist dir>]
@@ -97,9 +98,20 @@ async function enqueueRun(prefix: string, payloadOf: (i: number) => unknown, key
   return { prefix, perJobSettled: (settled - before) / jobs, perJobAtOnce: (atOnce - before) / jobs, keysAdded };
 }
 
+/** The id index's keys: the one sorted set of data models 2 to 7 (`index`), or the directory and its buckets (data model 8 on). */
+async function indexKeys(base: string): Promise<string[]> {
+  if ((await admin.exists(`${base}index`)) === 1) return [`${base}index`];
+  const lows = await admin.zrange(`${base}ids`, 0, -1);
+  return [`${base}ids`, ...lows.map((low) => `${base}ids:${low}`)];
+}
+
 async function sampleJobKeys(prefix: string, count: number): Promise<string[]> {
   const base = `${prefix}:{${QUEUE}}:`;
-  const ids = await admin.zrange(`${base}index`, 0, count - 1);
+  const ids: string[] = [];
+  for (const key of (await indexKeys(base)).filter((key) => key !== `${base}ids`)) {
+    ids.push(...(await admin.zrange(key, 0, count - ids.length - 1)));
+    if (ids.length >= count) break;
+  }
   return ids.map((id) => `${base}job:${id}`);
 }
 
@@ -114,7 +126,10 @@ async function report(label: string, run: Run, keysBefore: number): Promise<void
   const sample = keys[Math.floor(keys.length / 2)] as string;
   const encoding = String(await admin.call('OBJECT', 'ENCODING', sample));
   const fields = await admin.hgetall(sample);
-  const index = (await memoryUsage(`${base}index`)) / JOBS;
+  const structures = await indexKeys(base);
+  let indexBytes = 0;
+  for (const key of structures) indexBytes += await memoryUsage(key);
+  const index = indexBytes / JOBS;
   const ready = (await memoryUsage(`${base}ready`)) / JOBS;
   const slots = (8 * (tableSlots(keysBefore + run.keysAdded) - tableSlots(keysBefore))) / JOBS;
   const parts = hashAvg + index + ready + slots;
@@ -123,7 +138,7 @@ async function report(label: string, run: Run, keysBefore: number): Promise<void
   console.log('| part | bytes per job |');
   console.log('| --- | ---: |');
   console.log(`| job hash (MEMORY USAGE, ${encoding}, ${Object.keys(fields).length} fields; key name ${Buffer.byteLength(sample)} B) | ${fmt(hashAvg)} |`);
-  console.log(`| id index entry (MEMORY USAGE of the index / jobs) | ${fmt(index)} |`);
+  console.log(`| id index entry (MEMORY USAGE of the index's ${structures.length} keys / jobs) | ${fmt(index)} |`);
   console.log(`| ready list entry (MEMORY USAGE of the list / jobs) | ${fmt(ready)} |`);
   console.log(`| keyspace table slots (8 B each, grown to a power of two, over the jobs) | ${fmt(slots)} |`);
   console.log(`| sum of the parts | ${fmt(parts)} |`);
