@@ -91,6 +91,16 @@ describe.skipIf(SKIP_REDIS)('the bucketed id index (Redis)', () => {
     expect(await indexIds(redis.raw, directory(queue))).toEqual(byteOrder(ids));
   });
 
+  it('a scratch set left by a script that failed half way adds nothing to the index', async () => {
+    const driver = await redis.driver();
+    const queue = uniqueQueue();
+    await redis.raw.zadd(`${directory(queue)}-sorting`, 0, 'stale-id');
+    const jobs = ['b-2', 'a-1', 'c-3'].map((id) => newJob(queue, { id }));
+    await driver.enqueueMany(jobs, T0);
+    expect(await indexIds(redis.raw, directory(queue))).toEqual(['a-1', 'b-2', 'c-3']);
+    expect(await redis.raw.exists(`${directory(queue)}-sorting`)).toBe(0);
+  });
+
   it('new ids that sort below ids a caller chose go into a bucket in the middle', async () => {
     const driver = await redis.driver();
     const queue = uniqueQueue();

@@ -34,6 +34,8 @@ end
 -- three quarters full so that later ids find room.
 local function index_add_unordered(dir_key, ids)
   local scratch = dir_key .. '-sorting'
+  -- A script that failed half way is not undone: start from an empty set.
+  redis.call('DEL', scratch)
   index_zadd(scratch, ids, 1, #ids)
   local from = '-'
   while true do
