@@ -30,34 +30,53 @@ local function index_next_low(dir_key, low)
   return redis.call('ZRANGEBYLEX', dir_key, '(' .. low, '+', 'LIMIT', 0, 1)[1]
 end
 
--- Takes ids out of the index. The first id names a bucket and one ZMSCORE
--- finds which of the others it holds too (an ack's or a trim's jobs were
--- usually stored together, so all of them); each id left is looked up on
--- its own (a purge step's ids may be spread over many buckets: one lookup
--- each keeps the step bounded). Then one ZREM per bucket; a bucket that
--- empties leaves the directory. Ids the index does not hold are passed over.
+-- ZREM of ids from one bucket; a bucket that empties leaves the directory.
+local function index_remove_from(dir_key, low, ids)
+  local key = index_bucket_key(dir_key, low)
+  call_in_pieces('ZREM', key, ids)
+  if redis.call('EXISTS', key) == 0 then redis.call('ZREM', dir_key, low) end
+end
+
+-- Takes ids out of the index. The first id left names a bucket and one
+-- ZMSCORE finds which of the others it holds too (an ack's or a trim's jobs
+-- were usually stored together: all of them, or two buckets' worth), for up
+-- to INDEX_REMOVE_ROUNDS buckets; the ids still left are looked up one by
+-- one (a purge step's ids may lie in many buckets, and a ZMSCORE of all of
+-- them per bucket would grow with their square). Ids the index does not
+-- hold are passed over.
+local INDEX_REMOVE_ROUNDS = 3
+
 local function index_remove(dir_key, ids)
-  if #ids == 0 then return end
-  local first_low = index_low_of(dir_key, ids[1])
-  local lows, by_low = { first_low }, { [first_low] = { ids[1] } }
-  if #ids > 1 then
-    local held = read_in_pieces('ZMSCORE', index_bucket_key(dir_key, first_low), ids)
-    for i = 2, #ids do
-      local id = ids[i]
-      local low = first_low
-      if not held[i] then low = index_low_of(dir_key, id) end
-      local group = by_low[low]
-      if not group then
-        group = {}
-        by_low[low] = group
-        lows[#lows + 1] = low
-      end
-      group[#group + 1] = id
+  local left = ids
+  for _ = 1, INDEX_REMOVE_ROUNDS do
+    if #left == 0 then return end
+    local low = index_low_of(dir_key, left[1])
+    if #left == 1 then
+      index_remove_from(dir_key, low, left)
+      return
     end
+    local held = read_in_pieces('ZMSCORE', index_bucket_key(dir_key, low), left)
+    local here, rest = {}, {}
+    for i, id in ipairs(left) do
+      if held[i] then
+        here[#here + 1] = id
+      elseif i > 1 then
+        rest[#rest + 1] = id
+      end
+    end
+    index_remove_from(dir_key, low, here)
+    left = rest
   end
-  for _, low in ipairs(lows) do
-    local key = index_bucket_key(dir_key, low)
-    call_in_pieces('ZREM', key, by_low[low])
-    if redis.call('EXISTS', key) == 0 then redis.call('ZREM', dir_key, low) end
+  local lows, by_low = {}, {}
+  for _, id in ipairs(left) do
+    local low = index_low_of(dir_key, id)
+    local group = by_low[low]
+    if not group then
+      group = {}
+      by_low[low] = group
+      lows[#lows + 1] = low
+    end
+    group[#group + 1] = id
   end
+  for _, low in ipairs(lows) do index_remove_from(dir_key, low, by_low[low]) end
 end
