@@ -3,6 +3,9 @@ import { DATA_MODEL_VERSION, type KeySpace } from './keys.js';
 import { runMigrateDlq, runMigrateFields, runMigrateIds, runMigrateIndex, runMigrateLevels } from './lua/migrate.js';
 import type { RedisClient } from './lua/script.js';
 
+/** The data-model versions this driver migrates from. */
+const OLDER_VERSIONS = ['1', '2', '3', '4', '5', '6', '7'];
+
 /**
  * Makes sure the prefix holds this driver's data-model version: writes it
  * when the prefix is new, migrates a prefix of version 1 to 7, and refuses
@@ -35,16 +38,15 @@ export async function checkDataModel(client: RedisClient, keys: KeySpace): Promi
   const key = keys.version;
   const [, stored] = await Promise.all([client.set(key, DATA_MODEL_VERSION, 'NX'), client.get(key)]);
   if (stored === DATA_MODEL_VERSION) return;
-  if (stored !== '1' && stored !== '2' && stored !== '3' && stored !== '4' && stored !== '5' && stored !== '6' && stored !== '7') {
-    throw new RedisDataModelError(key, stored, DATA_MODEL_VERSION);
-  }
+  if (stored === null || !OLDER_VERSIONS.includes(stored)) throw new RedisDataModelError(key, stored, DATA_MODEL_VERSION);
+  const from = Number(stored);
   const queues = await client.smembers(keys.queues);
   for (const queue of queues) {
     const queueKeys = keys.queue(queue);
-    if (stored === '1') await runMigrateIndex(client, queueKeys);
-    if (stored === '1' || stored === '2') await runMigrateDlq(client, queueKeys);
-    if (stored !== '5' && stored !== '6' && stored !== '7') await runMigrateFields(client, queueKeys);
-    if (stored === '4' || stored === '5') await runMigrateLevels(client, queueKeys);
+    if (from === 1) await runMigrateIndex(client, queueKeys);
+    if (from <= 2) await runMigrateDlq(client, queueKeys);
+    if (from <= 4) await runMigrateFields(client, queueKeys);
+    if (from === 4 || from === 5) await runMigrateLevels(client, queueKeys);
     await runMigrateIds(client, queueKeys);
   }
   await client.set(key, DATA_MODEL_VERSION);

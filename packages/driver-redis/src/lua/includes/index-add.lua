@@ -15,15 +15,13 @@ local function index_zadd(key, ids, first, last)
 end
 
 -- Writes ids[first..last] (ascending) as buckets of at most `size` ids, the
--- first under bound `low` (already in the directory), each other under its
--- first id.
+-- first under bound `low`, each other under its first id, and puts the
+-- bounds in the directory.
 local function index_write_buckets(dir_key, low, ids, first, last, size)
   for from = first, last, size do
     local bound = low
-    if from > first then
-      bound = ids[from]
-      redis.call('ZADD', dir_key, 0, bound)
-    end
+    if from > first then bound = ids[from] end
+    redis.call('ZADD', dir_key, 0, bound)
     index_zadd(index_bucket_key(dir_key, bound), ids, from, math.min(from + size - 1, last))
   end
 end
@@ -41,8 +39,7 @@ local function index_add_unordered(dir_key, ids)
   while true do
     local first = redis.call('ZRANGEBYLEX', scratch, from, '+', 'LIMIT', 0, 1)[1]
     if first == nil then break end
-    local low = index_low_of(dir_key, first)
-    if low == '' then redis.call('ZADD', dir_key, 0, '') end
+    local low = index_low_for_add(dir_key, first)
     local next_low = index_next_low(dir_key, low)
     local upto = '+'
     if next_low then upto = '(' .. next_low end
@@ -86,8 +83,7 @@ local function index_add(dir_key, ids, ascending)
       low = ''
       redis.call('ZADD', dir_key, 0, '')
     elseif byte_less(ids[1], low) then
-      low = index_low_of(dir_key, ids[1])
-      if low == '' then redis.call('ZADD', dir_key, 0, '') end
+      low = index_low_for_add(dir_key, ids[1])
       next_low = index_next_low(dir_key, low)
     end
     if next_low == nil or byte_less(ids[count], next_low) then
@@ -103,7 +99,6 @@ local function index_add(dir_key, ids, ascending)
       if size == 0 or byte_less(redis.call('ZRANGE', key, -1, -1)[1], ids[room + 1]) then
         if room > 0 then index_zadd(key, ids, 1, room) end
         index_write_buckets(dir_key, ids[room + 1], ids, room + 1, count, INDEX_BUCKET_MAX)
-        redis.call('ZADD', dir_key, 0, ids[room + 1])
         return
       end
     end

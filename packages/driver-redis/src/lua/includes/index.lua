@@ -25,6 +25,14 @@ local function index_low_of(dir_key, id)
   return redis.call('ZREVRANGEBYLEX', dir_key, '[' .. id, '-', 'LIMIT', 0, 1)[1] or ''
 end
 
+-- index_low_of for an id about to be added: the lowest bucket, '', is put in
+-- the directory when the id lands there (a bucket that empties leaves it).
+local function index_low_for_add(dir_key, id)
+  local low = index_low_of(dir_key, id)
+  if low == '' then redis.call('ZADD', dir_key, 0, '') end
+  return low
+end
+
 -- The bound after `low`, or nil when its bucket is the last.
 local function index_next_low(dir_key, low)
   return redis.call('ZRANGEBYLEX', dir_key, '(' .. low, '+', 'LIMIT', 0, 1)[1]

@@ -53,18 +53,10 @@ local function store_job(batch, base, args, i, stride)
   -- starts with it (the caller sends '' then; id-time.ts). The queue is the key's own.
   -- Each field costs its name and value; with a payload over Redis's listpack limit the hash
   -- is a hashtable, where each field costs ~60 bytes more.
-  if run_at_nano == '' and timeout_nano == '' and not idem_key and schedule == '' and stride < 14 then
+  if run_at_nano == '' and timeout_nano == '' and not idem_key and schedule == '' and stride < 14
+    and created_at_nano == '' and max_attempts == '' then
     -- The usual job: one HSET straight from the arguments, no table built per job.
-    if created_at_nano == '' and max_attempts == '' then
-      redis.call('HSET', job_key, 'type', job_type, 'payload', payload, 'status', status)
-    elseif max_attempts == '' then
-      redis.call('HSET', job_key, 'type', job_type, 'payload', payload, 'status', status, 'created_at_nano', created_at_nano)
-    elseif created_at_nano == '' then
-      redis.call('HSET', job_key, 'type', job_type, 'payload', payload, 'status', status, 'max_attempts', max_attempts)
-    else
-      redis.call('HSET', job_key, 'type', job_type, 'payload', payload, 'status', status,
-        'created_at_nano', created_at_nano, 'max_attempts', max_attempts)
-    end
+    redis.call('HSET', job_key, 'type', job_type, 'payload', payload, 'status', status)
   else
     local fields = { 'type', job_type, 'payload', payload, 'status', status }
     if created_at_nano ~= '' then
