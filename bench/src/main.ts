@@ -230,13 +230,30 @@ function percentile(sorted: number[], p: number): number {
  * that is idle most of the time feels. Hot: the next job follows at once,
  * while the worker is still in its loop. The Postgres contenders are
  * measured idle only (hot, pg-boss's poll alone would decide the row).
+ *
+ * Before the rounds, each Redis contender runs LATENCY_WARMUP_JOBS hot jobs
+ * once, unrecorded, so its code has been through the JIT as in a service that
+ * has been up a while: without it, the first rounds measured the compiler
+ * too (background compiles on a 2-core machine stall a pickup by 1-4 ms),
+ * and the library with the longest path paid for it longest. Every run also
+ * starts with RUN_WARMUP_JOBS of its own shape, for what a new connection
+ * does once. The Postgres contenders poll, so their warm-up would take
+ * minutes; they get the run's own only.
  */
 const IDLE_GAP_MS = 10;
+const LATENCY_WARMUP_JOBS = quick ? 30 : 3000;
+const RUN_WARMUP_JOBS = quick ? 3 : 20;
 
 type LatencyMode = 'idle' | 'hot';
 
-async function latencyRun(kind: ContenderKind, mode: LatencyMode): Promise<void> {
-  const samples = Math.min(kind.latencyJobs?.(sizes.latency, quick) ?? sizes.latency, quickPostgres(kind) ? 10 : Number.POSITIVE_INFINITY);
+/** What follows a completion before the next job: IDLE_GAP_MS of quiet, or one turn of the event loop. */
+function latencyGap(mode: LatencyMode): Promise<unknown> {
+  return mode === 'idle' ? new Promise((r) => setTimeout(r, IDLE_GAP_MS)) : new Promise((r) => setImmediate(r));
+}
+
+/** One latency run: the run's warm-up, then `samples` recorded jobs; with `warmUpOnly`, LATENCY_WARMUP_JOBS and nothing recorded. */
+async function latencyRun(kind: ContenderKind, mode: LatencyMode, warmUpOnly = false): Promise<void> {
+  const samples = warmUpOnly ? 0 : Math.min(kind.latencyJobs?.(sizes.latency, quick) ?? sizes.latency, quickPostgres(kind) ? 10 : Number.POSITIVE_INFINITY);
   await withContender(kind, { removeDone: true }, async (c) => {
     const latencies: number[] = [];
     let onDone: () => void = () => {};
@@ -248,16 +265,22 @@ async function latencyRun(kind: ContenderKind, mode: LatencyMode): Promise<void>
       () => onDone(),
     );
     c.startWorker();
-    await new Promise((r) => setTimeout(r, 200)); // let the worker go idle
-    for (let i = 0; i < samples; i++) {
+    // One job after another: `t` is stamped just before the enqueue call; warm-up jobs carry none.
+    const oneJob = async (stamped: boolean) => {
       const completed = new Promise<void>((resolve) => {
         onDone = resolve;
       });
-      await c.enqueueOne({ t: performance.now() });
+      await c.enqueueOne(stamped ? { t: performance.now() } : {});
       await completed;
-      if (mode === 'idle') await new Promise((r) => setTimeout(r, IDLE_GAP_MS));
-      else await new Promise((r) => setImmediate(r));
+      await latencyGap(mode);
+    };
+    for (let i = 0; i < (warmUpOnly ? LATENCY_WARMUP_JOBS : RUN_WARMUP_JOBS); i++) await oneJob(false);
+    if (warmUpOnly) {
+      await c.stopWorker();
+      return;
     }
+    await new Promise((r) => setTimeout(r, 200)); // let the worker go idle
+    for (let i = 0; i < samples; i++) await oneJob(true);
     await c.stopWorker();
     latencies.sort((a, b) => a - b);
     for (const p of [50, 95, 99]) {
@@ -268,6 +291,10 @@ async function latencyRun(kind: ContenderKind, mode: LatencyMode): Promise<void>
 }
 
 async function scenarioLatency(): Promise<void> {
+  for (const kind of kinds) {
+    if (kind.group !== 'postgres') await latencyRun(kind, 'hot', true);
+  }
+  log('latency warm-up done');
   for (let round = 0; round < sizes.rounds; round++) {
     for (const kind of kinds) {
       await latencyRun(kind, 'idle');
