@@ -1,11 +1,12 @@
 /**
  * A/B of add-to-start latency between two builds of the Redis driver, in one
  * process, builds taking turns (the order flips every round), so load from
- * other processes falls on both alike. Each step: a fresh driver (done jobs
+ * other processes falls on both alike (runInTurns). Each step: a fresh driver (done jobs
  * removed) and a Worker at concurrency 1 from this checkout, then 300 jobs
  * one after another, each enqueued when the previous one completed: at once
  * (`hot`) or after 10 ms (`idle`, the worker is back in its blocking wait).
- * Prints each build's median of the steps' p50 and the paired ratio.
+ * Prints each build's median of the steps' p50 and the paired ratio B/A as
+ * median [q25, q75].
  *
  *   REDIS_URL=redis://127.0.0.1:6391 tsx src/latency-ab.ts --a=<dist dir> --b=<dist dir> [--mode=idle|hot] [--rounds=12]
  */
@@ -14,8 +15,9 @@ import { pathToFileURL } from 'node:url';
 import { Client } from '@taskharbor/core';
 import type { RedisDriver } from '@taskharbor/driver-redis';
 import { Worker } from '@taskharbor/worker';
-import { deleteByPrefix } from './redis-stats.js';
 import { Redis } from 'ioredis';
+import { deleteByPrefix } from './redis-stats.js';
+import { quantile, runInTurns, spread } from './turns.js';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const dirs = [arg('a'), arg('b')];
@@ -29,8 +31,10 @@ const classes = await Promise.all(
   dirs.map(async (dir) => ((await import(pathToFileURL(resolve(dir as string, 'index.js')).href)) as { RedisDriver: typeof RedisDriver }).RedisDriver),
 );
 
-async function step(build: number, round: number): Promise<number> {
-  const prefix = `latency-ab-${build}-${round}`;
+let steps = 0;
+
+async function step(build: number): Promise<number> {
+  const prefix = `latency-ab-${build}-${steps++}`;
   const driver = await (classes[build] as typeof RedisDriver).connect({ url, keyPrefix: prefix, retention: { maxDoneCount: 0 } });
   const client = new Client(driver);
   const latencies: number[] = [];
@@ -53,17 +57,13 @@ async function step(build: number, round: number): Promise<number> {
   await worker.close();
   await driver.close();
   await deleteByPrefix(admin, `${prefix}:`);
-  latencies.sort((x, y) => x - y);
-  return latencies[Math.floor(SAMPLES / 2)] as number;
+  return quantile(latencies, 0.5);
 }
 
-const p50s: number[][] = [[], []];
-for (let round = 0; round < ROUNDS; round++) {
-  for (const build of round % 2 ? [0, 1] : [1, 0]) p50s[build]?.push(await step(build, round));
-}
-const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
-const ratios = (p50s[1] as number[]).map((b, i) => b / ((p50s[0] as number[])[i] as number));
+const p50s = await runInTurns([0, 1], ROUNDS, 0, step);
+const [a, b] = [p50s.get(0) as number[], p50s.get(1) as number[]];
+const ratios = b.map((value, i) => value / (a[i] as number));
 console.log(
-  `${MODE}, ${ROUNDS} rounds of ${SAMPLES}: p50 A ${median(p50s[0] as number[]).toFixed(3)} ms, B ${median(p50s[1] as number[]).toFixed(3)} ms; B/A paired median ${median(ratios).toFixed(3)}, range ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`,
+  `${MODE}, ${ROUNDS} rounds of ${SAMPLES}: p50 A ${quantile(a, 0.5).toFixed(3)} ms, B ${quantile(b, 0.5).toFixed(3)} ms; B/A paired ${spread(ratios)}`,
 );
 admin.disconnect();
